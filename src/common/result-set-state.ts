@@ -1,0 +1,30 @@
+/** The ResultSet state machine's states and their one-letter database codes (DESIGN.md). */
+export const RESULT_SET_STATES = ['DRAFT', 'PROVISIONAL', 'APPROVED', 'REPLACED', 'DELETED', 'FAILED'] as const;
+export type ResultSetState = (typeof RESULT_SET_STATES)[number];
+
+const CODE_BY_STATE: Record<ResultSetState, string> = {
+  DRAFT: '-',
+  PROVISIONAL: 'P',
+  APPROVED: 'A',
+  REPLACED: 'R',
+  DELETED: 'D',
+  FAILED: 'F',
+};
+const STATE_BY_CODE = new Map(Object.entries(CODE_BY_STATE).map(([state, code]) => [code, state as ResultSetState]));
+
+export function stateCode(state: ResultSetState): string {
+  return CODE_BY_STATE[state];
+}
+
+export function stateFromCode(code: string): ResultSetState {
+  const state = STATE_BY_CODE.get(code);
+  if (!state) throw new Error(`Unknown result set state code "${code}"`);
+  return state;
+}
+
+/** Race results in these states feed leaderboards; standings in these states are public. */
+export const PUBLIC_STATES: readonly ResultSetState[] = ['PROVISIONAL', 'APPROVED'];
+export const PUBLIC_STATE_CODES = PUBLIC_STATES.map(stateCode);
+
+/** Sets in these states may be edited in place. */
+export const EDITABLE_STATES: readonly ResultSetState[] = ['DRAFT', 'PROVISIONAL'];

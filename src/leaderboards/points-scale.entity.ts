@@ -1,0 +1,38 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const POINTS_SCALE_KINDS = ['TABLE', 'LINEAR', 'FIELD_SIZE', 'PERCENT_OF_FIELD'] as const;
+export type PointsScaleKind = (typeof POINTS_SCALE_KINDS)[number];
+
+/** The kind-specific settings of a scale, stored as JSON (they differ per kind). */
+export interface PointsScaleSettings {
+  table?: number[];
+  beyondTable?: number;
+  first?: number;
+  step?: number;
+  floor?: number;
+  lowPoint?: boolean;
+  statusPoints?: { DNF?: number; DNS?: number; DSQ?: number };
+  ties?: 'AVERAGE' | 'SAME';
+  dsqNonDroppable?: boolean;
+}
+
+@Entity('points_scale')
+export class PointsScale {
+  @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS' })
+  id: number;
+
+  @Column('text')
+  name: string;
+
+  @Column('text')
+  kind: PointsScaleKind;
+
+  @Column('jsonb')
+  config: PointsScaleSettings;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

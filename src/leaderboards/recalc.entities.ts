@@ -1,0 +1,75 @@
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+
+/** The durable pending mark of a board: pending while resultsVersion > standingsVersion. */
+@Entity('recalc_outbox')
+export class RecalcOutbox {
+  @PrimaryColumn('integer', { name: 'leaderboard_id' })
+  leaderboardId: number;
+
+  @Column('bigint', { name: 'results_version', default: 0 })
+  resultsVersion: string;
+
+  @Column('bigint', { name: 'standings_version', default: 0 })
+  standingsVersion: string;
+
+  /** When the oldest change not yet in the standings was committed: the max-wait clock. */
+  @Column('timestamptz', { name: 'first_pending_at', nullable: true })
+  firstPendingAt: Date | null;
+
+  @Column('timestamptz', { name: 'last_changed_at', nullable: true })
+  lastChangedAt: Date | null;
+}
+
+export const RUN_TRIGGERS = ['AUTO', 'MANUAL', 'SWEEP', 'RETRY'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** One recalculation of one board, from queueing to its end. */
+@Entity('recalc_run')
+export class RecalcRun {
+  @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS' })
+  id: number;
+
+  @Column('integer', { name: 'leaderboard_id' })
+  leaderboardId: number;
+
+  @Column('text', { name: 'job_id' })
+  jobId: string;
+
+  @Column('text')
+  trigger: RunTrigger;
+
+  @Column('text')
+  status: RunStatus;
+
+  @Column('timestamptz', { name: 'queued_at' })
+  queuedAt: Date;
+
+  @Column('timestamptz', { name: 'started_at', nullable: true })
+  startedAt: Date | null;
+
+  @Column('timestamptz', { name: 'finished_at', nullable: true })
+  finishedAt: Date | null;
+
+  @Column('bigint', { name: 'results_version', nullable: true })
+  resultsVersion: string | null;
+
+  @Column('integer', { name: 'rows_inserted', nullable: true })
+  rowsInserted: number | null;
+
+  @Column('integer', { name: 'rows_updated', nullable: true })
+  rowsUpdated: number | null;
+
+  @Column('integer', { name: 'rows_deleted', nullable: true })
+  rowsDeleted: number | null;
+
+  @Column('integer', { default: 0 })
+  attempts: number;
+
+  @Column('text', { nullable: true })
+  error: string | null;
+
+  @Column('jsonb', { nullable: true })
+  summary: unknown;
+}
