@@ -1,0 +1,36 @@
+/**
+ * Domain errors say what went wrong in the product's terms; the one exception filter maps
+ * them to HTTP. Services throw these, never HttpException, so they stay usable from workers.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly status = 404;
+  constructor(what: string, id: number | string) {
+    super(`${what} ${id} not found`);
+  }
+}
+
+/** A request that conflicts with the current state (the state machine, a uniqueness rule). */
+export class ConflictError extends DomainError {
+  readonly status = 409;
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** Input that is well-formed JSON but wrong for the domain, with the fields at fault. */
+export class InvalidInputError extends DomainError {
+  readonly status = 400;
+  constructor(readonly problems: FieldProblem[]) {
+    super(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+  }
+}

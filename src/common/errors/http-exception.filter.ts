@@ -1,0 +1,67 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { DomainError, InvalidInputError } from './domain-errors';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  errors?: unknown[];
+  errorId?: string;
+}
+
+/** PostgreSQL errors the client caused (a constraint it broke), mapped rather than hidden as 500s. */
+const PG_CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
+  '23505': { status: HttpStatus.CONFLICT, message: 'That would duplicate an existing record' },
+  '23503': { status: HttpStatus.CONFLICT, message: 'That refers to a record that does not exist or is still in use' },
+  '23514': { status: HttpStatus.BAD_REQUEST, message: 'A value is outside what is allowed' },
+  '22P02': { status: HttpStatus.BAD_REQUEST, message: 'A value has the wrong format' },
+  '22003': { status: HttpStatus.BAD_REQUEST, message: 'A number is out of range' },
+};
+
+/**
+ * The single place where errors become HTTP answers. Domain errors keep their message;
+ * anything unexpected becomes a 500 whose details go to the log under an id the client sees.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    if (response.headersSent) return;
+    const body = this.toBody(exception);
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof InvalidInputError) {
+      return { statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors: exception.problems };
+    }
+    if (exception instanceof DomainError) {
+      return { statusCode: exception.status, error: HttpStatus[exception.status] ?? 'Error', message: exception.message };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const res = exception.getResponse();
+      const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
+      return { statusCode: status, error: HttpStatus[status] ?? 'Error', message };
+    }
+    const pgCode = exception instanceof QueryFailedError ? (exception.driverError as { code?: string }).code : undefined;
+    const known = pgCode ? PG_CLIENT_ERRORS[pgCode] : undefined;
+    if (known) {
+      const detail = (exception as QueryFailedError & { driverError: { constraint?: string } }).driverError.constraint;
+      return {
+        statusCode: known.status,
+        error: HttpStatus[known.status],
+        message: detail ? `${known.message} (${detail})` : known.message,
+      };
+    }
+    const errorId = randomUUID();
+    this.logger.error({ err: exception, errorId }, 'Unhandled error');
+    return { statusCode: 500, error: 'Internal Server Error', message: 'Something went wrong on our side', errorId };
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The one catalogue of in-process events. Each event has a name constant and a payload class;
+ * publish and listen only through these, never with string literals.
+ */
+export type ChangeReason =
+  | 'RESULTS_CREATED'
+  | 'RESULTS_REPLACED'
+  | 'RESULT_UPDATED'
+  | 'RESULT_DELETED'
+  | 'STATE_CHANGED'
+  | 'REVISION_PUBLISHED'
+  | 'IMPORTED';
+
+/** A committed change to a race's results. `leaderboardIds` are the boards it marked pending. */
+export class ResultSetChangedEvent {
+  static readonly eventName = 'result-set.changed';
+  constructor(
+    readonly resultSetId: number,
+    readonly eventId: number,
+    readonly seriesId: number,
+    readonly categories: string[],
+    readonly reason: ChangeReason,
+    readonly leaderboardIds: number[],
+  ) {}
+}
+
+/** A committed change to a leaderboard's configuration or its points scale. */
+export class LeaderboardConfigChangedEvent {
+  static readonly eventName = 'leaderboard.config-changed';
+  constructor(
+    readonly leaderboardIds: number[],
+    readonly reason: 'CREATED' | 'UPDATED' | 'POINTS_SCALE_UPDATED',
+  ) {}
+}
+
+/** A recalculation failed for good (after retries): the standings went FAILED. */
+export class RecalculationFailedEvent {
+  static readonly eventName = 'recalculation.failed';
+  constructor(
+    readonly leaderboardId: number,
+    readonly episodeId: number,
+    readonly error: string,
+  ) {}
+}
+
+/** A board that was FAILED computed successfully again. */
+export class RecalculationRecoveredEvent {
+  static readonly eventName = 'recalculation.recovered';
+  constructor(
+    readonly leaderboardId: number,
+    readonly episodeId: number,
+  ) {}
+}
+
+export type DomainEvent =
+  | ResultSetChangedEvent
+  | LeaderboardConfigChangedEvent
+  | RecalculationFailedEvent
+  | RecalculationRecoveredEvent;
+
+export function eventNameOf(event: DomainEvent): string {
+  return (event.constructor as unknown as { eventName: string }).eventName;
+}

@@ -1,0 +1,219 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { execute } from '../common/database/execute';
+import { InvalidInputError } from '../common/errors/domain-errors';
+import { ResultStatus } from './race-result.entity';
+import { ResultRowView } from './results.dto';
+
+/** A result row as the API and the importer hand it over: participant and groups by name. */
+export interface IncomingRow {
+  participant: { externalId?: string | null; firstName: string; lastName: string };
+  bib?: string | null;
+  position?: number | null;
+  status: ResultStatus;
+  timeMs?: number | null;
+  custom1?: string | null;
+  custom2?: string | null;
+  custom3?: string | null;
+}
+
+const SLOTS = [1, 2, 3] as const;
+
+/**
+ * Set-based writes of race rows: participants and custom values are resolved for a whole batch
+ * in a few statements, so a 500-row replace is a handful of queries, not 1,500.
+ */
+@Injectable()
+export class ResultRowsRepository {
+  /** Checks what the database cannot explain well: placed non-finishers, a rider twice. */
+  validate(rows: IncomingRow[], fieldPrefix = ''): void {
+    const problems: { field: string; message: string }[] = [];
+    const seen = new Map<string, number>();
+    rows.forEach((row, index) => {
+      if (row.position != null && row.status !== 'FIN') {
+        problems.push({ field: `${fieldPrefix}[${index}].position`, message: `a ${row.status} rider has no place; leave position empty` });
+      }
+      const key = riderKey(row.participant);
+      const first = seen.get(key);
+      if (first !== undefined) {
+        problems.push({ field: `${fieldPrefix}[${index}].participant`, message: `the same rider as ${fieldPrefix}[${first}]` });
+      } else {
+        seen.set(key, index);
+      }
+    });
+    if (problems.length > 0) throw new InvalidInputError(problems);
+  }
+
+  async insert(manager: EntityManager, resultSetId: number, seriesId: number, category: string, rows: IncomingRow[]): Promise<number[]> {
+    if (rows.length === 0) return [];
+    const participantIds = await this.resolveParticipants(manager, rows.map((r) => r.participant));
+    const customIds = await this.resolveCustomValues(manager, seriesId, rows);
+    const inserted: { id: number }[] = await manager.query(
+      `INSERT INTO race_result (result_set_id, participant_id, custom1_id, custom2_id, custom3_id, category, bib, position, status, time_ms)
+       SELECT $1, p, c1, c2, c3, $2, b, pos, st, t
+         FROM unnest($3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[], $9::text[], $10::int[])
+              WITH ORDINALITY AS r(p, c1, c2, c3, b, pos, st, t, ord)
+        ORDER BY ord
+       RETURNING id`,
+      [
+        resultSetId,
+        category,
+        participantIds,
+        customIds[0],
+        customIds[1],
+        customIds[2],
+        rows.map((r) => r.bib ?? null),
+        rows.map((r) => r.position ?? null),
+        rows.map((r) => r.status),
+        rows.map((r) => r.timeMs ?? null),
+      ],
+    );
+    return inserted.map((row) => row.id);
+  }
+
+  async deleteAll(manager: EntityManager, resultSetId: number): Promise<number> {
+    return execute(manager, 'DELETE FROM race_result WHERE result_set_id = $1', [resultSetId]);
+  }
+
+  /**
+   * Riders with a licence are upserted by it (the latest spelling of the name wins); riders
+   * without are matched case-insensitively by name, preferring riders without a licence, and
+   * created when unknown.
+   */
+  async resolveParticipants(manager: EntityManager, people: IncomingRow['participant'][]): Promise<number[]> {
+    const ids: number[] = new Array(people.length);
+    const licensed = people.map((p, i) => ({ p, i })).filter(({ p }) => p.externalId);
+    if (licensed.length > 0) {
+      const rows: { id: number; external_id: string }[] = await manager.query(
+        `INSERT INTO participant (external_id, first_name, last_name)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+         ON CONFLICT (external_id) WHERE external_id IS NOT NULL
+         DO UPDATE SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name
+         RETURNING id, external_id`,
+        [licensed.map(({ p }) => p.externalId), licensed.map(({ p }) => p.firstName.trim()), licensed.map(({ p }) => p.lastName.trim())],
+      );
+      const byExternal = new Map(rows.map((r) => [r.external_id, r.id]));
+      for (const { p, i } of licensed) ids[i] = byExternal.get(p.externalId!)!;
+    }
+
+    const named = people.map((p, i) => ({ p, i })).filter(({ p }) => !p.externalId);
+    if (named.length > 0) {
+      const found: { ord: string; id: number | null }[] = await manager.query(
+        `SELECT w.ord, (SELECT p.id FROM participant p
+                         WHERE lower(p.last_name) = lower(w.last) AND lower(p.first_name) = lower(w.first)
+                         ORDER BY p.external_id IS NOT NULL, p.id LIMIT 1) AS id
+           FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w(first, last, ord)`,
+        [named.map(({ p }) => p.firstName.trim()), named.map(({ p }) => p.lastName.trim())],
+      );
+      const missing: { p: IncomingRow['participant']; i: number }[] = [];
+      for (const row of found) {
+        const { p, i } = named[Number(row.ord) - 1];
+        if (row.id !== null) ids[i] = row.id;
+        else missing.push({ p, i });
+      }
+      if (missing.length > 0) {
+        const created: { id: number }[] = await manager.query(
+          `INSERT INTO participant (first_name, last_name)
+           SELECT f, l FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS m(f, l, ord) ORDER BY ord
+           RETURNING id`,
+          [missing.map(({ p }) => p.firstName.trim()), missing.map(({ p }) => p.lastName.trim())],
+        );
+        created.forEach((row, k) => (ids[missing[k].i] = row.id));
+      }
+    }
+    return ids;
+  }
+
+  /** Ids of the custom values named in the rows, per slot, creating lists and values on first use. */
+  async resolveCustomValues(manager: EntityManager, seriesId: number, rows: IncomingRow[]): Promise<(number | null)[][]> {
+    const result: (number | null)[][] = [];
+    for (const slot of SLOTS) {
+      const names = rows.map((r) => normaliseName(r[`custom${slot}`]));
+      const distinct = [...new Set(names.filter((n): n is string => n !== null))];
+      if (distinct.length === 0) {
+        result.push(names.map(() => null));
+        continue;
+      }
+      const [list]: { id: number }[] = await manager.query(
+        `INSERT INTO custom_list (series_id, slot, name)
+         SELECT $1, $2, COALESCE((SELECT custom${slot}_label FROM series WHERE id = $1), 'custom${slot}')
+         ON CONFLICT (series_id, slot) DO UPDATE SET name = custom_list.name
+         RETURNING id`,
+        [seriesId, slot],
+      );
+      await manager.query(
+        `INSERT INTO custom_list_value (custom_list_id, name)
+         SELECT $1, n FROM unnest($2::text[]) AS n
+         ON CONFLICT (custom_list_id, lower(name)) DO NOTHING`,
+        [list.id, distinct],
+      );
+      const values: { id: number; key: string }[] = await manager.query(
+        `SELECT id, lower(name) AS key FROM custom_list_value WHERE custom_list_id = $1 AND lower(name) = ANY($2::text[])`,
+        [list.id, distinct.map((n) => n.toLowerCase())],
+      );
+      const byKey = new Map(values.map((v) => [v.key, v.id]));
+      result.push(names.map((n) => (n === null ? null : byKey.get(n.toLowerCase())!)));
+    }
+    return result;
+  }
+
+  async rowsOf(manager: EntityManager, resultSetIds: number[]): Promise<Map<number, ResultRowView[]>> {
+    const rows: RowRecord[] = await manager.query(
+      `SELECT r.id, r.result_set_id, r.bib, r.position, r.status, r.time_ms,
+              p.id AS participant_id, p.external_id, p.first_name, p.last_name,
+              c1.name AS custom1, c2.name AS custom2, c3.name AS custom3
+         FROM race_result r
+         JOIN participant p ON p.id = r.participant_id
+         LEFT JOIN custom_list_value c1 ON c1.id = r.custom1_id
+         LEFT JOIN custom_list_value c2 ON c2.id = r.custom2_id
+         LEFT JOIN custom_list_value c3 ON c3.id = r.custom3_id
+        WHERE r.result_set_id = ANY($1::int[])
+        ORDER BY r.result_set_id, r.position NULLS LAST, r.status, p.last_name, p.first_name, r.id`,
+      [resultSetIds],
+    );
+    const bySet = new Map<number, ResultRowView[]>(resultSetIds.map((id) => [id, []]));
+    for (const row of rows) bySet.get(row.result_set_id)!.push(toRowView(row));
+    return bySet;
+  }
+}
+
+interface RowRecord {
+  id: number;
+  result_set_id: number;
+  bib: string | null;
+  position: number | null;
+  status: ResultStatus;
+  time_ms: number | null;
+  participant_id: number;
+  external_id: string | null;
+  first_name: string;
+  last_name: string;
+  custom1: string | null;
+  custom2: string | null;
+  custom3: string | null;
+}
+
+function toRowView(row: RowRecord): ResultRowView {
+  const participant: ResultRowView['participant'] = { id: row.participant_id, firstName: row.first_name, lastName: row.last_name };
+  if (row.external_id) participant.externalId = row.external_id;
+  return {
+    id: row.id,
+    participant,
+    bib: row.bib,
+    position: row.position,
+    status: row.status,
+    timeMs: row.time_ms,
+    custom1: row.custom1,
+    custom2: row.custom2,
+    custom3: row.custom3,
+  };
+}
+
+function normaliseName(value: string | null | undefined): string | null {
+  const trimmed = value?.trim().replace(/\s+/g, ' ');
+  return trimmed ? trimmed : null;
+}
+
+function riderKey(p: IncomingRow['participant']): string {
+  return p.externalId ? `id:${p.externalId}` : `name:${p.firstName.trim().toLowerCase()}|${p.lastName.trim().toLowerCase()}`;
+}

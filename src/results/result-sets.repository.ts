@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { execute } from '../common/database/execute';
+import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
+import { ResultSetState, stateCode } from '../common/result-set-state';
+import { ResultSet } from './result-set.entity';
+
+/** A race set together with what its writes need: the series it belongs to. */
+export interface LockedRaceSet {
+  set: ResultSet;
+  seriesId: number | null;
+}
+
+@Injectable()
+export class ResultSetsRepository {
+  /** Loads a set and locks its row for the rest of the transaction, so edits to one set queue up. */
+  async lock(manager: EntityManager, id: number): Promise<LockedRaceSet> {
+    const set = await manager.getRepository(ResultSet).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!set) throw new NotFoundError('Result set', id);
+    const seriesId = set.eventId === null ? null : await this.seriesOfEvent(manager, set.eventId);
+    return { set, seriesId };
+  }
+
+  async find(manager: EntityManager, id: number): Promise<ResultSet> {
+    const set = await manager.getRepository(ResultSet).findOneBy({ id });
+    if (!set) throw new NotFoundError('Result set', id);
+    return set;
+  }
+
+  async seriesOfEvent(manager: EntityManager, eventId: number): Promise<number> {
+    const rows: { series_id: number }[] = await manager.query('SELECT series_id FROM event WHERE id = $1', [eventId]);
+    if (rows.length === 0) throw new NotFoundError('Event', eventId);
+    return rows[0].series_id;
+  }
+
+  /** Locks the event row: creating sets for one event is serialised, so "one open set per category" holds. */
+  async lockEvent(manager: EntityManager, eventId: number): Promise<{ seriesId: number }> {
+    const rows: { series_id: number }[] = await manager.query('SELECT series_id FROM event WHERE id = $1 FOR UPDATE', [eventId]);
+    if (rows.length === 0) throw new NotFoundError('Event', eventId);
+    return { seriesId: rows[0].series_id };
+  }
+
+  /** The set of (event, category) that is still open for work: draft or published, not a revision. */
+  async openSetFor(manager: EntityManager, eventId: number, category: string): Promise<ResultSet | null> {
+    return manager
+      .getRepository(ResultSet)
+      .createQueryBuilder('s')
+      .where('s.event_id = :eventId AND s.category = :category', { eventId, category })
+      .andWhere(`s.state IN ('-', 'P', 'A')`)
+      .andWhere(`(s.replaces_id IS NULL OR NOT EXISTS (SELECT 1 FROM result_set o WHERE o.id = s.replaces_id AND o.state <> 'R'))`)
+      .orderBy('s.id', 'DESC')
+      .getOne();
+  }
+
+  async create(manager: EntityManager, values: Partial<ResultSet>): Promise<ResultSet> {
+    const repo = manager.getRepository(ResultSet);
+    return repo.save(repo.create(values));
+  }
+
+  /** Compare-and-set: moves the set only if it is still in the state the caller saw. */
+  async compareAndSetState(manager: EntityManager, id: number, from: ResultSetState[], to: ResultSetState): Promise<void> {
+    const count = await execute(manager,
+      `UPDATE result_set SET state = $3, updated_at = now() WHERE id = $1 AND state = ANY($2::char(1)[])`,
+      [id, from.map(stateCode), stateCode(to)],
+    );
+    if (count !== 1) {
+      throw new ConflictError(`Result set ${id} changed state meanwhile (expected ${from.join(' or ')}); reload and try again`);
+    }
+  }
+
+  async touch(manager: EntityManager, id: number): Promise<void> {
+    await manager.query('UPDATE result_set SET updated_at = now() WHERE id = $1', [id]);
+  }
+
+  async openRevisionOf(manager: EntityManager, id: number): Promise<number | null> {
+    const rows: { id: number }[] = await manager.query(
+      `SELECT id FROM result_set WHERE replaces_id = $1 AND state NOT IN ('R', 'D')`,
+      [id],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async replacedBy(manager: EntityManager, id: number): Promise<number | null> {
+    const rows: { id: number }[] = await manager.query(
+      `SELECT id FROM result_set WHERE replaces_id = $1 ORDER BY id DESC LIMIT 1`,
+      [id],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Copies every row of one set into another (a revision starts as an exact copy). */
+  async copyRows(manager: EntityManager, fromId: number, toId: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO race_result (result_set_id, participant_id, custom1_id, custom2_id, custom3_id, category, bib,
+                                position, status, time_ms, points, seq, group_key, name, group_name, breakdown)
+       SELECT $2, participant_id, custom1_id, custom2_id, custom3_id, category, bib,
+              position, status, time_ms, points, seq, group_key, name, group_name, breakdown
+         FROM race_result WHERE result_set_id = $1 ORDER BY id`,
+      [fromId, toId],
+    );
+  }
+}

@@ -1,0 +1,219 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { UnitOfWork, TransactionRunner } from '../common/database/transaction-runner';
+import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
+import { ChangeReason, ResultSetChangedEvent } from '../common/events/catalogue';
+import { PUBLIC_STATES, ResultSetState } from '../common/result-set-state';
+import { PendingMarksRepository } from '../outbox/pending-marks.repository';
+import { IncomingRow, ResultRowsRepository } from './result-rows.repository';
+import { LockedRaceSet, ResultSetsRepository } from './result-sets.repository';
+import { ResultSet } from './result-set.entity';
+import { CreateResultSetDto, ResultRowView, ResultSetView, UpdateResultRowDto } from './results.dto';
+import { assertEditable, assertRevisable, planTransition } from './state-machine';
+
+const feeds = (state: ResultSetState): boolean => PUBLIC_STATES.includes(state);
+
+/**
+ * Race results under the ResultSet state machine. Every change runs in one transaction that
+ * also marks the affected leaderboards pending, and publishes one ResultSetChangedEvent after
+ * commit.
+ */
+@Injectable()
+export class ResultSetsService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly sets: ResultSetsRepository,
+    private readonly rows: ResultRowsRepository,
+    private readonly pending: PendingMarksRepository,
+  ) {}
+
+  async create(eventId: number, dto: CreateResultSetDto): Promise<ResultSetView> {
+    return this.tx.run(async (uow) => {
+      const { seriesId } = await this.sets.lockEvent(uow.manager, eventId);
+      const open = await this.sets.openSetFor(uow.manager, eventId, dto.category);
+      if (open) {
+        throw new ConflictError(
+          `Event ${eventId} already has result set ${open.id} (${open.state}) for category "${dto.category}"; edit it, or make a revision if it is APPROVED`,
+        );
+      }
+      const set = await this.sets.create(uow.manager, { eventId, category: dto.category, state: dto.state ?? 'DRAFT' });
+      if (feeds(set.state)) await this.recordChange(uow, { set, seriesId }, 'RESULTS_CREATED');
+      return this.view(uow.manager, set);
+    });
+  }
+
+  async get(id: number): Promise<ResultSetView> {
+    return this.tx.run(async (uow) => this.view(uow.manager, await this.sets.find(uow.manager, id)));
+  }
+
+  /** PUT: the given rows become the whole set, in one statement batch and one change event. */
+  async replaceRows(id: number, incoming: IncomingRow[]): Promise<ResultSetView> {
+    this.rows.validate(incoming);
+    return this.tx.run(async (uow) => {
+      const locked = await this.lockRaceSetForEdit(uow.manager, id);
+      await this.rows.deleteAll(uow.manager, id);
+      await this.rows.insert(uow.manager, id, locked.seriesId!, locked.set.category!, incoming);
+      await this.sets.touch(uow.manager, id);
+      await this.recordChangeIfFeeding(uow, locked, 'RESULTS_REPLACED');
+      return this.view(uow.manager, locked.set);
+    });
+  }
+
+  async addRow(id: number, row: IncomingRow): Promise<ResultRowView> {
+    this.rows.validate([row], 'body');
+    return this.tx.run(async (uow) => {
+      const locked = await this.lockRaceSetForEdit(uow.manager, id);
+      const [rowId] = await this.rows.insert(uow.manager, id, locked.seriesId!, locked.set.category!, [row]);
+      await this.sets.touch(uow.manager, id);
+      await this.recordChangeIfFeeding(uow, locked, 'RESULTS_CREATED');
+      return this.rowView(uow.manager, id, rowId);
+    });
+  }
+
+  async updateRow(rowId: number, patch: UpdateResultRowDto): Promise<ResultRowView> {
+    return this.tx.run(async (uow) => {
+      const setId = await this.setOfRow(uow.manager, rowId);
+      const locked = await this.lockRaceSetForEdit(uow.manager, setId);
+      const current = await this.rowView(uow.manager, setId, rowId);
+      const merged = mergeRow(current, patch);
+      this.rows.validate([merged], 'body');
+      const [participantId] = await this.rows.resolveParticipants(uow.manager, [merged.participant]);
+      const custom = await this.rows.resolveCustomValues(uow.manager, locked.seriesId!, [merged]);
+      await uow.manager.query(
+        `UPDATE race_result SET participant_id = $2, bib = $3, position = $4, status = $5, time_ms = $6,
+                custom1_id = $7, custom2_id = $8, custom3_id = $9 WHERE id = $1`,
+        [rowId, participantId, merged.bib ?? null, merged.position ?? null, merged.status, merged.timeMs ?? null,
+          custom[0][0], custom[1][0], custom[2][0]],
+      );
+      await this.sets.touch(uow.manager, setId);
+      await this.recordChangeIfFeeding(uow, locked, 'RESULT_UPDATED');
+      return this.rowView(uow.manager, setId, rowId);
+    });
+  }
+
+  async deleteRow(rowId: number): Promise<void> {
+    await this.tx.run(async (uow) => {
+      const setId = await this.setOfRow(uow.manager, rowId);
+      const locked = await this.lockRaceSetForEdit(uow.manager, setId);
+      await uow.manager.query('DELETE FROM race_result WHERE id = $1', [rowId]);
+      await this.sets.touch(uow.manager, setId);
+      await this.recordChangeIfFeeding(uow, locked, 'RESULT_DELETED');
+    });
+  }
+
+  async transition(id: number, to: ResultSetState): Promise<ResultSetView> {
+    return this.tx.run(async (uow) => {
+      const locked = await this.sets.lock(uow.manager, id);
+      const { set } = locked;
+      if (set.state === 'FAILED') {
+        throw new ConflictError(`Result set ${id} is FAILED standings; retry the recalculation (POST /api/leaderboards/${set.leaderboardId}/recalculate)`);
+      }
+      const plan = planTransition(set, to);
+      if (!plan.changes) return this.view(uow.manager, set);
+
+      const before = set.state;
+      // Standings clones replaced their original when they were made; race revisions do it now.
+      const replacesOriginal = plan.replacesOriginal && set.eventId !== null;
+      if (replacesOriginal) {
+        await this.sets.compareAndSetState(uow.manager, set.replacesId!, ['PROVISIONAL', 'APPROVED', 'DELETED'], 'REPLACED');
+      }
+      await this.sets.compareAndSetState(uow.manager, id, [before], to);
+      set.state = to;
+      // A standings set's state is not a result change; a race set's is, when it feeds boards.
+      if (set.eventId !== null && (feeds(before) || feeds(to) || replacesOriginal)) {
+        await this.recordChange(uow, locked, replacesOriginal ? 'REVISION_PUBLISHED' : 'STATE_CHANGED');
+      }
+      return this.view(uow.manager, set);
+    });
+  }
+
+  /** A DRAFT copy of a published or deleted set; publishing it replaces the original. */
+  async revise(id: number): Promise<ResultSetView> {
+    return this.tx.run(async (uow) => {
+      const { set } = await this.sets.lock(uow.manager, id);
+      if (set.leaderboardId !== null) {
+        throw new ConflictError(`Result set ${id} holds standings; they are revised by recalculation, not by hand`);
+      }
+      assertRevisable(set);
+      const open = await this.sets.openRevisionOf(uow.manager, id);
+      if (open !== null) throw new ConflictError(`Result set ${id} already has an open revision: result set ${open}`);
+      const revision = await this.sets.create(uow.manager, {
+        eventId: set.eventId,
+        category: set.category,
+        state: 'DRAFT',
+        replacesId: set.id,
+      });
+      await this.sets.copyRows(uow.manager, id, revision.id);
+      return this.view(uow.manager, revision);
+    });
+  }
+
+  private async lockRaceSetForEdit(manager: EntityManager, id: number): Promise<LockedRaceSet> {
+    const locked = await this.sets.lock(manager, id);
+    if (locked.set.leaderboardId !== null) {
+      throw new ConflictError(`Result set ${id} holds standings of leaderboard ${locked.set.leaderboardId}; they are written by recalculation`);
+    }
+    assertEditable(locked.set);
+    return locked;
+  }
+
+  /** Every edit is a change event; only a set that feeds boards (PROVISIONAL) marks them. */
+  private recordChangeIfFeeding(uow: UnitOfWork, locked: LockedRaceSet, reason: ChangeReason): Promise<void> {
+    return this.recordChange(uow, locked, reason, feeds(locked.set.state));
+  }
+
+  /**
+   * Marks the boards that read this set (when it feeds them) in the current transaction and
+   * queues the one change event for after commit.
+   */
+  private async recordChange(uow: UnitOfWork, { set, seriesId }: LockedRaceSet, reason: ChangeReason, markBoards = true): Promise<void> {
+    const categories = [set.category!];
+    const boards = markBoards ? await this.pending.markAffected(uow.manager, set.eventId!, categories) : [];
+    uow.publishAfterCommit(new ResultSetChangedEvent(set.id, set.eventId!, seriesId!, categories, reason, boards));
+  }
+
+  private async setOfRow(manager: EntityManager, rowId: number): Promise<number> {
+    const rows: { result_set_id: number }[] = await manager.query('SELECT result_set_id FROM race_result WHERE id = $1', [rowId]);
+    if (rows.length === 0) throw new NotFoundError('Result', rowId);
+    return rows[0].result_set_id;
+  }
+
+  private async rowView(manager: EntityManager, setId: number, rowId: number): Promise<ResultRowView> {
+    const row = (await this.rows.rowsOf(manager, [setId])).get(setId)!.find((r) => r.id === rowId);
+    if (!row) throw new NotFoundError('Result', rowId);
+    return row;
+  }
+
+  private async view(manager: EntityManager, set: ResultSet): Promise<ResultSetView> {
+    const rows = set.leaderboardId === null ? (await this.rows.rowsOf(manager, [set.id])).get(set.id)! : [];
+    return {
+      id: set.id,
+      eventId: set.eventId,
+      leaderboardId: set.leaderboardId,
+      category: set.category,
+      state: set.state,
+      replacesId: set.replacesId,
+      replacedById: set.state === 'REPLACED' ? await this.sets.replacedBy(manager, set.id) : null,
+      errorMessage: set.errorMessage,
+      results: rows,
+    };
+  }
+}
+
+/** A PATCH applied to a stored row; a status other than FIN clears the place unless one is given. */
+function mergeRow(current: ResultRowView, patch: UpdateResultRowDto): IncomingRow {
+  const status = patch.status ?? current.status;
+  const position = patch.position !== undefined ? patch.position : status === 'FIN' ? current.position : null;
+  const pick = <K extends 'bib' | 'timeMs' | 'custom1' | 'custom2' | 'custom3'>(key: K) =>
+    patch[key] !== undefined ? patch[key] : current[key];
+  return {
+    participant: patch.participant ?? current.participant,
+    bib: pick('bib'),
+    position,
+    status,
+    timeMs: pick('timeMs'),
+    custom1: pick('custom1'),
+    custom2: pick('custom2'),
+    custom3: pick('custom3'),
+  };
+}

@@ -1,0 +1,135 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn, IsInt, IsNotEmptyObject, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested,
+} from 'class-validator';
+import { RESULT_SET_STATES, ResultSetState } from '../common/result-set-state';
+import { RESULT_STATUSES, ResultStatus } from './race-result.entity';
+
+export const MAX_ROWS_PER_REQUEST = 10_000;
+
+export class ParticipantDto {
+  @ApiPropertyOptional({ description: 'Licence or federation id; riders are matched on it first', maxLength: 50 })
+  @IsOptional() @IsString() @Length(1, 50)
+  externalId?: string;
+
+  @ApiProperty({ maxLength: 100 })
+  @IsString() @Length(1, 100)
+  firstName: string;
+
+  @ApiProperty({ maxLength: 100 })
+  @IsString() @Length(1, 100)
+  lastName: string;
+}
+
+export class ResultRowDto {
+  @ApiProperty({ type: ParticipantDto })
+  @IsNotEmptyObject() @ValidateNested() @Type(() => ParticipantDto)
+  participant: ParticipantDto;
+
+  @ApiPropertyOptional({ description: 'Race number', maxLength: 20 })
+  @IsOptional() @IsString() @MaxLength(20)
+  bib?: string;
+
+  @ApiPropertyOptional({ description: 'Place, 1 = winner; riders who tie share a place. Only for status FIN', minimum: 1 })
+  @IsOptional() @IsInt() @Min(1) @Max(100_000)
+  position?: number;
+
+  @ApiProperty({ enum: RESULT_STATUSES, description: 'FIN finished, DNF did not finish, DNS did not start, DSQ disqualified' })
+  @IsIn(RESULT_STATUSES)
+  status: ResultStatus;
+
+  @ApiPropertyOptional({ description: 'Finishing time in milliseconds', minimum: 0 })
+  @IsOptional() @IsInt() @Min(0) @Max(2_147_483_647)
+  timeMs?: number;
+
+  @ApiPropertyOptional({ description: 'Value of grouping slot 1 by name (e.g. the school); created on first use', maxLength: 200 })
+  @IsOptional() @IsString() @Length(1, 200)
+  custom1?: string;
+
+  @ApiPropertyOptional({ description: 'Value of grouping slot 2 by name (e.g. the club)', maxLength: 200 })
+  @IsOptional() @IsString() @Length(1, 200)
+  custom2?: string;
+
+  @ApiPropertyOptional({ description: 'Value of grouping slot 3 by name (e.g. the team)', maxLength: 200 })
+  @IsOptional() @IsString() @Length(1, 200)
+  custom3?: string;
+}
+
+/** PATCH: every field optional; a given field replaces the stored one. */
+export class UpdateResultRowDto {
+  @ApiPropertyOptional({ type: ParticipantDto })
+  @IsOptional() @ValidateNested() @Type(() => ParticipantDto)
+  participant?: ParticipantDto;
+
+  @ApiPropertyOptional({ maxLength: 20, nullable: true, type: String })
+  @IsOptional() @IsString() @MaxLength(20)
+  bib?: string | null;
+
+  @ApiPropertyOptional({ minimum: 1, nullable: true, type: Number, description: 'null removes the place' })
+  @IsOptional() @IsInt() @Min(1) @Max(100_000)
+  position?: number | null;
+
+  @ApiPropertyOptional({ enum: RESULT_STATUSES })
+  @IsOptional() @IsIn(RESULT_STATUSES)
+  status?: ResultStatus;
+
+  @ApiPropertyOptional({ minimum: 0, nullable: true, type: Number })
+  @IsOptional() @IsInt() @Min(0) @Max(2_147_483_647)
+  timeMs?: number | null;
+
+  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String })
+  @IsOptional() @IsString() @Length(1, 200)
+  custom1?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String })
+  @IsOptional() @IsString() @Length(1, 200)
+  custom2?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String })
+  @IsOptional() @IsString() @Length(1, 200)
+  custom3?: string | null;
+}
+
+/** A new set starts unpublished or provisional; APPROVED is reached by a transition, once it has rows. */
+const CREATABLE_STATES = ['DRAFT', 'PROVISIONAL'] as const;
+
+export class CreateResultSetDto {
+  @ApiProperty({ description: 'Category code, e.g. "U14 Boys"', maxLength: 100 })
+  @IsString() @Length(1, 100)
+  category: string;
+
+  @ApiPropertyOptional({ enum: CREATABLE_STATES, default: 'DRAFT' })
+  @IsOptional() @IsIn(CREATABLE_STATES)
+  state?: (typeof CREATABLE_STATES)[number];
+}
+
+export class TransitionDto {
+  @ApiProperty({ enum: RESULT_SET_STATES, description: 'The state to move to' })
+  @IsIn(RESULT_SET_STATES)
+  to: ResultSetState;
+}
+
+export class ResultRowView {
+  @ApiProperty() id: number;
+  @ApiProperty({ type: ParticipantDto }) participant: ParticipantDto & { id: number };
+  @ApiProperty({ nullable: true, type: String }) bib: string | null;
+  @ApiProperty({ nullable: true, type: Number }) position: number | null;
+  @ApiProperty({ enum: RESULT_STATUSES }) status: ResultStatus;
+  @ApiProperty({ nullable: true, type: Number }) timeMs: number | null;
+  @ApiProperty({ nullable: true, type: String }) custom1: string | null;
+  @ApiProperty({ nullable: true, type: String }) custom2: string | null;
+  @ApiProperty({ nullable: true, type: String }) custom3: string | null;
+}
+
+export class ResultSetView {
+  @ApiProperty() id: number;
+  @ApiProperty({ nullable: true, type: Number }) eventId: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Set for a leaderboard\'s standings' }) leaderboardId: number | null;
+  @ApiProperty({ nullable: true, type: String }) category: string | null;
+  @ApiProperty({ enum: RESULT_SET_STATES }) state: ResultSetState;
+  @ApiProperty({ nullable: true, type: Number, description: 'The set this one revises (or replaced)' }) replacesId: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'The newer set that replaced this one' }) replacedById: number | null;
+  @ApiProperty({ nullable: true, type: String }) errorMessage: string | null;
+  @ApiProperty({ type: [ResultRowView] }) results: ResultRowView[];
+}
