@@ -1,0 +1,85 @@
+import { ScoringError } from './errors';
+import { EventInput, LeaderboardConfig, PointsScaleConfig, RaceResultInput, STATUSES } from './types';
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function scaleError(path: string, message: string): never {
+  throw new ScoringError('INVALID_SCALE', path, message);
+}
+function boardError(path: string, message: string): never {
+  throw new ScoringError('INVALID_BOARD', path, message);
+}
+
+export function validatePointsScale(scale: PointsScaleConfig): void {
+  switch (scale.kind) {
+    case 'TABLE':
+      if (!Array.isArray(scale.table) || scale.table.length === 0) scaleError('table', 'a TABLE scale needs a non-empty table of points');
+      scale.table.forEach((p, i) => finite(p) || scaleError('table', `table[${i}] is not a finite number`));
+      break;
+    case 'LINEAR':
+      if (!finite(scale.first)) scaleError('first', 'a LINEAR scale needs first (the winner\'s points)');
+      if (!finite(scale.step) || scale.step < 0) scaleError('step', 'a LINEAR scale needs step ≥ 0 (points fewer per place)');
+      break;
+    case 'FIELD_SIZE':
+    case 'PERCENT_OF_FIELD':
+      break;
+    default:
+      scaleError('kind', `unknown points scale kind "${String((scale as { kind: unknown }).kind)}"`);
+  }
+  for (const key of ['beyondTable', 'floor'] as const) {
+    if (scale[key] !== undefined && !finite(scale[key])) scaleError(key, `${key} is not a finite number`);
+  }
+  for (const [status, points] of Object.entries(scale.statusPoints ?? {})) {
+    if (!['DNF', 'DNS', 'DSQ'].includes(status)) scaleError('statusPoints', `unknown status "${status}"`);
+    if (!finite(points)) scaleError(`statusPoints.${status}`, `statusPoints.${status} is not a finite number`);
+  }
+  if (scale.ties !== undefined && scale.ties !== 'AVERAGE' && scale.ties !== 'SAME') scaleError('ties', 'ties must be AVERAGE or SAME');
+}
+
+const positiveInt = (v: unknown) => Number.isInteger(v) && (v as number) >= 1;
+const nonNegativeInt = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+
+export function validateLeaderboardConfig(board: LeaderboardConfig): void {
+  if (!['INDIVIDUAL', 'SCHOOL', 'TOP_SCHOOLS', 'GROUP'].includes(board.type)) boardError('type', `unknown leaderboard type "${board.type}"`);
+  if (!Array.isArray(board.categories) || board.categories.length === 0) boardError('categories', 'a board needs at least one category');
+  const seen = new Set<string>();
+  for (const c of board.categories) {
+    if (typeof c.code !== 'string' || c.code.length === 0) boardError('categories', 'a category needs a code');
+    if (seen.has(c.code)) boardError('categories', `category "${c.code}" is listed twice`);
+    seen.add(c.code);
+    if (!finite(c.multiplier) || c.multiplier <= 0) boardError('categories', `category "${c.code}" has multiplier ${c.multiplier}; it must be a positive number`);
+  }
+  if (!['ALL', 'STARRED', 'LISTED'].includes(board.eventScope)) boardError('eventScope', `unknown event scope "${board.eventScope}"`);
+  if (board.eventScope === 'LISTED' && !(board.eventIds?.length)) boardError('eventIds', 'eventScope LISTED needs at least one event');
+  if (board.bestOf != null && !positiveInt(board.bestOf)) boardError('bestOf', `bestOf must be a whole number ≥ 1, got ${board.bestOf}`);
+  if (board.dropWorst != null && !nonNegativeInt(board.dropWorst)) boardError('dropWorst', `dropWorst must be a whole number ≥ 0, got ${board.dropWorst}`);
+  if (board.minEvents != null && !nonNegativeInt(board.minEvents)) boardError('minEvents', `minEvents must be a whole number ≥ 0, got ${board.minEvents}`);
+  if (board.countingRiders != null && !positiveInt(board.countingRiders)) boardError('countingRiders', `countingRiders must be a whole number ≥ 1, got ${board.countingRiders}`);
+  if (board.minRiders != null && !nonNegativeInt(board.minRiders)) boardError('minRiders', `minRiders must be a whole number ≥ 0, got ${board.minRiders}`);
+  if (board.type === 'GROUP' && !(board.groupBy?.length)) boardError('groupBy', 'a GROUP board needs groupBy, e.g. ["custom3", "custom2"]');
+  for (const slot of board.groupBy ?? []) {
+    if (!['custom1', 'custom2', 'custom3'].includes(slot)) boardError('groupBy', `unknown slot "${slot}"`);
+  }
+  const tieBreaks = board.tieBreaks ?? [];
+  for (const t of tieBreaks) if (!['COUNTBACK', 'MOST_RECENT', 'FEWER_EVENTS'].includes(t)) boardError('tieBreaks', `unknown tie-break "${t}"`);
+  if (new Set(tieBreaks).size !== tieBreaks.length) boardError('tieBreaks', 'a tie-break is listed twice');
+  if (board.ranking !== undefined && board.ranking !== 'STANDARD' && board.ranking !== 'DENSE') boardError('ranking', 'ranking must be STANDARD or DENSE');
+}
+
+export function validateEvent(event: EventInput): void {
+  if (!finite(event.pointsMultiplier) || event.pointsMultiplier <= 0) {
+    throw new ScoringError('INVALID_EVENT', `event ${event.id}`, `event ${event.id} ("${event.name}") has points multiplier ${event.pointsMultiplier}; it must be a positive number`);
+  }
+}
+
+export function validateResult(result: RaceResultInput): void {
+  const bad = (message: string): never => {
+    throw new ScoringError('INVALID_RESULT', `result ${result.id}`, `result ${result.id} (${result.participantName}, event ${result.eventId}, ${result.category}): ${message}`);
+  };
+  if (!STATUSES.includes(result.status)) bad(`unknown status "${result.status}"`);
+  if (result.position !== null) {
+    if (!Number.isInteger(result.position) || result.position < 1) bad(`place ${result.position} is not a whole number ≥ 1`);
+    if (result.status !== 'FIN') bad(`a ${result.status} result cannot have a place`);
+  }
+  if (result.timeMs != null && (!finite(result.timeMs) || result.timeMs < 0)) bad(`time ${result.timeMs} is not a finite number ≥ 0`);
+}
