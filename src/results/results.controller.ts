@@ -1,4 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseArrayPipe, Patch, Post, Put, Req, UnauthorizedException } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Injectable, Param, Patch, PipeTransform, Post, Put, Req, UnauthorizedException } from '@nestjs/common';
+import { plainToInstance, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, validate, ValidateNested } from 'class-validator';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { isAdminRequest } from '../common/auth/admin.guard';
@@ -11,18 +13,30 @@ import {
   CreateResultSetDto, MAX_ROWS_PER_REQUEST, ResultRowDto, ResultRowView, ResultSetView, TransitionDto, UpdateResultRowDto,
 } from './results.dto';
 
-/** The array body of PUT …/results, validated row by row with field paths like `[3].participant.lastName`. */
-const rowsPipe = new ParseArrayPipe({
-  items: ResultRowDto,
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  exceptionFactory: (errors) => {
-    const list = Array.isArray(errors) ? errors : [errors];
-    return new InvalidInputError(
-      list.flatMap((e) => (typeof e === 'string' ? [{ field: 'body', message: e }] : flattenValidationErrors([e]))),
-    );
-  },
-});
+class RowsBody {
+  @IsArray() @ArrayMaxSize(MAX_ROWS_PER_REQUEST, { message: `at most ${MAX_ROWS_PER_REQUEST} rows per request; import larger files` })
+  @ValidateNested({ each: true }) @Type(() => ResultRowDto)
+  rows: ResultRowDto[];
+}
+
+/**
+ * The array body of PUT …/results, validated as a whole so every error names its row:
+ * `[3].participant.lastName`. Unknown fields are errors, as everywhere else.
+ */
+@Injectable()
+class RowsPipe implements PipeTransform<unknown, Promise<ResultRowDto[]>> {
+  async transform(value: unknown): Promise<ResultRowDto[]> {
+    if (!Array.isArray(value)) throw new InvalidInputError([{ field: 'body', message: 'must be a JSON array of result rows' }]);
+    const body = plainToInstance(RowsBody, { rows: value });
+    const errors = await validate(body, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length > 0) {
+      const [rowsError] = errors;
+      const own = Object.values(rowsError.constraints ?? {}).map((message) => ({ field: 'body', message }));
+      throw new InvalidInputError([...own, ...flattenValidationErrors(rowsError.children ?? [])]);
+    }
+    return body.rows;
+  }
+}
 
 @ApiTags('results')
 @Controller()
@@ -53,10 +67,7 @@ export class ResultsController {
   @ApiBearerAuth()
   @ApiBody({ type: [ResultRowDto], description: `The set's new rows (replaces all of them), at most ${MAX_ROWS_PER_REQUEST}` })
   @ApiOkResponse({ type: ResultSetView })
-  replace(@Param('id', IdPipe) id: number, @Body(rowsPipe) rows: ResultRowDto[]): Promise<ResultSetView> {
-    if (rows.length > MAX_ROWS_PER_REQUEST) {
-      throw new InvalidInputError([{ field: 'body', message: `at most ${MAX_ROWS_PER_REQUEST} rows per request; import larger files` }]);
-    }
+  replace(@Param('id', IdPipe) id: number, @Body(RowsPipe) rows: ResultRowDto[]): Promise<ResultSetView> {
     return this.results.replaceRows(id, rows);
   }
 

@@ -1,0 +1,59 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { BullModule } from '@nestjs/bullmq';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { AdminGuard } from './common/auth/admin.guard';
+import { HttpErrorFilter } from './common/errors/http-exception.filter';
+import { AppConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LeaderboardsModule } from './leaderboards/leaderboards.module';
+import { RecalculationModule } from './leaderboards/recalculation/recalculation.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { RedisModule, redisOptions } from './redis/redis.module';
+import { ResultsModule } from './results/results.module';
+import { SeriesModule } from './series/series.module';
+
+/** Redacted wherever they appear in a log line: keys and tokens never reach the logs. */
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.query.token', 'req.body.token'];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            redact: { paths: REDACT, censor: '[redacted]' },
+            autoLogging: { ignore: (req) => req.url === '/health' },
+            customProps: () => ({ role: config.appRole }),
+          },
+        }),
+        EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false }),
+        ScheduleModule.forRoot(),
+        BullModule.forRoot({
+          connection: { url: config.redisUrl, ...redisOptions(config) },
+          prefix: config.redisPrefix,
+        }),
+        DatabaseModule,
+        RedisModule,
+        HealthModule,
+        SeriesModule,
+        ResultsModule,
+        LeaderboardsModule,
+        NotificationsModule,
+        RecalculationModule.forRoot(config),
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AdminGuard },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
+    };
+  }
+}

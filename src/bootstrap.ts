@@ -1,0 +1,61 @@
+import { INestApplication, Logger as NestLogger, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { createValidationPipe } from './common/errors/validation';
+import { AppConfig, DEVELOPMENT_RETRY_SECRET } from './config/config';
+import { prepareDatabase } from './database/prepare-database';
+
+export interface StartOptions {
+  /** Buffer logs until the pino logger is ready (false in tests to keep output quiet). */
+  bufferLogs?: boolean;
+}
+
+/**
+ * Builds the whole app from a validated configuration: database created and migrated first,
+ * then the Nest application with its pipes, docs and shutdown hooks. main.ts and the
+ * integration tests both start Podium through here.
+ */
+export async function createPodiumApp(config: AppConfig, options: StartOptions = {}): Promise<INestApplication> {
+  await prepareDatabase(config.databaseUrl);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: options.bufferLogs ?? true,
+    // Quiet starts (tests, benchmarks): Nest's own start-up lines would bypass the silent pino logger.
+    ...(config.logLevel === 'silent' ? { logger: false as const } : {}),
+  });
+  // Room for a full result list (PUT …/results takes up to 10 000 rows); spreadsheets go through multipart.
+  app.useBodyParser('json', { limit: '5mb' });
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  (app.getHttpAdapter().getInstance() as { disable(name: string): void }).disable('x-powered-by');
+  setUpOpenApi(app);
+  warnAboutDevelopmentDefaults(config);
+  return app;
+}
+
+function setUpOpenApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Podium')
+      .setDescription('Race-series leaderboards kept in step with results. Writes and admin reads need `Authorization: Bearer <admin key>`.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+function warnAboutDevelopmentDefaults(config: AppConfig): void {
+  const logger = new NestLogger('Config');
+  if (config.adminApiKeys.length === 0) {
+    logger.warn('ADMIN_API_KEYS is empty: every write and admin read will answer 401 until a key is configured');
+  }
+  if (config.retryLinkSecret === DEVELOPMENT_RETRY_SECRET) {
+    logger.warn('RETRY_LINK_SECRET is not set: using the development secret (never do this in production)');
+  }
+}

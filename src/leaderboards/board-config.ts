@@ -1,0 +1,28 @@
+import type { LeaderboardConfig, PointsScaleConfig } from '../calculators';
+import { BoardDefinition } from './leaderboards.repository';
+import { PointsScale } from './points-scale.entity';
+
+/** The calculators' view of a stored board: the one place the two shapes meet. */
+export function toLeaderboardConfig(def: BoardDefinition): LeaderboardConfig {
+  const { board } = def;
+  return {
+    type: board.type,
+    categories: def.categories.map((c) => ({ code: c.code, multiplier: c.multiplier })),
+    eventScope: board.eventScope,
+    eventIds: def.listedEventIds,
+    bestOf: board.bestOf,
+    dropWorst: board.dropWorst,
+    nonDroppableEventIds: def.nonDroppableEventIds,
+    minEvents: board.minEvents,
+    belowMinEvents: board.belowMinEvents,
+    countingRiders: board.countingRiders,
+    minRiders: board.minRiders,
+    groupBy: board.groupBy,
+    tieBreaks: board.tieBreaks,
+    ranking: board.ranking,
+  };
+}
+
+export function toPointsScaleConfig(scale: PointsScale): PointsScaleConfig {
+  return { kind: scale.kind, ...scale.config };
+}

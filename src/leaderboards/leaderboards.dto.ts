@@ -1,0 +1,214 @@
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath, OmitType, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max,
+  Min, ValidateBy, ValidateNested, ValidationOptions,
+} from 'class-validator';
+import {
+  BELOW_MIN_EVENTS, BelowMinEvents, EVENT_SCOPES, EventScope, GROUP_SLOTS, GroupSlot, LEADERBOARD_TYPES, LeaderboardType,
+  RANKINGS, Ranking, TIE_BREAKS, TieBreak,
+} from './leaderboard.entity';
+import { POINTS_SCALE_KINDS, PointsScaleKind } from './points-scale.entity';
+
+// ---------- points scales ----------
+
+export class StatusPointsDto {
+  @ApiPropertyOptional({ description: 'Points for did not finish', default: 0 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-10_000) @Max(10_000)
+  DNF?: number;
+
+  @ApiPropertyOptional({ description: 'Points for did not start', default: 0 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-10_000) @Max(10_000)
+  DNS?: number;
+
+  @ApiPropertyOptional({ description: 'Points for disqualified', default: 0 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-10_000) @Max(10_000)
+  DSQ?: number;
+}
+
+export class CreatePointsScaleDto {
+  @ApiProperty({ maxLength: 200, example: 'F1 2010' })
+  @IsString() @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ enum: POINTS_SCALE_KINDS, description: 'TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten' })
+  @IsIn(POINTS_SCALE_KINDS)
+  kind: PointsScaleKind;
+
+  @ApiPropertyOptional({ type: [Number], description: 'TABLE: points for 1st, 2nd, …', example: [25, 18, 15, 12, 10, 8, 6, 4, 2, 1] })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true }) @Min(-10_000, { each: true }) @Max(10_000, { each: true })
+  table?: number[];
+
+  @ApiPropertyOptional({ description: 'TABLE: points for a place beyond the table', default: 0 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-10_000) @Max(10_000)
+  beyondTable?: number;
+
+  @ApiPropertyOptional({ description: 'LINEAR: points for the winner' })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-10_000) @Max(10_000)
+  first?: number;
+
+  @ApiPropertyOptional({ description: 'LINEAR: points fewer per place' })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(10_000)
+  step?: number;
+
+  @ApiPropertyOptional({ description: 'LINEAR: points never go below this' })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-10_000) @Max(10_000)
+  floor?: number;
+
+  @ApiPropertyOptional({ description: 'Low-point scoring: place = points, lower is better (cross-country)', default: false })
+  @IsOptional() @IsBoolean()
+  lowPoint?: boolean;
+
+  @ApiPropertyOptional({ type: StatusPointsDto, description: 'Points for non-finishers (default 0)' })
+  @IsOptional() @ValidateNested() @Type(() => StatusPointsDto)
+  statusPoints?: StatusPointsDto;
+
+  @ApiPropertyOptional({ enum: ['AVERAGE', 'SAME'], default: 'AVERAGE', description: 'Riders tied on a place: share the average of the tied points, or each get the full points' })
+  @IsOptional() @IsIn(['AVERAGE', 'SAME'])
+  ties?: 'AVERAGE' | 'SAME';
+
+  @ApiPropertyOptional({ description: 'A DSQ result can never be dropped by best-of / drop-worst', default: false })
+  @IsOptional() @IsBoolean()
+  dsqNonDroppable?: boolean;
+}
+
+export class PointsScaleView extends CreatePointsScaleDto {
+  @ApiProperty() id: number;
+}
+
+// ---------- leaderboards ----------
+
+export class CategoryDto {
+  @ApiProperty({ maxLength: 100, example: 'U14 Boys' }) code: string;
+  @ApiProperty({ default: 1, description: 'Points in this category are multiplied by this' }) multiplier: number;
+}
+
+/** `categories` entries: a code, or `{ code, multiplier }` (DESIGN.md). */
+function IsCategoryList(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCategoryList',
+      validator: {
+        validate: (value: unknown) =>
+          Array.isArray(value) &&
+          value.length >= 1 &&
+          value.length <= 50 &&
+          value.every(isCategory) &&
+          new Set(value.map((c) => (typeof c === 'string' ? c : (c as CategoryDto).code))).size === value.length,
+        defaultMessage: () =>
+          'categories must be 1 to 50 distinct entries, each a code (1–100 characters) or { code, multiplier } with 0 < multiplier ≤ 100',
+      },
+    },
+    options,
+  );
+}
+
+function isCategory(value: unknown): boolean {
+  const validCode = (code: unknown) => typeof code === 'string' && code.trim().length >= 1 && code.length <= 100;
+  if (typeof value === 'string') return validCode(value);
+  if (typeof value !== 'object' || value === null) return false;
+  const { code, multiplier, ...rest } = value as Record<string, unknown>;
+  return (
+    Object.keys(rest).length === 0 &&
+    validCode(code) &&
+    (multiplier === undefined || (typeof multiplier === 'number' && Number.isFinite(multiplier) && multiplier > 0 && multiplier <= 100))
+  );
+}
+
+const INITIAL_STATES = ['DRAFT', 'PROVISIONAL'] as const;
+
+/** The optional settings of a board, shared by create and update. */
+export class LeaderboardOptionsDto {
+  @ApiPropertyOptional({ enum: EVENT_SCOPES, default: 'ALL', description: 'Which events count: all, starred only, or those in eventIds' })
+  @IsOptional() @IsIn(EVENT_SCOPES)
+  eventScope?: EventScope;
+
+  @ApiPropertyOptional({ type: [Number], description: 'LISTED scope: the events that count' })
+  @IsOptional() @IsArray() @ArrayMaxSize(500) @ArrayUnique() @IsInt({ each: true }) @Min(1, { each: true })
+  eventIds?: number[];
+
+  @ApiPropertyOptional({ description: 'Count only the best N events of each entry', minimum: 1, nullable: true, type: Number })
+  @IsOptional() @IsInt() @Min(1) @Max(1000)
+  bestOf?: number | null;
+
+  @ApiPropertyOptional({ description: 'Drop the K worst events of each entry', minimum: 0, nullable: true, type: Number })
+  @IsOptional() @IsInt() @Min(0) @Max(1000)
+  dropWorst?: number | null;
+
+  @ApiPropertyOptional({ type: [Number], description: 'Events whose result can never be dropped (e.g. the final)' })
+  @IsOptional() @IsArray() @ArrayMaxSize(500) @ArrayUnique() @IsInt({ each: true }) @Min(1, { each: true })
+  nonDroppableEventIds?: number[];
+
+  @ApiPropertyOptional({ description: 'Events an entry needs to be ranked', minimum: 0, nullable: true, type: Number })
+  @IsOptional() @IsInt() @Min(0) @Max(1000)
+  minEvents?: number | null;
+
+  @ApiPropertyOptional({ enum: BELOW_MIN_EVENTS, default: 'UNRANKED', description: 'Entries below minEvents: listed unranked at the end, or left out' })
+  @IsOptional() @IsIn(BELOW_MIN_EVENTS)
+  belowMinEvents?: BelowMinEvents;
+
+  @ApiPropertyOptional({ description: 'SCHOOL/TOP_SCHOOLS/GROUP: riders whose points count per race (top K)', minimum: 1, nullable: true, type: Number })
+  @IsOptional() @IsInt() @Min(1) @Max(1000)
+  countingRiders?: number | null;
+
+  @ApiPropertyOptional({ description: 'SCHOOL/TOP_SCHOOLS/GROUP: finishers a group needs in a race to score', minimum: 0, nullable: true, type: Number })
+  @IsOptional() @IsInt() @Min(0) @Max(1000)
+  minRiders?: number | null;
+
+  @ApiPropertyOptional({ enum: GROUP_SLOTS, isArray: true, description: 'GROUP: the key is the first non-empty of these slots, e.g. ["custom3","custom2"]' })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(3) @ArrayUnique() @IsIn(GROUP_SLOTS, { each: true })
+  groupBy?: GroupSlot[];
+
+  @ApiPropertyOptional({ enum: TIE_BREAKS, isArray: true, default: ['COUNTBACK', 'MOST_RECENT'], description: 'Tie-breaks in order; a final deterministic key always follows' })
+  @IsOptional() @IsArray() @ArrayMaxSize(3) @ArrayUnique() @IsIn(TIE_BREAKS, { each: true })
+  tieBreaks?: TieBreak[];
+
+  @ApiPropertyOptional({ enum: RANKINGS, default: 'STANDARD', description: 'STANDARD "1224" or DENSE "1223" positions' })
+  @IsOptional() @IsIn(RANKINGS)
+  ranking?: Ranking;
+
+  @ApiPropertyOptional({ enum: INITIAL_STATES, default: 'PROVISIONAL', description: 'State of the standings set when it is first created' })
+  @IsOptional() @IsIn(INITIAL_STATES)
+  initialState?: (typeof INITIAL_STATES)[number];
+
+  @ApiPropertyOptional({ default: true, description: 'Inactive boards are not recalculated' })
+  @IsOptional() @IsBoolean()
+  active?: boolean;
+}
+
+export class CreateLeaderboardDto extends LeaderboardOptionsDto {
+  @ApiProperty({ description: 'The series the board ranks' })
+  @IsInt() @Min(1) @Max(2_147_483_647)
+  seriesId: number;
+
+  @ApiProperty({ maxLength: 200, example: 'Top Schools' })
+  @IsString() @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ enum: LEADERBOARD_TYPES, description: 'INDIVIDUAL per rider; SCHOOL per school per category; TOP_SCHOOLS schools over all categories; GROUP like SCHOOL keyed by groupBy' })
+  @IsIn(LEADERBOARD_TYPES)
+  type: LeaderboardType;
+
+  @ApiProperty({ description: 'The points scale results are scored with' })
+  @IsInt() @Min(1) @Max(2_147_483_647)
+  pointsScaleId: number;
+
+  @ApiProperty({
+    description: 'Categories the board reads: codes, or { code, multiplier }',
+    type: 'array',
+    items: { oneOf: [{ type: 'string' }, { $ref: getSchemaPath(CategoryDto) }] },
+    example: ['U14 Boys', { code: 'U16 Boys', multiplier: 1.5 }],
+  })
+  @IsCategoryList()
+  categories: (string | CategoryDto)[];
+}
+
+/** PATCH: any field of create but the series. */
+export class UpdateLeaderboardDto extends PartialType(OmitType(CreateLeaderboardDto, ['seriesId'] as const)) {}
+
+export class ListLeaderboardsQuery {
+  @ApiProperty({ description: 'Series whose boards to list' })
+  @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647)
+  seriesId: number;
+}

@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { NotFoundError } from '../common/errors/domain-errors';
+import { ResultSet } from '../results/result-set.entity';
+import { Leaderboard, LeaderboardCategory, LeaderboardEvent } from './leaderboard.entity';
+import { RecalcRun } from './recalc.entities';
+
+/** A board with everything that configures it. */
+export interface BoardDefinition {
+  board: Leaderboard;
+  categories: LeaderboardCategory[];
+  listedEventIds: number[];
+  nonDroppableEventIds: number[];
+}
+
+@Injectable()
+export class LeaderboardsRepository {
+  async find(manager: EntityManager, id: number, lock = false): Promise<Leaderboard> {
+    const board = await manager
+      .getRepository(Leaderboard)
+      .findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!board) throw new NotFoundError('Leaderboard', id);
+    return board;
+  }
+
+  async definition(manager: EntityManager, id: number): Promise<BoardDefinition> {
+    return (await this.definitions(manager, [await this.find(manager, id)]))[0];
+  }
+
+  async definitions(manager: EntityManager, boards: Leaderboard[]): Promise<BoardDefinition[]> {
+    const ids = boards.map((b) => b.id);
+    const categories = await manager
+      .getRepository(LeaderboardCategory)
+      .createQueryBuilder('c')
+      .where('c.leaderboard_id = ANY(:ids)', { ids })
+      .orderBy('c.ordinal')
+      .getMany();
+    const events = await manager
+      .getRepository(LeaderboardEvent)
+      .createQueryBuilder('e')
+      .where('e.leaderboard_id = ANY(:ids)', { ids })
+      .orderBy('e.event_id')
+      .getMany();
+    return boards.map((board) => ({
+      board,
+      categories: categories.filter((c) => c.leaderboardId === board.id),
+      listedEventIds: events.filter((e) => e.leaderboardId === board.id && e.listed).map((e) => e.eventId),
+      nonDroppableEventIds: events.filter((e) => e.leaderboardId === board.id && e.nonDroppable).map((e) => e.eventId),
+    }));
+  }
+
+  async listBySeries(manager: EntityManager, seriesId: number): Promise<Leaderboard[]> {
+    return manager.getRepository(Leaderboard).find({ where: { seriesId }, order: { id: 'ASC' } });
+  }
+
+  async replaceCategories(manager: EntityManager, leaderboardId: number, categories: { code: string; multiplier: number }[]): Promise<void> {
+    await manager.query('DELETE FROM leaderboard_category WHERE leaderboard_id = $1', [leaderboardId]);
+    await manager.query(
+      `INSERT INTO leaderboard_category (leaderboard_id, code, multiplier, ordinal)
+       SELECT $1, code, m, ord FROM unnest($2::text[], $3::float8[]) WITH ORDINALITY AS c(code, m, ord)`,
+      [leaderboardId, categories.map((c) => c.code), categories.map((c) => c.multiplier)],
+    );
+  }
+
+  async replaceEvents(manager: EntityManager, leaderboardId: number, listed: number[], nonDroppable: number[]): Promise<void> {
+    await manager.query('DELETE FROM leaderboard_event WHERE leaderboard_id = $1', [leaderboardId]);
+    const ids = [...new Set([...listed, ...nonDroppable])];
+    await manager.query(
+      `INSERT INTO leaderboard_event (leaderboard_id, event_id, listed, non_droppable)
+       SELECT $1, id, id = ANY($3::int[]), id = ANY($4::int[]) FROM unnest($2::int[]) AS id`,
+      [leaderboardId, ids, listed, nonDroppable],
+    );
+  }
+
+  /** Event ids among these that are not events of the series. */
+  async foreignEventIds(manager: EntityManager, seriesId: number, eventIds: number[]): Promise<number[]> {
+    if (eventIds.length === 0) return [];
+    const rows: { id: number }[] = await manager.query(
+      `SELECT x.eid AS id FROM unnest($1::int[]) AS x(eid)
+        WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.id = x.eid AND e.series_id = $2)`,
+      [eventIds, seriesId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The board's live standings set (at most one is not REPLACED; the database enforces it). */
+  async currentStandings(manager: EntityManager, leaderboardId: number): Promise<ResultSet | null> {
+    return manager
+      .getRepository(ResultSet)
+      .createQueryBuilder('s')
+      .where(`s.leaderboard_id = :leaderboardId AND s.state <> 'R'`, { leaderboardId })
+      .getOne();
+  }
+
+  async lastRun(manager: EntityManager, leaderboardId: number): Promise<RecalcRun | null> {
+    return manager.getRepository(RecalcRun).findOne({ where: { leaderboardId }, order: { id: 'DESC' } });
+  }
+}

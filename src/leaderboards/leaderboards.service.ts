@@ -1,0 +1,196 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { validateLeaderboardConfig } from '../calculators';
+import { TransactionRunner, UnitOfWork } from '../common/database/transaction-runner';
+import { InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
+import { LeaderboardConfigChangedEvent } from '../common/events/catalogue';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { PendingMarksRepository } from '../outbox/pending-marks.repository';
+import { toLeaderboardConfig } from './board-config';
+import { Leaderboard } from './leaderboard.entity';
+import { LeaderboardView, PendingView, RunView } from './leaderboard-views';
+import { CategoryDto, CreateLeaderboardDto, UpdateLeaderboardDto } from './leaderboards.dto';
+import { BoardDefinition, LeaderboardsRepository } from './leaderboards.repository';
+import { rejectUnscorable } from './points-scales.service';
+import { RecalcRun } from './recalc.entities';
+
+@Injectable()
+export class LeaderboardsService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly boards: LeaderboardsRepository,
+    private readonly pending: PendingMarksRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(dto: CreateLeaderboardDto): Promise<LeaderboardView> {
+    return this.tx.run(async (uow) => {
+      const board = uow.manager.getRepository(Leaderboard).create({ seriesId: dto.seriesId });
+      const id = await this.save(uow, board, dto, 'CREATED');
+      return this.view(uow.manager, id);
+    });
+  }
+
+  async update(id: number, dto: UpdateLeaderboardDto): Promise<LeaderboardView> {
+    return this.tx.run(async (uow) => {
+      const board = await this.boards.find(uow.manager, id, true);
+      await this.save(uow, board, dto, 'UPDATED');
+      return this.view(uow.manager, id);
+    });
+  }
+
+  async get(id: number): Promise<LeaderboardView> {
+    return this.tx.run((uow) => this.view(uow.manager, id));
+  }
+
+  async list(seriesId: number): Promise<LeaderboardView[]> {
+    return this.tx.run(async (uow) => {
+      const series: unknown[] = await uow.manager.query('SELECT 1 FROM series WHERE id = $1', [seriesId]);
+      if (series.length === 0) throw new NotFoundError('Series', seriesId);
+      const boards = await this.boards.listBySeries(uow.manager, seriesId);
+      return Promise.all(boards.map((b) => this.view(uow.manager, b.id)));
+    });
+  }
+
+  /**
+   * Applies create/patch fields, checks references and what the calculators will accept,
+   * writes board, categories and event roles, and marks the board pending: its standings
+   * must be recomputed under the new configuration.
+   */
+  private async save(
+    uow: UnitOfWork,
+    board: Leaderboard,
+    dto: UpdateLeaderboardDto,
+    reason: 'CREATED' | 'UPDATED',
+  ): Promise<number> {
+    const { manager } = uow;
+    const current = board.id ? await this.boards.definition(manager, board.id) : null;
+    assign(board, dto);
+    const categories = dto.categories?.map(toCategory) ?? current?.categories.map((c) => ({ code: c.code, multiplier: c.multiplier })) ?? [];
+    const listed = dto.eventIds ?? current?.listedEventIds ?? [];
+    const nonDroppable = dto.nonDroppableEventIds ?? current?.nonDroppableEventIds ?? [];
+
+    await this.checkReferences(manager, board, listed, nonDroppable);
+    const definition: BoardDefinition = {
+      board,
+      categories: categories.map((c, i) => ({ leaderboardId: board.id, code: c.code, multiplier: c.multiplier, ordinal: i + 1 })),
+      listedEventIds: listed,
+      nonDroppableEventIds: nonDroppable,
+    };
+    rejectUnscorable(() => validateLeaderboardConfig(toLeaderboardConfig(definition)));
+
+    const saved = await manager.getRepository(Leaderboard).save(board);
+    await this.boards.replaceCategories(manager, saved.id, categories);
+    await this.boards.replaceEvents(manager, saved.id, listed, nonDroppable);
+    await this.pending.mark(manager, [saved.id]);
+    uow.publishAfterCommit(new LeaderboardConfigChangedEvent([saved.id], reason));
+    return saved.id;
+  }
+
+  private async checkReferences(manager: EntityManager, board: Leaderboard, listed: number[], nonDroppable: number[]): Promise<void> {
+    const problems: { field: string; message: string }[] = [];
+    const [series]: unknown[] = await manager.query('SELECT 1 FROM series WHERE id = $1', [board.seriesId]);
+    if (!series) problems.push({ field: 'seriesId', message: `series ${board.seriesId} does not exist` });
+    const [scale]: unknown[] = await manager.query('SELECT 1 FROM points_scale WHERE id = $1', [board.pointsScaleId]);
+    if (!scale) problems.push({ field: 'pointsScaleId', message: `points scale ${board.pointsScaleId} does not exist` });
+    if (series) {
+      const foreignListed = await this.boards.foreignEventIds(manager, board.seriesId, listed);
+      if (foreignListed.length) problems.push({ field: 'eventIds', message: `not events of series ${board.seriesId}: ${foreignListed.join(', ')}` });
+      const foreignFixed = await this.boards.foreignEventIds(manager, board.seriesId, nonDroppable);
+      if (foreignFixed.length) problems.push({ field: 'nonDroppableEventIds', message: `not events of series ${board.seriesId}: ${foreignFixed.join(', ')}` });
+    }
+    if (board.eventScope === 'LISTED' && listed.length === 0) {
+      problems.push({ field: 'eventIds', message: 'eventScope LISTED needs at least one event id' });
+    }
+    if (board.type === 'GROUP' && board.groupBy.length === 0) {
+      problems.push({ field: 'groupBy', message: 'a GROUP board needs groupBy, e.g. ["custom3", "custom2"]' });
+    }
+    if (problems.length > 0) throw new InvalidInputError(problems);
+  }
+
+  private async view(manager: EntityManager, id: number): Promise<LeaderboardView> {
+    const def = await this.boards.definition(manager, id);
+    const { board } = def;
+    const standings = await this.boards.currentStandings(manager, id);
+    const pending = await this.pending.pendingOf(manager, id);
+    const lastRun = await this.boards.lastRun(manager, id);
+    return {
+      id: board.id,
+      seriesId: board.seriesId,
+      name: board.name,
+      type: board.type,
+      pointsScaleId: board.pointsScaleId,
+      categories: def.categories.map((c) => ({ code: c.code, multiplier: c.multiplier })),
+      eventScope: board.eventScope,
+      eventIds: def.listedEventIds,
+      bestOf: board.bestOf,
+      dropWorst: board.dropWorst,
+      nonDroppableEventIds: def.nonDroppableEventIds,
+      minEvents: board.minEvents,
+      belowMinEvents: board.belowMinEvents,
+      countingRiders: board.countingRiders,
+      minRiders: board.minRiders,
+      groupBy: board.groupBy,
+      tieBreaks: board.tieBreaks,
+      ranking: board.ranking,
+      initialState: board.initialState === 'DRAFT' ? 'DRAFT' : 'PROVISIONAL',
+      active: board.active,
+      standings: standings && {
+        resultSetId: standings.id,
+        state: standings.state,
+        computedAt: standings.computedAt?.toISOString() ?? null,
+        errorMessage: standings.errorMessage,
+      },
+      pending: pending && this.pendingView(pending.firstPendingAt, pending.lastChangedAt),
+      lastRun: lastRun && toRunView(lastRun),
+    };
+  }
+
+  private pendingView(since: Date, lastChangeAt: Date): PendingView {
+    const due = Math.min(lastChangeAt.getTime() + this.config.recalcDebounceMs, since.getTime() + this.config.recalcMaxWaitMs);
+    return { since: since.toISOString(), lastChangeAt: lastChangeAt.toISOString(), dueAt: new Date(due).toISOString() };
+  }
+}
+
+export function toRunView(run: RecalcRun): RunView {
+  const finished = run.rowsInserted !== null;
+  return {
+    jobId: run.jobId,
+    leaderboardId: run.leaderboardId,
+    status: run.status,
+    trigger: run.trigger,
+    queuedAt: run.queuedAt.toISOString(),
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    error: run.error,
+    rows: finished ? { inserted: run.rowsInserted!, updated: run.rowsUpdated ?? 0, deleted: run.rowsDeleted ?? 0 } : null,
+  };
+}
+
+function toCategory(c: string | CategoryDto): { code: string; multiplier: number } {
+  return typeof c === 'string' ? { code: c.trim(), multiplier: 1 } : { code: c.code.trim(), multiplier: c.multiplier ?? 1 };
+}
+
+/** Copies the given fields onto the entity; defaults apply to new boards only. */
+function assign(board: Leaderboard, dto: UpdateLeaderboardDto): void {
+  const isNew = board.id === undefined;
+  const set = <K extends keyof Leaderboard>(key: K, value: Leaderboard[K] | undefined, fallback: Leaderboard[K]) => {
+    if (value !== undefined) board[key] = value;
+    else if (isNew) board[key] = fallback;
+  };
+  set('name', dto.name, board.name);
+  set('type', dto.type, board.type);
+  set('pointsScaleId', dto.pointsScaleId, board.pointsScaleId);
+  set('eventScope', dto.eventScope, 'ALL');
+  set('bestOf', dto.bestOf, null);
+  set('dropWorst', dto.dropWorst, null);
+  set('minEvents', dto.minEvents, null);
+  set('belowMinEvents', dto.belowMinEvents, 'UNRANKED');
+  set('countingRiders', dto.countingRiders, null);
+  set('minRiders', dto.minRiders, null);
+  set('groupBy', dto.groupBy, []);
+  set('tieBreaks', dto.tieBreaks, ['COUNTBACK', 'MOST_RECENT']);
+  set('ranking', dto.ranking, 'STANDARD');
+  set('initialState', dto.initialState, 'PROVISIONAL');
+  set('active', dto.active, true);
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ScoringError, validatePointsScale } from '../calculators';
+import { InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
+import { CreatePointsScaleDto, PointsScaleView } from './leaderboards.dto';
+import { PointsScale, PointsScaleSettings } from './points-scale.entity';
+import { toPointsScaleConfig } from './board-config';
+
+@Injectable()
+export class PointsScalesService {
+  constructor(@InjectRepository(PointsScale) private readonly scales: Repository<PointsScale>) {}
+
+  async create(dto: CreatePointsScaleDto): Promise<PointsScaleView> {
+    const { name, kind, ...settings } = dto;
+    const scale = this.scales.create({ name, kind, config: settings as PointsScaleSettings });
+    rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale)));
+    return toView(await this.scales.save(scale));
+  }
+
+  async get(id: number): Promise<PointsScaleView> {
+    return toView(await this.require(id));
+  }
+
+  async require(id: number): Promise<PointsScale> {
+    const scale = await this.scales.findOneBy({ id });
+    if (!scale) throw new NotFoundError('Points scale', id);
+    return scale;
+  }
+}
+
+/** Turns the calculators' refusal of a configuration into a 400 that names the setting. */
+export function rejectUnscorable(check: () => void): void {
+  try {
+    check();
+  } catch (err) {
+    if (err instanceof ScoringError) {
+      throw new InvalidInputError([{ field: err.path ?? 'config', message: err.message }]);
+    }
+    throw err;
+  }
+}
+
+function toView(scale: PointsScale): PointsScaleView {
+  return { id: scale.id, name: scale.name, kind: scale.kind, ...scale.config };
+}

@@ -1,0 +1,56 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../../config/config';
+import { redisOptions } from '../../redis/redis.module';
+import { RECALC_ATTEMPTS, RECALC_QUEUE, RecalcJobData } from '../../queue/recalc-job';
+import { RecalculationRunner } from './recalculation-runner';
+
+/**
+ * The BullMQ worker of the recalculation queue. It is built here rather than with
+ * @nestjs/bullmq's @Processor because its options (concurrency, lock duration, stalled-job
+ * interval) come from the validated configuration, and a decorator's options are fixed when
+ * the class is defined.
+ */
+@Injectable()
+export class RecalcProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(RecalcProcessor.name);
+  private worker: Worker<RecalcJobData> | null = null;
+
+  constructor(
+    private readonly runner: RecalculationRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const { config } = this;
+    this.worker = new Worker<RecalcJobData>(RECALC_QUEUE, (job) => this.process(job), {
+      connection: { url: config.redisUrl, ...redisOptions(config) },
+      prefix: config.redisPrefix,
+      // Different boards run in parallel; one board never does (deduplication + advisory lock).
+      concurrency: config.workerConcurrency,
+      lockDuration: config.recalcLockDurationMs,
+      stalledInterval: config.recalcStalledIntervalMs,
+    });
+    this.worker.on('error', (err) => this.logger.error({ err }, 'Recalculation worker error'));
+  }
+
+  /** Lets the active runs finish (and commit) before the database pool closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  async process(job: Job<RecalcJobData>) {
+    const outcome = await this.runner.run({
+      jobId: job.id!,
+      leaderboardId: job.data.leaderboardId,
+      trigger: job.data.trigger,
+      queuedAt: new Date(job.timestamp),
+      attempt: job.attemptsMade + 1,
+      maxAttempts: job.opts.attempts ?? RECALC_ATTEMPTS,
+    });
+    if (outcome.kind === 'retry') throw new Error(outcome.error);
+    if (outcome.kind === 'failed') throw new UnrecoverableError(outcome.error);
+    const rows = outcome.write && { inserted: outcome.write.inserted, updated: outcome.write.updated, deleted: outcome.write.deleted };
+    return { rows, resultsVersion: outcome.resultsVersion };
+  }
+}

@@ -1,0 +1,140 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { EntityManager } from 'typeorm';
+import { computeStandings } from '../../calculators';
+import { TransactionRunner } from '../../common/database/transaction-runner';
+import { RecalculationFailedEvent, RecalculationRecoveredEvent } from '../../common/events/catalogue';
+import { FailureEpisodesRepository } from '../../notifications/failure-episodes.repository';
+import { toLeaderboardConfig, toPointsScaleConfig } from '../board-config';
+import { LeaderboardsRepository } from '../leaderboards.repository';
+import { PointsScale } from '../points-scale.entity';
+import { RunTrigger } from '../recalc.entities';
+import { describeFailure, isTransient } from './failure-kind';
+import { RunsRepository } from './runs.repository';
+import { StandingsInputsRepository } from './standings-inputs.repository';
+import { StandingsWriterRepository, WriteOutcome } from './standings-writer.repository';
+
+/** Namespace of the per-board advisory locks (the second key is the board id). */
+export const BOARD_LOCK_NAMESPACE = 74_201_512;
+
+export interface RunRequest {
+  jobId: string;
+  leaderboardId: number;
+  trigger: RunTrigger;
+  queuedAt: Date;
+  /** 1 for the first attempt. */
+  attempt: number;
+  maxAttempts: number;
+}
+
+export type RunOutcome =
+  | { kind: 'completed'; write: WriteOutcome | null; resultsVersion: number }
+  | { kind: 'retry'; error: string }
+  | { kind: 'failed'; error: string };
+
+/**
+ * One recalculation of one board: lock, load, compute, write, record — all in one transaction
+ * under a per-board PostgreSQL advisory lock, so two workers never compute one board at once
+ * and a failed run leaves the previous rows untouched.
+ */
+@Injectable()
+export class RecalculationRunner {
+  private readonly logger = new Logger(RecalculationRunner.name);
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly boards: LeaderboardsRepository,
+    private readonly inputs: StandingsInputsRepository,
+    private readonly writer: StandingsWriterRepository,
+    private readonly runs: RunsRepository,
+    private readonly episodes: FailureEpisodesRepository,
+  ) {}
+
+  async run(request: RunRequest): Promise<RunOutcome> {
+    const { jobId, leaderboardId, trigger, queuedAt, attempt } = request;
+    await this.tx.run((uow) => this.runs.start(uow.manager, jobId, leaderboardId, trigger, queuedAt, attempt));
+    try {
+      return await this.tx.run(async (uow) => {
+        const outcome = await this.compute(uow.manager, request);
+        const recovered = await this.episodes.recordRecovery(uow.manager, leaderboardId);
+        if (recovered !== null) uow.publishAfterCommit(new RecalculationRecoveredEvent(leaderboardId, recovered));
+        return outcome;
+      });
+    } catch (err) {
+      return this.handleFailure(request, err);
+    }
+  }
+
+  private async compute(manager: EntityManager, request: RunRequest): Promise<RunOutcome> {
+    const { leaderboardId, jobId } = request;
+    await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [BOARD_LOCK_NAMESPACE, leaderboardId]);
+    await this.runs.locked(manager, jobId);
+    // Read the version before the inputs: any change committed later has a higher version
+    // and leaves the board pending, so nothing is lost between the two reads.
+    const resultsVersion = await this.resultsVersion(manager, leaderboardId);
+    const def = await this.boards.definition(manager, leaderboardId);
+    if (!def.board.active) {
+      await this.markComputed(manager, leaderboardId, resultsVersion);
+      await this.runs.complete(manager, jobId, { inserted: 0, updated: 0, deleted: 0 }, resultsVersion, { skipped: 'inactive board' });
+      return { kind: 'completed', write: null, resultsVersion };
+    }
+    const scale = await manager.getRepository(PointsScale).findOneByOrFail({ id: def.board.pointsScaleId });
+    const client = (await manager.queryRunner!.connect()) as PoolClient;
+    const events = await this.inputs.events(client, def.board.seriesId);
+    const results = await this.inputs.results(client, {
+      seriesId: def.board.seriesId,
+      leaderboardId,
+      categories: def.categories.map((c) => c.code),
+      eventScope: def.board.eventScope,
+    });
+    const standings = computeStandings({ scale: toPointsScaleConfig(scale), board: toLeaderboardConfig(def), events, results });
+    const write = await this.writer.write(manager, leaderboardId, def.board.initialState, standings.entries);
+    await this.markComputed(manager, leaderboardId, resultsVersion);
+    await this.runs.complete(manager, jobId, write, resultsVersion, standings.summary);
+    return { kind: 'completed', write, resultsVersion };
+  }
+
+  private async handleFailure(request: RunRequest, err: unknown): Promise<RunOutcome> {
+    const { jobId, leaderboardId, attempt, maxAttempts } = request;
+    const error = describeFailure(err);
+    if (isTransient(err) && attempt < maxAttempts) {
+      this.logger.warn({ err, leaderboardId, jobId, attempt }, 'Recalculation failed transiently; BullMQ will retry');
+      await this.tx.run((uow) => this.runs.fail(uow.manager, jobId, error, false));
+      return { kind: 'retry', error };
+    }
+    this.logger.error({ err, leaderboardId, jobId, attempt }, 'Recalculation failed');
+    await this.tx.run(async (uow) => {
+      const board = await this.boards.find(uow.manager, leaderboardId);
+      const resultSetId = await this.writer.markFailed(uow.manager, leaderboardId, board.initialState, error);
+      // The failure is the answer to this version: without a new change, re-running would fail the same way.
+      await this.markComputed(uow.manager, leaderboardId, await this.resultsVersion(uow.manager, leaderboardId));
+      const { episodeId, opened } = await this.episodes.recordFailure(uow.manager, leaderboardId, resultSetId, error);
+      await this.runs.fail(uow.manager, jobId, error, true);
+      if (opened) uow.publishAfterCommit(new RecalculationFailedEvent(leaderboardId, episodeId, error));
+    });
+    return { kind: 'failed', error };
+  }
+
+  private async resultsVersion(manager: EntityManager, leaderboardId: number): Promise<number> {
+    const rows: { results_version: string }[] = await manager.query(
+      'SELECT results_version FROM recalc_outbox WHERE leaderboard_id = $1',
+      [leaderboardId],
+    );
+    return rows.length ? Number(rows[0].results_version) : 0;
+  }
+
+  /**
+   * Records that the standings reflect `version`. The board stays pending if a newer change
+   * arrived meanwhile; its max-wait clock then restarts from now, the earliest that change can be.
+   */
+  private async markComputed(manager: EntityManager, leaderboardId: number, version: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO recalc_outbox AS o (leaderboard_id, results_version, standings_version)
+       VALUES ($1, $2, $2)
+       ON CONFLICT (leaderboard_id) DO UPDATE
+          SET standings_version = GREATEST(o.standings_version, $2),
+              first_pending_at = CASE WHEN o.results_version <= $2 THEN NULL ELSE now() END`,
+      [leaderboardId, version],
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionRunner } from '../../common/database/transaction-runner';
+import { ConflictError, NotFoundError } from '../../common/errors/domain-errors';
+import { RecalcQueue } from '../../queue/recalc-queue.service';
+import { RunView } from '../leaderboard-views';
+import { LeaderboardsRepository } from '../leaderboards.repository';
+import { toRunView } from '../leaderboards.service';
+import { RunTrigger } from '../recalc.entities';
+import { RecalculateAllView, RecalculationView } from './recalculation.dto';
+import { RunsRepository } from './runs.repository';
+
+/** Manual recalculation and the status of runs; bypasses the debounce. */
+@Injectable()
+export class RecalculationService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly boards: LeaderboardsRepository,
+    private readonly runs: RunsRepository,
+    private readonly queue: RecalcQueue,
+  ) {}
+
+  async recalculate(leaderboardId: number, trigger: RunTrigger = 'MANUAL'): Promise<RecalculationView> {
+    const board = await this.tx.run((uow) => this.boards.find(uow.manager, leaderboardId));
+    if (!board.active) throw new ConflictError(`Leaderboard ${leaderboardId} is inactive; activate it (PATCH active: true) to recalculate it`);
+    return this.enqueue(leaderboardId, trigger);
+  }
+
+  async recalculateSeries(seriesId: number): Promise<RecalculateAllView> {
+    const boards = await this.tx.run(async (uow) => {
+      const [series] = await uow.manager.query('SELECT 1 FROM series WHERE id = $1', [seriesId]);
+      if (!series) throw new NotFoundError('Series', seriesId);
+      return this.boards.listBySeries(uow.manager, seriesId);
+    });
+    const jobs: RecalculationView[] = [];
+    for (const board of boards.filter((b) => b.active)) jobs.push(await this.enqueue(board.id, 'MANUAL'));
+    return { seriesId, jobs };
+  }
+
+  async status(jobId: string): Promise<RunView> {
+    const run = await this.tx.run((uow) => this.runs.byJobId(uow.manager, jobId));
+    if (run) return toRunView(run);
+    // Not started yet and not recorded (a job made by a change or the sweeper): ask BullMQ.
+    const job = await this.queue.getJob(jobId);
+    if (!job) throw new NotFoundError('Recalculation', jobId);
+    const state = await job.getState();
+    return {
+      jobId,
+      leaderboardId: job.data.leaderboardId,
+      status: state === 'active' ? 'running' : state === 'completed' ? 'completed' : state === 'failed' ? 'failed' : 'queued',
+      trigger: job.data.trigger,
+      queuedAt: new Date(job.timestamp).toISOString(),
+      startedAt: job.processedOn ? new Date(job.processedOn).toISOString() : null,
+      finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+      error: job.failedReason ?? null,
+      rows: null,
+    };
+  }
+
+  async history(leaderboardId: number, limit: number): Promise<RunView[]> {
+    return this.tx.run(async (uow) => {
+      await this.boards.find(uow.manager, leaderboardId);
+      return (await this.runs.history(uow.manager, leaderboardId, limit)).map(toRunView);
+    });
+  }
+
+  private enqueue(leaderboardId: number, trigger: RunTrigger): Promise<RecalculationView> {
+    return this.queue.enqueueNow(leaderboardId, trigger);
+  }
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { RecalcRun, RunTrigger } from '../recalc.entities';
+
+export interface RunCounts {
+  inserted: number;
+  updated: number;
+  deleted: number;
+}
+
+/** The run history: one row per job, from queued (RecalcQueue.enqueueNow) or started (worker) to its end. */
+@Injectable()
+export class RunsRepository {
+  async start(manager: EntityManager, jobId: string, leaderboardId: number, trigger: RunTrigger, queuedAt: Date, attempt: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status, queued_at, started_at, attempts)
+       VALUES ($1, $2, $3, 'running', $4, clock_timestamp(), $5)
+       ON CONFLICT (job_id) DO UPDATE SET status = 'running', started_at = clock_timestamp(), attempts = EXCLUDED.attempts, finished_at = NULL`,
+      [jobId, leaderboardId, trigger, queuedAt, attempt],
+    );
+  }
+
+  /** Called once the board's lock is held: the run's interval starts when it may write. */
+  async locked(manager: EntityManager, jobId: string): Promise<void> {
+    await manager.query('UPDATE recalc_run SET started_at = clock_timestamp() WHERE job_id = $1', [jobId]);
+  }
+
+  async complete(manager: EntityManager, jobId: string, counts: RunCounts, resultsVersion: number, summary: unknown): Promise<void> {
+    await manager.query(
+      `UPDATE recalc_run SET status = 'completed', finished_at = clock_timestamp(), rows_inserted = $2, rows_updated = $3, rows_deleted = $4,
+              results_version = $5, summary = $6, error = NULL
+        WHERE job_id = $1`,
+      [jobId, counts.inserted, counts.updated, counts.deleted, resultsVersion, JSON.stringify(summary)],
+    );
+  }
+
+  /** A failed attempt: `failed` for good, or back to `queued` while BullMQ retries it. */
+  async fail(manager: EntityManager, jobId: string, error: string, final: boolean): Promise<void> {
+    await manager.query(
+      `UPDATE recalc_run SET status = $2, finished_at = CASE WHEN $2 = 'failed' THEN clock_timestamp() END, error = $3 WHERE job_id = $1`,
+      [jobId, final ? 'failed' : 'queued', error],
+    );
+  }
+
+  async byJobId(manager: EntityManager, jobId: string): Promise<RecalcRun | null> {
+    return manager.getRepository(RecalcRun).findOneBy({ jobId });
+  }
+
+  async history(manager: EntityManager, leaderboardId: number, limit: number): Promise<RecalcRun[]> {
+    return manager.getRepository(RecalcRun).find({ where: { leaderboardId }, order: { id: 'DESC' }, take: limit });
+  }
+}

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ResultSetState, stateFromCode } from '../../common/result-set-state';
+import { StandingsEntryView } from './standings.dto';
+
+export interface StandingsHead {
+  resultSetId: number;
+  state: ResultSetState;
+  stateBeforeFailure: ResultSetState | null;
+  computedAt: Date | null;
+  version: number;
+  total: number;
+}
+
+interface EntryRow {
+  position: number | null;
+  points: number;
+  seq: number;
+  group_key: string;
+  name: string;
+  group_name: string | null;
+  category: string | null;
+  breakdown: unknown;
+}
+
+/** Read side of standings: served straight from the indexed rows, ordered by seq. */
+@Injectable()
+export class StandingsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async head(leaderboardId: number): Promise<StandingsHead | null> {
+    const rows: { id: number; state: string; state_before_failure: string | null; computed_at: Date | null; version: string; total: number }[] =
+      await this.dataSource.query(
+        `SELECT s.id, s.state, s.state_before_failure, s.computed_at,
+                (extract(epoch FROM s.updated_at) * 1000000)::bigint AS version,
+                (SELECT count(*)::int FROM race_result r WHERE r.result_set_id = s.id AND r.group_key IS NOT NULL) AS total
+           FROM result_set s WHERE s.leaderboard_id = $1 AND s.state <> 'R'`,
+        [leaderboardId],
+      );
+    if (rows.length === 0) return null;
+    const [row] = rows;
+    return {
+      resultSetId: row.id,
+      state: stateFromCode(row.state),
+      stateBeforeFailure: row.state_before_failure ? stateFromCode(row.state_before_failure) : null,
+      computedAt: row.computed_at,
+      version: Number(row.version),
+      total: row.total,
+    };
+  }
+
+  async page(resultSetId: number, offset: number, limit: number): Promise<StandingsEntryView[]> {
+    const rows: EntryRow[] = await this.dataSource.query(
+      `SELECT position, points, seq, group_key, name, group_name, category, breakdown FROM race_result
+        WHERE result_set_id = $1 AND group_key IS NOT NULL ORDER BY seq OFFSET $2 LIMIT $3`,
+      [resultSetId, offset, limit],
+    );
+    return rows.map(toEntry);
+  }
+
+  async byKey(resultSetId: number, key: string): Promise<StandingsEntryView | null> {
+    const rows: EntryRow[] = await this.dataSource.query(
+      `SELECT position, points, seq, group_key, name, group_name, category, breakdown FROM race_result
+        WHERE result_set_id = $1 AND group_key = $2`,
+      [resultSetId, key],
+    );
+    return rows.length ? toEntry(rows[0]) : null;
+  }
+}
+
+function toEntry(row: EntryRow): StandingsEntryView {
+  return {
+    position: row.position,
+    points: row.points,
+    seq: row.seq,
+    key: row.group_key,
+    name: row.name,
+    group: row.group_name,
+    category: row.category,
+    breakdown: row.breakdown,
+  };
+}

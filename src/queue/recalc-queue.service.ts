@@ -1,0 +1,113 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { RunTrigger } from '../leaderboards/recalc.entities';
+import { dedupIdOf, RECALC_ATTEMPTS, RECALC_BACKOFF_MS, RECALC_JOB, RECALC_QUEUE, RecalcJobData } from './recalc-job';
+
+export interface Enqueued {
+  leaderboardId: number;
+  jobId: string;
+  status: 'queued';
+  /** A run of this board was active: the new one runs right after it. */
+  afterActiveRun: boolean;
+  /** A job for this board was already waiting: the request joined it. */
+  joinedExisting: boolean;
+}
+
+/**
+ * The only producer of recalculation jobs. Debouncing, the max-wait cap and "one more run if
+ * a change arrives mid-run" are BullMQ's own deduplication: `reschedule` moves a delayed job,
+ * `replace` swaps it for a run-now job, `keepLastIfActive` keeps one follow-up for an active one.
+ */
+@Injectable()
+export class RecalcQueue {
+  constructor(
+    @InjectQueue(RECALC_QUEUE) private readonly queue: Queue<RecalcJobData>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /**
+   * After a change: run each board once it has been quiet for RECALC_DEBOUNCE_MS, but no later
+   * than RECALC_MAX_WAIT_MS after its oldest pending change.
+   */
+  async enqueueDebounced(leaderboardIds: number[], trigger: RunTrigger = 'AUTO'): Promise<Enqueued[]> {
+    if (leaderboardIds.length === 0) return [];
+    const delays = await this.debounceDelays(leaderboardIds);
+    const enqueued: Enqueued[] = [];
+    for (const id of leaderboardIds) enqueued.push(await this.add(id, trigger, delays.get(id) ?? this.config.recalcDebounceMs, 'reschedule'));
+    return enqueued;
+  }
+
+  /**
+   * Manual, sweep and retry runs: now, or right after the board's active run. The run is
+   * recorded as queued at once, so its status can be followed before a worker takes it.
+   */
+  async enqueueNow(leaderboardId: number, trigger: RunTrigger): Promise<Enqueued> {
+    const enqueued = await this.add(leaderboardId, trigger, 0, 'replace');
+    if (!enqueued.joinedExisting) {
+      await this.dataSource.query(
+        `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status) VALUES ($1, $2, $3, 'queued') ON CONFLICT (job_id) DO NOTHING`,
+        [enqueued.jobId, leaderboardId, trigger],
+      );
+    }
+    return enqueued;
+  }
+
+  async getJob(jobId: string) {
+    return this.queue.getJob(jobId);
+  }
+
+  /** Whether a job for this board is delayed, waiting or running (the sweeper leaves those alone). */
+  async hasLiveJob(leaderboardId: number): Promise<boolean> {
+    const jobId = await this.queue.getDeduplicationJobId(dedupIdOf(leaderboardId));
+    if (!jobId) return false;
+    const job = await this.queue.getJob(jobId);
+    if (!job) return false;
+    const state = await job.getState();
+    return state === 'delayed' || state === 'waiting' || state === 'active' || state === 'prioritized' || state === 'waiting-children';
+  }
+
+  private async add(leaderboardId: number, trigger: RunTrigger, delay: number, mode: 'reschedule' | 'replace'): Promise<Enqueued> {
+    const jobId = `${leaderboardId}-${randomUUID()}`;
+    const job = await this.queue.add(
+      RECALC_JOB,
+      { leaderboardId, trigger },
+      {
+        jobId,
+        delay,
+        attempts: RECALC_ATTEMPTS,
+        backoff: { type: 'exponential', delay: RECALC_BACKOFF_MS },
+        deduplication: { id: dedupIdOf(leaderboardId), keepLastIfActive: true, ...(mode === 'replace' ? { replace: true } : { reschedule: true }) },
+        removeOnComplete: { age: 24 * 3600, count: 10_000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    );
+    if (job.id === jobId) return { leaderboardId, jobId, status: 'queued', afterActiveRun: false, joinedExisting: false };
+    // Deduplicated: either stored as the follow-up of an active run (it will run under our id),
+    // or folded into a job that is already waiting.
+    const existing = await this.queue.getJob(job.id!);
+    if (existing && (await existing.getState()) === 'active') {
+      return { leaderboardId, jobId, status: 'queued', afterActiveRun: true, joinedExisting: false };
+    }
+    return { leaderboardId, jobId: job.id!, status: 'queued', afterActiveRun: false, joinedExisting: true };
+  }
+
+  private async debounceDelays(leaderboardIds: number[]): Promise<Map<number, number>> {
+    const rows: { leaderboard_id: number; first_pending_at: Date | null }[] = await this.dataSource.query(
+      'SELECT leaderboard_id, first_pending_at FROM recalc_outbox WHERE leaderboard_id = ANY($1::int[])',
+      [leaderboardIds],
+    );
+    const now = Date.now();
+    const { recalcDebounceMs, recalcMaxWaitMs } = this.config;
+    return new Map(
+      rows.map((row) => {
+        const capLeft = row.first_pending_at ? row.first_pending_at.getTime() + recalcMaxWaitMs - now : recalcMaxWaitMs;
+        return [row.leaderboard_id, Math.max(0, Math.min(recalcDebounceMs, capLeft))];
+      }),
+    );
+  }
+}
