@@ -83,7 +83,8 @@ export function computeStandings({ scale, board, events, results }: ComputeInput
         eventsCounted: counted.length,
         breakdown: {
           counted: counted.flatMap((s) => s.lines),
-          dropped: dropped.flatMap(({ score, reason }) => score.lines.map((line) => ({ ...line, reason }))),
+          // The lines belong to this entry alone, so they are labelled in place rather than copied.
+          dropped: dropped.flatMap(({ score, reason }) => score.lines.map((line) => Object.assign(line, { reason }))),
           tieBreak: r.tieBreak,
         },
       });

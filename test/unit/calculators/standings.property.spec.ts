@@ -15,7 +15,7 @@ const scaleArb: fc.Arbitrary<PointsScaleConfig> = fc.oneof(
   fc.record({ kind: fc.constant('LINEAR' as const), first: fc.integer({ min: 5, max: 60 }), step: fc.integer({ min: 0, max: 10 }), floor: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ kind: fc.constant('FIELD_SIZE' as const) }),
   fc.record({ kind: fc.constant('PERCENT_OF_FIELD' as const) }),
-  fc.record({ kind: fc.constant('TABLE' as const), table: fc.constant([1]), lowPoint: fc.constant(true), ties: fc.constantFrom('AVERAGE' as const, 'SAME' as const) }),
+  fc.record({ kind: fc.constant('TABLE' as const), table: fc.constant([1] as number[]), lowPoint: fc.constant(true), ties: fc.constantFrom('AVERAGE' as const, 'SAME' as const) }),
 );
 
 /** A small season: up to 5 events, 2 categories, up to 7 riders, random places with ties and non-finishers. */

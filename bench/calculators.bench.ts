@@ -1,0 +1,75 @@
+/**
+ * Calculator benchmark (issue 3): one board over 100k, 300k and 1M results, in memory, one
+ * core. Prints the median of several runs after a warm-up, and the heap the run retained.
+ * Run with `npm run bench:calculators`.
+ */
+import { cpus } from 'node:os';
+import { computeStandings } from '../src/calculators';
+import type { ComputeInput, EventInput, LeaderboardConfig, RaceResultInput } from '../src/calculators/types';
+
+function season(events: number, categories: number, riders: number): Omit<ComputeInput, 'board'> {
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const evs: EventInput[] = Array.from({ length: events }, (_, i) => ({
+    id: i + 1, name: `E${i + 1}`, date: `2026-${String(1 + Math.floor(i / 28)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`, starred: i % 3 === 0, pointsMultiplier: i === events - 1 ? 2 : 1,
+  }));
+  const schools = Array.from({ length: 50 }, (_, i) => ({ id: i + 1, name: `School ${i + 1}` }));
+  const results: RaceResultInput[] = [];
+  let id = 0;
+  for (const e of evs) {
+    for (let c = 0; c < categories; c++) {
+      const order = Array.from({ length: riders }, (_, k) => k);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      order.forEach((k, place) => {
+        const participantId = c * riders + k + 1;
+        const dnf = random() < 0.03;
+        results.push({
+          id: ++id, eventId: e.id, category: `C${c}`, participantId, participantName: `Rider ${participantId}`,
+          custom1: schools[participantId % 50], custom2: null, custom3: null,
+          position: dnf ? null : place + 1, status: dnf ? 'DNF' : 'FIN',
+        });
+      });
+    }
+  }
+  return { scale: { kind: 'TABLE', table: [25, 18, 15, 12, 10, 8, 6, 4, 2, 1] }, events: evs, results };
+}
+
+const categories = Array.from({ length: 10 }, (_, c) => ({ code: `C${c}`, multiplier: 1 }));
+const boards: Record<string, LeaderboardConfig> = {
+  INDIVIDUAL: { type: 'INDIVIDUAL', categories, eventScope: 'ALL', bestOf: 30, tieBreaks: ['COUNTBACK', 'MOST_RECENT'] },
+  SCHOOL: { type: 'SCHOOL', categories, eventScope: 'ALL', countingRiders: 4, minRiders: 2, tieBreaks: ['COUNTBACK'] },
+};
+
+function measure(input: ComputeInput, runs: number) {
+  computeStandings(input); // warm-up
+  const times: number[] = [];
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let retained = 0;
+  for (let i = 0; i < runs; i++) {
+    const started = process.hrtime.bigint();
+    const out = computeStandings(input);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    retained = Math.max(retained, process.memoryUsage().heapUsed - heapBefore);
+    if (out.entries.length === 0) throw new Error('no entries');
+  }
+  return { ms: times.sort((a, b) => a - b)[Math.floor(times.length / 2)], retainedMb: retained / 2 ** 20 };
+}
+
+console.log(`machine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}`);
+console.log('\n| results | board | median time | heap growth during runs | input heap |');
+console.log('|---|---|---|---|---|');
+for (const [events, riders] of [[40, 250], [40, 750], [40, 2500]] as const) {
+  global.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const data = season(events, 10, riders);
+  global.gc?.();
+  const inputMb = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+  for (const [name, board] of Object.entries(boards)) {
+    const { ms, retainedMb } = measure({ ...data, board }, 5);
+    console.log(`| ${data.results.length.toLocaleString('en')} | ${name} | ${ms.toFixed(0)} ms | ${retainedMb.toFixed(0)} MB | ${inputMb.toFixed(0)} MB |`);
+  }
+}
