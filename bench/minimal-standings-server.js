@@ -1,0 +1,22 @@
+// The baseline of the read benchmark: the least a server can do to serve one standings page —
+// node:http, one pg pool, one query, JSON. No framework, no validation, no auth.
+'use strict';
+const http = require('node:http');
+const { Pool } = require('pg');
+
+const [databaseUrl, resultSetId] = process.argv.slice(2);
+const pool = new Pool({ connectionString: databaseUrl, max: 10 });
+const server = http.createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://x');
+  const offset = Number(url.searchParams.get('offset') ?? 0);
+  const limit = Number(url.searchParams.get('limit') ?? 100);
+  const { rows } = await pool.query(
+    `SELECT position, points, seq, group_key AS key, name, group_name AS "group", breakdown FROM race_result
+      WHERE result_set_id = $1 AND group_key IS NOT NULL ORDER BY seq OFFSET $2 LIMIT $3`,
+    [resultSetId, offset, limit],
+  );
+  res.setHeader('Content-Type', 'application/json');
+  res.end(JSON.stringify({ entries: rows }));
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
+process.on('SIGTERM', () => server.close(() => pool.end().then(() => process.exit(0))));

@@ -1,0 +1,159 @@
+/**
+ * End-to-end recalculation benchmark (issue 4). Run with `npm run bench:recalculation`.
+ * Prints a Markdown table; the figures in BENCHMARKS.md come from this script.
+ *
+ *   - recalculation of a season board (60 000 results) and of a 1 000 000-result series,
+ *     each beside the hand-written SQL that computes the same standings in the same run;
+ *   - standings rows written after a one-result edit;
+ *   - the worker's peak RSS while recalculating the 1M series (a separate, fresh process).
+ */
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { DataSource } from 'typeorm';
+import { createPodiumApp } from '../src/bootstrap';
+import { loadConfig } from '../src/config/config';
+import { RecalculationRunner } from '../src/leaderboards/recalculation/recalculation-runner';
+import { destroySandbox, newSandbox } from '../test/support/sandbox';
+import { SeasonShape, seedSeason, SeededBoard, sqlStandings } from './seed';
+
+const SHAPES: Record<string, SeasonShape> = {
+  season: { events: 20, categories: 10, riders: 300 }, // 60 000 results
+  series1m: { events: 40, categories: 10, riders: 2_500 }, // 1 000 000 results
+};
+
+async function withApp<T>(work: (runner: RecalculationRunner, db: DataSource) => Promise<T>): Promise<T> {
+  const sandbox = newSandbox({ APP_ROLE: 'api', LOG_LEVEL: 'silent' });
+  const app = await createPodiumApp(loadConfig(sandbox.env), { bufferLogs: false });
+  await app.init();
+  try {
+    return await work(app.get(RecalculationRunner), app.get(DataSource));
+  } finally {
+    await app.close();
+    await destroySandbox(sandbox);
+  }
+}
+
+let jobCounter = 0;
+async function recalc(runner: RecalculationRunner, board: SeededBoard) {
+  const started = process.hrtime.bigint();
+  const outcome = await runner.run({
+    jobId: `bench-${process.pid}-${++jobCounter}`,
+    leaderboardId: board.leaderboardId,
+    trigger: 'MANUAL',
+    queuedAt: new Date(),
+    attempt: 1,
+    maxAttempts: 1,
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (outcome.kind !== 'completed') throw new Error(`run ${outcome.kind}: ${'error' in outcome ? outcome.error : ''}`);
+  return { ms, write: outcome.write! };
+}
+
+async function timeSql(db: DataSource, board: SeededBoard) {
+  const started = process.hrtime.bigint();
+  const rows = await sqlStandings(db, board);
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, rows };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function compare(name: string, shape: SeasonShape, repeats: number) {
+  return withApp(async (runner, db) => {
+    const board = await seedSeason(db, shape);
+    const first = await recalc(runner, board);
+    const podium: number[] = [];
+    const sql: number[] = [];
+    let oracle = await timeSql(db, board);
+    for (let i = 0; i < repeats; i++) {
+      podium.push((await recalc(runner, board)).ms);
+      oracle = await timeSql(db, board);
+      sql.push(oracle.ms);
+    }
+    // Same standings as the SQL: points per rider.
+    const stored: { participant_id: number; points: number; position: number }[] = await db.query(
+      `SELECT r.participant_id, r.points, r.position FROM race_result r JOIN result_set s ON s.id = r.result_set_id
+        WHERE s.leaderboard_id = $1 AND s.state <> 'R' ORDER BY r.points DESC, r.participant_id`,
+      [board.leaderboardId],
+    );
+    const mismatches = stored.filter((row, i) => row.participant_id !== oracle.rows[i]?.participant_id || Math.abs(row.points - oracle.rows[i].points) > 1e-9).length;
+
+    // One result edit: swap the 1st and 2nd of one race, then recalculate. Every entry whose
+    // values changed must be written, and nothing else.
+    const snapshot = async () =>
+      new Map<string, string>(
+        (await db.query(
+          `SELECT r.group_key, concat_ws('|', r.position, r.points, r.seq, r.breakdown::text) AS v FROM race_result r
+             JOIN result_set s ON s.id = r.result_set_id WHERE s.leaderboard_id = $1 AND s.state <> 'R'`,
+          [board.leaderboardId],
+        )).map((row: { group_key: string; v: string }) => [row.group_key, row.v]),
+      );
+    const before = await snapshot();
+    await db.query(
+      `WITH race AS (SELECT id FROM result_set WHERE event_id IS NOT NULL ORDER BY id LIMIT 1)
+       UPDATE race_result SET position = 3 - position WHERE result_set_id = (SELECT id FROM race) AND position IN (1, 2)`,
+    );
+    await db.query(`UPDATE recalc_outbox SET results_version = results_version + 1 WHERE leaderboard_id = $1`, [board.leaderboardId]);
+    const edit = await recalc(runner, board);
+    const after = await snapshot();
+    const changed = [...after].filter(([key, v]) => before.get(key) !== v).length;
+    return {
+      changed,
+      name,
+      results: board.results,
+      entries: stored.length,
+      firstRunMs: first.ms,
+      podiumMs: median(podium),
+      sqlMs: median(sql),
+      ratio: median(podium) / median(sql),
+      mismatches,
+      editRows: edit.write.inserted + edit.write.updated + edit.write.deleted,
+      editMs: edit.ms,
+    };
+  });
+}
+
+/** In a fresh child process: seed 1M results and recalculate once, sampling RSS every 5 ms. */
+async function peakRssChild(): Promise<void> {
+  await withApp(async (runner, db) => {
+    const board = await seedSeason(db, SHAPES.series1m);
+    if (global.gc) global.gc();
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+    await recalc(runner, board);
+    clearInterval(timer);
+    process.stdout.write(JSON.stringify({ baselineMb: baseline / 2 ** 20, peakMb: peak / 2 ** 20 }) + '\n');
+  });
+}
+
+function runChild(): Promise<{ baselineMb: number; peakMb: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, __filename, '--rss-child'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`child exited ${code}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--rss-child')) return peakRssChild();
+  console.log(`machine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}`);
+  const rows = [await compare('season board (20 events × 10 categories × 300 riders)', SHAPES.season, 5)];
+  rows.push(await compare('series (40 events × 10 categories × 2 500 riders)', SHAPES.series1m, 3));
+  console.log('\n| board | results | entries | Podium run (median) | hand-written SQL (median) | ratio | mismatches vs SQL | first run (all rows inserted) | rows written after a one-result edit (entries that changed) |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${r.results.toLocaleString('en')} | ${r.entries.toLocaleString('en')} | ${r.podiumMs.toFixed(0)} ms | ${r.sqlMs.toFixed(0)} ms | ${r.ratio.toFixed(2)}× | ${r.mismatches} | ${r.firstRunMs.toFixed(0)} ms | ${r.editRows} (${r.changed}), ${r.editMs.toFixed(0)} ms |`);
+  }
+  const rss = await runChild();
+  console.log(`\nworker peak RSS while recalculating 1 000 000 results: ${rss.peakMb.toFixed(0)} MB (baseline before the run ${rss.baselineMb.toFixed(0)} MB)`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
