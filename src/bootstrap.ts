@@ -28,7 +28,14 @@ export async function createPodiumApp(config: AppConfig, options: StartOptions =
   // Room for a full result list (PUT …/results takes up to 10 000 rows); spreadsheets go through multipart.
   app.useBodyParser('json', { limit: '5mb' });
   app.useLogger(app.get(Logger));
-  app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      // Retry links in e-mails: {PUBLIC_URL}/admin/retry?token=…
+      { path: 'admin/retry', method: RequestMethod.GET },
+      { path: 'admin/retry', method: RequestMethod.POST },
+    ],
+  });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   (app.getHttpAdapter().getInstance() as { disable(name: string): void }).disable('x-powered-by');

@@ -1,6 +1,20 @@
 import { Module } from '@nestjs/common';
+import { QueueModule } from '../queue/queue.module';
 import { FailureEpisodesRepository } from './failure-episodes.repository';
+import { FailureMailTask } from './mail/failure-mail.task';
+import { MailTransport } from './mail/mail-transport';
+import { NotificationsController } from './notifications.controller';
+import { RetryController } from './retry/retry.controller';
+import { RetryTokens } from './retry/retry-tokens';
 
-/** Failure episodes and notifications; knows nothing of leaderboards' modules (no cycles). */
-@Module({ providers: [FailureEpisodesRepository], exports: [FailureEpisodesRepository] })
+/**
+ * Failure episodes, UI notifications, failure e-mails and retry links. It imports the queue
+ * (to retry), never the leaderboards modules: those import it, and cycles are not allowed.
+ */
+@Module({
+  imports: [QueueModule],
+  controllers: [NotificationsController, RetryController],
+  providers: [FailureEpisodesRepository, MailTransport, RetryTokens, FailureMailTask],
+  exports: [FailureEpisodesRepository],
+})
 export class NotificationsModule {}
