@@ -79,6 +79,7 @@ export class RecalculationRunner {
       return { kind: 'completed', write: null, resultsVersion };
     }
     const scale = await manager.getRepository(PointsScale).findOneByOrFail({ id: def.board.pointsScaleId });
+    const started = performance.now();
     const client = (await manager.queryRunner!.connect()) as PoolClient;
     const events = await this.inputs.events(client, def.board.seriesId);
     const results = await this.inputs.results(client, {
@@ -87,10 +88,13 @@ export class RecalculationRunner {
       categories: def.categories.map((c) => c.code),
       eventScope: def.board.eventScope,
     });
+    const loaded = performance.now();
     const standings = computeStandings({ scale: toPointsScaleConfig(scale), board: toLeaderboardConfig(def), events, results });
+    const computed = performance.now();
     const write = await this.writer.write(manager, leaderboardId, def.board.initialState, standings.entries);
+    const timings = { loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
     await this.markComputed(manager, leaderboardId, resultsVersion);
-    await this.runs.complete(manager, jobId, write, resultsVersion, standings.summary);
+    await this.runs.complete(manager, jobId, write, resultsVersion, { ...standings.summary, timings });
     return { kind: 'completed', write, resultsVersion };
   }
 
