@@ -73,7 +73,10 @@ async function main(): Promise<void> {
     console.log(`| minimal node:http + pg | ${baseline.rps.toFixed(0)} | ${baseline.p50} ms | ${baseline.p99} ms | ${baseline.errors} / ${baseline.non2xx} |`);
     console.log(`\nPodium / minimal throughput: ${(podium.rps / baseline.rps).toFixed(2)}×`);
   } finally {
-    minimal?.kill('SIGTERM');
+    if (minimal && minimal.exitCode === null) {
+      minimal.kill('SIGTERM');
+      await once(minimal, 'exit');
+    }
     await app.close();
     await destroySandbox(sandbox);
   }
