@@ -1,20 +1,11 @@
+import type { PointsScaleConfig } from '../calculators';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 export const POINTS_SCALE_KINDS = ['TABLE', 'LINEAR', 'FIELD_SIZE', 'PERCENT_OF_FIELD'] as const;
 export type PointsScaleKind = (typeof POINTS_SCALE_KINDS)[number];
 
-/** The kind-specific settings of a scale, stored as JSON (they differ per kind). */
-export interface PointsScaleSettings {
-  table?: number[];
-  beyondTable?: number;
-  first?: number;
-  step?: number;
-  floor?: number;
-  lowPoint?: boolean;
-  statusPoints?: { DNF?: number; DNS?: number; DSQ?: number };
-  ties?: 'AVERAGE' | 'SAME';
-  dsqNonDroppable?: boolean;
-}
+/** The kind-specific settings of a scale, stored as JSON: the calculators' scale without its kind. */
+export type PointsScaleSettings = Omit<PointsScaleConfig, 'kind'>;
 
 @Entity('points_scale')
 export class PointsScale {
