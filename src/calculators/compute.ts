@@ -7,18 +7,12 @@ import {
 } from './types';
 import { validateEvent, validateLeaderboardConfig, validatePointsScale, validateResult } from './validate';
 
-/** An entry being built: its per-event scores before the season rules. */
-interface Accumulator {
-  key: string;
-  kind: 'PARTICIPANT' | 'CUSTOM';
-  participantId: number | null;
-  customValueId: number | null;
-  category: string | null;
-  name: string;
-  group: string | null;
+/** An entry being built: its identity, and its per-event scores before the season rules. */
+type Accumulator = Pick<StandingEntry, 'key' | 'kind' | 'participantId' | 'customValueId' | 'category' | 'name' | 'group'> & {
+  /** Date of the race the rider's group was last seen in. */
   groupDate: string;
   events: Map<number, EventScore>;
-}
+};
 
 interface Race {
   event: EventInput;

@@ -4,4 +4,3 @@ export { ScoringError } from './errors';
 export type { ScoringErrorCode } from './errors';
 export { validatePointsScale, validateLeaderboardConfig } from './validate';
 export { computeStandings } from './compute';
-export { scoreRace, basePoints } from './points';

@@ -24,7 +24,3 @@ export function stateFromCode(code: string): ResultSetState {
 
 /** Race results in these states feed leaderboards; standings in these states are public. */
 export const PUBLIC_STATES: readonly ResultSetState[] = ['PROVISIONAL', 'APPROVED'];
-export const PUBLIC_STATE_CODES = PUBLIC_STATES.map(stateCode);
-
-/** Sets in these states may be edited in place. */
-export const EDITABLE_STATES: readonly ResultSetState[] = ['DRAFT', 'PROVISIONAL'];

@@ -47,8 +47,11 @@ export class LeaderboardsService {
     return this.tx.run(async (uow) => {
       const series: unknown[] = await uow.manager.query('SELECT 1 FROM series WHERE id = $1', [seriesId]);
       if (series.length === 0) throw new NotFoundError('Series', seriesId);
-      const boards = await this.boards.listBySeries(uow.manager, seriesId);
-      return Promise.all(boards.map((b) => this.view(uow.manager, b.id)));
+      // Boards with their categories and events in three queries, not three per board.
+      const defs = await this.boards.definitions(uow.manager, await this.boards.listBySeries(uow.manager, seriesId));
+      const views: LeaderboardView[] = [];
+      for (const def of defs) views.push(await this.viewOf(uow.manager, def));
+      return views;
     });
   }
 
@@ -109,11 +112,14 @@ export class LeaderboardsService {
   }
 
   private async view(manager: EntityManager, id: number): Promise<LeaderboardView> {
-    const def = await this.boards.definition(manager, id);
+    return this.viewOf(manager, await this.boards.definition(manager, id));
+  }
+
+  private async viewOf(manager: EntityManager, def: BoardDefinition): Promise<LeaderboardView> {
     const { board } = def;
-    const standings = await this.boards.currentStandings(manager, id);
-    const pending = await this.pending.pendingOf(manager, id);
-    const lastRun = await this.boards.lastRun(manager, id);
+    const standings = await this.boards.currentStandings(manager, board.id);
+    const pending = await this.pending.pendingOf(manager, board.id);
+    const lastRun = await this.boards.lastRun(manager, board.id);
     return {
       id: board.id,
       seriesId: board.seriesId,

@@ -1,5 +1,4 @@
 import { Client } from 'pg';
-import { BOARD_LOCK_NAMESPACE } from '../../src/leaderboards/recalculation/recalculation-runner';
 import { RecalcQueue } from '../../src/queue/recalc-queue.service';
 import { eventually, TestApp } from './test-app';
 
@@ -62,17 +61,6 @@ export async function holdStandingsRow(databaseUrl: string, leaderboardId: numbe
   await client.query(`SELECT id FROM result_set WHERE leaderboard_id = $1 AND state <> 'R' FOR UPDATE`, [leaderboardId]);
   return async () => {
     await client.query('COMMIT');
-    await client.end();
-  };
-}
-
-/** Holds a board's run lock from outside, so a run that starts stays active until released. */
-export async function holdBoardLock(databaseUrl: string, leaderboardId: number): Promise<() => Promise<void>> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query('SELECT pg_advisory_lock($1, $2)', [BOARD_LOCK_NAMESPACE, leaderboardId]);
-  return async () => {
-    await client.query('SELECT pg_advisory_unlock($1, $2)', [BOARD_LOCK_NAMESPACE, leaderboardId]);
     await client.end();
   };
 }

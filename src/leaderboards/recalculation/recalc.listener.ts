@@ -11,14 +11,10 @@ import { RecalcQueue } from '../../queue/recalc-queue.service';
 @Injectable()
 export class RecalcListener {
   private readonly logger = new Logger(RecalcListener.name);
+  /** Enqueue failures since start, reported with each failure's log line. */
   private failures = 0;
 
   constructor(private readonly queue: RecalcQueue) {}
-
-  /** Enqueue failures since start, for health and tests. */
-  get enqueueFailures(): number {
-    return this.failures;
-  }
 
   @OnEvent(ResultSetChangedEvent.eventName, { suppressErrors: false })
   onResultsChanged(event: ResultSetChangedEvent): Promise<void> {
