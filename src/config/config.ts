@@ -34,6 +34,9 @@ export interface AppConfig {
   logLevel: string;
   importMaxBytes: number;
   importMaxRows: number;
+  /** ZIP bomb guards for .xlsx uploads, checked before anything is inflated. */
+  importMaxZipEntries: number;
+  importMaxUncompressedBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -143,6 +146,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     importMaxBytes: read.integer('IMPORT_MAX_BYTES', 10 * 1024 * 1024, 1024),
     importMaxRows: read.integer('IMPORT_MAX_ROWS', 100_000, 1),
+    importMaxZipEntries: read.integer('IMPORT_MAX_ZIP_ENTRIES', 500, 4),
+    importMaxUncompressedBytes: read.integer('IMPORT_MAX_UNCOMPRESSED_BYTES', 200 * 1024 * 1024, 1024),
   };
 
   if (config.smtpUrl) read.url('SMTP_URL', config.smtpUrl, ['smtp:', 'smtps:']);

@@ -36,6 +36,16 @@ export class PendingMarksRepository {
     return rows.map((row) => row.id);
   }
 
+  /** Category codes read by the series' active boards, so an import can warn about a mistyped one. */
+  async categoriesOnBoards(manager: EntityManager, seriesId: number): Promise<Set<string>> {
+    const rows: { code: string }[] = await manager.query(
+      `SELECT DISTINCT c.code FROM leaderboard_category c JOIN leaderboard l ON l.id = c.leaderboard_id
+        WHERE l.series_id = $1 AND l.active`,
+      [seriesId],
+    );
+    return new Set(rows.map((row) => row.code));
+  }
+
   /** Bumps each board's results version; the max-wait clock starts at the first pending change. */
   async mark(manager: EntityManager, leaderboardIds: number[]): Promise<void> {
     if (leaderboardIds.length === 0) return;

@@ -33,7 +33,7 @@ export class ResultRowsRepository {
       if (row.position != null && row.status !== 'FIN') {
         problems.push({ field: `${fieldPrefix}[${index}].position`, message: `a ${row.status} rider has no place; leave position empty` });
       }
-      const key = riderKey(row.participant);
+      const key = riderKey(row);
       const first = seen.get(key);
       if (first !== undefined) {
         problems.push({ field: `${fieldPrefix}[${index}].participant`, message: `the same rider as ${fieldPrefix}[${first}]` });
@@ -46,7 +46,7 @@ export class ResultRowsRepository {
 
   async insert(manager: EntityManager, resultSetId: number, seriesId: number, category: string, rows: IncomingRow[]): Promise<number[]> {
     if (rows.length === 0) return [];
-    const participantIds = await this.resolveParticipants(manager, rows.map((r) => r.participant));
+    const participantIds = await this.resolveParticipants(manager, rows.map((r) => r.participant), rows.map(groupOf));
     const customIds = await this.resolveCustomValues(manager, seriesId, rows);
     const inserted: { id: number }[] = await manager.query(
       `INSERT INTO race_result (result_set_id, participant_id, custom1_id, custom2_id, custom3_id, category, bib, position, status, time_ms)
@@ -76,34 +76,52 @@ export class ResultRowsRepository {
   }
 
   /**
-   * Riders with a licence are upserted by it (the latest spelling of the name wins); riders
-   * without are matched case-insensitively by name, preferring riders without a licence, and
-   * created when unknown.
+   * Riders with a licence are upserted by it (the latest spelling of the name wins). Riders
+   * without one are matched by name (case and spacing ignored) within their school or club:
+   * a namesake counts only if they have raced for the row's group (its first filled slot,
+   * matched by name) or for no group at all, so two "Ann Lee"s of different schools stay two
+   * riders. Unmatched riders are created.
    */
-  async resolveParticipants(manager: EntityManager, people: IncomingRow['participant'][]): Promise<number[]> {
+  async resolveParticipants(manager: EntityManager, people: IncomingRow['participant'][], groups: (string | null)[] = []): Promise<number[]> {
     const ids: number[] = new Array(people.length);
+    const clean = (text: string) => text.trim().replace(/\s+/g, ' ');
     const licensed = people.map((p, i) => ({ p, i })).filter(({ p }) => p.externalId);
     if (licensed.length > 0) {
-      const rows: { id: number; external_id: string }[] = await manager.query(
-        `INSERT INTO participant (external_id, first_name, last_name)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+      // Unchanged riders are not rewritten (a re-import touches no participant row), so their
+      // ids come from a second read rather than from RETURNING.
+      const externalIds = licensed.map(({ p }) => p.externalId);
+      await manager.query(
+        `INSERT INTO participant AS p (external_id, first_name, last_name)
+         SELECT DISTINCT ON (x) x, f, l FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(x, f, l, ord)
+          ORDER BY x, ord
          ON CONFLICT (external_id) WHERE external_id IS NOT NULL
          DO UPDATE SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name
-         RETURNING id, external_id`,
-        [licensed.map(({ p }) => p.externalId), licensed.map(({ p }) => p.firstName.trim()), licensed.map(({ p }) => p.lastName.trim())],
+          WHERE (p.first_name, p.last_name) IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name)`,
+        [externalIds, licensed.map(({ p }) => clean(p.firstName)), licensed.map(({ p }) => clean(p.lastName))],
+      );
+      const rows: { id: number; external_id: string }[] = await manager.query(
+        'SELECT id, external_id FROM participant WHERE external_id = ANY($1::text[])',
+        [externalIds],
       );
       const byExternal = new Map(rows.map((r) => [r.external_id, r.id]));
       for (const { p, i } of licensed) ids[i] = byExternal.get(p.externalId!)!;
     }
 
-    const named = people.map((p, i) => ({ p, i })).filter(({ p }) => !p.externalId);
+    const named = people.map((p, i) => ({ p, i, group: groups[i] ?? null })).filter(({ p }) => !p.externalId);
     if (named.length > 0) {
       const found: { ord: string; id: number | null }[] = await manager.query(
-        `SELECT w.ord, (SELECT p.id FROM participant p
-                         WHERE lower(p.last_name) = lower(w.last) AND lower(p.first_name) = lower(w.first)
-                         ORDER BY p.external_id IS NOT NULL, p.id LIMIT 1) AS id
-           FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w(first, last, ord)`,
-        [named.map(({ p }) => p.firstName.trim()), named.map(({ p }) => p.lastName.trim())],
+        `SELECT w.ord, (
+                SELECT p.id FROM participant p
+                 WHERE lower(p.last_name) = lower(w.last) AND lower(p.first_name) = lower(w.first)
+                   AND (w.grp IS NULL
+                        OR EXISTS (SELECT 1 FROM race_result r
+                                     JOIN custom_list_value v ON v.id IN (r.custom1_id, r.custom2_id, r.custom3_id)
+                                    WHERE r.participant_id = p.id AND lower(v.name) = lower(w.grp))
+                        OR NOT EXISTS (SELECT 1 FROM race_result r
+                                        WHERE r.participant_id = p.id AND COALESCE(r.custom1_id, r.custom2_id, r.custom3_id) IS NOT NULL))
+                 ORDER BY p.external_id IS NOT NULL, p.id LIMIT 1) AS id
+           FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS w(first, last, grp, ord)`,
+        [named.map(({ p }) => clean(p.firstName)), named.map(({ p }) => clean(p.lastName)), named.map(({ group }) => group)],
       );
       const missing: { p: IncomingRow['participant']; i: number }[] = [];
       for (const row of found) {
@@ -116,7 +134,7 @@ export class ResultRowsRepository {
           `INSERT INTO participant (first_name, last_name)
            SELECT f, l FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS m(f, l, ord) ORDER BY ord
            RETURNING id`,
-          [missing.map(({ p }) => p.firstName.trim()), missing.map(({ p }) => p.lastName.trim())],
+          [missing.map(({ p }) => clean(p.firstName)), missing.map(({ p }) => clean(p.lastName))],
         );
         created.forEach((row, k) => (ids[missing[k].i] = row.id));
       }
@@ -209,11 +227,23 @@ function toRowView(row: RowRecord): ResultRowView {
   };
 }
 
+/** The rider's school or club: the first filled grouping slot. */
+export function groupOf(row: Pick<IncomingRow, 'custom1' | 'custom2' | 'custom3'>): string | null {
+  return normaliseName(row.custom1) ?? normaliseName(row.custom2) ?? normaliseName(row.custom3);
+}
+
 function normaliseName(value: string | null | undefined): string | null {
   const trimmed = value?.trim().replace(/\s+/g, ' ');
   return trimmed ? trimmed : null;
 }
 
-function riderKey(p: IncomingRow['participant']): string {
-  return p.externalId ? `id:${p.externalId}` : `name:${p.firstName.trim().toLowerCase()}|${p.lastName.trim().toLowerCase()}`;
+/**
+ * Who a row is, for "the same rider twice" checks: the licence, else the name within the
+ * school or club (two "Ann Lee"s of different schools are two riders, as in resolveParticipants).
+ */
+export function riderKey(row: Pick<IncomingRow, 'participant' | 'custom1' | 'custom2' | 'custom3'>): string {
+  const p = row.participant;
+  if (p.externalId) return `id:${p.externalId}`;
+  const name = (text: string) => text.trim().replace(/\s+/g, ' ').toLowerCase();
+  return `name:${name(p.firstName)}|${name(p.lastName)}|${groupOf(row)?.toLowerCase() ?? ''}`;
 }

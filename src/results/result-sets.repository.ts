@@ -33,6 +33,18 @@ export class ResultSetsRepository {
     return rows[0].series_id;
   }
 
+  /** The event's series and the labels of its grouping slots (the import maps "School" columns by them). */
+  async eventContext(manager: EntityManager, eventId: number): Promise<{ seriesId: number; labels: { custom1: string | null; custom2: string | null; custom3: string | null } }> {
+    const rows: { series_id: number; custom1_label: string | null; custom2_label: string | null; custom3_label: string | null }[] = await manager.query(
+      `SELECT e.series_id, s.custom1_label, s.custom2_label, s.custom3_label
+         FROM event e JOIN series s ON s.id = e.series_id WHERE e.id = $1`,
+      [eventId],
+    );
+    if (rows.length === 0) throw new NotFoundError('Event', eventId);
+    const [row] = rows;
+    return { seriesId: row.series_id, labels: { custom1: row.custom1_label, custom2: row.custom2_label, custom3: row.custom3_label } };
+  }
+
   /** Locks the event row: creating sets for one event is serialised, so "one open set per category" holds. */
   async lockEvent(manager: EntityManager, eventId: number): Promise<{ seriesId: number }> {
     const rows: { series_id: number }[] = await manager.query('SELECT series_id FROM event WHERE id = $1 FOR UPDATE', [eventId]);

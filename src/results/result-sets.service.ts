@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import { ChangeReason, ResultSetChangedEvent } from '../common/events/catalogue';
 import { PUBLIC_STATES, ResultSetState } from '../common/result-set-state';
 import { PendingMarksRepository } from '../outbox/pending-marks.repository';
-import { IncomingRow, ResultRowsRepository } from './result-rows.repository';
+import { groupOf, IncomingRow, ResultRowsRepository } from './result-rows.repository';
 import { LockedRaceSet, ResultSetsRepository } from './result-sets.repository';
 import { ResultSet } from './result-set.entity';
 import { CreateResultSetDto, ResultRowView, ResultSetView, UpdateResultRowDto } from './results.dto';
@@ -77,7 +77,7 @@ export class ResultSetsService {
       const current = await this.rowView(uow.manager, setId, rowId);
       const merged = mergeRow(current, patch);
       this.rows.validate([merged], 'body');
-      const [participantId] = await this.rows.resolveParticipants(uow.manager, [merged.participant]);
+      const [participantId] = await this.rows.resolveParticipants(uow.manager, [merged.participant], [groupOf(merged)]);
       const custom = await this.rows.resolveCustomValues(uow.manager, locked.seriesId!, [merged]);
       await uow.manager.query(
         `UPDATE race_result SET participant_id = $2, bib = $3, position = $4, status = $5, time_ms = $6,

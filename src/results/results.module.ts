@@ -1,14 +1,25 @@
 import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { APP_CONFIG, AppConfig } from '../config/config';
 import { OutboxModule } from '../outbox/outbox.module';
+import { ResultsImportController } from './import/results-import.controller';
+import { ResultsImportService } from './import/results-import.service';
 import { ResultRowsRepository } from './result-rows.repository';
 import { ResultSetsRepository } from './result-sets.repository';
 import { ResultSetsService } from './result-sets.service';
 import { ResultsController } from './results.controller';
 
 @Module({
-  imports: [OutboxModule],
-  controllers: [ResultsController],
-  providers: [ResultSetsService, ResultSetsRepository, ResultRowsRepository],
-  exports: [ResultSetsService, ResultSetsRepository, ResultRowsRepository],
+  imports: [
+    OutboxModule,
+    // Uploads are held in memory (bounded by IMPORT_MAX_BYTES) and never written to disk.
+    MulterModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ limits: { fileSize: config.importMaxBytes, files: 1, fields: 10, parts: 12 } }),
+    }),
+  ],
+  controllers: [ResultsController, ResultsImportController],
+  providers: [ResultSetsService, ResultSetsRepository, ResultRowsRepository, ResultsImportService],
+  exports: [ResultSetsService, ResultSetsRepository, ResultRowsRepository, ResultsImportService],
 })
 export class ResultsModule {}

@@ -4,6 +4,8 @@
  */
 export abstract class DomainError extends Error {
   abstract readonly status: number;
+  /** Extra fields of the error's answer (e.g. the list of problems with an upload). */
+  readonly details?: Record<string, unknown>;
   constructor(message: string) {
     super(message);
     this.name = new.target.name;

@@ -4,6 +4,12 @@ import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, InvalidInputError } from './domain-errors';
 
+/** "Unprocessable Entity" from UNPROCESSABLE_ENTITY. */
+function httpError(status: number): string {
+  const name = HttpStatus[status];
+  return name ? name.toLowerCase().split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ') : 'Error';
+}
+
 interface ErrorBody {
   statusCode: number;
   error: string;
@@ -42,13 +48,13 @@ export class HttpErrorFilter implements ExceptionFilter {
       return { statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors: exception.problems };
     }
     if (exception instanceof DomainError) {
-      return { statusCode: exception.status, error: HttpStatus[exception.status] ?? 'Error', message: exception.message };
+      return { ...exception.details, statusCode: exception.status, error: httpError(exception.status), message: exception.message };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const res = exception.getResponse();
       const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
-      return { statusCode: status, error: HttpStatus[status] ?? 'Error', message };
+      return { statusCode: status, error: httpError(status), message };
     }
     const pgCode = exception instanceof QueryFailedError ? (exception.driverError as { code?: string }).code : undefined;
     const known = pgCode ? PG_CLIENT_ERRORS[pgCode] : undefined;
@@ -56,7 +62,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       const detail = (exception as QueryFailedError & { driverError: { constraint?: string } }).driverError.constraint;
       return {
         statusCode: known.status,
-        error: HttpStatus[known.status],
+        error: httpError(known.status),
         message: detail ? `${known.message} (${detail})` : known.message,
       };
     }

@@ -11,9 +11,14 @@ export type ChangeReason =
   | 'REVISION_PUBLISHED'
   | 'IMPORTED';
 
-/** A committed change to a race's results. `leaderboardIds` are the boards it marked pending. */
+/**
+ * A committed change to a race's results. `leaderboardIds` are the boards it marked pending.
+ * An import is one change however many sets it writes: `resultSetIds` lists them all
+ * (`resultSetId` is the first); any other change has one set.
+ */
 export class ResultSetChangedEvent {
   static readonly eventName = 'result-set.changed';
+  readonly resultSetIds: number[];
   constructor(
     readonly resultSetId: number,
     readonly eventId: number,
@@ -21,7 +26,10 @@ export class ResultSetChangedEvent {
     readonly categories: string[],
     readonly reason: ChangeReason,
     readonly leaderboardIds: number[],
-  ) {}
+    resultSetIds?: number[],
+  ) {
+    this.resultSetIds = resultSetIds ?? [resultSetId];
+  }
 }
 
 /** A committed change to a leaderboard's configuration or its points scale. */

@@ -1,0 +1,282 @@
+import type { ResultStatus } from '../race-result.entity';
+import { IncomingRow, riderKey } from '../result-rows.repository';
+import { CellValue, cellText, parsePlace, parseStatus, parseTime, splitName } from './cell-values';
+import { HeaderMap, headerDictionary, ImportField, looksLikeHeader, mapHeader, SlotLabels } from './header-mapping';
+import { FileTooLargeError, SheetSource, UnreadableFileError } from './spreadsheet-reader';
+
+/** One problem with one cell (or row) of the upload, as the 422 answer lists them. */
+export interface ImportProblem {
+  /** Worksheet name; null for CSV. */
+  sheet: string | null;
+  /** Spreadsheet row number (1-based, as the organiser sees it). */
+  row: number;
+  /** The column's header as written in the file; null for a problem with the whole row. */
+  column: string | null;
+  message: string;
+}
+
+export interface ParsedRow extends IncomingRow {
+  sheet: string | null;
+  row: number;
+  /** The place was marked as shared ("=3"). */
+  tied: boolean;
+}
+
+export interface ParsedCategory {
+  category: string;
+  rows: ParsedRow[];
+}
+
+export interface ParsedImport {
+  categories: ParsedCategory[];
+  rows: number;
+  unknownColumns: string[];
+  warnings: string[];
+  /** The first `maxErrors` problems, in file order. */
+  errors: ImportProblem[];
+  totalErrors: number;
+}
+
+export interface ParseOptions {
+  labels: SlotLabels;
+  /** Category of rows that have no Category cell (the `category` form field). */
+  category: string | null;
+  maxRows: number;
+  maxErrors: number;
+  /** Called every few thousand rows (the CLI's progress bar). */
+  onRows?: (rowsRead: number) => void;
+}
+
+/** Rows above the header that may hold titles, dates and logos. */
+const HEADER_SEARCH_ROWS = 20;
+const MAX_PLACE = 100_000;
+const LIMITS = { bib: 20, licence: 50, name: 100, custom: 200, category: 100 } as const;
+/** Sheet names a spreadsheet program gives by default: not a category. */
+const DEFAULT_SHEET_NAME = /^(sheet|feuil|tabelle|hoja|foglio|blad)\s*\d*$/i;
+
+/**
+ * Reads every row of every sheet into result rows grouped by category, collecting every
+ * problem rather than stopping at the first, so one answer lists all there is to fix.
+ */
+export async function parseImport(source: SheetSource, options: ParseOptions): Promise<ParsedImport> {
+  const dictionary = headerDictionary(options.labels);
+  const byCategory = new Map<string, ParsedRow[]>();
+  const problems = new ProblemList(options.maxErrors);
+  const unknownColumns = new Set<string>();
+  const warnings: string[] = [];
+  let rows = 0;
+
+  for await (const { start, rows: sheetRows } of source.sheets()) {
+    const where = start.sheet === null ? 'The file' : `Sheet "${start.sheet}"`;
+    if (start.hidden) {
+      warnings.push(`${where} is hidden; skipped`);
+      for await (const row of sheetRows) void row;
+      continue;
+    }
+    let header: HeaderMap | null = null;
+    let sheetCategory: string | null = null;
+    let seen = 0;
+    let tabular = false;
+    let dataRows = 0;
+    for await (const { sheet, row, cells } of sheetRows) {
+      if (header !== null) {
+        if (isBlank(cells)) continue;
+      } else {
+        const texts = cells.map((c) => cellText(c));
+        const filled = texts.reduce((n, t) => (t === null ? n : n + 1), 0);
+        if (filled === 0) continue;
+        seen += 1;
+        if (filled > 1) tabular = true;
+        const candidate = mapHeader(texts, dictionary);
+        if (looksLikeHeader(candidate)) {
+          header = candidate;
+          sheetCategory = categoryOfSheet(header, start.sheet, options.category, source.format, where);
+          candidate.unknown.forEach((u) => unknownColumns.add(u));
+          for (const d of candidate.duplicates) warnings.push(`${where}: column "${d}" repeats another column; only the first is read`);
+        } else if (seen >= HEADER_SEARCH_ROWS && tabular) {
+          throw new UnreadableFileError(noHeader(where));
+        }
+        continue;
+      }
+      dataRows += 1;
+      rows += 1;
+      if (rows > options.maxRows) {
+        throw new FileTooLargeError(`The file has more than ${options.maxRows} result rows; split it into several imports`);
+      }
+      if (rows % 5000 === 0) options.onRows?.(rows);
+      const parsed = parseRow(header, cells, { sheet, row }, problems);
+      const category = cellText(cell(cells, header, 'category')) ?? sheetCategory;
+      if (category === null) {
+        problems.add({ sheet, row, column: header.titles.get('category') ?? null, message: 'no category: fill in the Category cell, or send the category field' });
+      } else if (category.length > LIMITS.category) {
+        problems.add({ sheet, row, column: header.titles.get('category') ?? null, message: `category is longer than ${LIMITS.category} characters` });
+      } else if (parsed) {
+        const list = byCategory.get(category) ?? [];
+        if (list.length === 0) byCategory.set(category, list);
+        list.push(parsed);
+      }
+    }
+    if (header === null && tabular) throw new UnreadableFileError(noHeader(where));
+    if (header === null) warnings.push(`${where} has no table (a cover or notes sheet); skipped`);
+    else if (dataRows === 0) warnings.push(`${where} has a header but no result rows; skipped`);
+  }
+  options.onRows?.(rows);
+
+  const categories = [...byCategory.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([category, list]) => ({ category, rows: list }));
+  for (const { category, rows: list } of categories) checkCategory(category, list, problems);
+  return { categories, rows, unknownColumns: [...unknownColumns], warnings, errors: problems.sorted(), totalErrors: problems.total };
+}
+
+function isBlank(cells: CellValue[]): boolean {
+  for (const c of cells) if (cellText(c) !== null) return false;
+  return true;
+}
+
+function noHeader(where: string): string {
+  return `${where} has no recognisable header row: expected a row with Name (or First Name and Last Name) and columns such as Place, Bib, Category, Time, Status`;
+}
+
+/** Rows without a Category cell take the form field, else the sheet's name (unless it is "Sheet1"). */
+function categoryOfSheet(header: HeaderMap, sheet: string | null, field: string | null, format: string, where: string): string | null {
+  if (header.columns.has('firstName') !== header.columns.has('lastName') && !header.columns.has('name')) {
+    throw new UnreadableFileError(`${where} has ${header.columns.has('firstName') ? 'First Name but no Last Name' : 'Last Name but no First Name'} column; give both, or one Name column`);
+  }
+  if (field !== null) return field;
+  if (format === 'xlsx' && sheet !== null && !DEFAULT_SHEET_NAME.test(sheet.trim())) return sheet.trim();
+  if (header.columns.has('category')) return null;
+  throw new UnreadableFileError(
+    format === 'xlsx'
+      ? `${where} has no Category column and its name is not a category; name each sheet after its category, add a Category column, or send the category field`
+      : 'The file has no Category column; add one, or send the category field',
+  );
+}
+
+function cell(cells: CellValue[], header: HeaderMap, field: ImportField): CellValue {
+  const index = header.columns.get(field);
+  return index === undefined ? null : cells[index];
+}
+
+interface Where {
+  sheet: string | null;
+  row: number;
+}
+
+/** One data row, or null when it has problems (they are added to the list). */
+function parseRow(header: HeaderMap, cells: CellValue[], where: Where, problems: ProblemList): ParsedRow | null {
+  const before = problems.total;
+  const report = (field: ImportField | null, message: string) =>
+    problems.add({ ...where, column: field === null ? null : header.titles.get(field) ?? null, message });
+  const text = (field: ImportField, max: number): string | null => {
+    const value = cellText(cell(cells, header, field));
+    if (value !== null && value.length > max) report(field, `longer than ${max} characters`);
+    return value;
+  };
+
+  let firstName = text('firstName', LIMITS.name);
+  let lastName = text('lastName', LIMITS.name);
+  if (firstName === null && lastName === null && header.columns.has('name')) {
+    const full = cellText(cell(cells, header, 'name'));
+    if (full !== null) {
+      const split = splitName(full);
+      if (!split.ok) report('name', split.message);
+      else if (split.value.firstName.length > LIMITS.name || split.value.lastName.length > LIMITS.name) {
+        report('name', `first and last name may each be at most ${LIMITS.name} characters`);
+      } else {
+        ({ firstName, lastName } = split.value);
+      }
+    } else {
+      report('name', 'a name is required');
+    }
+  } else if (firstName === null || lastName === null) {
+    report(firstName === null ? 'firstName' : 'lastName', 'a name is required: give first and last name');
+  }
+
+  const statusCell = parseStatus(cell(cells, header, 'status'));
+  if (!statusCell.ok) report('status', statusCell.message);
+  const place = parsePlace(cell(cells, header, 'place'), MAX_PLACE);
+  if (!place.ok) report('place', place.message);
+  let status: ResultStatus = statusCell.ok ? statusCell.value : 'FIN';
+  let position: number | null = null;
+  if (place.ok) {
+    position = place.value.position;
+    if (place.value.status !== null) {
+      if (statusCell.ok && statusCell.value !== 'FIN' && statusCell.value !== place.value.status) {
+        report('place', `place says ${place.value.status} but status says ${statusCell.value}`);
+      }
+      status = place.value.status;
+    }
+    if (position !== null && status !== 'FIN') report('place', `a ${status} rider has no place; leave the place empty or clear the status`);
+  }
+  const time = parseTime(cell(cells, header, 'time'));
+  if (!time.ok) report('time', time.message);
+
+  const row: ParsedRow = {
+    ...where,
+    participant: { externalId: text('licence', LIMITS.licence), firstName: firstName ?? '', lastName: lastName ?? '' },
+    bib: text('bib', LIMITS.bib),
+    position,
+    status,
+    timeMs: time.ok ? time.value : null,
+    custom1: text('custom1', LIMITS.custom),
+    custom2: text('custom2', LIMITS.custom),
+    custom3: text('custom3', LIMITS.custom),
+    tied: place.ok && place.value.tied,
+  };
+  return problems.total === before ? row : null;
+}
+
+/**
+ * Rules across the rows of one category: a place given twice must be marked as shared by
+ * every rider holding it ("=3"); a rider may appear once.
+ */
+function checkCategory(category: string, rows: ParsedRow[], problems: ProblemList): void {
+  const byPlace = new Map<number, ParsedRow[]>();
+  const riders = new Map<string, ParsedRow>();
+  for (const row of rows) {
+    if (row.position != null) {
+      const holders = byPlace.get(row.position) ?? [];
+      if (holders.length === 0) byPlace.set(row.position, holders);
+      holders.push(row);
+    }
+    const key = riderKey(row);
+    const first = riders.get(key);
+    if (first) problems.add({ sheet: row.sheet, row: row.row, column: null, message: `the same rider as row ${first.row} in category "${category}"` });
+    else riders.set(key, row);
+  }
+  for (const [place, holders] of byPlace) {
+    if (holders.length < 2 || holders.every((h) => h.tied)) continue;
+    const at = holders.map((h) => h.row).join(', ');
+    for (const h of holders.slice(1)) {
+      problems.add({ sheet: h.sheet, row: h.row, column: null, message: `place ${place} is given to ${holders.length} riders in category "${category}" (rows ${at}); mark a shared place "=${place}" on each of them` });
+    }
+  }
+}
+
+/** Keeps the first problems in file order (sheets in the order they came, then rows) and counts them all. */
+class ProblemList {
+  private readonly kept: (ImportProblem & { order: number })[] = [];
+  private readonly sheetOrder = new Map<string | null, number>();
+  total = 0;
+  constructor(private readonly max: number) {}
+
+  add(problem: ImportProblem): void {
+    this.total += 1;
+    let order = this.sheetOrder.get(problem.sheet);
+    if (order === undefined) this.sheetOrder.set(problem.sheet, (order = this.sheetOrder.size));
+    this.kept.push({ ...problem, order });
+    // Category-wide checks add problems out of order; keep only the earliest rows.
+    if (this.kept.length > this.max * 2) this.trim();
+  }
+
+  sorted(): ImportProblem[] {
+    this.trim();
+    return this.kept.map(({ sheet, row, column, message }) => ({ sheet, row, column, message }));
+  }
+
+  private trim(): void {
+    this.kept.sort((a, b) => a.order - b.order || a.row - b.row);
+    this.kept.length = Math.min(this.kept.length, this.max);
+  }
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, HttpCode, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import {
+  ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags, ApiUnprocessableEntityResponse,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
+import { InvalidInputError } from '../../common/errors/domain-errors';
+import { IdPipe } from '../../common/id.pipe';
+import { ImportErrorView, ImportFormDto, ImportReportView } from './import.dto';
+import { ResultsImportService } from './results-import.service';
+
+@ApiTags('results')
+@Controller()
+export class ResultsImportController {
+  constructor(private readonly imports: ResultsImportService) {}
+
+  @Post('events/:id/results/import')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @UseInterceptors(FileInterceptor('file'))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    description: 'An .xlsx workbook (one sheet per category, or a Category column) or a .csv file (comma, semicolon or tab; UTF-8). '
+      + 'Headers are matched without case or spaces: Place/Pos, Bib/No, Licence/UCI ID, First Name, Last Name (or Name), Category/Cat, '
+      + 'Time (h:mm:ss.sss, mm:ss or seconds), Status (DNF, DNS, DSQ/DQ; blank = finished) and the series\' slot labels (School, Club, Team). '
+      + 'A shared place is written "=3".',
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: {
+        file: { type: 'string', format: 'binary' },
+        category: { type: 'string', maxLength: 100, description: 'Category of rows without a Category cell' },
+        state: { type: 'string', enum: ['DRAFT', 'PROVISIONAL'], default: 'PROVISIONAL' },
+      },
+    },
+  })
+  @ApiOkResponse({ type: ImportReportView, description: 'Every row written, in one transaction' })
+  @ApiUnprocessableEntityResponse({ type: ImportErrorView, description: 'Some rows are wrong; nothing was written' })
+  @ApiUnsupportedMediaTypeResponse({ description: 'Not a spreadsheet, a password-protected or legacy .xls workbook, or a CSV that is not UTF-8' })
+  @ApiPayloadTooLargeResponse({ description: 'Over IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, or the ZIP limits' })
+  async import(
+    @Param('id', IdPipe) eventId: number,
+    @UploadedFile() file: { buffer: Buffer } | undefined,
+    @Body() form: ImportFormDto,
+  ): Promise<ImportReportView> {
+    if (!file) throw new InvalidInputError([{ field: 'file', message: 'send the spreadsheet as the multipart/form-data part "file"' }]);
+    return this.imports.import({ eventId, file: file.buffer, category: form.category, state: form.state });
+  }
+}

@@ -1,0 +1,184 @@
+import { Readable } from 'node:stream';
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import * as yauzl from 'yauzl';
+import { DomainError } from '../../common/errors/domain-errors';
+import { CellValue } from './cell-values';
+
+/** The upload is not a file this importer reads (wrong kind, encrypted, legacy .xls). */
+export class UnsupportedFileError extends DomainError {
+  readonly status = 415;
+}
+
+/** The upload is of a readable kind but broken, empty or without a recognisable header. */
+export class UnreadableFileError extends DomainError {
+  readonly status = 400;
+}
+
+/** The upload is over a configured limit (bytes, rows, ZIP entries, uncompressed size). */
+export class FileTooLargeError extends DomainError {
+  readonly status = 413;
+}
+
+export type FileFormat = 'xlsx' | 'csv';
+
+export interface ReadLimits {
+  maxZipEntries: number;
+  maxUncompressedBytes: number;
+}
+
+/** One row of a sheet: its 1-based row number and its cells from column A. */
+export interface SheetRow {
+  /** The worksheet's name; null for CSV. */
+  sheet: string | null;
+  row: number;
+  cells: CellValue[];
+}
+
+export interface SheetStart {
+  sheet: string | null;
+  /** Hidden worksheets are skipped (timing software keeps lookup tables in them). */
+  hidden: boolean;
+}
+
+export interface SheetSource {
+  format: FileFormat;
+  sheets(): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow> }>;
+}
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+/** OLE compound file: legacy .xls, and every password-protected .xlsx (it is encrypted inside one). */
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+const EXPECTED = 'an .xlsx workbook (one sheet per category, or a Category column) or a UTF-8 .csv file';
+
+/**
+ * Decides what the upload is from its bytes, never from its name or declared type alone, and
+ * checks a workbook's ZIP directory before anything is inflated.
+ */
+export async function openSpreadsheet(buffer: Buffer, limits: ReadLimits): Promise<SheetSource> {
+  if (buffer.length === 0) throw new UnreadableFileError(`The file is empty; expected ${EXPECTED}`);
+  if (buffer.subarray(0, 8).equals(OLE_MAGIC)) {
+    throw new UnsupportedFileError('This is a password-protected workbook or an old .xls file; save it as .xlsx without a password, or as CSV');
+  }
+  if (buffer.subarray(0, 4).equals(ZIP_MAGIC)) {
+    await checkZip(buffer, limits);
+    return { format: 'xlsx', sheets: () => xlsxSheets(buffer) };
+  }
+  const text = decodeText(buffer);
+  return { format: 'csv', sheets: () => csvSheets(text) };
+}
+
+/**
+ * ZIP bomb guard: the entry count and the total uncompressed size must be within the limits,
+ * as declared in the central directory and as actually inflated (yauzl stops a stream that
+ * inflates past its declared size).
+ */
+async function checkZip(buffer: Buffer, limits: ReadLimits): Promise<void> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.fromBufferPromise(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false });
+  } catch (err) {
+    throw new UnreadableFileError(`The workbook is corrupt (${(err as Error).message}); expected ${EXPECTED}`);
+  }
+  try {
+    if (zip.entryCount > limits.maxZipEntries) {
+      throw new FileTooLargeError(`The workbook has ${zip.entryCount} parts; at most ${limits.maxZipEntries} are accepted`);
+    }
+    const entries: yauzl.Entry[] = [];
+    let declared = 0;
+    for await (const entry of zip.eachEntry()) {
+      if (entry.isEncrypted()) throw new UnsupportedFileError('The workbook is encrypted; save it without a password');
+      declared += entry.uncompressedSize;
+      if (declared > limits.maxUncompressedBytes) {
+        throw new FileTooLargeError(`The workbook unpacks to more than ${limits.maxUncompressedBytes} bytes; split it or export CSV`);
+      }
+      entries.push(entry);
+    }
+    if (!entries.some((e) => e.fileName === 'xl/workbook.xml')) {
+      throw new UnsupportedFileError(`This ZIP file is not an Excel workbook; expected ${EXPECTED}`);
+    }
+    for (const entry of entries) await drain(await zip.openReadStreamPromise(entry));
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    throw new UnreadableFileError(`The workbook is corrupt (${(err as Error).message})`);
+  } finally {
+    zip.close();
+  }
+}
+
+async function drain(stream: Readable): Promise<void> {
+  for await (const chunk of stream) void chunk;
+}
+
+async function* xlsxSheets(buffer: Buffer): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow> }> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    // Styles tell which numbers are dates and times; hyperlinks and other entries are not needed.
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  try {
+    for await (const worksheet of reader) {
+      const sheet = (worksheet as unknown as { name?: string }).name ?? `Sheet ${(worksheet as unknown as { id: number }).id}`;
+      const state = (worksheet as unknown as { state?: string }).state;
+      yield { start: { sheet, hidden: state === 'hidden' || state === 'veryHidden' }, rows: worksheetRows(sheet, worksheet) };
+    }
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    throw new UnreadableFileError(`The workbook could not be read (${(err as Error).message}); expected ${EXPECTED}`);
+  }
+}
+
+async function* worksheetRows(sheet: string, worksheet: AsyncIterable<ExcelJS.Row>): AsyncGenerator<SheetRow> {
+  for await (const row of worksheet) {
+    const values = row.values as CellValue[];
+    yield { sheet, row: row.number, cells: values.slice(1) };
+  }
+}
+
+/** Control characters other than tab and line breaks: binary, not a CSV. */
+const BINARY = /[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]/;
+
+/** CSV must be UTF-8 (with or without BOM); a file whose start holds control characters is not text. */
+function decodeText(buffer: Buffer): string {
+  if (BINARY.test(buffer.subarray(0, 4096).toString('latin1'))) throw new UnsupportedFileError(`This is not a spreadsheet; expected ${EXPECTED}`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(buffer);
+  } catch {
+    throw new UnsupportedFileError('The CSV file is not UTF-8; save it as "CSV UTF-8" and import it again');
+  }
+}
+
+/** The delimiter is the one of comma, semicolon and tab that splits the first line the most. */
+export function detectDelimiter(text: string): string {
+  const firstLine = text.split(/\r?\n/, 1)[0].replace(/"[^"]*"/g, '');
+  let best = ',';
+  let bestCount = 0;
+  for (const delimiter of [',', ';', '\t']) {
+    const count = firstLine.split(delimiter).length - 1;
+    if (count > bestCount) {
+      best = delimiter;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+async function* csvSheets(text: string): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow> }> {
+  const body = text.replace(/^\uFEFF/, '');
+  if (body.trim() === '') throw new UnreadableFileError(`The file is empty; expected ${EXPECTED}`);
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parseCsv(body, { delimiter: detectDelimiter(body), relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as typeof records;
+  } catch (err) {
+    throw new UnreadableFileError(`The CSV file is malformed: ${(err as Error).message}`);
+  }
+  yield {
+    start: { sheet: null, hidden: false },
+    rows: (async function* () {
+      for (const { record, info } of records) yield { sheet: null, row: info.lines, cells: record };
+    })(),
+  };
+}
