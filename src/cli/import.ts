@@ -91,20 +91,18 @@ async function main(argv: string[]): Promise<number> {
   await prepareDatabase(config.databaseUrl);
   const app = await NestFactory.createApplicationContext(ImportCliModule.forRoot(config), { logger: ['error'] });
   const bar = process.stderr.isTTY && !options.json
-    ? new SingleBar({ format: '{phase} |{bar}| {value}{unit}', hideCursor: true, stopOnComplete: false }, Presets.shades_classic)
+    ? new SingleBar({ format: 'importing |{bar}| {value}/{total} rows', hideCursor: true }, Presets.shades_classic)
     : null;
   try {
-    bar?.start(1, 0, { phase: 'reading', unit: ' rows' });
+    bar?.start(1, 0);
     const report = await app.get(ResultsImportService).import({
       eventId: options.eventId,
       file,
       category: options.category,
       state: options.state,
-      onProgress: ({ phase, done, total }) => {
-        if (!bar) return;
-        if (phase === 'read') bar.setTotal(Math.max(done, 1));
-        else bar.setTotal(total ?? done);
-        bar.update(done, { phase: phase === 'read' ? 'reading' : 'writing', unit: phase === 'read' ? ' rows' : ` of ${total} categories` });
+      onProgress: ({ rowsRead, totalRows }) => {
+        bar?.setTotal(Math.max(totalRows, rowsRead));
+        bar?.update(rowsRead);
       },
     });
     bar?.stop();

@@ -22,13 +22,9 @@ export interface ParsedRow extends IncomingRow {
   tied: boolean;
 }
 
-export interface ParsedCategory {
-  category: string;
-  rows: ParsedRow[];
-}
-
 export interface ParsedImport {
-  categories: ParsedCategory[];
+  /** Categories in the order they first appear, with the rows each has. */
+  categories: { category: string; rows: number }[];
   rows: number;
   unknownColumns: string[];
   warnings: string[];
@@ -37,12 +33,22 @@ export interface ParsedImport {
   totalErrors: number;
 }
 
+/**
+ * Receives the checked rows of one category in file order, a batch at a time. Calls are
+ * chained (one at a time) but not awaited by the reader, so the database works on one batch
+ * while the next is parsed.
+ */
+export type RowSink = (category: string, rows: ParsedRow[]) => Promise<void>;
+
 export interface ParseOptions {
   labels: SlotLabels;
   /** Category of rows that have no Category cell (the `category` form field). */
   category: string | null;
   maxRows: number;
   maxErrors: number;
+  sink: RowSink;
+  /** Rows per sink call. */
+  batchSize?: number;
   /** Called every few thousand rows (the CLI's progress bar). */
   onRows?: (rowsRead: number) => void;
 }
@@ -55,13 +61,24 @@ const LIMITS = { bib: 20, licence: 50, name: 100, custom: 200, category: 100 } a
 const DEFAULT_SHEET_NAME = /^(sheet|feuil|tabelle|hoja|foglio|blad)\s*\d*$/i;
 
 /**
- * Reads every row of every sheet into result rows grouped by category, collecting every
- * problem rather than stopping at the first, so one answer lists all there is to fix.
+ * Reads every row of every sheet, checks it, and hands the good rows to the sink by
+ * category; collects every problem rather than stopping at the first, so one answer lists
+ * all there is to fix. Once there is a problem the sink gets nothing more: the caller rolls
+ * back what it had.
  */
 export async function parseImport(source: SheetSource, options: ParseOptions): Promise<ParsedImport> {
   const dictionary = headerDictionary(options.labels);
-  const byCategory = new Map<string, ParsedRow[]>();
+  const byCategory = new Map<string, CategoryChecks>();
   const problems = new ProblemList(options.maxErrors);
+  const batchSize = options.batchSize ?? 5000;
+  let inflight: Promise<void> = Promise.resolve();
+  const flush = (checks: CategoryChecks) => {
+    const batch = checks.batch.splice(0);
+    if (batch.length === 0 || problems.total > 0) return;
+    inflight = inflight.then(() => options.sink(checks.category, batch));
+    // Surfaced by the final await; until then a failed batch must not be an unhandled rejection.
+    inflight.catch(() => undefined);
+  };
   const unknownColumns = new Set<string>();
   const warnings: string[] = [];
   let rows = 0;
@@ -111,9 +128,9 @@ export async function parseImport(source: SheetSource, options: ParseOptions): P
       } else if (category.length > LIMITS.category) {
         problems.add({ sheet, row, column: header.titles.get('category') ?? null, message: `category is longer than ${LIMITS.category} characters` });
       } else if (parsed) {
-        const list = byCategory.get(category) ?? [];
-        if (list.length === 0) byCategory.set(category, list);
-        list.push(parsed);
+        let checks = byCategory.get(category);
+        if (!checks) byCategory.set(category, (checks = new CategoryChecks(category)));
+        if (checks.add(parsed, problems) && checks.batch.length >= batchSize) flush(checks);
       }
     }
     if (header === null && tabular) throw new UnreadableFileError(noHeader(where));
@@ -122,11 +139,19 @@ export async function parseImport(source: SheetSource, options: ParseOptions): P
   }
   options.onRows?.(rows);
 
-  const categories = [...byCategory.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([category, list]) => ({ category, rows: list }));
-  for (const { category, rows: list } of categories) checkCategory(category, list, problems);
-  return { categories, rows, unknownColumns: [...unknownColumns], warnings, errors: problems.sorted(), totalErrors: problems.total };
+  for (const checks of byCategory.values()) checks.checkPlaces(problems);
+  for (const checks of byCategory.values()) flush(checks);
+  const sinkError = await inflight.then(() => null, (err: unknown) => err);
+  // Problems with the file come first: they are the organiser's to fix, and nothing is kept either way.
+  if (sinkError !== null && problems.total === 0) throw sinkError;
+  return {
+    categories: [...byCategory.values()].map((c) => ({ category: c.category, rows: c.count })),
+    rows,
+    unknownColumns: [...unknownColumns],
+    warnings,
+    errors: problems.sorted(),
+    totalErrors: problems.total,
+  };
 }
 
 function isBlank(cells: CellValue[]): boolean {
@@ -228,28 +253,44 @@ function parseRow(header: HeaderMap, cells: CellValue[], where: Where, problems:
 }
 
 /**
- * Rules across the rows of one category: a place given twice must be marked as shared by
- * every rider holding it ("=3"); a rider may appear once.
+ * Rules across the rows of one category, checked as rows arrive: a rider may appear once (a
+ * second row is refused before it reaches the database); a place given twice must be marked
+ * as shared by every rider holding it ("=3"), checked once all rows are in.
  */
-function checkCategory(category: string, rows: ParsedRow[], problems: ProblemList): void {
-  const byPlace = new Map<number, ParsedRow[]>();
-  const riders = new Map<string, ParsedRow>();
-  for (const row of rows) {
-    if (row.position != null) {
-      const holders = byPlace.get(row.position) ?? [];
-      if (holders.length === 0) byPlace.set(row.position, holders);
-      holders.push(row);
-    }
+class CategoryChecks {
+  readonly batch: ParsedRow[] = [];
+  count = 0;
+  private readonly riders = new Map<string, number>();
+  private readonly places = new Map<number, { sheet: string | null; row: number; tied: boolean }[]>();
+
+  constructor(readonly category: string) {}
+
+  add(row: ParsedRow, problems: ProblemList): boolean {
     const key = riderKey(row);
-    const first = riders.get(key);
-    if (first) problems.add({ sheet: row.sheet, row: row.row, column: null, message: `the same rider as row ${first.row} in category "${category}"` });
-    else riders.set(key, row);
+    const first = this.riders.get(key);
+    if (first !== undefined) {
+      problems.add({ sheet: row.sheet, row: row.row, column: null, message: `the same rider as row ${first} in category "${this.category}"` });
+      return false;
+    }
+    this.riders.set(key, row.row);
+    if (row.position != null) {
+      const holders = this.places.get(row.position);
+      const holder = { sheet: row.sheet, row: row.row, tied: row.tied };
+      if (holders) holders.push(holder);
+      else this.places.set(row.position, [holder]);
+    }
+    this.count += 1;
+    this.batch.push(row);
+    return true;
   }
-  for (const [place, holders] of byPlace) {
-    if (holders.length < 2 || holders.every((h) => h.tied)) continue;
-    const at = holders.map((h) => h.row).join(', ');
-    for (const h of holders.slice(1)) {
-      problems.add({ sheet: h.sheet, row: h.row, column: null, message: `place ${place} is given to ${holders.length} riders in category "${category}" (rows ${at}); mark a shared place "=${place}" on each of them` });
+
+  checkPlaces(problems: ProblemList): void {
+    for (const [place, holders] of this.places) {
+      if (holders.length < 2 || holders.every((h) => h.tied)) continue;
+      const at = holders.map((h) => h.row).join(', ');
+      for (const h of holders.slice(1)) {
+        problems.add({ sheet: h.sheet, row: h.row, column: null, message: `place ${place} is given to ${holders.length} riders in category "${this.category}" (rows ${at}); mark a shared place "=${place}" on each of them` });
+      }
     }
   }
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { RESULT_SET_STATES, ResultSetState } from '../../common/result-set-state';
-import type { ImportAction } from './results-import.service';
+import type { ImportAction } from './import-writer';
 
 const IMPORT_STATES = ['DRAFT', 'PROVISIONAL'] as const;
 

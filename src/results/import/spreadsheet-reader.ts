@@ -43,6 +43,8 @@ export interface SheetStart {
 
 export interface SheetSource {
   format: FileFormat;
+  /** Rows in the file (header and blank rows included), for progress bars. */
+  totalRows: number;
   sheets(): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow> }>;
 }
 
@@ -61,11 +63,11 @@ export async function openSpreadsheet(buffer: Buffer, limits: ReadLimits): Promi
     throw new UnsupportedFileError('This is a password-protected workbook or an old .xls file; save it as .xlsx without a password, or as CSV');
   }
   if (buffer.subarray(0, 4).equals(ZIP_MAGIC)) {
-    await checkZip(buffer, limits);
-    return { format: 'xlsx', sheets: () => xlsxSheets(buffer) };
+    const totalRows = await checkZip(buffer, limits);
+    return { format: 'xlsx', totalRows, sheets: () => xlsxSheets(buffer) };
   }
-  const text = decodeText(buffer);
-  return { format: 'csv', sheets: () => csvSheets(text) };
+  const records = parseCsvRecords(decodeText(buffer));
+  return { format: 'csv', totalRows: records.length, sheets: () => csvSheets(records) };
 }
 
 /**
@@ -73,7 +75,7 @@ export async function openSpreadsheet(buffer: Buffer, limits: ReadLimits): Promi
  * as declared in the central directory and as actually inflated (yauzl stops a stream that
  * inflates past its declared size).
  */
-async function checkZip(buffer: Buffer, limits: ReadLimits): Promise<void> {
+async function checkZip(buffer: Buffer, limits: ReadLimits): Promise<number> {
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.fromBufferPromise(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false });
@@ -97,7 +99,13 @@ async function checkZip(buffer: Buffer, limits: ReadLimits): Promise<void> {
     if (!entries.some((e) => e.fileName === 'xl/workbook.xml')) {
       throw new UnsupportedFileError(`This ZIP file is not an Excel workbook; expected ${EXPECTED}`);
     }
-    for (const entry of entries) await drain(await zip.openReadStreamPromise(entry));
+    let rows = 0;
+    for (const entry of entries) {
+      const stream = await zip.openReadStreamPromise(entry);
+      if (WORKSHEET.test(entry.fileName)) rows += await countRows(stream);
+      else await drain(stream);
+    }
+    return rows;
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw new UnreadableFileError(`The workbook is corrupt (${(err as Error).message})`);
@@ -106,8 +114,23 @@ async function checkZip(buffer: Buffer, limits: ReadLimits): Promise<void> {
   }
 }
 
+const WORKSHEET = /^xl\/worksheets\/sheet\d+\.xml$/;
+const ROW_TAG = Buffer.from('<row');
+
 async function drain(stream: Readable): Promise<void> {
   for await (const chunk of stream) void chunk;
+}
+
+/** Counts `<row` tags in a worksheet's XML as it inflates (a tag may straddle two chunks). */
+async function countRows(stream: Readable): Promise<number> {
+  let count = 0;
+  let carry: Buffer = Buffer.alloc(0);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const data: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    for (let at = data.indexOf(ROW_TAG); at >= 0; at = data.indexOf(ROW_TAG, at + ROW_TAG.length)) count += 1;
+    carry = data.subarray(Math.max(0, data.length - (ROW_TAG.length - 1)));
+  }
+  return count;
 }
 
 async function* xlsxSheets(buffer: Buffer): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow> }> {
@@ -166,15 +189,19 @@ export function detectDelimiter(text: string): string {
   return best;
 }
 
-async function* csvSheets(text: string): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow> }> {
+type CsvRecord = { record: string[]; info: { lines: number } };
+
+function parseCsvRecords(text: string): CsvRecord[] {
   const body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') throw new UnreadableFileError(`The file is empty; expected ${EXPECTED}`);
-  let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parseCsv(body, { delimiter: detectDelimiter(body), relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as typeof records;
+    return parseCsv(body, { delimiter: detectDelimiter(body), relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as CsvRecord[];
   } catch (err) {
     throw new UnreadableFileError(`The CSV file is malformed: ${(err as Error).message}`);
   }
+}
+
+async function* csvSheets(records: CsvRecord[]): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow> }> {
   yield {
     start: { sheet: null, hidden: false },
     rows: (async function* () {
