@@ -351,6 +351,32 @@ describe('spreadsheet imports', () => {
     }, 60_000);
   });
 
+  describe('a problem after rows were already sent to the database', () => {
+    // Rows go to the database 5 000 at a time while the file is read: these files fail after
+    // two batches were written, and the whole transaction must still leave nothing behind.
+    const manyRows = (prefix: string): Row[] => [['Place', 'Name'], ...Array.from({ length: 12_000 }, (_, i): Row => [i + 1, `${prefix}${i} Late`])];
+
+    it('a bad row at the end: 422, nothing written', async () => {
+      const eventId = await fx.event(seriesId);
+      const before = await footprint(t);
+      const rows = [...manyRows('Bad'), [12_001, 'NoLastName']];
+      const res = await upload(eventId, await workbook({ 'U14 Boys': rows }), 'late.xlsx').expect(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ row: 12_002, column: 'Name' })]);
+      expect(await footprint(t)).toEqual(before);
+      expect(recorder.events).toHaveLength(0);
+    }, 60_000);
+
+    it('a sheet without a header after a good one: 400, nothing written', async () => {
+      const eventId = await fx.event(seriesId);
+      const before = await footprint(t);
+      const file = await workbook({ 'U14 Boys': manyRows('Hdr'), 'U14 Girls': [['who', 'where'], ['Ann Lee', 'Hillside']] });
+      const res = await upload(eventId, file, 'late.xlsx').expect(400);
+      expect(res.body.message).toMatch(/Sheet "U14 Girls" has no recognisable header row/);
+      expect(await footprint(t)).toEqual(before);
+      expect(recorder.events).toHaveLength(0);
+    }, 60_000);
+  });
+
   it('imports a 50 000-row workbook', async () => {
     const eventId = await fx.event(seriesId, { name: 'Mass start' });
     const rows: Row[] = [['Place', 'Bib', 'First Name', 'Last Name', 'School', 'Time']];

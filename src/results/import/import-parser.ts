@@ -66,92 +66,121 @@ const DEFAULT_SHEET_NAME = /^(sheet|feuil|tabelle|hoja|foglio|blad)\s*\d*$/i;
  * all there is to fix. Once there is a problem the sink gets nothing more: the caller rolls
  * back what it had.
  */
-export async function parseImport(source: SheetSource, options: ParseOptions): Promise<ParsedImport> {
-  const dictionary = headerDictionary(options.labels);
-  const byCategory = new Map<string, CategoryChecks>();
-  const problems = new ProblemList(options.maxErrors);
-  const batchSize = options.batchSize ?? 5000;
-  let inflight: Promise<void> = Promise.resolve();
-  const flush = (checks: CategoryChecks) => {
-    const batch = checks.batch.splice(0);
-    if (batch.length === 0 || problems.total > 0) return;
-    inflight = inflight.then(() => options.sink(checks.category, batch));
-    // Surfaced by the final await; until then a failed batch must not be an unhandled rejection.
-    inflight.catch(() => undefined);
-  };
-  const unknownColumns = new Set<string>();
-  const warnings: string[] = [];
-  let rows = 0;
+export function parseImport(source: SheetSource, options: ParseOptions): Promise<ParsedImport> {
+  return new ImportReader(source, options).read();
+}
 
-  for await (const { start, rows: sheetRows } of source.sheets()) {
-    const where = start.sheet === null ? 'The file' : `Sheet "${start.sheet}"`;
-    if (start.hidden) {
-      warnings.push(`${where} is hidden; skipped`);
-      for await (const row of sheetRows) void row;
-      continue;
+class ImportReader {
+  private readonly dictionary: Map<string, ImportField>;
+  private readonly byCategory = new Map<string, CategoryChecks>();
+  private readonly problems: ProblemList;
+  private readonly batchSize: number;
+  private readonly unknownColumns = new Set<string>();
+  private readonly warnings: string[] = [];
+  private rows = 0;
+  /** The sink's batches, chained: at most one runs at a time, in file order. */
+  private inflight: Promise<void> = Promise.resolve();
+
+  constructor(private readonly source: SheetSource, private readonly options: ParseOptions) {
+    this.dictionary = headerDictionary(options.labels);
+    this.problems = new ProblemList(options.maxErrors);
+    this.batchSize = options.batchSize ?? 5000;
+  }
+
+  async read(): Promise<ParsedImport> {
+    try {
+      await this.readSheets();
+    } catch (err) {
+      // The caller rolls back on this error: no batch may still be writing when it does, or
+      // its later statements would run after the ROLLBACK, outside the transaction.
+      await this.inflight.catch(() => undefined);
+      throw err;
     }
-    let header: HeaderMap | null = null;
-    let sheetCategory: string | null = null;
-    let seen = 0;
-    let tabular = false;
-    let dataRows = 0;
-    for await (const { sheet, row, cells } of sheetRows) {
-      if (header !== null) {
-        if (isBlank(cells)) continue;
-      } else {
-        const texts = cells.map((c) => cellText(c));
-        const filled = texts.reduce((n, t) => (t === null ? n : n + 1), 0);
-        if (filled === 0) continue;
-        seen += 1;
-        if (filled > 1) tabular = true;
-        const candidate = mapHeader(texts, dictionary);
-        if (looksLikeHeader(candidate)) {
-          header = candidate;
-          sheetCategory = categoryOfSheet(header, start.sheet, options.category, source.format, where);
-          candidate.unknown.forEach((u) => unknownColumns.add(u));
-          for (const d of candidate.duplicates) warnings.push(`${where}: column "${d}" repeats another column; only the first is read`);
-        } else if (seen >= HEADER_SEARCH_ROWS && tabular) {
-          throw new UnreadableFileError(noHeader(where));
-        }
+    this.options.onRows?.(this.rows);
+    for (const checks of this.byCategory.values()) checks.checkPlaces(this.problems);
+    for (const checks of this.byCategory.values()) this.flush(checks);
+    const sinkError = await this.inflight.then(() => null, (err: unknown) => err);
+    // Problems with the file come first: they are the organiser's to fix, and nothing is kept either way.
+    if (sinkError !== null && this.problems.total === 0) throw sinkError;
+    return {
+      categories: [...this.byCategory.values()].map((c) => ({ category: c.category, rows: c.count })),
+      rows: this.rows,
+      unknownColumns: [...this.unknownColumns],
+      warnings: this.warnings,
+      errors: this.problems.sorted(),
+      totalErrors: this.problems.total,
+    };
+  }
+
+  private flush(checks: CategoryChecks): void {
+    const batch = checks.batch.splice(0);
+    if (batch.length === 0 || this.problems.total > 0) return;
+    this.inflight = this.inflight.then(() => this.options.sink(checks.category, batch));
+    // Surfaced by read(); until then a failed batch must not be an unhandled rejection.
+    this.inflight.catch(() => undefined);
+  }
+
+  private async readSheets(): Promise<void> {
+    for await (const { start, rows: sheetRows } of this.source.sheets()) {
+      const where = start.sheet === null ? 'The file' : `Sheet "${start.sheet}"`;
+      if (start.hidden) {
+        this.warnings.push(`${where} is hidden; skipped`);
+        for await (const row of sheetRows) void row;
         continue;
       }
-      dataRows += 1;
-      rows += 1;
-      if (rows > options.maxRows) {
-        throw new FileTooLargeError(`The file has more than ${options.maxRows} result rows; split it into several imports`);
+      let header: HeaderMap | null = null;
+      let sheetCategory: string | null = null;
+      let seen = 0;
+      let tabular = false;
+      let dataRows = 0;
+      for await (const { sheet, row, cells } of sheetRows) {
+        if (header !== null) {
+          if (isBlank(cells)) continue;
+        } else {
+          const texts = cells.map((c) => cellText(c));
+          const filled = texts.reduce((n, t) => (t === null ? n : n + 1), 0);
+          if (filled === 0) continue;
+          seen += 1;
+          if (filled > 1) tabular = true;
+          const candidate = mapHeader(texts, this.dictionary);
+          if (looksLikeHeader(candidate)) {
+            header = candidate;
+            sheetCategory = categoryOfSheet(header, start.sheet, this.options.category, this.source.format, where);
+            candidate.unknown.forEach((u) => this.unknownColumns.add(u));
+            for (const d of candidate.duplicates) this.warnings.push(`${where}: column "${d}" repeats another column; only the first is read`);
+          } else if (seen >= HEADER_SEARCH_ROWS && tabular) {
+            throw new UnreadableFileError(noHeader(where));
+          }
+          continue;
+        }
+        dataRows += 1;
+        this.addRow(header, sheetCategory, { sheet, row }, cells);
       }
-      if (rows % 5000 === 0) options.onRows?.(rows);
-      const parsed = parseRow(header, cells, { sheet, row }, problems);
-      const category = cellText(cell(cells, header, 'category')) ?? sheetCategory;
-      if (category === null) {
-        problems.add({ sheet, row, column: header.titles.get('category') ?? null, message: 'no category: fill in the Category cell, or send the category field' });
-      } else if (category.length > LIMITS.category) {
-        problems.add({ sheet, row, column: header.titles.get('category') ?? null, message: `category is longer than ${LIMITS.category} characters` });
-      } else if (parsed) {
-        let checks = byCategory.get(category);
-        if (!checks) byCategory.set(category, (checks = new CategoryChecks(category)));
-        if (checks.add(parsed, problems) && checks.batch.length >= batchSize) flush(checks);
-      }
+      if (header === null && tabular) throw new UnreadableFileError(noHeader(where));
+      if (header === null) this.warnings.push(`${where} has no table (a cover or notes sheet); skipped`);
+      else if (dataRows === 0) this.warnings.push(`${where} has a header but no result rows; skipped`);
     }
-    if (header === null && tabular) throw new UnreadableFileError(noHeader(where));
-    if (header === null) warnings.push(`${where} has no table (a cover or notes sheet); skipped`);
-    else if (dataRows === 0) warnings.push(`${where} has a header but no result rows; skipped`);
   }
-  options.onRows?.(rows);
 
-  for (const checks of byCategory.values()) checks.checkPlaces(problems);
-  for (const checks of byCategory.values()) flush(checks);
-  const sinkError = await inflight.then(() => null, (err: unknown) => err);
-  // Problems with the file come first: they are the organiser's to fix, and nothing is kept either way.
-  if (sinkError !== null && problems.total === 0) throw sinkError;
-  return {
-    categories: [...byCategory.values()].map((c) => ({ category: c.category, rows: c.count })),
-    rows,
-    unknownColumns: [...unknownColumns],
-    warnings,
-    errors: problems.sorted(),
-    totalErrors: problems.total,
-  };
+  private addRow(header: HeaderMap, sheetCategory: string | null, where: Where, cells: CellValue[]): void {
+    this.rows += 1;
+    if (this.rows > this.options.maxRows) {
+      throw new FileTooLargeError(`The file has more than ${this.options.maxRows} result rows; split it into several imports`);
+    }
+    if (this.rows % 5000 === 0) this.options.onRows?.(this.rows);
+    const parsed = parseRow(header, cells, where, this.problems);
+    const category = cellText(cell(cells, header, 'category')) ?? sheetCategory;
+    const column = header.titles.get('category') ?? null;
+    if (category === null) {
+      this.problems.add({ ...where, column, message: 'no category: fill in the Category cell, or send the category field' });
+    } else if (category.length > LIMITS.category) {
+      this.problems.add({ ...where, column, message: `category is longer than ${LIMITS.category} characters` });
+    } else if (parsed) {
+      let checks = this.byCategory.get(category);
+      if (!checks) this.byCategory.set(category, (checks = new CategoryChecks(category)));
+      if (checks.add(parsed, this.problems) && checks.batch.length >= this.batchSize) this.flush(checks);
+    }
+  }
 }
 
 function isBlank(cells: CellValue[]): boolean {
