@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import {
-  ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags, ApiUnprocessableEntityResponse,
+  ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags, ApiUnprocessableEntityResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import { InvalidInputError } from '../../common/errors/domain-errors';
@@ -35,6 +35,8 @@ export class ResultsImportController {
     },
   })
   @ApiOkResponse({ type: ImportReportView, description: 'Every row written, in one transaction' })
+  @ApiBadRequestResponse({ description: 'No file part, an empty or corrupt file, no recognisable header row, no category for the rows, a bad form field' })
+  @ApiNotFoundResponse({ description: 'No such event' })
   @ApiUnprocessableEntityResponse({ type: ImportErrorView, description: 'Some rows are wrong; nothing was written' })
   @ApiUnsupportedMediaTypeResponse({ description: 'Not a spreadsheet, a password-protected or legacy .xls workbook, or a CSV that is not UTF-8' })
   @ApiPayloadTooLargeResponse({ description: 'Over IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, or the ZIP limits' })
