@@ -33,11 +33,14 @@ export class ResultSetsRepository {
     return rows[0].series_id;
   }
 
-  /** The event's series and the labels of its grouping slots (the import maps "School" columns by them). */
-  async eventContext(manager: EntityManager, eventId: number): Promise<{ seriesId: number; labels: { custom1: string | null; custom2: string | null; custom3: string | null } }> {
+  /**
+   * Locks the event row as lockEvent does, and reads its series with the labels of the
+   * grouping slots (an import maps "School" columns by them).
+   */
+  async lockEventWithLabels(manager: EntityManager, eventId: number): Promise<{ seriesId: number; labels: { custom1: string | null; custom2: string | null; custom3: string | null } }> {
     const rows: { series_id: number; custom1_label: string | null; custom2_label: string | null; custom3_label: string | null }[] = await manager.query(
       `SELECT e.series_id, s.custom1_label, s.custom2_label, s.custom3_label
-         FROM event e JOIN series s ON s.id = e.series_id WHERE e.id = $1`,
+         FROM event e JOIN series s ON s.id = e.series_id WHERE e.id = $1 FOR UPDATE OF e`,
       [eventId],
     );
     if (rows.length === 0) throw new NotFoundError('Event', eventId);
