@@ -12,6 +12,14 @@ describe('loadConfig', () => {
     expect(config.smtpUrl).toBeNull();
   });
 
+  it('has the import limits the docs give: 10 MB, 100 000 rows, 500 ZIP parts, 100 MB unpacked', () => {
+    const config = loadConfig({});
+    expect(config.importMaxBytes).toBe(10 * 1024 * 1024);
+    expect(config.importMaxRows).toBe(100_000);
+    expect(config.importMaxZipEntries).toBe(500);
+    expect(config.importMaxUncompressedBytes).toBe(100 * 1024 * 1024);
+  });
+
   it('names every bad variable at once', () => {
     let error: ConfigError | undefined;
     try {

@@ -147,7 +147,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     importMaxBytes: read.integer('IMPORT_MAX_BYTES', 10 * 1024 * 1024, 1024),
     importMaxRows: read.integer('IMPORT_MAX_ROWS', 100_000, 1),
     importMaxZipEntries: read.integer('IMPORT_MAX_ZIP_ENTRIES', 500, 4),
-    importMaxUncompressedBytes: read.integer('IMPORT_MAX_UNCOMPRESSED_BYTES', 200 * 1024 * 1024, 1024),
+    importMaxUncompressedBytes: read.integer('IMPORT_MAX_UNCOMPRESSED_BYTES', 100 * 1024 * 1024, 1024),
   };
 
   if (config.smtpUrl) read.url('SMTP_URL', config.smtpUrl, ['smtp:', 'smtps:']);
