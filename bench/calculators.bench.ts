@@ -1,7 +1,9 @@
 /**
  * Calculator benchmark (issue 3): one board over 100k, 300k and 1M results, in memory, one
- * core. Prints the median of several runs after a warm-up, and the heap the run retained.
- * Run with `npm run bench:calculators`.
+ * core. Prints the median of several runs after a warm-up; the heap growth during the runs
+ * (garbage included), the heap the standings themselves hold once computed (after a full GC),
+ * each per result too so memory linearity can be read off; and the process's RSS.
+ * Run with `npm run bench:calculators` (it needs `--expose-gc` for the memory figures).
  */
 import { cpus } from 'node:os';
 import { computeStandings } from '../src/calculators';
@@ -49,19 +51,29 @@ function measure(input: ComputeInput, runs: number) {
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   let retained = 0;
+  // The previous run's standings stay reachable while the next run computes (as a caller
+  // holding the old standings would), so no run benefits from a smaller heap.
+  let last: ReturnType<typeof computeStandings> | null = null;
   for (let i = 0; i < runs; i++) {
     const started = process.hrtime.bigint();
     const out = computeStandings(input);
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
     retained = Math.max(retained, process.memoryUsage().heapUsed - heapBefore);
     if (out.entries.length === 0) throw new Error('no entries');
+    last = out;
   }
-  return { ms: times.sort((a, b) => a - b)[Math.floor(times.length / 2)], retainedMb: retained / 2 ** 20 };
+  // What the last run's standings hold on their own: heap with them, after a full GC, less the heap before.
+  global.gc?.();
+  const outputMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+  if (last === null) throw new Error('no runs');
+  return { ms: times.sort((a, b) => a - b)[Math.floor(times.length / 2)], retainedMb: retained / 2 ** 20, outputMb };
 }
 
+const perResult = (mb: number, results: number) => `${Math.round((mb * 2 ** 20) / results)} B/result`;
+
 console.log(`machine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}`);
-console.log('\n| results | board | median time | heap growth during runs | input heap |');
-console.log('|---|---|---|---|---|');
+console.log('\n| results | board | median time | heap growth during runs | standings heap (after GC) | input heap | RSS after |');
+console.log('|---|---|---|---|---|---|---|');
 for (const [events, riders] of [[40, 250], [40, 750], [40, 2500]] as const) {
   global.gc?.();
   const before = process.memoryUsage().heapUsed;
@@ -69,7 +81,12 @@ for (const [events, riders] of [[40, 250], [40, 750], [40, 2500]] as const) {
   global.gc?.();
   const inputMb = (process.memoryUsage().heapUsed - before) / 2 ** 20;
   for (const [name, board] of Object.entries(boards)) {
-    const { ms, retainedMb } = measure({ ...data, board }, 5);
-    console.log(`| ${data.results.length.toLocaleString('en')} | ${name} | ${ms.toFixed(0)} ms | ${retainedMb.toFixed(0)} MB | ${inputMb.toFixed(0)} MB |`);
+    const { ms, retainedMb, outputMb } = measure({ ...data, board }, 5);
+    const n = data.results.length;
+    const rssMb = process.memoryUsage().rss / 2 ** 20;
+    console.log(
+      `| ${n.toLocaleString('en')} | ${name} | ${ms.toFixed(0)} ms | ${retainedMb.toFixed(0)} MB (${perResult(retainedMb, n)}) | ${outputMb.toFixed(0)} MB (${perResult(outputMb, n)}) | ${inputMb.toFixed(0)} MB | ${rssMb.toFixed(0)} MB |`,
+    );
   }
 }
+console.log(`\npeak RSS of the process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

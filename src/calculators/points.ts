@@ -1,11 +1,5 @@
 import { PointsScaleConfig, RaceResultInput } from './types';
 
-/** A race result with its points, in integer thousandths so sums are exact and order-free. */
-export interface ScoredResult {
-  result: RaceResultInput;
-  milli: number;
-}
-
 /**
  * Points a placed finisher gets, before ties and multipliers.
  * "Starters" are everyone with a result in the race except DNS riders.
@@ -32,27 +26,54 @@ export function statusPoints(scale: PointsScaleConfig, result: RaceResultInput, 
 }
 
 /**
- * Scores one race (one event, one category). Riders sharing a place split the points of the
- * places they occupy (AVERAGE) or each get the place's points (SAME). `multiplier` is the
- * event's times the category's; each result is rounded to 0.001 once.
+ * Scores one race (one event, one category): each result's points in integer thousandths, so
+ * sums are exact and order-free, in the order of `results` (a flat array, no object per
+ * result). Riders sharing a place split the points of the places they occupy (AVERAGE) or each
+ * get the place's points (SAME). `multiplier` is the event's times the category's; each result
+ * is rounded to 0.001 once.
  */
-export function scoreRace(scale: PointsScaleConfig, results: RaceResultInput[], multiplier: number): ScoredResult[] {
-  const starters = results.reduce((n, r) => (r.status === 'DNS' ? n : n + 1), 0);
+export function scoreRace(scale: PointsScaleConfig, results: RaceResultInput[], multiplier: number): Float64Array {
+  let starters = 0;
+  let maxPlace = 0;
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
+    if (r.status !== 'DNS') starters += 1;
+    if (r.position !== null && r.position > maxPlace) maxPlace = r.position;
+  }
+  const pointsAt = maxPlace <= 2 * results.length + 64 ? densePlacePoints(scale, results, starters, maxPlace) : sparsePlacePoints(scale, results, starters);
+  const out = new Float64Array(results.length);
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i];
+    const points = result.position !== null ? pointsAt(result.position) : statusPoints(scale, result, starters);
+    out[i] = Math.round(points * multiplier * 1000);
+  }
+  return out;
+}
+
+/** Points of a place shared by `tied` riders: the average of the places they occupy, or the place's own. */
+function sharedPoints(scale: PointsScaleConfig, place: number, tied: number, starters: number): number {
+  if (tied === 1 || scale.ties === 'SAME') return basePoints(scale, place, starters);
+  let sum = 0;
+  for (let p = place; p < place + tied; p++) sum += basePoints(scale, p, starters);
+  return sum / tied;
+}
+
+/** Places are small whole numbers (≤ about the field size): count and score them in arrays. */
+function densePlacePoints(scale: PointsScaleConfig, results: RaceResultInput[], starters: number, maxPlace: number): (place: number) => number {
+  const tied = new Int32Array(maxPlace + 1);
+  for (let i = 0; i < results.length; i++) {
+    const place = results[i].position;
+    if (place !== null) tied[place] += 1;
+  }
+  const points = new Float64Array(maxPlace + 1);
+  for (let place = 1; place <= maxPlace; place++) if (tied[place] > 0) points[place] = sharedPoints(scale, place, tied[place], starters);
+  return (place) => points[place];
+}
+
+function sparsePlacePoints(scale: PointsScaleConfig, results: RaceResultInput[], starters: number): (place: number) => number {
   const byPlace = new Map<number, number>();
   for (const r of results) if (r.position !== null) byPlace.set(r.position, (byPlace.get(r.position) ?? 0) + 1);
-
   const placePoints = new Map<number, number>();
-  for (const [place, tied] of byPlace) {
-    if (tied === 1 || scale.ties === 'SAME') {
-      placePoints.set(place, basePoints(scale, place, starters));
-    } else {
-      let sum = 0;
-      for (let p = place; p < place + tied; p++) sum += basePoints(scale, p, starters);
-      placePoints.set(place, sum / tied);
-    }
-  }
-  return results.map((result) => {
-    const points = result.position !== null ? placePoints.get(result.position)! : statusPoints(scale, result, starters);
-    return { result, milli: Math.round(points * multiplier * 1000) };
-  });
+  for (const [place, tied] of byPlace) placePoints.set(place, sharedPoints(scale, place, tied, starters));
+  return (place) => placePoints.get(place)!;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { computeStandings } from '../../../src/calculators';
-import type { ComputeInput, EventInput, LeaderboardConfig, PointsScaleConfig, RaceResultInput, Status } from '../../../src/calculators/types';
+import type { ComputeInput, EventInput, LeaderboardConfig, PointsScaleConfig, RaceResultInput, StandingEntry, Status } from '../../../src/calculators/types';
 import { oracle } from './oracle';
 
 const CATEGORIES = ['A', 'B'];
@@ -69,6 +69,26 @@ const inputArb: fc.Arbitrary<ComputeInput> = fc
     return { scale: g.scale, board, events, results };
   });
 
+/** The same seasons on team boards: riders get a school (custom1) and some a team or club. */
+const teamInputArb: fc.Arbitrary<ComputeInput> = fc
+  .record({
+    input: inputArb,
+    type: fc.constantFrom('SCHOOL' as const, 'TOP_SCHOOLS' as const, 'GROUP' as const),
+    countingRiders: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
+    minRiders: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
+    tieBreaks: fc.shuffledSubarray(['COUNTBACK', 'MOST_RECENT', 'FEWER_EVENTS'] as const),
+  })
+  .map(({ input, type, countingRiders, minRiders, tieBreaks }) => ({
+    ...input,
+    board: { ...input.board, type, countingRiders, minRiders, groupBy: ['custom3', 'custom2'], tieBreaks: [...tieBreaks] } as LeaderboardConfig,
+    results: input.results.map((r) => ({
+      ...r,
+      custom1: r.participantId % 4 === 0 ? null : { id: r.participantId % 3, name: `S${r.participantId % 3}` },
+      custom2: r.participantId % 2 === 0 ? { id: 10 + (r.participantId % 2), name: 'Club' } : null,
+      custom3: (r.participantId + r.eventId) % 3 === 0 ? { id: 20, name: 'Team' } : null,
+    })),
+  }));
+
 function shuffled<T>(items: T[], seed: number): T[] {
   const out = [...items];
   let s = seed;
@@ -99,6 +119,55 @@ describe('computeStandings against a brute-force oracle (fast-check)', () => {
       fc.property(inputArb, fc.integer({ min: 1, max: 2 ** 30 }), (input, seed) => {
         const again = computeStandings({ ...input, results: shuffled(input.results, seed), events: shuffled(input.events, seed + 1) });
         expect(again).toEqual(computeStandings(input));
+      }),
+      RUNS,
+    );
+  });
+
+  it('gives the same output for any input order on team boards', () => {
+    fc.assert(
+      fc.property(teamInputArb, fc.integer({ min: 1, max: 2 ** 30 }), (input, seed) => {
+        const again = computeStandings({ ...input, results: shuffled(input.results, seed), events: shuffled(input.events, seed + 1) });
+        expect(again).toEqual(computeStandings(input));
+      }),
+      RUNS,
+    );
+  });
+
+  /**
+   * Rider ids are labels: large, negative or fractional ids (looked up differently from small
+   * ones) change nothing but the keys, and with them the order of tied riders in seq.
+   */
+  it('relabelling rider ids relabels the standings and changes nothing else', () => {
+    fc.assert(
+      fc.property(inputArb, fc.constantFrom((id: number) => id * 2 ** 33 + 5, (id: number) => -id, (id: number) => id + 0.5), (input, relabel) => {
+        const plain = computeStandings(input).entries;
+        const relabelled = computeStandings({ ...input, results: input.results.map((r) => ({ ...r, participantId: relabel(r.participantId) })) }).entries;
+        expect(relabelled.map((e) => e.key)).toEqual(relabelled.map((e) => `p:${e.participantId}`));
+        // In standings order: the same positions, points and tie-breaks (but whom a tie is with).
+        const order = (entries: StandingEntry[]) => entries.map((e) => [e.position, e.points, e.breakdown.tieBreak?.replace(/^tied with \S+;/, 'tied with …;')]);
+        expect(order(relabelled)).toEqual(order(plain));
+        // Per rider: the same entry, but for its key, id and place in seq.
+        const original = new Map(input.results.map((r) => [relabel(r.participantId), r.participantId]));
+        const byRider = (entries: StandingEntry[], id: (e: StandingEntry) => number) =>
+          new Map(entries.map((e) => [id(e), { ...e, key: '', participantId: 0, seq: 0, breakdown: { ...e.breakdown, tieBreak: null } }]));
+        expect(byRider(relabelled, (e) => original.get(e.participantId!)!)).toEqual(byRider(plain, (e) => e.participantId!));
+      }),
+      RUNS,
+    );
+  });
+
+  it('explains exactly the ties: a tie-break is given where points equal the entry above, "tied with" where the position is shared', () => {
+    fc.assert(
+      fc.property(fc.oneof(inputArb, teamInputArb), (input) => {
+        const { entries } = computeStandings(input);
+        entries.forEach((e, i) => {
+          const above = entries[i - 1];
+          if (!above || above.category !== e.category || e.position === null) return expect(e.breakdown.tieBreak).toBeNull();
+          if (above.points !== e.points) return expect(e.breakdown.tieBreak).toBeNull();
+          expect(e.breakdown.tieBreak).not.toBeNull();
+          expect(e.breakdown.tieBreak!.startsWith(`tied with ${above.key};`)).toBe(e.position === above.position);
+        });
       }),
       RUNS,
     );
