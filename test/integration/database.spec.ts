@@ -1,8 +1,17 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { prepareDatabase } from '../../src/database/prepare-database';
 import { destroySandbox, newSandbox, Sandbox } from '../support/sandbox';
+
+/** Every migration's name (`<Name><timestamp>`), in the order they apply: read from src/migrations. */
+const MIGRATIONS = readdirSync(join(__dirname, '..', '..', 'src', 'migrations'))
+  .map((file) => /^(\d+)-(\w+)\.ts$/.exec(file))
+  .filter((match): match is RegExpExecArray => match !== null)
+  .sort((a, b) => Number(a[1]) - Number(b[1]))
+  .map(([, timestamp, name]) => `${name}${timestamp}`);
 
 describe('database: creation, migrations and constraints', () => {
   let sandbox: Sandbox;
@@ -12,7 +21,7 @@ describe('database: creation, migrations and constraints', () => {
     sandbox = newSandbox();
     // Three processes starting at once on a machine with no database yet.
     const applied = await Promise.all([1, 2, 3].map(() => prepareDatabase(sandbox.databaseUrl)));
-    expect(applied.flat()).toEqual(['InitialSchema1795000000000']); // exactly one of them ran it
+    expect(applied.flat()).toEqual(MIGRATIONS); // exactly one of them ran them
     db = new Client({ connectionString: sandbox.databaseUrl });
     await db.connect();
   });
@@ -84,17 +93,17 @@ describe('database: creation, migrations and constraints', () => {
     });
   });
 
-  it('the migration reverts cleanly and applies again', async () => {
+  it('the migrations revert cleanly and apply again', async () => {
     const other = newSandbox();
     try {
       await prepareDatabase(other.databaseUrl);
       const ds = new DataSource(dataSourceOptions(other.databaseUrl));
       await ds.initialize();
-      await ds.undoLastMigration({ transaction: 'all' });
+      for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration({ transaction: 'all' });
       const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'typeorm_migrations'`);
       expect(n).toBe(0);
       await ds.destroy();
-      expect(await prepareDatabase(other.databaseUrl)).toEqual(['InitialSchema1795000000000']);
+      expect(await prepareDatabase(other.databaseUrl)).toEqual(MIGRATIONS);
     } finally {
       await destroySandbox(other);
     }
