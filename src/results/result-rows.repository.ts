@@ -109,26 +109,23 @@ export class ResultRowsRepository {
 
     const named = people.map((p, i) => ({ p, i, group: groups[i] ?? null })).filter(({ p }) => !p.externalId);
     if (named.length > 0) {
-      const found: { ord: string; id: number | null }[] = await manager.query(
-        `SELECT w.ord, (
-                SELECT p.id FROM participant p
-                 WHERE lower(p.last_name) = lower(w.last) AND lower(p.first_name) = lower(w.first)
-                   AND (w.grp IS NULL
-                        OR EXISTS (SELECT 1 FROM race_result r
-                                     JOIN custom_list_value v ON v.id IN (r.custom1_id, r.custom2_id, r.custom3_id)
-                                    WHERE r.participant_id = p.id AND lower(v.name) = lower(w.grp))
-                        OR NOT EXISTS (SELECT 1 FROM race_result r
-                                        WHERE r.participant_id = p.id AND COALESCE(r.custom1_id, r.custom2_id, r.custom3_id) IS NOT NULL))
-                 ORDER BY p.external_id IS NOT NULL, p.id LIMIT 1) AS id
-           FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS w(first, last, grp, ord)`,
+      // A join (one index probe per row), not a correlated subquery: with ORDER BY … LIMIT 1
+      // inside, the planner may walk the whole participant table for each row.
+      const found: { ord: string; id: number }[] = await manager.query(
+        `SELECT DISTINCT ON (w.ord) w.ord, p.id
+           FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS w(first, last, grp, ord)
+           JOIN participant p ON lower(p.last_name) = lower(w.last) AND lower(p.first_name) = lower(w.first)
+          WHERE w.grp IS NULL
+             OR EXISTS (SELECT 1 FROM race_result r
+                          JOIN custom_list_value v ON v.id IN (r.custom1_id, r.custom2_id, r.custom3_id)
+                         WHERE r.participant_id = p.id AND lower(v.name) = lower(w.grp))
+             OR NOT EXISTS (SELECT 1 FROM race_result r
+                             WHERE r.participant_id = p.id AND COALESCE(r.custom1_id, r.custom2_id, r.custom3_id) IS NOT NULL)
+          ORDER BY w.ord, p.external_id IS NOT NULL, p.id`,
         [named.map(({ p }) => clean(p.firstName)), named.map(({ p }) => clean(p.lastName)), named.map(({ group }) => group)],
       );
-      const missing: { p: IncomingRow['participant']; i: number }[] = [];
-      for (const row of found) {
-        const { p, i } = named[Number(row.ord) - 1];
-        if (row.id !== null) ids[i] = row.id;
-        else missing.push({ p, i });
-      }
+      for (const row of found) ids[named[Number(row.ord) - 1].i] = row.id;
+      const missing = named.filter(({ i }) => ids[i] === undefined);
       if (missing.length > 0) {
         const created: { id: number }[] = await manager.query(
           `INSERT INTO participant (first_name, last_name)

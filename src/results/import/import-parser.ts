@@ -267,7 +267,8 @@ function parseRow(header: HeaderMap, cells: CellValue[], where: Where, problems:
   if (!time.ok) report('time', time.message);
 
   const row: ParsedRow = {
-    ...where,
+    sheet: where.sheet,
+    row: where.row,
     participant: { externalId: text('licence', LIMITS.licence), firstName: firstName ?? '', lastName: lastName ?? '' },
     bib: text('bib', LIMITS.bib),
     position,
