@@ -36,9 +36,10 @@ async function withApp<T>(work: (runner: RecalculationRunner, db: DataSource) =>
 
 let jobCounter = 0;
 async function recalc(runner: RecalculationRunner, board: SeededBoard) {
+  const jobId = `bench-${process.pid}-${++jobCounter}`;
   const started = process.hrtime.bigint();
   const outcome = await runner.run({
-    jobId: `bench-${process.pid}-${++jobCounter}`,
+    jobId,
     leaderboardId: board.leaderboardId,
     trigger: 'MANUAL',
     queuedAt: new Date(),
@@ -47,7 +48,13 @@ async function recalc(runner: RecalculationRunner, board: SeededBoard) {
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (outcome.kind !== 'completed') throw new Error(`run ${outcome.kind}: ${'error' in outcome ? outcome.error : ''}`);
-  return { ms, write: outcome.write! };
+  return { ms, write: outcome.write!, jobId };
+}
+
+/** The per-phase timings the run recorded in its summary. */
+async function phases(db: DataSource, jobId: string): Promise<{ loadMs: number; computeMs: number; writeMs: number }> {
+  const [run] = await db.query(`SELECT summary FROM recalc_run WHERE job_id = $1`, [jobId]);
+  return run.summary.timings;
 }
 
 async function timeSql(db: DataSource, board: SeededBoard) {
@@ -64,9 +71,12 @@ async function compare(name: string, shape: SeasonShape, repeats: number) {
     const first = await recalc(runner, board);
     const podium: number[] = [];
     const sql: number[] = [];
+    const timings: { loadMs: number; computeMs: number; writeMs: number }[] = [];
     let oracle = await timeSql(db, board);
     for (let i = 0; i < repeats; i++) {
-      podium.push((await recalc(runner, board)).ms);
+      const run = await recalc(runner, board);
+      podium.push(run.ms);
+      timings.push(await phases(db, run.jobId));
       oracle = await timeSql(db, board);
       sql.push(oracle.ms);
     }
@@ -109,6 +119,12 @@ async function compare(name: string, shape: SeasonShape, repeats: number) {
       mismatches,
       editRows: edit.write.inserted + edit.write.updated + edit.write.deleted,
       editMs: edit.ms,
+      phases: {
+        load: median(timings.map((t) => t.loadMs)),
+        compute: median(timings.map((t) => t.computeMs)),
+        write: median(timings.map((t) => t.writeMs)),
+      },
+      firstPhases: await phases(db, first.jobId),
     };
   });
 }
@@ -138,14 +154,25 @@ function runChild(): Promise<{ baselineMb: number; peakMb: number }> {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--rss-child')) return peakRssChild();
+  // BENCH_SIZES=season (or series1m, or both comma-separated; default both) and BENCH_RSS=0 to
+  // skip the peak-RSS child: quicker runs while iterating.
+  const sizes = (process.env.BENCH_SIZES ?? 'season,series1m').split(',').map((s) => s.trim());
   console.log(`machine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}`);
-  const rows = [await compare('season board (20 events × 10 categories × 300 riders)', SHAPES.season, 5)];
-  rows.push(await compare('series (40 events × 10 categories × 2 500 riders)', SHAPES.series1m, 3));
+  const rows = [];
+  if (sizes.includes('season')) rows.push(await compare('season board (20 events × 10 categories × 300 riders)', SHAPES.season, 5));
+  if (sizes.includes('series1m')) rows.push(await compare('series (40 events × 10 categories × 2 500 riders)', SHAPES.series1m, 3));
   console.log('\n| board | results | entries | Podium run (median) | hand-written SQL (median) | ratio | mismatches vs SQL | first run (all rows inserted) | rows written after a one-result edit (entries that changed) |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(`| ${r.name} | ${r.results.toLocaleString('en')} | ${r.entries.toLocaleString('en')} | ${r.podiumMs.toFixed(0)} ms | ${r.sqlMs.toFixed(0)} ms | ${r.ratio.toFixed(2)}× | ${r.mismatches} | ${r.firstRunMs.toFixed(0)} ms | ${r.editRows} (${r.changed}), ${r.editMs.toFixed(0)} ms |`);
   }
+  console.log('\nPer-phase timings recorded by the runs (recalc_run.summary.timings), medians of the repeated runs:');
+  for (const r of rows) {
+    const f = r.firstPhases;
+    console.log(`- ${r.name}: load ${r.phases.load} ms, calculators ${r.phases.compute} ms, write ${r.phases.write} ms` +
+      ` (first run: ${f.loadMs} / ${f.computeMs} / ${f.writeMs} ms)`);
+  }
+  if (process.env.BENCH_RSS === '0') return;
   const rss = await runChild();
   console.log(`\nworker peak RSS while recalculating 1 000 000 results: ${rss.peakMb.toFixed(0)} MB (baseline before the run ${rss.baselineMb.toFixed(0)} MB)`);
 }

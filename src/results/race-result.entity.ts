@@ -59,4 +59,8 @@ export class RaceResult {
 
   @Column('jsonb', { nullable: true })
   breakdown: unknown;
+
+  /** Standings rows: a hash of the row's values, written by the recalculation (null on race rows). */
+  @Column('text', { nullable: true, select: false })
+  fingerprint: string | null;
 }

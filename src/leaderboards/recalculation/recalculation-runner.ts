@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { EntityManager } from 'typeorm';
-import { computeStandings } from '../../calculators';
+import { ComputeResult, computeStandings } from '../../calculators';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { RecalculationFailedEvent, RecalculationRecoveredEvent } from '../../common/events/catalogue';
 import { FailureEpisodesRepository } from '../../notifications/failure-episodes.repository';
 import { toLeaderboardConfig, toPointsScaleConfig } from '../board-config';
-import { LeaderboardsRepository } from '../leaderboards.repository';
+import { BoardDefinition, LeaderboardsRepository } from '../leaderboards.repository';
 import { PointsScale } from '../points-scale.entity';
 import { RunTrigger } from '../recalc.entities';
 import { describeFailure, isTransient } from './failure-kind';
@@ -80,22 +80,30 @@ export class RecalculationRunner {
     }
     const scale = await manager.getRepository(PointsScale).findOneByOrFail({ id: def.board.pointsScaleId });
     const started = performance.now();
-    const client = (await manager.queryRunner!.connect()) as PoolClient;
-    const events = await this.inputs.events(client, def.board.seriesId);
-    const results = await this.inputs.results(client, {
-      seriesId: def.board.seriesId,
-      leaderboardId,
-      categories: def.categories.map((c) => c.code),
-      eventScope: def.board.eventScope,
-    });
-    const loaded = performance.now();
-    const standings = computeStandings({ scale: toPointsScaleConfig(scale), board: toLeaderboardConfig(def), events, results });
+    const { standings, loaded } = await this.loadAndCompute(manager, def, scale);
     const computed = performance.now();
     const write = await this.writer.write(manager, leaderboardId, def.board.initialState, standings.entries);
     const timings = { loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
     await this.markComputed(manager, leaderboardId, resultsVersion);
     await this.runs.complete(manager, jobId, write, resultsVersion, { ...standings.summary, timings });
     return { kind: 'completed', write, resultsVersion };
+  }
+
+  /**
+   * Loads the inputs and computes the standings. The inputs live only in this call, so their
+   * memory can be reclaimed while the standings are written.
+   */
+  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScale): Promise<{ standings: ComputeResult; loaded: number }> {
+    const client = (await manager.queryRunner!.connect()) as PoolClient;
+    const events = await this.inputs.events(client, def.board.seriesId);
+    const results = await this.inputs.results(client, {
+      seriesId: def.board.seriesId,
+      leaderboardId: def.board.id,
+      categories: def.categories.map((c) => c.code),
+      eventScope: def.board.eventScope,
+    });
+    const loaded = performance.now();
+    return { standings: computeStandings({ scale: toPointsScaleConfig(scale), board: toLeaderboardConfig(def), events, results }), loaded };
   }
 
   private async handleFailure(request: RunRequest, err: unknown): Promise<RunOutcome> {

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { EntityManager } from 'typeorm';
 import type { StandingEntry } from '../../calculators';
-import { execute } from '../../common/database/execute';
+import { execute, returning } from '../../common/database/execute';
 import { ConflictError } from '../../common/errors/domain-errors';
 import { ResultSetState, stateCode, stateFromCode } from '../../common/result-set-state';
 import { failedStateOf, LiveStandings, planStandingsWrite } from './standings-state';
@@ -112,52 +114,118 @@ export class StandingsWriterRepository {
     if (count !== 1) throw new ConflictError(`Standings set ${id} changed state meanwhile`);
   }
 
+  /**
+   * Brings the set's standings rows in line with `entries`. Each row stores a fingerprint (a
+   * hash of every value it holds, breakdown included), so "did it change" is one comparison
+   * in memory: only the changed and new entries are sent (in bounded chunks, each one JSON
+   * parameter), dropped keys are deleted by key, and an unchanged board sends nothing.
+   * A row whose stored fingerprint differs (or is missing: rows written before fingerprints)
+   * is compared value by value in SQL, so it only counts as updated if a value changed.
+   */
   private async upsertRows(manager: EntityManager, resultSetId: number, entries: StandingEntry[]) {
-    await manager.query(`
-      CREATE TEMP TABLE IF NOT EXISTS standings_stage (
-        group_key text PRIMARY KEY, participant_id integer, custom1_id integer, category text,
-        position integer, points double precision, seq integer, name text, group_name text, breakdown jsonb
-      ) ON COMMIT DROP`);
-    // One JSON document rather than ten arrays: the driver does not have to quote every
-    // breakdown into an array literal, and PostgreSQL parses it once.
-    await manager.query(
-      `INSERT INTO standings_stage
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(group_key text, participant_id integer, custom1_id integer, category text,
-                                                        position integer, points double precision, seq integer, name text,
-                                                        group_name text, breakdown jsonb)`,
-      [
-        JSON.stringify(
-          entries.map((e) => ({
-            group_key: e.key, participant_id: e.participantId, custom1_id: e.customValueId, category: e.category, position: e.position,
-            points: e.points, seq: e.seq, name: e.name, group_name: e.group, breakdown: e.breakdown,
-          })),
-        ),
-      ],
+    const client = (await manager.queryRunner!.connect()) as PoolClient;
+    const stored = new Map<string, string | null>();
+    const { rows } = await client.query<[string, string | null]>({
+      text: `SELECT group_key, fingerprint FROM race_result WHERE result_set_id = $1 AND group_key IS NOT NULL`,
+      values: [resultSetId],
+      rowMode: 'array',
+    });
+    for (const [key, fingerprint] of rows) stored.set(key, fingerprint);
+
+    let inserted = 0;
+    let updated = 0;
+    const inserts = new StagedChunk();
+    const updates = new StagedChunk();
+    const flushInserts = async () => {
+      inserted += await execute(manager, INSERT_STAGED, [resultSetId, inserts.take()]);
+    };
+    const flushUpdates = async () => {
+      const changed = await returning<{ changed: boolean }>(manager, UPDATE_STAGED, [resultSetId, updates.take()]);
+      for (const row of changed) if (row.changed) updated++;
+    };
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      seen.add(entry.key);
+      const previous = stored.get(entry.key);
+      const row = stageRow(entry, previous);
+      if (row === null) continue; // same fingerprint: nothing changed
+      if (previous === undefined) {
+        if (inserts.add(row)) await flushInserts();
+      } else if (updates.add(row)) {
+        await flushUpdates();
+      }
+    }
+    if (!inserts.empty) await flushInserts();
+    if (!updates.empty) await flushUpdates();
+
+    const dropped = [...stored.keys()].filter((key) => !seen.has(key));
+    const deleted = dropped.length === 0 ? 0 : await execute(manager,
+      `DELETE FROM race_result WHERE result_set_id = $1 AND group_key = ANY($2::text[])`,
+      [resultSetId, dropped],
     );
-    const deleted = await execute(manager,
-      `DELETE FROM race_result r WHERE r.result_set_id = $1 AND r.group_key IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM standings_stage s WHERE s.group_key = r.group_key)`,
-      [resultSetId],
-    );
-    const updated = await execute(manager,
-      `UPDATE race_result r
-          SET participant_id = s.participant_id, custom1_id = s.custom1_id, category = s.category, position = s.position,
-              points = s.points, seq = s.seq, name = s.name, group_name = s.group_name, breakdown = s.breakdown
-         FROM standings_stage s
-        WHERE r.result_set_id = $1 AND r.group_key = s.group_key
-          AND (r.participant_id, r.custom1_id, r.category, r.position, r.points, r.seq, r.name, r.group_name, r.breakdown)
-              IS DISTINCT FROM (s.participant_id, s.custom1_id, s.category, s.position, s.points, s.seq, s.name, s.group_name, s.breakdown)`,
-      [resultSetId],
-    );
-    const inserted = await execute(manager,
-      `INSERT INTO race_result (result_set_id, group_key, participant_id, custom1_id, category, position, points, seq, name, group_name, breakdown)
-       SELECT $1, s.group_key, s.participant_id, s.custom1_id, s.category, s.position, s.points, s.seq, s.name, s.group_name, s.breakdown
-         FROM standings_stage s
-        WHERE NOT EXISTS (SELECT 1 FROM race_result r WHERE r.result_set_id = $1 AND r.group_key = s.group_key)`,
-      [resultSetId],
-    );
-    await manager.query('DROP TABLE standings_stage');
     return { inserted, updated, deleted };
+  }
+}
+
+/** The staged JSON rows' fields (see stageRow), typed. */
+const STAGED_COLUMNS = `s(participant_id integer, custom1_id integer, category text, position integer, points double precision,
+     seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb)`;
+
+const INSERT_STAGED = `
+  INSERT INTO race_result (result_set_id, participant_id, custom1_id, category, position, points, seq, name, group_name, group_key, fingerprint, breakdown)
+  SELECT $1, s.* FROM jsonb_to_recordset($2::jsonb) AS ${STAGED_COLUMNS}`;
+
+/**
+ * Writes the staged rows over the stored ones and reports, per row, whether any stored value
+ * differed (the self-join `o` is the row as it was before this statement).
+ */
+const UPDATE_STAGED = `
+  UPDATE race_result r
+     SET participant_id = s.participant_id, custom1_id = s.custom1_id, category = s.category, position = s.position,
+         points = s.points, seq = s.seq, name = s.name, group_name = s.group_name, breakdown = s.breakdown,
+         fingerprint = s.fingerprint
+    FROM jsonb_to_recordset($2::jsonb) AS ${STAGED_COLUMNS}, race_result o
+   WHERE r.result_set_id = $1 AND r.group_key = s.group_key AND o.id = r.id
+  RETURNING (o.participant_id, o.custom1_id, o.category, o.position, o.points, o.seq, o.name, o.group_name, o.breakdown)
+            IS DISTINCT FROM (s.participant_id, s.custom1_id, s.category, s.position, s.points, s.seq, s.name, s.group_name, s.breakdown)
+            AS changed`;
+
+/**
+ * The entry as one JSON object (its values, key, fingerprint and breakdown), or null when its
+ * fingerprint equals `stored`. The breakdown is serialised once: for the hash and, if sent, the row.
+ */
+function stageRow(entry: StandingEntry, stored: string | null | undefined): string | null {
+  const values = JSON.stringify({
+    participant_id: entry.participantId, custom1_id: entry.customValueId, category: entry.category, position: entry.position,
+    points: entry.points, seq: entry.seq, name: entry.name, group_name: entry.group,
+  });
+  const breakdown = JSON.stringify(entry.breakdown);
+  const fingerprint = createHash('sha1').update(values).update('\n').update(breakdown).digest('base64');
+  if (fingerprint === stored) return null;
+  return `${values.slice(0, -1)},"group_key":${JSON.stringify(entry.key)},"fingerprint":"${fingerprint}","breakdown":${breakdown}}`;
+}
+
+/** Rows staged for one statement; `add` says when the chunk is full enough to send. */
+class StagedChunk {
+  private static readonly MAX_CHARS = 4 * 2 ** 20;
+  private parts: string[] = [];
+  private chars = 0;
+
+  get empty(): boolean {
+    return this.parts.length === 0;
+  }
+
+  add(row: string): boolean {
+    this.parts.push(row);
+    this.chars += row.length;
+    return this.chars >= StagedChunk.MAX_CHARS;
+  }
+
+  take(): string {
+    const json = `[${this.parts.join(',')}]`;
+    this.parts = [];
+    this.chars = 0;
+    return json;
   }
 }
 
