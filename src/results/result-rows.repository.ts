@@ -44,7 +44,8 @@ export class ResultRowsRepository {
     if (problems.length > 0) throw new InvalidInputError(problems);
   }
 
-  async insert(manager: EntityManager, resultSetId: number, seriesId: number, category: string, rows: IncomingRow[]): Promise<number[]> {
+  /** Inserts the rows in order and returns their ids (in order) when asked; an import does not need them. */
+  async insert(manager: EntityManager, resultSetId: number, seriesId: number, category: string, rows: IncomingRow[], returnIds = true): Promise<number[]> {
     if (rows.length === 0) return [];
     const participantIds = await this.resolveParticipants(manager, rows.map((r) => r.participant), rows.map(groupOf));
     const customIds = await this.resolveCustomValues(manager, seriesId, rows);
@@ -53,8 +54,7 @@ export class ResultRowsRepository {
        SELECT $1, p, c1, c2, c3, $2, b, pos, st, t
          FROM unnest($3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[], $9::text[], $10::int[])
               WITH ORDINALITY AS r(p, c1, c2, c3, b, pos, st, t, ord)
-        ORDER BY ord
-       RETURNING id`,
+        ${returnIds ? 'ORDER BY ord RETURNING id' : ''}`,
       [
         resultSetId,
         category,

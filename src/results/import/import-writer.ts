@@ -50,7 +50,7 @@ export class ImportWriter {
       this.targets.set(category, target);
       await this.rows.deleteAll(this.manager, target.written.resultSetId);
     }
-    await this.rows.insert(this.manager, target.written.resultSetId, this.scope.seriesId, category, rows);
+    await this.rows.insert(this.manager, target.written.resultSetId, this.scope.seriesId, category, rows, false);
     target.written.rows += rows.length;
   };
 
