@@ -44,8 +44,7 @@ export class ResultRowsRepository {
     if (problems.length > 0) throw new InvalidInputError(problems);
   }
 
-  /** Inserts the rows in order and returns their ids (in order) when asked; an import does not need them. */
-  async insert(manager: EntityManager, resultSetId: number, seriesId: number, category: string, rows: IncomingRow[], returnIds = true): Promise<number[]> {
+  async insert(manager: EntityManager, resultSetId: number, seriesId: number, category: string, rows: IncomingRow[]): Promise<number[]> {
     if (rows.length === 0) return [];
     const participantIds = await this.resolveParticipants(manager, rows.map((r) => r.participant), rows.map(groupOf));
     const customIds = await this.resolveCustomValues(manager, seriesId, rows);
@@ -54,7 +53,8 @@ export class ResultRowsRepository {
        SELECT $1, p, c1, c2, c3, $2, b, pos, st, t
          FROM unnest($3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[], $9::text[], $10::int[])
               WITH ORDINALITY AS r(p, c1, c2, c3, b, pos, st, t, ord)
-        ${returnIds ? 'ORDER BY ord RETURNING id' : ''}`,
+        ORDER BY ord
+       RETURNING id`,
       [
         resultSetId,
         category,
@@ -69,6 +69,44 @@ export class ResultRowsRepository {
       ],
     );
     return inserted.map((row) => row.id);
+  }
+
+  /**
+   * Brings these riders' rows of the set in line with `rows`, writing only what differs: a
+   * rider already in the set is updated if a value changed (else left alone), a new rider is
+   * inserted. Returns the riders' participant ids, for the caller to remove the riders that
+   * are no longer there (removeOthers) once every batch is in.
+   */
+  async merge(manager: EntityManager, resultSetId: number, seriesId: number, category: string, rows: IncomingRow[]): Promise<number[]> {
+    if (rows.length === 0) return [];
+    const participantIds = await this.resolveParticipants(manager, rows.map((r) => r.participant), rows.map(groupOf));
+    const customIds = await this.resolveCustomValues(manager, seriesId, rows);
+    await manager.query(
+      `WITH input AS (
+         SELECT * FROM unnest($3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[], $9::text[], $10::int[])
+                  AS i(p, c1, c2, c3, b, pos, st, t)),
+       changed AS (
+         UPDATE race_result x SET custom1_id = i.c1, custom2_id = i.c2, custom3_id = i.c3, category = $2,
+                                  bib = i.b, position = i.pos, status = i.st, time_ms = i.t
+           FROM input i
+          WHERE x.result_set_id = $1 AND x.group_key IS NULL AND x.participant_id = i.p
+            AND (x.custom1_id, x.custom2_id, x.custom3_id, x.category, x.bib, x.position, x.status, x.time_ms)
+                IS DISTINCT FROM (i.c1, i.c2, i.c3, $2, i.b, i.pos, i.st, i.t))
+       INSERT INTO race_result (result_set_id, participant_id, custom1_id, custom2_id, custom3_id, category, bib, position, status, time_ms)
+       SELECT $1, i.p, i.c1, i.c2, i.c3, $2, i.b, i.pos, i.st, i.t FROM input i
+        WHERE NOT EXISTS (SELECT 1 FROM race_result x WHERE x.result_set_id = $1 AND x.group_key IS NULL AND x.participant_id = i.p)`,
+      [resultSetId, category, participantIds, customIds[0], customIds[1], customIds[2],
+        rows.map((r) => r.bib ?? null), rows.map((r) => r.position ?? null), rows.map((r) => r.status), rows.map((r) => r.timeMs ?? null)],
+    );
+    return participantIds;
+  }
+
+  /** Deletes the set's rider rows other than these riders'. */
+  async removeOthers(manager: EntityManager, resultSetId: number, keep: number[]): Promise<number> {
+    return execute(manager,
+      `DELETE FROM race_result WHERE result_set_id = $1 AND group_key IS NULL AND participant_id <> ALL($2::int[])`,
+      [resultSetId, keep],
+    );
   }
 
   async deleteAll(manager: EntityManager, resultSetId: number): Promise<number> {

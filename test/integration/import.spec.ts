@@ -287,10 +287,14 @@ describe('spreadsheet imports', () => {
     const standingsBefore = await standingsRows(t, boys);
     const participantsBefore = await countRows(t, 'participant');
 
+    const idsBefore = (await rowsOf(first.body.categories[0].resultSetId)).results.map((r: { id: number }) => r.id);
     const second = await upload(eventId, file, 'same.xlsx').expect(200);
     expect(second.body.categories[0]).toMatchObject({ action: 'replaced', resultSetId: first.body.categories[0].resultSetId });
     await settled(t, boys);
-    expect(strip((await rowsOf(second.body.categories[0].resultSetId)).results)).toEqual(rowsBefore);
+    const rowsAfter = (await rowsOf(second.body.categories[0].resultSetId)).results;
+    expect(strip(rowsAfter)).toEqual(rowsBefore);
+    // Nothing changed, so nothing was rewritten: the very same rows.
+    expect(rowsAfter.map((r: { id: number }) => r.id)).toEqual(idsBefore);
     expect(await countRows(t, 'participant')).toBe(participantsBefore);
     expect(await standingsRows(t, boys)).toEqual(standingsBefore);
   });
@@ -375,6 +379,21 @@ describe('spreadsheet imports', () => {
       expect(await footprint(t)).toEqual(before);
       expect(recorder.events).toHaveLength(0);
     }, 60_000);
+  });
+
+  it('a corrected file rewrites only what changed: edits, additions and removals', async () => {
+    const eventId = await fx.event(seriesId, { name: 'Corrections' });
+    const first = await upload(eventId, Buffer.from('Place,Name,Time\n1,Fin One,61\n2,Fin Two,62\n3,Fin Three,63\n'), 'v1.csv', { category: 'U14 Boys' }).expect(200);
+    const setId = first.body.categories[0].resultSetId;
+    const before = new Map((await rowsOf(setId)).results.map((r: { id: number; participant: { lastName: string } }) => [r.participant.lastName, r]));
+    // Two dropped out, Three moves up with a new time, Four is new.
+    await upload(eventId, Buffer.from('Place,Name,Time\n1,Fin One,61\n2,Fin Three,62.5\n3,Fin Four,64\n'), 'v2.csv', { category: 'U14 Boys' }).expect(200);
+    const after = (await rowsOf(setId)).results as { id: number; position: number; timeMs: number; participant: { lastName: string } }[];
+    expect(after.map((r) => [r.participant.lastName, r.position, r.timeMs])).toEqual([['One', 1, 61_000], ['Three', 2, 62_500], ['Four', 3, 64_000]]);
+    const byName = new Map(after.map((r) => [r.participant.lastName, r]));
+    expect(byName.get('One')!.id).toBe((before.get('One') as { id: number }).id);
+    expect(byName.get('Three')!.id).toBe((before.get('Three') as { id: number }).id);
+    expect(before.has('Four')).toBe(false);
   });
 
   it('imports a 50 000-row workbook', async () => {

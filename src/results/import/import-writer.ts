@@ -24,14 +24,17 @@ interface Target {
   written: ImportedCategory;
   /** The set fed boards before the import, or does now. */
   feedsBoards: boolean;
+  /** The riders written so far; the set's other riders are removed at the end. */
+  riders: number[];
 }
 
 const feeds = (state: ResultSetState | null) => state !== null && PUBLIC_STATES.includes(state);
 
 /**
  * Writes an import's rows, category by category, inside the import's one transaction. The
- * first batch of a category picks its target set (and clears its old rows); later batches
- * append. Nothing here commits: the caller's transaction does, or rolls it all back.
+ * first batch of a category picks its target set; each batch is merged into it; riders the
+ * file no longer has are removed at the end. Nothing here commits: the caller's transaction
+ * does, or rolls it all back.
  */
 export class ImportWriter {
   private readonly targets = new Map<string, Target>();
@@ -43,21 +46,28 @@ export class ImportWriter {
     private readonly scope: { eventId: number; seriesId: number; state: ImportState },
   ) {}
 
+  /**
+   * Merges rather than deletes and re-inserts: a re-imported file rewrites only the rows that
+   * changed, so a corrected spreadsheet costs what the corrections cost.
+   */
   readonly write = async (category: string, rows: ParsedRow[]): Promise<void> => {
     let target = this.targets.get(category);
     if (!target) {
       target = await this.open(category);
       this.targets.set(category, target);
-      await this.rows.deleteAll(this.manager, target.written.resultSetId);
     }
-    await this.rows.insert(this.manager, target.written.resultSetId, this.scope.seriesId, category, rows, false);
+    const riders = await this.rows.merge(this.manager, target.written.resultSetId, this.scope.seriesId, category, rows);
+    for (const id of riders) target.riders.push(id);
     target.written.rows += rows.length;
   };
 
-  /** The sets written, with their updated_at bumped once each. */
+  /** Removes the riders the file no longer has, and bumps each set's updated_at once. */
   async finish(): Promise<{ written: ImportedCategory[]; feeding: string[] }> {
     const all = [...this.targets.values()];
-    for (const { written } of all) await this.sets.touch(this.manager, written.resultSetId);
+    for (const { written, riders } of all) {
+      await this.rows.removeOthers(this.manager, written.resultSetId, riders);
+      await this.sets.touch(this.manager, written.resultSetId);
+    }
     return { written: all.map((t) => t.written), feeding: all.filter((t) => t.feedsBoards).map((t) => t.written.category) };
   }
 
@@ -73,7 +83,7 @@ export class ImportWriter {
       ({ category, resultSetId: set.id, action, state: set.state, revises, rows: 0, warnings });
     if (!open) {
       const set = await this.sets.create(this.manager, { eventId, category, state });
-      return { written: written(set, 'created'), feedsBoards: feeds(set.state) };
+      return { written: written(set, 'created'), feedsBoards: feeds(set.state), riders: [] };
     }
     if (open.state === 'APPROVED') {
       const revisionId = await this.sets.openRevisionOf(this.manager, open.id);
@@ -81,7 +91,7 @@ export class ImportWriter {
         ? (await this.sets.lock(this.manager, revisionId)).set
         : await this.sets.create(this.manager, { eventId, category, state: 'DRAFT', replacesId: open.id });
       const warning = `Result set ${open.id} is APPROVED and was not changed; the rows went to its DRAFT revision ${revision.id}: check it, then publish it (POST /api/result-sets/${revision.id}/transitions)`;
-      return { written: written(revision, 'revision', open.id, [warning]), feedsBoards: false };
+      return { written: written(revision, 'revision', open.id, [warning]), feedsBoards: false, riders: [] };
     }
     const { set } = await this.sets.lock(this.manager, open.id);
     const before = set.state;
@@ -89,6 +99,6 @@ export class ImportWriter {
       await this.sets.compareAndSetState(this.manager, set.id, [before], state);
       set.state = state;
     }
-    return { written: written(set, 'replaced'), feedsBoards: feeds(before) || feeds(set.state) };
+    return { written: written(set, 'replaced'), feedsBoards: feeds(before) || feeds(set.state), riders: [] };
   }
 }
