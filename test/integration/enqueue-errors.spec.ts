@@ -5,9 +5,6 @@ import { RECALC_QUEUE } from '../../src/queue/recalc-job';
 import { Fixtures, rider } from '../support/fixtures';
 import { eventually, startTestApp, TestApp } from '../support/test-app';
 
-/** The listener's count of failed enqueues (it reports it with each failure's log line). */
-const failuresOf = (listener: RecalcListener) => (listener as unknown as { failures: number }).failures;
-
 describe('enqueue errors', () => {
   let t: TestApp;
   let fx: Fixtures;
@@ -25,13 +22,13 @@ describe('enqueue errors', () => {
     const boardId = await fx.leaderboard({ seriesId, name: 'Enqueue errors', type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: ['E'] });
     const setId = await fx.resultSet(await fx.event(seriesId), 'E');
     const listener = t.app.get(RecalcListener);
-    const before = failuresOf(listener);
+    const before = listener.enqueueFailures;
 
     // The queue's Redis connection goes away: every enqueue of this process now fails.
     await t.app.get<Queue>(getQueueToken(RECALC_QUEUE)).close();
     await fx.replaceRows(setId, [rider('Ann', 'Lee', { position: 1 }), rider('Bo', 'Chen', { position: 2 })]);
 
-    await eventually(async () => failuresOf(listener) > before);
+    await eventually(async () => listener.enqueueFailures > before);
     const rows = await t.db.query('SELECT count(*)::int AS n FROM race_result WHERE result_set_id = $1', [setId]);
     expect(rows[0].n).toBe(2); // the change itself is committed
     const [mark] = await t.db.query('SELECT results_version, standings_version FROM recalc_outbox WHERE leaderboard_id = $1', [boardId]);

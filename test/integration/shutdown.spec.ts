@@ -1,22 +1,15 @@
 import { Fixtures, rider } from '../support/fixtures';
-import { holdStandingsRow, runsOf, settled, standingsRows } from '../support/sync';
+import { FAST_WORKER_TIMING, holdStandingsRow, runsOf, settled, standingsRows } from '../support/sync';
 import { AUTH, eventually, newSandbox, startTestApp, TestApp } from '../support/test-app';
 
-const TIMING = {
-  RECALC_DEBOUNCE_MS: '300',
-  RECALC_MAX_WAIT_MS: '1500',
-  RECALC_SWEEP_INTERVAL_MS: '300',
-  RECALC_LOCK_DURATION_MS: '1000',
-  RECALC_STALLED_INTERVAL_MS: '500',
-};
 
 describe('graceful shutdown', () => {
-  const sandbox = newSandbox(TIMING);
+  const sandbox = newSandbox(FAST_WORKER_TIMING);
   let api: TestApp;
   let fx: Fixtures;
 
   beforeAll(async () => {
-    api = await startTestApp({ ...TIMING, APP_ROLE: 'api' }, { ...sandbox, env: { ...sandbox.env, APP_ROLE: 'api' } });
+    api = await startTestApp({ ...FAST_WORKER_TIMING, APP_ROLE: 'api' }, { ...sandbox, env: { ...sandbox.env, APP_ROLE: 'api' } });
     fx = new Fixtures(api);
   });
   afterAll(() => api?.close());

@@ -1,27 +1,19 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Fixtures, rider } from '../support/fixtures';
-import { holdStandingsRow, runsOf, settled, standingsRows } from '../support/sync';
+import { FAST_WORKER_TIMING, holdStandingsRow, runsOf, settled, standingsRows } from '../support/sync';
 import { AUTH, eventually, newSandbox, startTestApp, TestApp } from '../support/test-app';
 
-/** Short lock and stalled-job intervals, so a killed worker's job is retaken in about a second. */
-const TIMING = {
-  RECALC_DEBOUNCE_MS: '300',
-  RECALC_MAX_WAIT_MS: '1500',
-  RECALC_SWEEP_INTERVAL_MS: '300',
-  RECALC_LOCK_DURATION_MS: '1000',
-  RECALC_STALLED_INTERVAL_MS: '500',
-};
 
 describe('worker processes', () => {
-  const sandbox = newSandbox(TIMING);
+  const sandbox = newSandbox(FAST_WORKER_TIMING);
   let api: TestApp;
   let fx: Fixtures;
   let seriesId: number;
   let scaleId: number;
 
   beforeAll(async () => {
-    api = await startTestApp({ ...TIMING, APP_ROLE: 'api' }, { ...sandbox, env: { ...sandbox.env, APP_ROLE: 'api' } });
+    api = await startTestApp({ ...FAST_WORKER_TIMING, APP_ROLE: 'api' }, { ...sandbox, env: { ...sandbox.env, APP_ROLE: 'api' } });
     fx = new Fixtures(api);
     seriesId = await fx.series();
     scaleId = await fx.scale({ name: 'Top 3', kind: 'TABLE', table: [10, 6, 3] });

@@ -2,6 +2,15 @@ import { Client } from 'pg';
 import { RecalcQueue } from '../../src/queue/recalc-queue.service';
 import { eventually, TestApp } from './test-app';
 
+/** Short debounce, lock and stalled-job intervals, so worker tests see a killed or closed worker's job retaken in about a second. */
+export const FAST_WORKER_TIMING = {
+  RECALC_DEBOUNCE_MS: '300',
+  RECALC_MAX_WAIT_MS: '1500',
+  RECALC_SWEEP_INTERVAL_MS: '300',
+  RECALC_LOCK_DURATION_MS: '1000',
+  RECALC_STALLED_INTERVAL_MS: '500',
+};
+
 export interface RunRow {
   job_id: string;
   trigger: string;

@@ -16,6 +16,11 @@ export class RecalcListener {
 
   constructor(private readonly queue: RecalcQueue) {}
 
+  /** How many enqueues have failed since this process started (the sweeper catches them up). */
+  get enqueueFailures(): number {
+    return this.failures;
+  }
+
   @OnEvent(ResultSetChangedEvent.eventName, { suppressErrors: false })
   onResultsChanged(event: ResultSetChangedEvent): Promise<void> {
     return this.enqueue(event.leaderboardIds, `result set ${event.resultSetId} (${event.reason})`);
