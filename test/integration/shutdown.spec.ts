@@ -2,7 +2,6 @@ import { Fixtures, rider } from '../support/fixtures';
 import { FAST_WORKER_TIMING, holdStandingsRow, runsOf, settled, standingsRows } from '../support/sync';
 import { AUTH, eventually, newSandbox, startTestApp, TestApp } from '../support/test-app';
 
-
 describe('graceful shutdown', () => {
   const sandbox = newSandbox(FAST_WORKER_TIMING);
   let api: TestApp;

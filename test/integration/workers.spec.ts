@@ -4,7 +4,6 @@ import { Fixtures, rider } from '../support/fixtures';
 import { FAST_WORKER_TIMING, holdStandingsRow, runsOf, settled, standingsRows } from '../support/sync';
 import { AUTH, eventually, newSandbox, startTestApp, TestApp } from '../support/test-app';
 
-
 describe('worker processes', () => {
   const sandbox = newSandbox(FAST_WORKER_TIMING);
   let api: TestApp;
