@@ -46,8 +46,6 @@ export class ResultRowsRepository {
 
   async insert(manager: EntityManager, resultSetId: number, seriesId: number, category: string, rows: IncomingRow[]): Promise<number[]> {
     if (rows.length === 0) return [];
-    const participantIds = await this.resolveParticipants(manager, rows.map((r) => r.participant), rows.map(groupOf));
-    const customIds = await this.resolveCustomValues(manager, seriesId, rows);
     const inserted: { id: number }[] = await manager.query(
       `INSERT INTO race_result (result_set_id, participant_id, custom1_id, custom2_id, custom3_id, category, bib, position, status, time_ms)
        SELECT $1, p, c1, c2, c3, $2, b, pos, st, t
@@ -55,18 +53,7 @@ export class ResultRowsRepository {
               WITH ORDINALITY AS r(p, c1, c2, c3, b, pos, st, t, ord)
         ORDER BY ord
        RETURNING id`,
-      [
-        resultSetId,
-        category,
-        participantIds,
-        customIds[0],
-        customIds[1],
-        customIds[2],
-        rows.map((r) => r.bib ?? null),
-        rows.map((r) => r.position ?? null),
-        rows.map((r) => r.status),
-        rows.map((r) => r.timeMs ?? null),
-      ],
+      [resultSetId, category, ...(await this.columns(manager, seriesId, rows))],
     );
     return inserted.map((row) => row.id);
   }
@@ -79,8 +66,7 @@ export class ResultRowsRepository {
    */
   async merge(manager: EntityManager, resultSetId: number, seriesId: number, category: string, rows: IncomingRow[]): Promise<number[]> {
     if (rows.length === 0) return [];
-    const participantIds = await this.resolveParticipants(manager, rows.map((r) => r.participant), rows.map(groupOf));
-    const customIds = await this.resolveCustomValues(manager, seriesId, rows);
+    const columns = await this.columns(manager, seriesId, rows);
     await manager.query(
       `WITH input AS (
          SELECT * FROM unnest($3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[], $9::text[], $10::int[])
@@ -95,10 +81,22 @@ export class ResultRowsRepository {
        INSERT INTO race_result (result_set_id, participant_id, custom1_id, custom2_id, custom3_id, category, bib, position, status, time_ms)
        SELECT $1, i.p, i.c1, i.c2, i.c3, $2, i.b, i.pos, i.st, i.t FROM input i
         WHERE NOT EXISTS (SELECT 1 FROM race_result x WHERE x.result_set_id = $1 AND x.group_key IS NULL AND x.participant_id = i.p)`,
-      [resultSetId, category, participantIds, customIds[0], customIds[1], customIds[2],
-        rows.map((r) => r.bib ?? null), rows.map((r) => r.position ?? null), rows.map((r) => r.status), rows.map((r) => r.timeMs ?? null)],
+      [resultSetId, category, ...columns],
     );
-    return participantIds;
+    return columns[0];
+  }
+
+  /**
+   * The rows as the eight column arrays insert and merge send (participant, custom1..3, bib,
+   * position, status, time), riders and group values resolved for the whole batch.
+   */
+  private async columns(manager: EntityManager, seriesId: number, rows: IncomingRow[]) {
+    const participantIds = await this.resolveParticipants(manager, rows.map((r) => r.participant), rows.map(groupOf));
+    const [custom1, custom2, custom3] = await this.resolveCustomValues(manager, seriesId, rows);
+    return [
+      participantIds, custom1, custom2, custom3,
+      rows.map((r) => r.bib ?? null), rows.map((r) => r.position ?? null), rows.map((r) => r.status), rows.map((r) => r.timeMs ?? null),
+    ] as [number[], ...unknown[]];
   }
 
   /** Deletes the set's rider rows other than these riders'. */
@@ -122,7 +120,6 @@ export class ResultRowsRepository {
    */
   async resolveParticipants(manager: EntityManager, people: IncomingRow['participant'][], groups: (string | null)[] = []): Promise<number[]> {
     const ids: number[] = new Array(people.length);
-    const clean = (text: string) => text.trim().replace(/\s+/g, ' ');
     const licensed = people.map((p, i) => ({ p, i })).filter(({ p }) => p.externalId);
     if (licensed.length > 0) {
       // Unchanged riders are not rewritten (a re-import touches no participant row), so their
@@ -135,7 +132,7 @@ export class ResultRowsRepository {
          ON CONFLICT (external_id) WHERE external_id IS NOT NULL
          DO UPDATE SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name
           WHERE (p.first_name, p.last_name) IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name)`,
-        [externalIds, licensed.map(({ p }) => clean(p.firstName)), licensed.map(({ p }) => clean(p.lastName))],
+        [externalIds, licensed.map(({ p }) => collapseSpaces(p.firstName)), licensed.map(({ p }) => collapseSpaces(p.lastName))],
       );
       const rows: { id: number; external_id: string }[] = await manager.query(
         'SELECT id, external_id FROM participant WHERE external_id = ANY($1::text[])',
@@ -160,7 +157,7 @@ export class ResultRowsRepository {
              OR NOT EXISTS (SELECT 1 FROM race_result r
                              WHERE r.participant_id = p.id AND COALESCE(r.custom1_id, r.custom2_id, r.custom3_id) IS NOT NULL)
           ORDER BY w.ord, p.external_id IS NOT NULL, p.id`,
-        [named.map(({ p }) => clean(p.firstName)), named.map(({ p }) => clean(p.lastName)), named.map(({ group }) => group)],
+        [named.map(({ p }) => collapseSpaces(p.firstName)), named.map(({ p }) => collapseSpaces(p.lastName)), named.map(({ group }) => group)],
       );
       for (const row of found) ids[named[Number(row.ord) - 1].i] = row.id;
       const missing = named.filter(({ i }) => ids[i] === undefined);
@@ -169,7 +166,7 @@ export class ResultRowsRepository {
           `INSERT INTO participant (first_name, last_name)
            SELECT f, l FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS m(f, l, ord) ORDER BY ord
            RETURNING id`,
-          [missing.map(({ p }) => clean(p.firstName)), missing.map(({ p }) => clean(p.lastName))],
+          [missing.map(({ p }) => collapseSpaces(p.firstName)), missing.map(({ p }) => collapseSpaces(p.lastName))],
         );
         created.forEach((row, k) => (ids[missing[k].i] = row.id));
       }
@@ -267,9 +264,14 @@ export function groupOf(row: Pick<IncomingRow, 'custom1' | 'custom2' | 'custom3'
   return normaliseName(row.custom1) ?? normaliseName(row.custom2) ?? normaliseName(row.custom3);
 }
 
+/** Names are compared and stored trimmed, with runs of spaces as one. */
+function collapseSpaces(text: string): string {
+  return text.trim().replace(/\s+/g, ' ');
+}
+
 function normaliseName(value: string | null | undefined): string | null {
-  const trimmed = value?.trim().replace(/\s+/g, ' ');
-  return trimmed ? trimmed : null;
+  const collapsed = value == null ? '' : collapseSpaces(value);
+  return collapsed ? collapsed : null;
 }
 
 /**
@@ -279,6 +281,6 @@ function normaliseName(value: string | null | undefined): string | null {
 export function riderKey(row: Pick<IncomingRow, 'participant' | 'custom1' | 'custom2' | 'custom3'>): string {
   const p = row.participant;
   if (p.externalId) return `id:${p.externalId}`;
-  const name = (text: string) => text.trim().replace(/\s+/g, ' ').toLowerCase();
+  const name = (text: string) => collapseSpaces(text).toLowerCase();
   return `name:${name(p.firstName)}|${name(p.lastName)}|${groupOf(row)?.toLowerCase() ?? ''}`;
 }

@@ -5,6 +5,13 @@ import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import { ResultSetState, stateCode } from '../common/result-set-state';
 import { ResultSet } from './result-set.entity';
 
+/** The labels of a series' grouping slots (e.g. custom1 = "School"). */
+export interface SlotLabels {
+  custom1: string | null;
+  custom2: string | null;
+  custom3: string | null;
+}
+
 /** A race set together with what its writes need: the series it belongs to. */
 export interface LockedRaceSet {
   set: ResultSet;
@@ -34,10 +41,11 @@ export class ResultSetsRepository {
   }
 
   /**
-   * Locks the event row as lockEvent does, and reads its series with the labels of the
-   * grouping slots (an import maps "School" columns by them).
+   * Locks the event row: creating sets for one event is serialised, so "one open set per
+   * category" holds. Also reads its series and the labels of the series' grouping slots (an
+   * import maps "School" columns by them).
    */
-  async lockEventWithLabels(manager: EntityManager, eventId: number): Promise<{ seriesId: number; labels: { custom1: string | null; custom2: string | null; custom3: string | null } }> {
+  async lockEvent(manager: EntityManager, eventId: number): Promise<{ seriesId: number; labels: SlotLabels }> {
     const rows: { series_id: number; custom1_label: string | null; custom2_label: string | null; custom3_label: string | null }[] = await manager.query(
       `SELECT e.series_id, s.custom1_label, s.custom2_label, s.custom3_label
          FROM event e JOIN series s ON s.id = e.series_id WHERE e.id = $1 FOR UPDATE OF e`,
@@ -46,13 +54,6 @@ export class ResultSetsRepository {
     if (rows.length === 0) throw new NotFoundError('Event', eventId);
     const [row] = rows;
     return { seriesId: row.series_id, labels: { custom1: row.custom1_label, custom2: row.custom2_label, custom3: row.custom3_label } };
-  }
-
-  /** Locks the event row: creating sets for one event is serialised, so "one open set per category" holds. */
-  async lockEvent(manager: EntityManager, eventId: number): Promise<{ seriesId: number }> {
-    const rows: { series_id: number }[] = await manager.query('SELECT series_id FROM event WHERE id = $1 FOR UPDATE', [eventId]);
-    if (rows.length === 0) throw new NotFoundError('Event', eventId);
-    return { seriesId: rows[0].series_id };
   }
 
   /** The set of (event, category) that is still open for work: draft or published, not a revision. */

@@ -1,3 +1,5 @@
+import type { SlotLabels } from '../result-sets.repository';
+
 /**
  * Maps a sheet's header row onto result fields. Header names are compared without case,
  * spaces or punctuation, through an allow-list of synonyms held in a Map, so a header such as
@@ -25,12 +27,6 @@ const SYNONYMS: readonly [ImportField, readonly string[]][] = [
 /** "First Name", "first_name" and "FIRSTNAME" all become "firstname". */
 export function normaliseHeader(text: string): string {
   return text.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-export interface SlotLabels {
-  custom1: string | null;
-  custom2: string | null;
-  custom3: string | null;
 }
 
 /** The allow-list for one series: the fixed synonyms plus the series' own slot labels (School, Club, Team). */

@@ -1,7 +1,8 @@
 import type { ResultStatus } from '../race-result.entity';
 import { IncomingRow, riderKey } from '../result-rows.repository';
 import { CellValue, cellText, parsePlace, parseStatus, parseTime, splitName } from './cell-values';
-import { HeaderMap, headerDictionary, ImportField, looksLikeHeader, mapHeader, SlotLabels } from './header-mapping';
+import type { SlotLabels } from '../result-sets.repository';
+import { HeaderMap, headerDictionary, ImportField, looksLikeHeader, mapHeader } from './header-mapping';
 import { FileTooLargeError, SheetSource, UnreadableFileError } from './spreadsheet-reader';
 
 /** One problem with one cell (or row) of the upload, as the 422 answer lists them. */

@@ -69,7 +69,7 @@ export class ResultsImportService {
     // Rows stream into this one transaction while the file is still being read; a problem
     // anywhere in the file rolls all of it back.
     return this.tx.run(async (uow) => {
-      const { seriesId, labels } = await this.sets.lockEventWithLabels(uow.manager, eventId);
+      const { seriesId, labels } = await this.sets.lockEvent(uow.manager, eventId);
       const writer = new ImportWriter(uow.manager, this.sets, this.rows, { eventId, seriesId, state });
       const parsed = await parseImport(source, {
         labels,
