@@ -1,7 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { BullModule } from '@nestjs/bullmq';
-import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminGuard } from './common/auth/admin.guard';
@@ -13,7 +11,9 @@ import { HealthModule } from './health/health.module';
 import { LeaderboardsModule } from './leaderboards/leaderboards.module';
 import { RecalculationModule } from './leaderboards/recalculation/recalculation.module';
 import { NotificationsModule } from './notifications/notifications.module';
-import { RedisModule, redisOptions } from './redis/redis.module';
+import { eventBusRoot } from './common/events/event-bus';
+import { queueRoot } from './queue/queue.module';
+import { RedisModule } from './redis/redis.module';
 import { ResultsModule } from './results/results.module';
 import { SeriesModule } from './series/series.module';
 
@@ -35,12 +35,9 @@ export class AppModule {
             customProps: () => ({ role: config.appRole }),
           },
         }),
-        EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false }),
+        eventBusRoot(),
         ScheduleModule.forRoot(),
-        BullModule.forRoot({
-          connection: { url: config.redisUrl, ...redisOptions(config) },
-          prefix: config.redisPrefix,
-        }),
+        queueRoot(config),
         DatabaseModule,
         RedisModule,
         HealthModule,

@@ -1,12 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { BullModule } from '@nestjs/bullmq';
-import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AppConfig } from '../config/config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { RecalcListener } from '../leaderboards/recalculation/recalc.listener';
-import { QueueModule } from '../queue/queue.module';
-import { redisOptions } from '../redis/redis.module';
+import { eventBusRoot } from '../common/events/event-bus';
+import { QueueModule, queueRoot } from '../queue/queue.module';
 import { ResultsModule } from '../results/results.module';
 
 /**
@@ -21,8 +19,8 @@ export class ImportCliModule {
       module: ImportCliModule,
       imports: [
         ConfigModule.forRoot(config),
-        EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false }),
-        BullModule.forRoot({ connection: { url: config.redisUrl, ...redisOptions(config) }, prefix: config.redisPrefix }),
+        eventBusRoot(),
+        queueRoot(config),
         DatabaseModule,
         QueueModule,
         ResultsModule,

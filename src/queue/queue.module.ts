@@ -1,5 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '../config/config';
+import { redisOptions } from '../redis/redis.module';
 import { RECALC_QUEUE } from './recalc-job';
 import { RecalcQueue } from './recalc-queue.service';
 
@@ -10,3 +12,8 @@ import { RecalcQueue } from './recalc-queue.service';
   exports: [RecalcQueue, BullModule],
 })
 export class QueueModule {}
+
+/** BullMQ's connection and key prefix, the same for every process (app, workers, import command). */
+export function queueRoot(config: AppConfig): DynamicModule {
+  return BullModule.forRoot({ connection: { url: config.redisUrl, ...redisOptions(config) }, prefix: config.redisPrefix });
+}

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { RESULT_SET_STATES, ResultSetState } from '../../common/result-set-state';
-import type { ImportAction } from './import-writer';
+import type { ImportAction, ImportedCategory } from './import-writer';
+import type { ImportReport } from './results-import.service';
 
 const IMPORT_STATES = ['DRAFT', 'PROVISIONAL'] as const;
 
@@ -16,7 +17,7 @@ export class ImportFormDto {
   state?: (typeof IMPORT_STATES)[number];
 }
 
-export class ImportedCategoryView {
+export class ImportedCategoryView implements ImportedCategory {
   @ApiProperty({ description: 'Category code, from the Category column, the form field or the sheet name' }) category: string;
   @ApiProperty({ description: 'The result set that holds the rows now' }) resultSetId: number;
   @ApiProperty({ enum: ['created', 'replaced', 'revision'], description: 'created: a new set; replaced: the open set\'s rows were replaced; revision: the set was APPROVED, so a DRAFT revision took the rows' })
@@ -27,7 +28,7 @@ export class ImportedCategoryView {
   @ApiProperty({ type: [String] }) warnings: string[];
 }
 
-export class ImportReportView {
+export class ImportReportView implements ImportReport {
   @ApiProperty() eventId: number;
   @ApiProperty({ enum: ['xlsx', 'csv'], description: 'What the file was read as (from its content, not its name)' }) format: 'xlsx' | 'csv';
   @ApiProperty({ description: 'Result rows read and written' }) rows: number;
