@@ -53,11 +53,15 @@ export class RecalcSweeper implements OnApplicationBootstrap, OnApplicationShutd
     return this.tx.run(async ({ manager }) => {
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1, $2) AS locked', SWEEPER_LOCK);
       if (!locked) return [];
+      // A board is the sweeper's only once it is a whole quiet period past the time its own job
+      // was due: right at that time the debounced job may still be on its way from delayed to
+      // active (BullMQ promotes delayed jobs on its own clock), and sweeping then would run the
+      // board twice. The grace costs a lost job one more quiet period, never the change.
       const due: { leaderboard_id: number }[] = await manager.query(
         `SELECT o.leaderboard_id FROM recalc_outbox o JOIN leaderboard l ON l.id = o.leaderboard_id
           WHERE o.results_version > o.standings_version AND o.first_pending_at IS NOT NULL
-            AND (o.last_changed_at + make_interval(secs => $1::float8 / 1000) <= now()
-                 OR o.first_pending_at + make_interval(secs => $2::float8 / 1000) <= now())
+            AND (o.last_changed_at + make_interval(secs => 2 * $1::float8 / 1000) <= now()
+                 OR o.first_pending_at + make_interval(secs => ($2::float8 + $1::float8) / 1000) <= now())
           ORDER BY o.first_pending_at`,
         [this.config.recalcDebounceMs, this.config.recalcMaxWaitMs],
       );
