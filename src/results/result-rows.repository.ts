@@ -18,6 +18,32 @@ export interface IncomingRow {
 }
 
 const SLOTS = [1, 2, 3] as const;
+type Slot = (typeof SLOTS)[number];
+type LicensedPerson = IncomingRow['participant'] & { externalId: string };
+
+/**
+ * Custom value ids by slot and name (without case), for the batches of one transaction:
+ * values are only ever added, so an id once read stays right until the transaction ends.
+ */
+export class GroupValues {
+  private readonly ids = new Map<string, number>();
+
+  has(slot: Slot, name: string): boolean {
+    return this.ids.has(GroupValues.key(slot, name));
+  }
+
+  get(slot: Slot, name: string): number {
+    return this.ids.get(GroupValues.key(slot, name))!;
+  }
+
+  set(slot: Slot, name: string, id: number): void {
+    this.ids.set(GroupValues.key(slot, name), id);
+  }
+
+  private static key(slot: Slot, name: string): string {
+    return `${slot}:${name.toLowerCase()}`;
+  }
+}
 
 /**
  * Set-based writes of race rows: participants and custom values are resolved for a whole batch
@@ -64,9 +90,9 @@ export class ResultRowsRepository {
    * inserted. Returns the riders' participant ids, for the caller to remove the riders that
    * are no longer there (removeOthers) once every batch is in.
    */
-  async merge(manager: EntityManager, resultSetId: number, seriesId: number, category: string, rows: IncomingRow[]): Promise<number[]> {
+  async merge(manager: EntityManager, resultSetId: number, seriesId: number, category: string, rows: IncomingRow[], groups?: GroupValues): Promise<number[]> {
     if (rows.length === 0) return [];
-    const columns = await this.columns(manager, seriesId, rows);
+    const columns = await this.columns(manager, seriesId, rows, groups);
     await manager.query(
       `WITH input AS (
          SELECT * FROM unnest($3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[], $9::text[], $10::int[])
@@ -90,9 +116,9 @@ export class ResultRowsRepository {
    * The rows as the eight column arrays insert and merge send (participant, custom1..3, bib,
    * position, status, time), riders and group values resolved for the whole batch.
    */
-  private async columns(manager: EntityManager, seriesId: number, rows: IncomingRow[]) {
+  private async columns(manager: EntityManager, seriesId: number, rows: IncomingRow[], groups?: GroupValues) {
     const participantIds = await this.resolveParticipants(manager, rows.map((r) => r.participant), rows.map(groupOf));
-    const [custom1, custom2, custom3] = await this.resolveCustomValues(manager, seriesId, rows);
+    const [custom1, custom2, custom3] = await this.resolveCustomValues(manager, seriesId, rows, groups);
     return [
       participantIds, custom1, custom2, custom3,
       rows.map((r) => r.bib ?? null), rows.map((r) => r.position ?? null), rows.map((r) => r.status), rows.map((r) => r.timeMs ?? null),
@@ -122,89 +148,142 @@ export class ResultRowsRepository {
     const ids: number[] = new Array(people.length);
     const licensed = people.map((p, i) => ({ p, i })).filter(({ p }) => p.externalId);
     if (licensed.length > 0) {
-      // Unchanged riders are not rewritten (a re-import touches no participant row), so their
-      // ids come from a second read rather than from RETURNING.
-      const externalIds = licensed.map(({ p }) => p.externalId);
-      await manager.query(
-        `INSERT INTO participant AS p (external_id, first_name, last_name)
-         SELECT DISTINCT ON (x) x, f, l FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(x, f, l, ord)
-          ORDER BY x, ord
-         ON CONFLICT (external_id) WHERE external_id IS NOT NULL
-         DO UPDATE SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name
-          WHERE (p.first_name, p.last_name) IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name)`,
-        [externalIds, licensed.map(({ p }) => collapseSpaces(p.firstName)), licensed.map(({ p }) => collapseSpaces(p.lastName))],
-      );
-      const rows: { id: number; external_id: string }[] = await manager.query(
-        'SELECT id, external_id FROM participant WHERE external_id = ANY($1::text[])',
-        [externalIds],
-      );
-      const byExternal = new Map(rows.map((r) => [r.external_id, r.id]));
+      const byExternal = await this.upsertLicensed(manager, licensed.map(({ p }) => p as LicensedPerson));
       for (const { p, i } of licensed) ids[i] = byExternal.get(p.externalId!)!;
     }
-
     const named = people.map((p, i) => ({ p, i, group: groups[i] ?? null })).filter(({ p }) => !p.externalId);
     if (named.length > 0) {
-      // A join (one index probe per row), not a correlated subquery: with ORDER BY … LIMIT 1
-      // inside, the planner may walk the whole participant table for each row.
-      const found: { ord: string; id: number }[] = await manager.query(
-        `SELECT DISTINCT ON (w.ord) w.ord, p.id
-           FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS w(first, last, grp, ord)
-           JOIN participant p ON lower(p.last_name) = lower(w.last) AND lower(p.first_name) = lower(w.first)
-          WHERE w.grp IS NULL
-             OR EXISTS (SELECT 1 FROM race_result r
-                          JOIN custom_list_value v ON v.id IN (r.custom1_id, r.custom2_id, r.custom3_id)
-                         WHERE r.participant_id = p.id AND lower(v.name) = lower(w.grp))
-             OR NOT EXISTS (SELECT 1 FROM race_result r
-                             WHERE r.participant_id = p.id AND COALESCE(r.custom1_id, r.custom2_id, r.custom3_id) IS NOT NULL)
-          ORDER BY w.ord, p.external_id IS NOT NULL, p.id`,
-        [named.map(({ p }) => collapseSpaces(p.firstName)), named.map(({ p }) => collapseSpaces(p.lastName)), named.map(({ group }) => group)],
-      );
-      for (const row of found) ids[named[Number(row.ord) - 1].i] = row.id;
+      const found = await this.matchNamed(manager, named.map(({ p }) => p), named.map(({ group }) => group));
+      found.forEach((id, k) => { if (id !== null) ids[named[k].i] = id; });
       const missing = named.filter(({ i }) => ids[i] === undefined);
       if (missing.length > 0) {
-        const created: { id: number }[] = await manager.query(
-          `INSERT INTO participant (first_name, last_name)
-           SELECT f, l FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS m(f, l, ord) ORDER BY ord
-           RETURNING id`,
-          [missing.map(({ p }) => collapseSpaces(p.firstName)), missing.map(({ p }) => collapseSpaces(p.lastName))],
-        );
-        created.forEach((row, k) => (ids[missing[k].i] = row.id));
+        const created = await this.createNamed(manager, missing.map(({ p }) => p));
+        created.forEach((id, k) => (ids[missing[k].i] = id));
       }
     }
     return ids;
   }
 
-  /** Ids of the custom values named in the rows, per slot, creating lists and values on first use. */
-  async resolveCustomValues(manager: EntityManager, seriesId: number, rows: IncomingRow[]): Promise<(number | null)[][]> {
+  /**
+   * Upserts riders by licence and returns each licence's participant id, in one statement.
+   * A rider whose name is unchanged is neither rewritten nor locked (a re-import touches no
+   * participant row): such ids come from the statement's snapshot, the others from RETURNING.
+   */
+  private async upsertLicensed(manager: EntityManager, people: LicensedPerson[]): Promise<Map<string, number>> {
+    const externalIds = people.map((p) => p.externalId);
+    const rows: { id: number; external_id: string }[] = await manager.query(
+      `WITH given AS (
+         SELECT DISTINCT ON (x) x, f, l FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(x, f, l, ord)
+          ORDER BY x, ord),
+       known AS (
+         SELECT p.id, p.external_id, (p.first_name, p.last_name) IS NOT DISTINCT FROM (g.f, g.l) AS same
+           FROM given g JOIN participant p ON p.external_id = g.x),
+       written AS (
+         INSERT INTO participant AS p (external_id, first_name, last_name)
+         SELECT x, f, l FROM given g WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.external_id = g.x AND k.same)
+         ON CONFLICT (external_id) WHERE external_id IS NOT NULL
+         DO UPDATE SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name
+          WHERE (p.first_name, p.last_name) IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name)
+         RETURNING p.id, p.external_id)
+       SELECT id, external_id FROM written
+       UNION ALL
+       SELECT id, external_id FROM known k WHERE NOT EXISTS (SELECT 1 FROM written w WHERE w.external_id = k.external_id)`,
+      [externalIds, people.map((p) => collapseSpaces(p.firstName)), people.map((p) => collapseSpaces(p.lastName))],
+    );
+    const byExternal = new Map(rows.map((r) => [r.external_id, r.id]));
+    // A rider another transaction created after this statement's snapshot, with the same name:
+    // the upsert waited for it and left it alone, so only a fresh read sees it.
+    const unseen = externalIds.filter((x) => !byExternal.has(x));
+    if (unseen.length > 0) {
+      const late: { id: number; external_id: string }[] = await manager.query(
+        'SELECT id, external_id FROM participant WHERE external_id = ANY($1::text[])',
+        [unseen],
+      );
+      for (const r of late) byExternal.set(r.external_id, r.id);
+    }
+    return byExternal;
+  }
+
+  /**
+   * The namesake each rider is, or null. One index probe per rider (a LATERAL with LIMIT 1):
+   * a plain join lets the planner merge-join the whole participant table per batch, which
+   * grows with every import. A group counts by name in any slot of any series, so its value
+   * ids are gathered once per statement rather than once per namesake.
+   */
+  private async matchNamed(manager: EntityManager, people: IncomingRow['participant'][], groups: (string | null)[]): Promise<(number | null)[]> {
+    const found: { ord: string; id: number }[] = await manager.query(
+      `WITH w AS MATERIALIZED (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS w(first, last, grp, ord)),
+       grp AS (
+         SELECT lower(v.name) AS key, array_agg(v.id) AS ids FROM custom_list_value v
+          WHERE lower(v.name) IN (SELECT lower(grp) FROM w WHERE grp IS NOT NULL) GROUP BY 1)
+       SELECT w.ord, m.id
+         FROM w LEFT JOIN grp g ON g.key = lower(w.grp)
+         CROSS JOIN LATERAL (
+           SELECT p.id FROM participant p
+            WHERE lower(p.last_name) = lower(w.last) AND lower(p.first_name) = lower(w.first)
+              AND (w.grp IS NULL
+                   OR EXISTS (SELECT 1 FROM race_result r
+                               WHERE r.participant_id = p.id
+                                 AND (r.custom1_id = ANY(g.ids) OR r.custom2_id = ANY(g.ids) OR r.custom3_id = ANY(g.ids)))
+                   OR NOT EXISTS (SELECT 1 FROM race_result r
+                                   WHERE r.participant_id = p.id AND COALESCE(r.custom1_id, r.custom2_id, r.custom3_id) IS NOT NULL))
+            ORDER BY p.external_id IS NOT NULL, p.id
+            LIMIT 1) m`,
+      [people.map((p) => collapseSpaces(p.firstName)), people.map((p) => collapseSpaces(p.lastName)), groups],
+    );
+    const ids: (number | null)[] = new Array(people.length).fill(null);
+    for (const row of found) ids[Number(row.ord) - 1] = row.id;
+    return ids;
+  }
+
+  private async createNamed(manager: EntityManager, people: IncomingRow['participant'][]): Promise<number[]> {
+    const created: { id: number }[] = await manager.query(
+      `INSERT INTO participant (first_name, last_name)
+       SELECT f, l FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS m(f, l, ord) ORDER BY ord
+       RETURNING id`,
+      [people.map((p) => collapseSpaces(p.firstName)), people.map((p) => collapseSpaces(p.lastName))],
+    );
+    return created.map((row) => row.id);
+  }
+
+  /**
+   * Ids of the custom values named in the rows, per slot, creating lists and values on first
+   * use. Pass one GroupValues to every batch of an import: the series' schools then cost a
+   * query only the first time each is seen.
+   */
+  async resolveCustomValues(manager: EntityManager, seriesId: number, rows: IncomingRow[], known = new GroupValues()): Promise<(number | null)[][]> {
     const result: (number | null)[][] = [];
     for (const slot of SLOTS) {
       const names = rows.map((r) => normaliseName(r[`custom${slot}`]));
-      const distinct = [...new Set(names.filter((n): n is string => n !== null))];
-      if (distinct.length === 0) {
-        result.push(names.map(() => null));
-        continue;
-      }
-      const [list]: { id: number }[] = await manager.query(
-        `INSERT INTO custom_list (series_id, slot, name)
-         SELECT $1, $2, COALESCE((SELECT custom${slot}_label FROM series WHERE id = $1), 'custom${slot}')
-         ON CONFLICT (series_id, slot) DO UPDATE SET name = custom_list.name
-         RETURNING id`,
-        [seriesId, slot],
-      );
-      await manager.query(
-        `INSERT INTO custom_list_value (custom_list_id, name)
-         SELECT $1, n FROM unnest($2::text[]) AS n
-         ON CONFLICT (custom_list_id, lower(name)) DO NOTHING`,
-        [list.id, distinct],
-      );
-      const values: { id: number; key: string }[] = await manager.query(
-        `SELECT id, lower(name) AS key FROM custom_list_value WHERE custom_list_id = $1 AND lower(name) = ANY($2::text[])`,
-        [list.id, distinct.map((n) => n.toLowerCase())],
-      );
-      const byKey = new Map(values.map((v) => [v.key, v.id]));
-      result.push(names.map((n) => (n === null ? null : byKey.get(n.toLowerCase())!)));
+      const unknown = [...new Set(names.filter((n): n is string => n !== null && !known.has(slot, n)))];
+      if (unknown.length > 0) await this.createCustomValues(manager, seriesId, slot, unknown, known);
+      result.push(names.map((n) => (n === null ? null : known.get(slot, n))));
     }
     return result;
+  }
+
+  private async createCustomValues(manager: EntityManager, seriesId: number, slot: Slot, names: string[], known: GroupValues): Promise<void> {
+    const [list]: { id: number }[] = await manager.query(
+      `INSERT INTO custom_list (series_id, slot, name)
+       SELECT $1, $2, COALESCE((SELECT custom${slot}_label FROM series WHERE id = $1), 'custom${slot}')
+       ON CONFLICT (series_id, slot) DO UPDATE SET name = custom_list.name
+       RETURNING id`,
+      [seriesId, slot],
+    );
+    await manager.query(
+      `INSERT INTO custom_list_value (custom_list_id, name)
+       SELECT $1, n FROM unnest($2::text[]) AS n
+       ON CONFLICT (custom_list_id, lower(name)) DO NOTHING`,
+      [list.id, names],
+    );
+    // Keyed by the name as given: PostgreSQL's lower() and JavaScript's need not agree.
+    const values: { id: number; name: string }[] = await manager.query(
+      `SELECT v.id, n AS name FROM unnest($2::text[]) AS n
+         JOIN custom_list_value v ON v.custom_list_id = $1 AND lower(v.name) = lower(n)`,
+      [list.id, names],
+    );
+    for (const v of values) known.set(slot, v.name, v.id);
   }
 
   async rowsOf(manager: EntityManager, resultSetIds: number[]): Promise<Map<number, ResultRowView[]>> {

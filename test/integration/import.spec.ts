@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { recordChangeEvents } from '../support/events';
 import { countRows, Fixtures } from '../support/fixtures';
 import { settled, standingsRows } from '../support/sync';
-import { AUTH, startTestApp, TestApp } from '../support/test-app';
+import { AUTH, eventually, startTestApp, TestApp } from '../support/test-app';
 import { zip } from '../support/zip';
 
 type Row = (string | number | Date | null | { formula: string; result?: unknown })[];
@@ -274,6 +274,43 @@ describe('spreadsheet imports', () => {
     // The licence wins over the name, and the latest spelling is kept.
     expect(set.results[2].participant).toMatchObject({ externalId: 'LIC-9', firstName: 'Valerie' });
   });
+
+  it('matches a licensed rider that another transaction created while the import waited for it', async () => {
+    const eventId = await fx.event(seriesId);
+    const other = t.db.createQueryRunner();
+    await other.connect();
+    try {
+      await other.startTransaction();
+      const [{ id }] = await other.query(`INSERT INTO participant (external_id, first_name, last_name) VALUES ('LIC-MEANWHILE', 'Rae', 'Lane') RETURNING id`);
+      const answer = upload(eventId, Buffer.from('Place,Name,Licence\n1,Rae Lane,LIC-MEANWHILE\n'), 'meanwhile.csv', { category: 'U14 Girls' }).then((res) => res);
+      // The import's upsert waits on the uncommitted licence; its snapshot predates the commit.
+      await eventually(async () => (await t.db.query(
+        `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO participant%'`,
+      )).length > 0);
+      await other.commitTransaction();
+      const res = await answer;
+      expect(res.status).toBe(200);
+      expect((await rowsOf(res.body.categories[0].resultSetId)).results[0].participant).toMatchObject({ id, externalId: 'LIC-MEANWHILE' });
+    } finally {
+      await other.release();
+    }
+  });
+
+  it('resolves groups across batches: a school first seen late, and one spelt in another case, each get the right value', async () => {
+    const eventId = await fx.event(seriesId);
+    const rows: string[] = ['Place,Name,School'];
+    for (let i = 1; i <= 11_000; i++) {
+      const school = i === 10_500 ? 'Late Comers' : i > 6_000 && i % 2 === 0 ? 'HILLSIDE' : 'Hillside';
+      rows.push(`${i},Grp${i} Batch,${school}`);
+    }
+    const res = await upload(eventId, Buffer.from(rows.join('\n')), 'groups.csv', { category: 'U14 Boys' }).expect(200);
+    const counts = await t.db.query(
+      `SELECT v.name, count(*)::int AS n FROM race_result r JOIN custom_list_value v ON v.id = r.custom1_id
+        WHERE r.result_set_id = $1 GROUP BY v.name ORDER BY v.name`,
+      [res.body.categories[0].resultSetId],
+    );
+    expect(counts).toEqual([{ name: 'Hillside', n: 10_999 }, { name: 'Late Comers', n: 1 }]);
+  }, 60_000);
 
   it('a re-import of the same file is idempotent: same rows, same standings after recalculation', async () => {
     const eventId = await fx.event(seriesId, { name: 'Idempotent' });

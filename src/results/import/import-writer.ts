@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { PUBLIC_STATES, ResultSetState } from '../../common/result-set-state';
-import { ResultRowsRepository } from '../result-rows.repository';
+import { GroupValues, ResultRowsRepository } from '../result-rows.repository';
 import { ResultSetsRepository } from '../result-sets.repository';
 import { ResultSet } from '../result-set.entity';
 import { planTransition } from '../state-machine';
@@ -38,6 +38,7 @@ const feeds = (state: ResultSetState | null) => state !== null && PUBLIC_STATES.
  */
 export class ImportWriter {
   private readonly targets = new Map<string, Target>();
+  private readonly groups = new GroupValues();
 
   constructor(
     private readonly manager: EntityManager,
@@ -56,7 +57,7 @@ export class ImportWriter {
       target = await this.open(category);
       this.targets.set(category, target);
     }
-    const riders = await this.rows.merge(this.manager, target.written.resultSetId, this.scope.seriesId, category, rows);
+    const riders = await this.rows.merge(this.manager, target.written.resultSetId, this.scope.seriesId, category, rows, this.groups);
     for (const id of riders) target.riders.push(id);
     target.written.rows += rows.length;
   };
