@@ -1,31 +1,15 @@
 import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import * as yauzl from 'yauzl';
 import { DomainError } from '../../common/errors/domain-errors';
 import { CellValue } from './cell-values';
+import { ReadLimits, UnreadableFileError, UnsupportedFileError } from './import-errors';
+import { checkWorkbookZip } from './workbook-zip';
 
-/** The upload is not a file this importer reads (wrong kind, encrypted, legacy .xls). */
-export class UnsupportedFileError extends DomainError {
-  readonly status = 415;
-}
-
-/** The upload is of a readable kind but broken, empty or without a recognisable header. */
-export class UnreadableFileError extends DomainError {
-  readonly status = 400;
-}
-
-/** The upload is over a configured limit (bytes, rows, ZIP entries, uncompressed size). */
-export class FileTooLargeError extends DomainError {
-  readonly status = 413;
-}
+export { FileTooLargeError, UnreadableFileError, UnsupportedFileError } from './import-errors';
+export type { ReadLimits } from './import-errors';
 
 export type FileFormat = 'xlsx' | 'csv';
-
-export interface ReadLimits {
-  maxZipEntries: number;
-  maxUncompressedBytes: number;
-}
 
 /** One row of a sheet: its 1-based row number and its cells from column A. */
 export interface SheetRow {
@@ -63,74 +47,11 @@ export async function openSpreadsheet(buffer: Buffer, limits: ReadLimits): Promi
     throw new UnsupportedFileError('This is a password-protected workbook or an old .xls file; save it as .xlsx without a password, or as CSV');
   }
   if (buffer.subarray(0, 4).equals(ZIP_MAGIC)) {
-    const totalRows = await checkZip(buffer, limits);
-    return { format: 'xlsx', totalRows, sheets: () => xlsxSheets(buffer) };
+    const { totalRows, zip } = await checkWorkbookZip(buffer, limits, EXPECTED);
+    return { format: 'xlsx', totalRows, sheets: () => xlsxSheets(zip) };
   }
   const records = parseCsvRecords(decodeText(buffer));
   return { format: 'csv', totalRows: records.length, sheets: () => csvSheets(records) };
-}
-
-/**
- * ZIP bomb guard: the entry count and the total uncompressed size must be within the limits,
- * as declared in the central directory and as actually inflated (yauzl stops a stream that
- * inflates past its declared size).
- */
-async function checkZip(buffer: Buffer, limits: ReadLimits): Promise<number> {
-  let zip: yauzl.ZipFile;
-  try {
-    zip = await yauzl.fromBufferPromise(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false });
-  } catch (err) {
-    throw new UnreadableFileError(`The workbook is corrupt (${(err as Error).message}); expected ${EXPECTED}`);
-  }
-  try {
-    if (zip.entryCount > limits.maxZipEntries) {
-      throw new FileTooLargeError(`The workbook has ${zip.entryCount} parts; at most ${limits.maxZipEntries} are accepted`);
-    }
-    const entries: yauzl.Entry[] = [];
-    let declared = 0;
-    for await (const entry of zip.eachEntry()) {
-      if (entry.isEncrypted()) throw new UnsupportedFileError('The workbook is encrypted; save it without a password');
-      declared += entry.uncompressedSize;
-      if (declared > limits.maxUncompressedBytes) {
-        throw new FileTooLargeError(`The workbook unpacks to more than ${limits.maxUncompressedBytes} bytes; split it or export CSV`);
-      }
-      entries.push(entry);
-    }
-    if (!entries.some((e) => e.fileName === 'xl/workbook.xml')) {
-      throw new UnsupportedFileError(`This ZIP file is not an Excel workbook; expected ${EXPECTED}`);
-    }
-    let rows = 0;
-    for (const entry of entries) {
-      const stream = await zip.openReadStreamPromise(entry);
-      if (WORKSHEET.test(entry.fileName)) rows += await countRows(stream);
-      else await drain(stream);
-    }
-    return rows;
-  } catch (err) {
-    if (err instanceof DomainError) throw err;
-    throw new UnreadableFileError(`The workbook is corrupt (${(err as Error).message})`);
-  } finally {
-    zip.close();
-  }
-}
-
-const WORKSHEET = /^xl\/worksheets\/sheet\d+\.xml$/;
-const ROW_TAG = Buffer.from('<row');
-
-async function drain(stream: Readable): Promise<void> {
-  for await (const chunk of stream) void chunk;
-}
-
-/** Counts `<row` tags in a worksheet's XML as it inflates (a tag may straddle two chunks). */
-async function countRows(stream: Readable): Promise<number> {
-  let count = 0;
-  let carry: Buffer = Buffer.alloc(0);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const data: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-    for (let at = data.indexOf(ROW_TAG); at >= 0; at = data.indexOf(ROW_TAG, at + ROW_TAG.length)) count += 1;
-    carry = data.subarray(Math.max(0, data.length - (ROW_TAG.length - 1)));
-  }
-  return count;
 }
 
 async function* xlsxSheets(buffer: Buffer): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow> }> {

@@ -1,0 +1,99 @@
+import ExcelJS from 'exceljs';
+import * as yauzl from 'yauzl';
+import { zip } from '../../../test/support/zip';
+import { openSpreadsheet, SheetSource } from './spreadsheet-reader';
+import { checkWorkbookZip } from './workbook-zip';
+
+// exceljs's streaming reader parks worksheets it cannot parse yet in temporary files.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const tmp = require('tmp') as { file: (...args: unknown[]) => void };
+
+const LIMITS = { maxZipEntries: 500, maxUncompressedBytes: 100_000_000 };
+
+async function workbook(sheets: Record<string, unknown[][]>, useSharedStrings = true): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  for (const [name, rows] of Object.entries(sheets)) {
+    const ws = wb.addWorksheet(name);
+    for (const row of rows) ws.addRow(row);
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer({ useSharedStrings } as ExcelJS.XlsxWriteOptions));
+}
+
+/** Every entry of a ZIP in archive order, inflated. */
+async function entries(buffer: Buffer): Promise<{ name: string; data: Buffer }[]> {
+  const archive = await yauzl.fromBufferPromise(buffer, { lazyEntries: true });
+  const out: { name: string; data: Buffer }[] = [];
+  for await (const entry of archive.eachEntry()) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await archive.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
+    out.push({ name: entry.fileName, data: Buffer.concat(chunks) });
+  }
+  archive.close();
+  return out;
+}
+
+async function readAll(source: SheetSource): Promise<{ sheet: string | null; cells: unknown[] }[]> {
+  const rows: { sheet: string | null; cells: unknown[] }[] = [];
+  for await (const { rows: sheetRows } of source.sheets()) for await (const { sheet, cells } of sheetRows) rows.push({ sheet, cells });
+  return rows;
+}
+
+/** Removes one entry's central directory record, leaving its local header and data in place. */
+function unlisted(buffer: Buffer, name: string): Buffer {
+  const end = buffer.length - 22;
+  const count = buffer.readUInt16LE(end + 10);
+  const start = buffer.readUInt32LE(end + 16);
+  const kept: Buffer[] = [];
+  for (let at = start, i = 0; i < count; i++) {
+    const length = 46 + buffer.readUInt16LE(at + 28) + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32);
+    const record = buffer.subarray(at, at + length);
+    if (record.subarray(46, 46 + buffer.readUInt16LE(at + 28)).toString() !== name) kept.push(record);
+    at += length;
+  }
+  const directory = Buffer.concat(kept);
+  const eocd = Buffer.from(buffer.subarray(end));
+  eocd.writeUInt16LE(kept.length, 8);
+  eocd.writeUInt16LE(kept.length, 10);
+  eocd.writeUInt32LE(directory.length, 12);
+  return Buffer.concat([buffer.subarray(0, start), directory, eocd]);
+}
+
+describe('checkWorkbookZip', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('keeps every entry byte for byte, worksheets last, and counts their rows', async () => {
+    const original = await workbook({ A: [['Place', 'Name'], [1, 'Ann Lee']], B: [['Place', 'Name'], [1, 'Bo Tan'], [2, 'Cy Ng']] });
+    const before = await entries(original);
+    expect(before.findIndex((e) => e.name.startsWith('xl/worksheets/'))).toBeLessThan(before.findIndex((e) => e.name === 'xl/sharedStrings.xml'));
+
+    const checked = await checkWorkbookZip(original, LIMITS, 'a workbook');
+    const after = await entries(checked.zip);
+    expect(checked.totalRows).toBe(5);
+    expect(new Map(after.map((e) => [e.name, e.data]))).toEqual(new Map(before.map((e) => [e.name, e.data])));
+    const names = after.map((e) => e.name);
+    expect(names.slice(-2)).toEqual(['xl/worksheets/sheet1.xml', 'xl/worksheets/sheet2.xml']);
+  });
+
+  it('lets exceljs stream every worksheet from memory, with or without shared strings', async () => {
+    const file = jest.spyOn(tmp, 'file');
+    for (const useSharedStrings of [true, false]) {
+      const buffer = await workbook({ 'U14 Boys': [['Place', 'Name'], [1, 'Ann Lee'], [2, 'Bo Tan']] }, useSharedStrings);
+      const rows = await readAll(await openSpreadsheet(buffer, LIMITS));
+      expect(rows).toEqual([
+        { sheet: 'U14 Boys', cells: ['Place', 'Name'] },
+        { sheet: 'U14 Boys', cells: [1, 'Ann Lee'] },
+        { sheet: 'U14 Boys', cells: [2, 'Bo Tan'] },
+      ]);
+    }
+    expect(file).not.toHaveBeenCalled();
+  });
+
+  it('reads only what the central directory lists, never a part hidden between local headers', async () => {
+    const parts = await entries(await workbook({ 'U14 Boys': [['Place', 'Name'], [1, 'Ann Lee']] }));
+    const smuggled = { name: 'xl/worksheets/sheet9.xml', data: parts.find((e) => e.name === 'xl/worksheets/sheet1.xml')!.data };
+    const crafted = unlisted(zip([...parts, smuggled]), smuggled.name);
+
+    const rows = await readAll(await openSpreadsheet(crafted, LIMITS));
+    expect(rows).toEqual([{ sheet: 'U14 Boys', cells: ['Place', 'Name'] }, { sheet: 'U14 Boys', cells: [1, 'Ann Lee'] }]);
+  });
+});

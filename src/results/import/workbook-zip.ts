@@ -1,0 +1,171 @@
+import { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
+import * as yauzl from 'yauzl';
+import { DomainError } from '../../common/errors/domain-errors';
+import { FileTooLargeError, ReadLimits, UnreadableFileError, UnsupportedFileError } from './import-errors';
+
+/** A workbook whose ZIP passed the checks, laid out again for the spreadsheet reader. */
+export interface CheckedWorkbook {
+  /** `<row>` elements over all worksheets (header and blank rows included), for progress bars. */
+  totalRows: number;
+  /** The checked entries only, as a new ZIP: parts the reader needs first come first. */
+  zip: Buffer;
+}
+
+const WORKSHEET = /^xl\/worksheets\/sheet\d+\.xml$/;
+const SHARED_STRINGS = 'xl/sharedStrings.xml';
+const ROW_TAG = Buffer.from('<row');
+
+/**
+ * ZIP bomb guard: the entry count and the total uncompressed size must be within the limits,
+ * as declared in the central directory and as actually inflated (yauzl stops a stream that
+ * inflates past its declared size). The answer is rebuilt from the central directory, so
+ * the reader sees exactly the entries that were checked (it reads local headers in order,
+ * and a crafted file could make those disagree with the directory).
+ */
+export async function checkWorkbookZip(buffer: Buffer, limits: ReadLimits, expected: string): Promise<CheckedWorkbook> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.fromBufferPromise(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false });
+  } catch (err) {
+    throw new UnreadableFileError(`The workbook is corrupt (${(err as Error).message}); expected ${expected}`);
+  }
+  try {
+    const entries = await listEntries(zip, limits);
+    if (!entries.some((e) => e.fileName === 'xl/workbook.xml')) {
+      throw new UnsupportedFileError(`This ZIP file is not an Excel workbook; expected ${expected}`);
+    }
+    let totalRows = 0;
+    const parts: ZipPart[] = [];
+    for (const entry of entries) {
+      const stream = await zip.openReadStreamPromise(entry);
+      if (WORKSHEET.test(entry.fileName)) totalRows += await countRows(stream);
+      else await drain(stream);
+      const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+      parts.push({ entry, data: buffer.subarray(fileDataStart, fileDataStart + entry.compressedSize) });
+    }
+    return { totalRows, zip: writeZip(readerOrder(parts)) };
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    throw new UnreadableFileError(`The workbook is corrupt (${(err as Error).message})`);
+  } finally {
+    zip.close();
+  }
+}
+
+async function listEntries(zip: yauzl.ZipFile, limits: ReadLimits): Promise<yauzl.Entry[]> {
+  if (zip.entryCount > limits.maxZipEntries) {
+    throw new FileTooLargeError(`The workbook has ${zip.entryCount} parts; at most ${limits.maxZipEntries} are accepted`);
+  }
+  const entries: yauzl.Entry[] = [];
+  let declared = 0;
+  for await (const entry of zip.eachEntry()) {
+    if (entry.isEncrypted()) throw new UnsupportedFileError('The workbook is encrypted; save it without a password');
+    declared += entry.uncompressedSize;
+    if (declared > limits.maxUncompressedBytes) {
+      throw new FileTooLargeError(`The workbook unpacks to more than ${limits.maxUncompressedBytes} bytes; split it or export CSV`);
+    }
+    entries.push(entry);
+  }
+  return entries;
+}
+
+async function drain(stream: Readable): Promise<void> {
+  for await (const chunk of stream) void chunk;
+}
+
+/** Counts `<row` tags in a worksheet's XML as it inflates (a tag may straddle two chunks). */
+async function countRows(stream: Readable): Promise<number> {
+  let count = 0;
+  let carry: Buffer = Buffer.alloc(0);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const data: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    for (let at = data.indexOf(ROW_TAG); at >= 0; at = data.indexOf(ROW_TAG, at + ROW_TAG.length)) count += 1;
+    carry = data.subarray(Math.max(0, data.length - (ROW_TAG.length - 1)));
+  }
+  return count;
+}
+
+interface ZipPart {
+  entry: Pick<yauzl.Entry, 'fileNameRaw' | 'generalPurposeBitFlag' | 'compressionMethod' | 'lastModFileTime' | 'lastModFileDate' | 'crc32' | 'compressedSize' | 'uncompressedSize' | 'versionNeededToExtract'>;
+  /** The entry's bytes as stored (still compressed). */
+  data: Buffer;
+}
+
+/**
+ * Worksheets last, in their own order. exceljs streams a worksheet only once it has read
+ * the shared strings and the workbook's parts; a worksheet that comes before them (as Excel
+ * and exceljs itself write workbooks) is copied to a temporary file and parsed afterwards.
+ * A workbook without shared strings gets an empty table, for the same reason.
+ */
+function readerOrder(parts: ZipPart[]): ZipPart[] {
+  const name = (p: ZipPart) => p.entry.fileNameRaw.toString('utf8');
+  const sheets = parts.filter((p) => WORKSHEET.test(name(p)));
+  const others = parts.filter((p) => !WORKSHEET.test(name(p)));
+  if (!others.some((p) => name(p) === SHARED_STRINGS)) others.push(storedPart(SHARED_STRINGS, EMPTY_SHARED_STRINGS));
+  return [...others, ...sheets];
+}
+
+const EMPTY_SHARED_STRINGS = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+  + '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>';
+
+function storedPart(fileName: string, text: string): ZipPart {
+  const data = Buffer.from(text, 'utf8');
+  return {
+    entry: {
+      fileNameRaw: Buffer.from(fileName, 'utf8'), generalPurposeBitFlag: 0, compressionMethod: 0,
+      lastModFileTime: 0, lastModFileDate: 0x21, crc32: crc32(data), compressedSize: data.length,
+      uncompressedSize: data.length, versionNeededToExtract: 10,
+    },
+    data,
+  };
+}
+
+/** Bit 3: sizes and CRC follow the data. Ours are known up front and written in the header. */
+const DATA_DESCRIPTOR_FLAG = 0x0008;
+
+/** A plain (non-ZIP64) archive: the limits keep every size and offset far below 4 GiB. */
+function writeZip(parts: ZipPart[]): Buffer {
+  const chunks: Buffer[] = [];
+  const directory: Buffer[] = [];
+  let offset = 0;
+  for (const { entry, data } of parts) {
+    const flags = entry.generalPurposeBitFlag & ~DATA_DESCRIPTOR_FLAG;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(entry.versionNeededToExtract, 4);
+    writeEntryFields(local, 6, flags, entry);
+    local.writeUInt16LE(entry.fileNameRaw.length, 26);
+    local.writeUInt16LE(0, 28);
+    chunks.push(local, entry.fileNameRaw, data);
+
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(entry.versionNeededToExtract, 4);
+    central.writeUInt16LE(entry.versionNeededToExtract, 6);
+    writeEntryFields(central, 8, flags, entry);
+    central.writeUInt16LE(entry.fileNameRaw.length, 28);
+    central.writeUInt32LE(offset, 42);
+    directory.push(central, entry.fileNameRaw);
+    offset += local.length + entry.fileNameRaw.length + data.length;
+  }
+  const directorySize = directory.reduce((n, b) => n + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(parts.length, 8);
+  end.writeUInt16LE(parts.length, 10);
+  end.writeUInt32LE(directorySize, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...chunks, ...directory, end]);
+}
+
+/** Flags, method, time, date, CRC and sizes: laid out the same in local and central headers. */
+function writeEntryFields(header: Buffer, at: number, flags: number, entry: ZipPart['entry']): void {
+  header.writeUInt16LE(flags, at);
+  header.writeUInt16LE(entry.compressionMethod, at + 2);
+  header.writeUInt16LE(entry.lastModFileTime, at + 4);
+  header.writeUInt16LE(entry.lastModFileDate, at + 6);
+  header.writeUInt32LE(entry.crc32 >>> 0, at + 8);
+  header.writeUInt32LE(entry.compressedSize, at + 12);
+  header.writeUInt32LE(entry.uncompressedSize, at + 16);
+}
