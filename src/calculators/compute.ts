@@ -1,12 +1,15 @@
+import { concatResults, toPackedInput, validatePackedRace } from './packed';
+import { Digest } from './digest';
 import { scoreRace } from './points';
 import { rank } from './ranking';
 import { applySeasonRules } from './season';
-import { DSQ_KEEPS, ScoreStore, statusCode, TeamRider, TEAM } from './store';
+import { DSQ_KEEPS, ScoreStore, TeamRider, TEAM } from './store';
 import {
-  BoardCategory, ComputeInput, ComputeResult, ContributionLine, CustomValueRef, EventInput, GroupSlot, LeaderboardConfig,
-  PointsScaleConfig, RaceResultInput, StandingEntry,
+  BoardCategory, Breakdown, ComputeInput, ComputeResult, ComputeSummary, ContributionLine, CustomValueRef, EventInput,
+  GroupSlot, INTS_PER_RESULT, LeaderboardConfig, PACKED, PackedInput, PackedRace, PointsScaleConfig, StandingEntry, StandingHead,
+  StandingsTable,
 } from './types';
-import { validateEvent, validateLeaderboardConfig, validatePointsScale, validateResult } from './validate';
+import { validateEvent, validateLeaderboardConfig, validatePointsScale } from './validate';
 
 /**
  * An entry: its identity, then (once the lines are in the store under `index`) its event
@@ -53,7 +56,7 @@ interface Race {
   event: EventInput;
   info: EventInfo;
   category: BoardCategory;
-  results: RaceResultInput[];
+  results: Int32Array;
 }
 
 const DEFAULT_TIE_BREAKS = ['COUNTBACK', 'MOST_RECENT'] as const;
@@ -62,30 +65,39 @@ const DEFAULT_TIE_BREAKS = ['COUNTBACK', 'MOST_RECENT'] as const;
  * Board standings from race results: score each race with the points scale, aggregate per
  * rider or group with the board's strategy, apply the season rules, rank. Pure and
  * deterministic: the same input in any order gives the same output.
- *
- * Built for a million results in under a second: per-result data lives in typed arrays
- * (see ScoreStore), entries are keyed by number where they can be, and the breakdown's line
- * objects are made once, at the end, in their final shape.
  */
-export function computeStandings({ scale, board, events, results }: ComputeInput): ComputeResult {
-  validatePointsScale(scale);
-  validateLeaderboardConfig(board);
-  events.forEach(validateEvent);
+export function computeStandings(input: ComputeInput): ComputeResult {
+  validateSettings(input);
+  const table = computeStandingsTable(toPackedInput(input));
+  return { entries: table.entries.map((head, i) => ({ ...head, breakdown: table.breakdown(i) })), summary: table.summary };
+}
+
+/**
+ * computeStandings on packed races, with breakdowns made on demand (see StandingsTable).
+ *
+ * Built for a million results in well under a second: per-result data lives in typed arrays
+ * (the packed input, then ScoreStore), entries are keyed by number where they can be, and no
+ * object is made per result.
+ */
+export function computeStandingsTable(input: PackedInput): StandingsTable {
+  const { scale, board, events, participantNames, customValues } = input;
+  validateSettings(input);
 
   const ignored: Record<string, number> = {};
   const ignore = (reason: string, n = 1) => (ignored[reason] = (ignored[reason] ?? 0) + n);
-  const { races, dates, size } = groupRaces(board, events, results, ignore);
+  const { races, dates, size } = groupRaces(board, events, input.races, participantNames, ignore);
 
   const lowPoint = scale.lowPoint === true;
   const entries: Accumulator[] = [];
+  const names: Names = { participant: (id) => participantNames.get(id) ?? `#${id}`, group: (id) => customValues.get(id) ?? { id, name: `#${id}` } };
   let store: ScoreStore;
   let used = 0;
   if (board.type === 'INDIVIDUAL') {
-    ({ store, used } = addIndividual(entries, races, size, scale));
+    ({ store, used } = addIndividual(entries, races, size, scale, names));
   } else {
     const teamEntries = new Map<string, Accumulator>();
     const teamLines: TeamLine[] = [];
-    for (let r = 0; r < races.length; r++) used += addTeams(entries, teamEntries, teamLines, races, r, scale, board, ignore);
+    for (let r = 0; r < races.length; r++) used += addTeams(entries, teamEntries, teamLines, races, r, scale, board, names, ignore);
     store = placeTeamLines(entries.length, teamLines);
   }
   const raceOrd = new Int32Array(races.length);
@@ -115,26 +127,15 @@ export function computeStandings({ scale, board, events, results }: ComputeInput
   const kept = board.belowMinEvents === 'EXCLUDE' ? entries.filter((e) => e.ranked) : entries;
   if (kept.length < entries.length) ignored['entry below minEvents'] = entries.length - kept.length;
 
-  const worstReason = `one of the ${rules.dropWorst} worst results`;
-  const bestOfReason = `outside the best ${rules.bestOf}`;
-  const make = new LineMaker(store, races);
   const tieBreaks = board.tieBreaks ?? [...DEFAULT_TIE_BREAKS];
-  const standings: StandingEntry[] = [];
+  const heads: StandingHead[] = [];
+  const ranked: RankedEntry[] = [];
   for (const category of rankingGroups(board)) {
     const members = category === null ? kept : kept.filter((b) => b.category === category);
     for (const r of rank(members, { lowPoint, tieBreaks, dense: board.ranking === 'DENSE' }, { store, dates })) {
       const acc = r.item;
-      const { first, end, counted, dropped, droppedWorst } = acc;
-      const countedLines: ContributionLine[] = [];
-      for (let s = first; s < end; s++) {
-        if (!store.dropped[s]) for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) countedLines.push(make.counted(l));
-      }
-      const droppedLines: (ContributionLine & { reason: string })[] = [];
-      for (let i = 0; i < dropped.length; i++) {
-        const reason = i < droppedWorst ? worstReason : bestOfReason;
-        for (let l = store.firstLine[dropped[i]]; l < store.firstLine[dropped[i] + 1]; l++) droppedLines.push(make.dropped(l, reason));
-      }
-      standings.push({
+      ranked.push({ acc, tieBreak: r.tieBreak });
+      heads.push({
         key: acc.key,
         kind: acc.kind,
         participantId: acc.participantId,
@@ -144,25 +145,117 @@ export function computeStandings({ scale, board, events, results }: ComputeInput
         group: acc.group,
         points: acc.milli / 1000,
         position: r.position,
-        seq: standings.length + 1,
-        eventsCounted: counted,
-        breakdown: { counted: countedLines, dropped: droppedLines, tieBreak: r.tieBreak },
+        seq: heads.length + 1,
+        eventsCounted: acc.counted,
       });
     }
   }
   let resultsIgnored = 0;
   for (const reason of Object.keys(ignored)) if (reason !== 'entry below minEvents') resultsIgnored += ignored[reason];
-  return { entries: standings, summary: { entries: standings.length, resultsUsed: used, resultsIgnored, ignored } };
+  const reasons: [string, string] = [`one of the ${rules.dropWorst} worst results`, `outside the best ${rules.bestOf}`];
+  return new Table(heads, { entries: heads.length, resultsUsed: used, resultsIgnored, ignored }, ranked, store, races, reasons);
 }
 
-/** Builds the breakdown's lines from the store, in their final shape (a dropped line ends with its reason). */
+function validateSettings({ scale, board, events }: Pick<ComputeInput, 'scale' | 'board' | 'events'>): void {
+  validatePointsScale(scale);
+  validateLeaderboardConfig(board);
+  events.forEach(validateEvent);
+}
+
+/** Names by id: riders' and groups' (a name missing from the input shows as "#id"). */
+interface Names {
+  participant(id: number): string;
+  group(id: number): CustomValueRef;
+}
+
+/** An entry as ranked: the breakdown and digest read its scores in the store. */
+interface RankedEntry {
+  acc: Accumulator;
+  tieBreak: string | null;
+}
+
+/** Which of the two drop reasons a dropped line gives. */
+const WORST = 0;
+const BEST_OF = 1;
+
+class Table implements StandingsTable {
+  private readonly make: LineMaker;
+  /** A word per race naming its event and category, for the digests. */
+  private readonly raceWords: Int32Array;
+  private readonly reasonWords: [number, number];
+
+  constructor(
+    readonly entries: StandingHead[],
+    readonly summary: ComputeSummary,
+    private readonly ranked: RankedEntry[],
+    private readonly store: ScoreStore,
+    races: Race[],
+    private readonly reasons: [string, string],
+  ) {
+    this.make = new LineMaker(store, races);
+    this.raceWords = Int32Array.from(races, ({ event, category }) =>
+      new Digest().number(event.id).string(event.name).string(event.date).string(category.code).word32());
+    this.reasonWords = [new Digest().string(reasons[0]).word32(), new Digest().string(reasons[1]).word32()];
+  }
+
+  breakdown(i: number): Breakdown {
+    const { store, make } = this;
+    const { acc, tieBreak } = this.ranked[i];
+    const counted: ContributionLine[] = [];
+    for (let s = acc.first; s < acc.end; s++) {
+      if (!store.dropped[s]) for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) counted.push(make.line(l));
+    }
+    const dropped: (ContributionLine & { reason: string })[] = [];
+    for (let d = 0; d < acc.dropped.length; d++) {
+      const reason = this.reasons[d < acc.droppedWorst ? WORST : BEST_OF];
+      const s = acc.dropped[d];
+      for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) dropped.push({ ...make.line(l), reason });
+    }
+    return { counted, dropped, tieBreak };
+  }
+
+  digest(i: number): string {
+    const { store } = this;
+    const head = this.entries[i];
+    const { acc, tieBreak } = this.ranked[i];
+    const d = new Digest()
+      .string(head.key).string(head.kind).number(head.participantId ?? NaN).number(head.customValueId ?? NaN)
+      .optional(head.category).string(head.name).optional(head.group)
+      .number(head.points).number(head.position ?? NaN).number(head.seq).number(head.eventsCounted).optional(tieBreak);
+    d.word(acc.counted);
+    for (let s = acc.first; s < acc.end; s++) {
+      if (!store.dropped[s]) for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) this.line(d, l);
+    }
+    d.word(acc.dropped.length);
+    for (let k = 0; k < acc.dropped.length; k++) {
+      const s = acc.dropped[k];
+      d.word(this.reasonWords[k < acc.droppedWorst ? WORST : BEST_OF]);
+      for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) this.line(d, l);
+    }
+    return d.hex();
+  }
+
+  /** What LineMaker.line shows of line l, into the digest. */
+  private line(d: Digest, l: number): void {
+    const { store } = this;
+    const place = store.linePlace[l];
+    d.word(this.raceWords[store.lineRace[l]]).word((place === place ? place : -1) * 8 + store.lineKind[l]).number(store.lineMilli[l]);
+    if (store.isTeam(l)) {
+      const riders = store.lineRiders[l];
+      d.word(riders.length);
+      for (const rider of riders) d.string(rider.name).number(rider.place ?? NaN).number(rider.points);
+    }
+  }
+}
+
+/** Builds the breakdown's lines from the store. */
 class LineMaker {
   constructor(
     private readonly store: ScoreStore,
     private readonly races: Race[],
   ) {}
 
-  counted(l: number): ContributionLine {
+  line(l: number): ContributionLine {
     const { store } = this;
     const { event, category } = this.races[store.lineRace[l]];
     const points = store.lineMilli[l] / 1000;
@@ -171,17 +264,6 @@ class LineMaker {
     }
     const place = store.linePlace[l];
     return { eventId: event.id, eventName: event.name, date: event.date, category: category.code, place: place === place ? place : null, status: store.status(l), points };
-  }
-
-  dropped(l: number, reason: string): ContributionLine & { reason: string } {
-    const { store } = this;
-    const { event, category } = this.races[store.lineRace[l]];
-    const points = store.lineMilli[l] / 1000;
-    if (store.isTeam(l)) {
-      return { eventId: event.id, eventName: event.name, date: event.date, category: category.code, place: null, status: 'FIN', points, riders: store.lineRiders[l], reason };
-    }
-    const place = store.linePlace[l];
-    return { eventId: event.id, eventName: event.name, date: event.date, category: category.code, place: place === place ? place : null, status: store.status(l), points, reason };
   }
 }
 
@@ -199,15 +281,16 @@ function inScope(board: LeaderboardConfig, event: EventInput): boolean {
 const byDate = (a: EventInput, b: EventInput): number => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id);
 
 /**
- * Results grouped into races (event × category), in event order (date, then id) and category
- * code, with what is left out counted. Also: each event's date by its order, and how many
- * results the races hold.
+ * The input's races that the board reads, in event order (date, then id) and category code,
+ * with what is left out counted. Also: each event's date by its order, and how many results
+ * the races hold.
  */
 function groupRaces(
   board: LeaderboardConfig,
   events: EventInput[],
-  results: RaceResultInput[],
-  ignore: (reason: string) => void,
+  input: PackedRace[],
+  participantNames: ReadonlyMap<number, string>,
+  ignore: (reason: string, n: number) => void,
 ): { races: Race[]; dates: string[]; size: number } {
   const eventsById = new Map(events.map((e) => [e.id, e]));
   const ordered = [...eventsById.values()].sort(byDate);
@@ -221,31 +304,24 @@ function groupRaces(
   const categories = new Map(board.categories.map((c) => [c.code, c]));
   const races: Race[] = [];
   let size = 0;
-  // Results usually come race by race: remember the last race to skip the lookups.
-  let last: Race | null = null;
-  for (let k = 0; k < results.length; k++) {
-    const result = results[k];
-    validateResult(result);
-    if (last !== null && result.eventId === last.event.id && result.category === last.category.code) {
-      last.results.push(result);
-      size += 1;
-      continue;
-    }
-    const info = infos.get(result.eventId);
-    const category = info && categories.get(result.category);
-    if (!info) ignore('unknown event');
-    else if (!category) ignore('category not on the board');
-    else if (!info.inScope) ignore('event out of scope');
+  for (const packed of input) {
+    validatePackedRace(packed, participantNames);
+    const n = packed.results.length / INTS_PER_RESULT;
+    if (n === 0) continue;
+    const info = infos.get(packed.eventId);
+    const category = info && categories.get(packed.category);
+    if (!info) ignore('unknown event', n);
+    else if (!category) ignore('category not on the board', n);
+    else if (!info.inScope) ignore('event out of scope', n);
     else {
-      let race = info.races.get(category.code);
-      if (!race) {
-        race = { event: info.event, info, category, results: [] };
-        info.races.set(category.code, race);
-        races.push(race);
+      const race = info.races.get(category.code);
+      if (race) race.results = concatResults(race.results, packed.results);
+      else {
+        const created = { event: info.event, info, category, results: packed.results };
+        info.races.set(category.code, created);
+        races.push(created);
       }
-      race.results.push(result);
-      size += 1;
-      last = race;
+      size += n;
     }
   }
   races.sort((a, b) => a.info.ord - b.info.ord || (a.category.code < b.category.code ? -1 : 1));
@@ -256,30 +332,29 @@ function groupRaces(
  * INDIVIDUAL: one line per result. A first pass finds each result's entry (and counts them),
  * a second places the lines entry by entry.
  */
-function addIndividual(entries: Accumulator[], races: Race[], size: number, scale: PointsScaleConfig): { store: ScoreStore; used: number } {
+function addIndividual(entries: Accumulator[], races: Race[], size: number, scale: PointsScaleConfig, names: Names): { store: ScoreStore; used: number } {
   // Participants by id: ids are usually small whole numbers, looked up in an array; others in a map.
   const limit = 2 * size + 1024;
   let dense = new Int32Array(Math.min(limit, 1024)).fill(-1);
   const sparse = new Map<number, number>();
-  // Each line's entry, place and status, in race order: the second pass reads no result objects.
+  // Each line's entry, place and status, in race order: the second pass reads no result columns.
   const entryOf = new Int32Array(size);
   const placeOf = new Float64Array(size);
   const kindOf = new Uint8Array(size);
   const dsqNonDroppable = scale.dsqNonDroppable === true;
   const count: number[] = [];
-  // The rider's school/club as of the latest race, and that race's date rank, by entry.
+  // The rider's school/club (custom1 id) as of the latest race, and that race's date rank, by entry.
   const groupDate: number[] = [];
-  const groupRef: (CustomValueRef | null)[] = [];
+  const groupId: number[] = [];
   const millis: Float64Array[] = [];
   let l = 0;
   for (let r = 0; r < races.length; r++) {
     const race = races[r];
     const { dateRank } = race.info;
-    const list = race.results;
-    millis.push(scoreRace(scale, list, race.event.pointsMultiplier * race.category.multiplier));
-    for (let i = 0; i < list.length; i++) {
-      const result = list[i];
-      const id = result.participantId;
+    const results = race.results;
+    millis.push(scoreRace(scale, results, race.event.pointsMultiplier * race.category.multiplier));
+    for (let at = 0; at < results.length; at += INTS_PER_RESULT) {
+      const id = results[at + PACKED.participant];
       const small = id >>> 0 === id && id < limit;
       if (small && id >= dense.length) {
         const grown = new Int32Array(Math.min(limit, Math.max(id + 1, 2 * dense.length))).fill(-1);
@@ -291,27 +366,25 @@ function addIndividual(entries: Accumulator[], races: Race[], size: number, scal
         e = entries.length;
         if (small) dense[id] = e;
         else sparse.set(id, e);
-        entries.push(entry(e, `p:${id}`, 'PARTICIPANT', id, null, null, result.participantName, null));
+        entries.push(entry(e, `p:${id}`, 'PARTICIPANT', id, null, null, names.participant(id), null));
         count.push(0);
         groupDate.push(-1);
-        groupRef.push(null);
+        groupId.push(-1);
       }
-      const custom1 = result.custom1;
-      if (custom1 && dateRank >= groupDate[e]) {
-        groupRef[e] = custom1;
+      const custom1 = results[at + PACKED.custom1];
+      if (custom1 >= 0 && dateRank >= groupDate[e]) {
+        groupId[e] = custom1;
         groupDate[e] = dateRank;
       }
-      const status = result.status;
-      placeOf[l] = result.position ?? NaN;
-      kindOf[l] = statusCode(status) | (dsqNonDroppable && status === 'DSQ' ? DSQ_KEEPS : 0);
+      const code = results[at + PACKED.status];
+      const place = results[at + PACKED.place];
+      placeOf[l] = place > 0 ? place : NaN;
+      kindOf[l] = code | (dsqNonDroppable && code === DSQ ? DSQ_KEEPS : 0);
       entryOf[l++] = e;
       count[e] += 1;
     }
   }
-  for (let e = 0; e < entries.length; e++) {
-    const ref = groupRef[e];
-    if (ref) entries[e].group = ref.name;
-  }
+  for (let e = 0; e < entries.length; e++) if (groupId[e] >= 0) entries[e].group = names.group(groupId[e]).name;
 
   const store = new ScoreStore(entries.length, l, count);
   l = 0;
@@ -321,6 +394,10 @@ function addIndividual(entries: Accumulator[], races: Race[], size: number, scal
   }
   return { store, used: l };
 }
+
+/** Status codes (indexes in STATUSES) the team rules read. */
+const FIN = 0;
+const DSQ = 3;
 
 /** A team's score in one race, before the lines are placed entry by entry. */
 interface TeamLine {
@@ -355,59 +432,66 @@ function addTeams(
   r: number,
   scale: PointsScaleConfig,
   board: LeaderboardConfig,
+  names: Names,
   ignore: (reason: string, n?: number) => void,
 ): number {
   const race = races[r];
-  const list = race.results;
-  const milli = scoreRace(scale, list, race.event.pointsMultiplier * race.category.multiplier);
+  const results = race.results;
+  const size = results.length / INTS_PER_RESULT;
+  // Result i's value at `offset`.
+  const value = (i: number, offset: number) => results[i * INTS_PER_RESULT + offset];
+  const milli = scoreRace(scale, results, race.event.pointsMultiplier * race.category.multiplier);
   const lowPoint = scale.lowPoint === true;
-  const slots = groupSlots(board);
-  const teams = new Map<number, { group: CustomValueRef; members: number[] }>();
+  const slots = groupSlots(board).map((slot) => PACKED[slot]);
+  const teams = new Map<number, number[]>();
   let used = 0;
-  for (let i = 0; i < list.length; i++) {
-    const result = list[i];
-    let group: CustomValueRef | null = null;
+  for (let i = 0; i < size; i++) {
+    let group = -1;
     for (const slot of slots) {
-      if (result[slot]) {
-        group = result[slot];
+      if (value(i, slot) >= 0) {
+        group = value(i, slot);
         break;
       }
     }
-    if (!group) {
+    if (group < 0) {
       ignore(board.type === 'GROUP' ? 'no group' : 'no school');
       continue;
     }
-    let team = teams.get(group.id);
-    if (!team) teams.set(group.id, (team = { group, members: [] }));
-    team.members.push(i);
+    let members = teams.get(group);
+    if (!members) teams.set(group, (members = []));
+    members.push(i);
     used += 1;
   }
   const counting = board.countingRiders ?? Number.MAX_SAFE_INTEGER;
   const minRiders = board.minRiders ?? 0;
   const perCategory = board.type !== 'TOP_SCHOOLS';
-  for (const { group, members } of teams.values()) {
+  const placeOf = (m: number) => (value(m, PACKED.place) > 0 ? value(m, PACKED.place) : Infinity);
+  for (const [groupId, members] of teams) {
     let finishers = 0;
-    for (const m of members) if (list[m].status === 'FIN') finishers += 1;
+    for (const m of members) if (value(m, PACKED.status) === FIN) finishers += 1;
     if (finishers < minRiders) {
       ignore('group below minRiders in a race', members.length);
       used -= members.length;
       continue;
     }
     const best = members
-      .sort((a, b) => (lowPoint ? milli[a] - milli[b] : milli[b] - milli[a]) || (list[a].position ?? Infinity) - (list[b].position ?? Infinity) || list[a].participantId - list[b].participantId)
+      .sort((a, b) => (lowPoint ? milli[a] - milli[b] : milli[b] - milli[a]) || placeOf(a) - placeOf(b) || value(a, PACKED.participant) - value(b, PACKED.participant))
       .slice(0, counting);
     let sum = 0;
     for (const m of best) sum += milli[m];
-    const key = perCategory ? `c:${group.id}:${race.category.code}` : `c:${group.id}`;
+    const key = perCategory ? `c:${groupId}:${race.category.code}` : `c:${groupId}`;
     let acc = byKey.get(key);
     if (!acc) {
       const category = perCategory ? race.category.code : null;
-      acc = entry(entries.length, key, 'CUSTOM', null, group.id, category, group.name, category);
+      acc = entry(entries.length, key, 'CUSTOM', null, groupId, category, names.group(groupId).name, category);
       byKey.set(key, acc);
       entries.push(acc);
     }
-    const riders = best.map((m) => ({ name: list[m].participantName, place: list[m].position, points: milli[m] / 1000 }));
-    const keeps = scale.dsqNonDroppable && best.some((m) => list[m].status === 'DSQ');
+    const riders = best.map((m) => {
+      const place = value(m, PACKED.place);
+      return { name: names.participant(value(m, PACKED.participant)), place: place > 0 ? place : null, points: milli[m] / 1000 };
+    });
+    const keeps = scale.dsqNonDroppable && best.some((m) => value(m, PACKED.status) === DSQ);
     teamLines.push({ entry: acc.index, race: r, milli: sum, kind: TEAM | (keeps ? DSQ_KEEPS : 0), riders });
   }
   return used;

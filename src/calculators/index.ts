@@ -3,4 +3,4 @@ export * from './types';
 export { ScoringError } from './errors';
 export type { ScoringErrorCode } from './errors';
 export { validatePointsScale, validateLeaderboardConfig } from './validate';
-export { computeStandings } from './compute';
+export { computeStandings, computeStandingsTable } from './compute';

@@ -1,4 +1,7 @@
-import { PointsScaleConfig, RaceResultInput } from './types';
+import { INTS_PER_RESULT, PACKED, PointsScaleConfig, STATUSES } from './types';
+
+const FIN = 0;
+const DNS = 2;
 
 /**
  * Points a placed finisher gets, before ties and multipliers.
@@ -19,32 +22,35 @@ export function basePoints(scale: PointsScaleConfig, place: number, starters: nu
 }
 
 /** Non-finishers and unplaced finishers; in low-point scoring the default is one worse than last. */
-export function statusPoints(scale: PointsScaleConfig, result: RaceResultInput, starters: number): number {
-  const fallback = scale.lowPoint ? starters + 1 : result.status === 'FIN' ? (scale.kind === 'TABLE' ? scale.beyondTable ?? 0 : 0) : 0;
-  if (result.status === 'FIN') return fallback;
-  return scale.statusPoints?.[result.status] ?? fallback;
+export function statusPoints(scale: PointsScaleConfig, status: number, starters: number): number {
+  const fallback = scale.lowPoint ? starters + 1 : status === FIN ? (scale.kind === 'TABLE' ? scale.beyondTable ?? 0 : 0) : 0;
+  if (status === FIN) return fallback;
+  return scale.statusPoints?.[STATUSES[status] as 'DNF' | 'DNS' | 'DSQ'] ?? fallback;
 }
+
 
 /**
  * Scores one race (one event, one category): each result's points in integer thousandths, so
- * sums are exact and order-free, in the order of `results` (a flat array, no object per
- * result). Riders sharing a place split the points of the places they occupy (AVERAGE) or each
+ * sums are exact and order-free, in the order of the packed `results` (see PackedRace; a flat
+ * array, no object per result). Riders sharing a place split the points of the places they occupy (AVERAGE) or each
  * get the place's points (SAME). `multiplier` is the event's times the category's; each result
  * is rounded to 0.001 once.
  */
-export function scoreRace(scale: PointsScaleConfig, results: RaceResultInput[], multiplier: number): Float64Array {
+export function scoreRace(scale: PointsScaleConfig, results: Int32Array, multiplier: number): Float64Array {
+  const size = results.length / INTS_PER_RESULT;
   let starters = 0;
   let maxPlace = 0;
-  for (let i = 0; i < results.length; i++) {
-    const r = results[i];
-    if (r.status !== 'DNS') starters += 1;
-    if (r.position !== null && r.position > maxPlace) maxPlace = r.position;
+  for (let at = 0; at < results.length; at += INTS_PER_RESULT) {
+    if (results[at + PACKED.status] !== DNS) starters += 1;
+    if (results[at + PACKED.place] > maxPlace) maxPlace = results[at + PACKED.place];
   }
-  const pointsAt = maxPlace <= 2 * results.length + 64 ? densePlacePoints(scale, results, starters, maxPlace) : sparsePlacePoints(scale, results, starters);
-  const out = new Float64Array(results.length);
-  for (let i = 0; i < results.length; i++) {
-    const result = results[i];
-    const points = result.position !== null ? pointsAt(result.position) : statusPoints(scale, result, starters);
+  const pointsAt = maxPlace <= 2 * size + 64 ? densePlacePoints(scale, results, starters, maxPlace) : sparsePlacePoints(scale, results, starters);
+  // Unplaced results score by status alone: four values, computed once.
+  const byStatus = STATUSES.map((_, code) => statusPoints(scale, code, starters));
+  const out = new Float64Array(size);
+  for (let i = 0, at = 0; i < size; i++, at += INTS_PER_RESULT) {
+    const place = results[at + PACKED.place];
+    const points = place > 0 ? pointsAt(place) : byStatus[results[at + PACKED.status]];
     out[i] = Math.round(points * multiplier * 1000);
   }
   return out;
@@ -59,20 +65,20 @@ function sharedPoints(scale: PointsScaleConfig, place: number, tied: number, sta
 }
 
 /** Places are small whole numbers (≤ about the field size): count and score them in arrays. */
-function densePlacePoints(scale: PointsScaleConfig, results: RaceResultInput[], starters: number, maxPlace: number): (place: number) => number {
+function densePlacePoints(scale: PointsScaleConfig, results: Int32Array, starters: number, maxPlace: number): (place: number) => number {
   const tied = new Int32Array(maxPlace + 1);
-  for (let i = 0; i < results.length; i++) {
-    const place = results[i].position;
-    if (place !== null) tied[place] += 1;
-  }
+  for (let at = PACKED.place; at < results.length; at += INTS_PER_RESULT) tied[results[at]] += 1;
   const points = new Float64Array(maxPlace + 1);
   for (let place = 1; place <= maxPlace; place++) if (tied[place] > 0) points[place] = sharedPoints(scale, place, tied[place], starters);
   return (place) => points[place];
 }
 
-function sparsePlacePoints(scale: PointsScaleConfig, results: RaceResultInput[], starters: number): (place: number) => number {
+function sparsePlacePoints(scale: PointsScaleConfig, results: Int32Array, starters: number): (place: number) => number {
   const byPlace = new Map<number, number>();
-  for (const r of results) if (r.position !== null) byPlace.set(r.position, (byPlace.get(r.position) ?? 0) + 1);
+  for (let at = PACKED.place; at < results.length; at += INTS_PER_RESULT) {
+    const place = results[at];
+    if (place > 0) byPlace.set(place, (byPlace.get(place) ?? 0) + 1);
+  }
   const placePoints = new Map<number, number>();
   for (const [place, tied] of byPlace) placePoints.set(place, sharedPoints(scale, place, tied, starters));
   return (place) => placePoints.get(place)!;

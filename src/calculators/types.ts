@@ -125,6 +125,62 @@ export interface ComputeResult {
   summary: ComputeSummary;
 }
 
+/**
+ * One race's results (one event, one category) packed into one Int32Array, INTS_PER_RESULT
+ * ints per result at the offsets of PACKED: a million results are one flat buffer per race,
+ * not a million objects, and a loader can hand over the bytes it read as they are.
+ * "None" is -1 for ids and 0 for a place.
+ */
+export interface PackedRace {
+  eventId: number;
+  category: string;
+  results: Int32Array;
+}
+
+/** Where each value of a result sits in its INTS_PER_RESULT ints of PackedRace.results. */
+export const PACKED = {
+  /** The result's own id, for error messages. */
+  id: 0,
+  participant: 1,
+  /** Custom list value ids of the three grouping slots. */
+  custom1: 2,
+  custom2: 3,
+  custom3: 4,
+  place: 5,
+  /** The status's index in STATUSES. */
+  status: 6,
+} as const;
+export const INTS_PER_RESULT = 7;
+
+/** The calculators' input with the results packed race by race, and the names they refer to by id. */
+export interface PackedInput {
+  scale: PointsScaleConfig;
+  board: LeaderboardConfig;
+  events: EventInput[];
+  races: PackedRace[];
+  participantNames: ReadonlyMap<number, string>;
+  customValues: ReadonlyMap<number, CustomValueRef>;
+}
+
+/** An entry without its breakdown. */
+export type StandingHead = Omit<StandingEntry, 'breakdown'>;
+
+/**
+ * Standings whose breakdowns are made on demand: on a large board most entries are unchanged
+ * from the last run, and their breakdowns (a line per counted result) need not be built to know it.
+ */
+export interface StandingsTable {
+  entries: StandingHead[];
+  summary: ComputeSummary;
+  /** Entry i's breakdown, built anew on each call. */
+  breakdown(i: number): Breakdown;
+  /**
+   * A 64-bit digest of everything entry i holds, its breakdown included, made without building
+   * the breakdown: equal entries have equal digests, different ones differ but by a 2^-64 chance.
+   */
+  digest(i: number): string;
+}
+
 export interface ComputeInput {
   scale: PointsScaleConfig;
   board: LeaderboardConfig;

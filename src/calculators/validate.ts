@@ -36,6 +36,8 @@ export function validatePointsScale(scale: PointsScaleConfig): void {
   if (scale.ties !== undefined && scale.ties !== 'AVERAGE' && scale.ties !== 'SAME') scaleError('ties', 'ties must be AVERAGE or SAME');
 }
 
+/** Ids are PostgreSQL integers, and the calculators keep them in Int32Arrays. */
+const int32 = (v: unknown) => Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) < 2 ** 31;
 const positiveInt = (v: unknown) => Number.isInteger(v) && (v as number) >= 1;
 const nonNegativeInt = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
 
@@ -77,8 +79,13 @@ export function validateResult(result: RaceResultInput): void {
     throw new ScoringError('INVALID_RESULT', `result ${result.id}`, `result ${result.id} (${result.participantName}, event ${result.eventId}, ${result.category}): ${message}`);
   };
   if (!STATUSES.includes(result.status)) bad(`unknown status "${result.status}"`);
+  if (!int32(result.participantId)) bad(`participant id ${result.participantId} is not a 32-bit whole number`);
+  for (const slot of ['custom1', 'custom2', 'custom3'] as const) {
+    const ref = result[slot];
+    if (ref !== null && ref !== undefined && !(int32(ref.id) && ref.id >= 0)) bad(`${slot} id ${ref.id} is not a 32-bit whole number ≥ 0`);
+  }
   if (result.position !== null) {
-    if (!Number.isInteger(result.position) || result.position < 1) bad(`place ${result.position} is not a whole number ≥ 1`);
+    if (!Number.isInteger(result.position) || result.position < 1 || result.position >= 2 ** 31) bad(`place ${result.position} is not a whole number ≥ 1`);
     if (result.status !== 'FIN') bad(`a ${result.status} result cannot have a place`);
   }
   if (result.timeMs != null && (!finite(result.timeMs) || result.timeMs < 0)) bad(`time ${result.timeMs} is not a finite number ≥ 0`);

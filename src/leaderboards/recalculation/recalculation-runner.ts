@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { EntityManager } from 'typeorm';
-import { ComputeResult, computeStandings } from '../../calculators';
+import { computeStandingsTable, StandingsTable } from '../../calculators';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { RecalculationFailedEvent, RecalculationRecoveredEvent } from '../../common/events/catalogue';
 import { FailureEpisodesRepository } from '../../notifications/failure-episodes.repository';
@@ -82,7 +82,7 @@ export class RecalculationRunner {
     const started = performance.now();
     const { standings, loaded } = await this.loadAndCompute(manager, def, scale);
     const computed = performance.now();
-    const write = await this.writer.write(manager, leaderboardId, def.board.initialState, standings.entries);
+    const write = await this.writer.write(manager, leaderboardId, def.board.initialState, standings);
     const timings = { loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
     await this.markComputed(manager, leaderboardId, resultsVersion);
     await this.runs.complete(manager, jobId, write, resultsVersion, { ...standings.summary, timings });
@@ -93,17 +93,20 @@ export class RecalculationRunner {
    * Loads the inputs and computes the standings. The inputs live only in this call, so their
    * memory can be reclaimed while the standings are written.
    */
-  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScale): Promise<{ standings: ComputeResult; loaded: number }> {
+  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScale): Promise<{ standings: StandingsTable; loaded: number }> {
     const client = (await manager.queryRunner!.connect()) as PoolClient;
     const events = await this.inputs.events(client, def.board.seriesId);
-    const results = await this.inputs.results(client, {
+    const { packsStored, ...inputs } = await this.inputs.results(client, {
       seriesId: def.board.seriesId,
       leaderboardId: def.board.id,
       categories: def.categories.map((c) => c.code),
       eventScope: def.board.eventScope,
     });
     const loaded = performance.now();
-    return { standings: computeStandings({ scale: toPointsScaleConfig(scale), board: toLeaderboardConfig(def), events, results }), loaded };
+    const standings = computeStandingsTable({ scale: toPointsScaleConfig(scale), board: toLeaderboardConfig(def), events, ...inputs });
+    // Packs made by this load are cached on another connection while the calculators ran.
+    await packsStored;
+    return { standings, loaded };
   }
 
   private async handleFailure(request: RunRequest, err: unknown): Promise<RunOutcome> {

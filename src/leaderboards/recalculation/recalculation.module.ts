@@ -13,6 +13,7 @@ import { RecalculationController } from './recalculation.controller';
 import { RecalculationRunner } from './recalculation-runner';
 import { RecalculationService } from './recalculation.service';
 import { RunsRepository } from './runs.repository';
+import { RacePacksReader } from './race-packs.reader';
 import { StandingsInputsRepository } from './standings-inputs.repository';
 import { StandingsWriterRepository } from './standings-writer.repository';
 
@@ -34,6 +35,7 @@ export class RecalculationModule {
         RecalculationRunner,
         RunsRepository,
         StandingsInputsRepository,
+        RacePacksReader,
         StandingsWriterRepository,
         StandingsRepository,
         StandingsService,

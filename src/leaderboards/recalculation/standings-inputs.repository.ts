@@ -1,34 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import Cursor from 'pg-cursor';
-import type { CustomValueRef, EventInput, RaceResultInput } from '../../calculators';
-import { ResultStatus } from '../../results/race-result.entity';
+import { CustomValueRef, EventInput, INTS_PER_RESULT, PACKED, PackedRace } from '../../calculators';
+import { RacePack, RacePacksReader } from './race-packs.reader';
 
-/** Races fetched per cursor read: bounds the packed rows held at once. */
-const RACES_PER_READ = 32;
-
-/** Packed result layout: eight big-endian int32 per result (see PACKED_RESULT). */
-const BYTES_PER_RESULT = 8 * 4;
-const STATUS_CODES: readonly ResultStatus[] = ['FIN', 'DNF', 'DNS', 'DSQ'];
-
-/** Two int4 as one big-endian int8: the bytes of `high` then of `low` (one call instead of two). */
-const pair = (high: string, low: string) => `int8send((${high})::int8 << 32 | ((${low})::int8 & 4294967295))`;
-
-/**
- * One result as eight big-endian int4 (NULL as -1: ids, places and times are never negative),
- * in this order: id, participant, custom1, custom2, custom3, place, time, status (its index in
- * STATUS_CODES).
- */
-const PACKED_RESULT = [
-  pair('r.id', 'COALESCE(r.participant_id, -1)'),
-  pair('COALESCE(r.custom1_id, -1)', 'COALESCE(r.custom2_id, -1)'),
-  pair('COALESCE(r.custom3_id, -1)', 'COALESCE(r.position, -1)'),
-  pair('COALESCE(r.time_ms, -1)', `CASE r.status WHEN 'FIN' THEN 0 WHEN 'DNF' THEN 1 WHEN 'DNS' THEN 2 WHEN 'DSQ' THEN 3 ELSE -1 END`),
-].join(' || ');
-
-/** A race as the query returns it: event id, category, its results packed (null: none). */
-type PackedRace = [number, string, Buffer | null];
-const EMPTY_RACE: PackedRace = [0, '', null];
+/** Result sets read per query: bounds the packed bytes held at once. */
+const SETS_PER_READ = 64;
 
 export interface BoardScope {
   seriesId: number;
@@ -37,15 +13,33 @@ export interface BoardScope {
   leaderboardId: number;
 }
 
+export interface BoardInputs {
+  races: PackedRace[];
+  participantNames: Map<number, string>;
+  customValues: Map<number, CustomValueRef>;
+  /** Stores the packs this load had to make (see storePacks); resolves when done, never rejects. */
+  packsStored: Promise<void>;
+}
+
+interface RaceSet {
+  id: number;
+  eventId: number;
+  category: string;
+}
+
 /**
- * Loads a board's inputs with set-based SQL and no entity hydration. The results come in one
- * streamed query, one row per race with its results packed into a bytea (decoding a million
- * results is then a loop over integers, not a million rows of ten text fields); rider and group
- * names come after, by id, and are shared: a million results cost a million small objects,
- * not a million copies of every string.
+ * Loads a board's inputs with set-based SQL and no entity hydration. Each race's results come
+ * as one packed bytea, cached on its result set (migration RaceResultPacks, RacePacksReader),
+ * so a recalculation reads a few megabytes per hundred races instead of a million rows, and
+ * decoding is a loop over integers into the calculators' columns. Rider and group names come
+ * after, by id, once each.
  */
 @Injectable()
 export class StandingsInputsRepository {
+  private readonly logger = new Logger(StandingsInputsRepository.name);
+
+  constructor(private readonly packs: RacePacksReader) {}
+
   async events(client: PoolClient, seriesId: number): Promise<EventInput[]> {
     const { rows } = await client.query<{ id: number; name: string; date: string; starred: boolean; points_multiplier: number }>(
       `SELECT id, name, to_char(date, 'YYYY-MM-DD') AS date, starred, points_multiplier FROM event WHERE series_id = $1 ORDER BY date, id`,
@@ -54,102 +48,162 @@ export class StandingsInputsRepository {
     return rows.map((e) => ({ id: e.id, name: e.name, date: e.date, starred: e.starred, pointsMultiplier: e.points_multiplier }));
   }
 
-  /** Published (PROVISIONAL or APPROVED) race results of the board's categories and event scope. */
-  async results(client: PoolClient, scope: BoardScope): Promise<RaceResultInput[]> {
-    // Pass 1: the packed races, and the ids of the riders and groups they name.
+  /** Published (PROVISIONAL or APPROVED) race results of the board's categories and event scope, packed. */
+  async results(client: PoolClient, scope: BoardScope): Promise<BoardInputs> {
+    const sets = await this.publishedSets(client, scope);
     const races: PackedRace[] = [];
-    const participantIds = new Set<number>();
-    const groupIds = new Set<number>();
-    const cursor = client.query(
-      new Cursor(
-        `SELECT s.event_id, s.category,
-                (SELECT string_agg(${PACKED_RESULT}, ''::bytea) FROM race_result r WHERE r.result_set_id = s.id)
-           FROM result_set s
-           JOIN event e ON e.id = s.event_id
-          WHERE e.series_id = $1 AND s.state IN ('P', 'A') AND s.category = ANY($2::text[])
-            AND ($3 = 'ALL' OR ($3 = 'STARRED' AND e.starred) OR ($3 = 'LISTED' AND EXISTS (
-                  SELECT 1 FROM leaderboard_event le WHERE le.leaderboard_id = $4 AND le.event_id = e.id AND le.listed)))`,
-        [scope.seriesId, scope.categories, scope.eventScope, scope.leaderboardId],
-        { rowMode: 'array' },
-      ),
+    const fresh: RacePack[] = [];
+    const participantIds = new IdSet();
+    const groupIds = new IdSet();
+    for (let at = 0; at < sets.length; at += SETS_PER_READ) {
+      const batch = new Map(sets.slice(at, at + SETS_PER_READ).map((s) => [s.id, s]));
+      for (const pack of await this.packs.read(client, [...batch.keys()])) {
+        const race = decodeRace(batch.get(pack.id)!, pack.packed);
+        races.push(race);
+        if (pack.fresh && pack.packed.length > 0) fresh.push(pack);
+        collectIds(race.results, participantIds, groupIds);
+      }
+    }
+    return {
+      races,
+      participantNames: await this.participantNames(client, participantIds),
+      customValues: await this.customValues(client, groupIds.ids()),
+      packsStored: this.storePacks(fresh),
+    };
+  }
+
+  private async publishedSets(client: PoolClient, scope: BoardScope): Promise<RaceSet[]> {
+    const { rows } = await client.query<RaceSet>(
+      `SELECT s.id, s.event_id AS "eventId", s.category
+         FROM result_set s
+         JOIN event e ON e.id = s.event_id
+        WHERE e.series_id = $1 AND s.state IN ('P', 'A') AND s.category = ANY($2::text[])
+          AND ($3 = 'ALL' OR ($3 = 'STARRED' AND e.starred) OR ($3 = 'LISTED' AND EXISTS (
+                SELECT 1 FROM leaderboard_event le WHERE le.leaderboard_id = $4 AND le.event_id = e.id AND le.listed)))
+        ORDER BY s.id`,
+      [scope.seriesId, scope.categories, scope.eventScope, scope.leaderboardId],
     );
-    let next: Promise<PackedRace[]> | undefined;
+    return rows;
+  }
+
+  /** A failure to cache only costs the next run the packing again. */
+  private async storePacks(fresh: RacePack[]): Promise<void> {
     try {
-      // The next races are fetched (PostgreSQL packs them) while these are scanned.
-      next = cursor.read(RACES_PER_READ) as Promise<PackedRace[]>;
-      for (;;) {
-        const batch = await next;
-        if (batch.length === 0) break;
-        next = cursor.read(RACES_PER_READ) as Promise<PackedRace[]>;
-        for (const race of batch) {
-          const packed = race[2];
-          if (packed === null) continue; // a race without results
-          races.push(race);
-          for (let at = 0; at < packed.byteLength; at += BYTES_PER_RESULT) {
-            participantIds.add(packed.readInt32BE(at + 4));
-            groupIds.add(packed.readInt32BE(at + 8));
-            groupIds.add(packed.readInt32BE(at + 12));
-            groupIds.add(packed.readInt32BE(at + 16));
-          }
-        }
-      }
-    } finally {
-      await next?.catch(() => undefined); // a read still in flight when scanning threw
-      await cursor.close();
+      await this.packs.store(fresh);
+    } catch (err) {
+      this.logger.warn({ err }, 'Could not cache race packs; the next run packs them again');
     }
+  }
 
-    // The names, once per rider and group, shared by every result that refers to them.
-    participantIds.delete(-1);
-    groupIds.delete(-1);
+  /**
+   * The riders' names. Serial ids of one series' riders mostly sit close together: when the
+   * span is not much wider than their count, one range scan beats a probe per id.
+   */
+  private async participantNames(client: PoolClient, ids: IdSet): Promise<Map<number, string>> {
     const names = new Map<number, string>();
-    if (participantIds.size > 0) {
-      const { rows } = await client.query<[number, string]>({
-        text: `SELECT id, first_name || ' ' || last_name FROM participant WHERE id = ANY($1::int[])`,
-        values: [[...participantIds]],
-        rowMode: 'array',
-      });
-      for (const [id, name] of rows) names.set(id, name);
-    }
-    const groups = new Map<number, CustomValueRef>();
-    if (groupIds.size > 0) {
-      const { rows } = await client.query<[number, string]>({
-        text: `SELECT id, name FROM custom_list_value WHERE id = ANY($1::int[])`,
-        values: [[...groupIds]],
-        rowMode: 'array',
-      });
-      for (const [id, name] of rows) groups.set(id, { id, name });
-    }
-    const group = (id: number) => (id < 0 ? null : groups.get(id)!);
+    if (ids.size === 0) return names;
+    const dense = ids.max - ids.min < 4 * ids.size && ids.max < IdSet.DENSE_LIMIT;
+    const { rows } = await client.query<[number, string]>({
+      text: dense
+        ? `SELECT id, first_name || ' ' || last_name FROM participant WHERE id BETWEEN $1 AND $2`
+        : `SELECT id, first_name || ' ' || last_name FROM participant WHERE id = ANY($1::int[])`,
+      values: dense ? [ids.min, ids.max] : [ids.ids()],
+      rowMode: 'array',
+    });
+    for (const [id, name] of rows) if (ids.has(id)) names.set(id, name);
+    return names;
+  }
 
-    // Pass 2: one plain object per result, each race's bytes let go once decoded.
-    const categories = new Map(scope.categories.map((c) => [c, c]));
-    const results: RaceResultInput[] = [];
-    for (let i = 0; i < races.length; i++) {
-      const [eventId, rawCategory, bytes] = races[i];
-      const packed = bytes!; // races without results were left out in pass 1
-      races[i] = EMPTY_RACE;
-      const category = categories.get(rawCategory) ?? rawCategory;
-      for (let at = 0; at < packed.byteLength; at += BYTES_PER_RESULT) {
-        const participantId = packed.readInt32BE(at + 4);
-        const position = packed.readInt32BE(at + 20);
-        const timeMs = packed.readInt32BE(at + 24);
-        const status = STATUS_CODES[packed.readInt32BE(at + 28)];
-        if (status === undefined) throw new Error(`race result ${packed.readInt32BE(at)} has an unknown status`);
-        results.push({
-          id: packed.readInt32BE(at),
-          eventId,
-          category,
-          participantId: participantId < 0 ? (null as unknown as number) : participantId,
-          participantName: names.get(participantId) ?? `#${participantId < 0 ? null : participantId}`,
-          custom1: group(packed.readInt32BE(at + 8)),
-          custom2: group(packed.readInt32BE(at + 12)),
-          custom3: group(packed.readInt32BE(at + 16)),
-          position: position < 0 ? null : position,
-          status,
-          timeMs: timeMs < 0 ? null : timeMs,
-        });
-      }
+  private async customValues(client: PoolClient, ids: number[]): Promise<Map<number, CustomValueRef>> {
+    const groups = new Map<number, CustomValueRef>();
+    if (ids.length === 0) return groups;
+    const { rows } = await client.query<[number, string]>({
+      text: `SELECT id, name FROM custom_list_value WHERE id = ANY($1::int[])`,
+      values: [ids],
+      rowMode: 'array',
+    });
+    for (const [id, name] of rows) groups.set(id, { id, name });
+    return groups;
+  }
+}
+
+/** A race's pack (big-endian) as the calculators' PackedRace: the same ints, in host order. */
+function decodeRace(set: RaceSet, packed: Buffer): PackedRace {
+  if (packed.length % (INTS_PER_RESULT * 4) !== 0) throw new Error(`result set ${set.id}: packed results of ${packed.length} bytes`);
+  const results = new Int32Array(packed.length / 4);
+  const bytes = Buffer.from(results.buffer, results.byteOffset, packed.length);
+  packed.copy(bytes);
+  bytes.swap32();
+  return { eventId: set.eventId, category: set.category, results };
+}
+
+/** Adds a packed race's rider ids to `participants` and its three slots' value ids to `groups`. */
+function collectIds(results: Int32Array, participants: IdSet, groups: IdSet): void {
+  for (let at = 0; at < results.length; at += INTS_PER_RESULT) {
+    participants.add(results[at + PACKED.participant]);
+    const c1 = results[at + PACKED.custom1];
+    const c2 = results[at + PACKED.custom2];
+    const c3 = results[at + PACKED.custom3];
+    if (c1 >= 0) groups.add(c1);
+    if (c2 >= 0) groups.add(c2);
+    if (c3 >= 0) groups.add(c3);
+  }
+}
+
+/**
+ * Distinct ids (≥ 0; others are ignored) of a load: a bitmap while they are below DENSE_LIMIT
+ * (serial ids are), a Set beyond. Millions of adds cost a bit test each, not a hash-set insert.
+ */
+class IdSet {
+  static readonly DENSE_LIMIT = 2 ** 27;
+  private bits = new Uint32Array(1024);
+  private readonly others = new Set<number>();
+  size = 0;
+  min = Infinity;
+  max = -Infinity;
+
+  add(id: number): void {
+    if (id < 0) return;
+    if (id >= IdSet.DENSE_LIMIT) {
+      if (!this.others.has(id)) this.counted(id);
+      this.others.add(id);
+      return;
     }
-    return results;
+    const word = id >>> 5;
+    if (word >= this.bits.length) this.grow(word);
+    const bit = 1 << (id & 31);
+    if ((this.bits[word] & bit) === 0) {
+      this.bits[word] |= bit;
+      this.counted(id);
+    }
+  }
+
+  has(id: number): boolean {
+    return id >= IdSet.DENSE_LIMIT ? this.others.has(id) : id >= 0 && (id >>> 5) < this.bits.length && (this.bits[id >>> 5] & (1 << (id & 31))) !== 0;
+  }
+
+  ids(): number[] {
+    const out: number[] = [];
+    for (let w = 0; w < this.bits.length; w++) {
+      const word = this.bits[w];
+      if (word === 0) continue;
+      for (let b = 0; b < 32; b++) if (word & (1 << b)) out.push(w * 32 + b);
+    }
+    for (const id of this.others) out.push(id);
+    return out;
+  }
+
+  private counted(id: number): void {
+    this.size += 1;
+    if (id < this.min) this.min = id;
+    if (id > this.max) this.max = id;
+  }
+
+  private grow(word: number): void {
+    let length = this.bits.length;
+    while (length <= word) length *= 2;
+    const grown = new Uint32Array(length);
+    grown.set(this.bits);
+    this.bits = grown;
   }
 }

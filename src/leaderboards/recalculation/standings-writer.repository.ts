@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { EntityManager } from 'typeorm';
-import type { StandingEntry } from '../../calculators';
+import type { StandingHead, StandingsTable } from '../../calculators';
 import { execute, returning } from '../../common/database/execute';
 import { ConflictError } from '../../common/errors/domain-errors';
 import { ResultSetState, stateCode, stateFromCode } from '../../common/result-set-state';
@@ -30,7 +29,7 @@ interface LiveRow {
  */
 @Injectable()
 export class StandingsWriterRepository {
-  async write(manager: EntityManager, leaderboardId: number, initialState: ResultSetState, entries: StandingEntry[]): Promise<WriteOutcome> {
+  async write(manager: EntityManager, leaderboardId: number, initialState: ResultSetState, standings: StandingsTable): Promise<WriteOutcome> {
     const live = await this.lockLive(manager, leaderboardId);
     const plan = planStandingsWrite(live && toLive(live), initialState);
     let resultSetId: number;
@@ -54,7 +53,7 @@ export class StandingsWriterRepository {
         replacedId = live!.id;
         break;
     }
-    const counts = await this.upsertRows(manager, resultSetId, entries);
+    const counts = await this.upsertRows(manager, resultSetId, standings);
     await manager.query(
       `UPDATE result_set SET computed_at = now(), error_message = NULL, updated_at = now() WHERE id = $1`,
       [resultSetId],
@@ -115,14 +114,15 @@ export class StandingsWriterRepository {
   }
 
   /**
-   * Brings the set's standings rows in line with `entries`. Each row stores a fingerprint (a
-   * hash of every value it holds, breakdown included), so "did it change" is one comparison
-   * in memory: only the changed and new entries are sent (in bounded chunks, each one JSON
-   * parameter), dropped keys are deleted by key, and an unchanged board sends nothing.
+   * Brings the set's standings rows in line with `standings`. Each row stores a fingerprint
+   * (the calculators' digest of every value it holds, breakdown included), so "did it change"
+   * is one comparison in memory, and only the changed and new entries' breakdowns are ever
+   * built: they are sent in bounded chunks, each one JSON parameter; dropped keys are deleted
+   * by key, and an unchanged board sends nothing.
    * A row whose stored fingerprint differs (or is missing: rows written before fingerprints)
    * is compared value by value in SQL, so it only counts as updated if a value changed.
    */
-  private async upsertRows(manager: EntityManager, resultSetId: number, entries: StandingEntry[]) {
+  private async upsertRows(manager: EntityManager, resultSetId: number, standings: StandingsTable) {
     const client = (await manager.queryRunner!.connect()) as PoolClient;
     const stored = new Map<string, string | null>();
     const { rows } = await client.query<[string, string | null]>({
@@ -144,10 +144,12 @@ export class StandingsWriterRepository {
       for (const row of changed) if (row.changed) updated++;
     };
     const seen = new Set<string>();
-    for (const entry of entries) {
+    const { entries } = standings;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
       seen.add(entry.key);
       const previous = stored.get(entry.key);
-      const row = stageRow(entry, previous);
+      const row = stageRow(entry, FINGERPRINT_VERSION + standings.digest(i), previous, () => standings.breakdown(i));
       if (row === null) continue; // same fingerprint: nothing changed
       if (previous === undefined) {
         if (inserts.add(row)) await flushInserts();
@@ -190,19 +192,20 @@ const UPDATE_STAGED = `
             IS DISTINCT FROM (s.participant_id, s.custom1_id, s.category, s.position, s.points, s.seq, s.name, s.group_name, s.breakdown)
             AS changed`;
 
+/** Marks the digest scheme, so fingerprints of another scheme (sha1 of the JSON, before) never match. */
+const FINGERPRINT_VERSION = 'v2:';
+
 /**
  * The entry as one JSON object (its values, key, fingerprint and breakdown), or null when its
- * fingerprint equals `stored`. The breakdown is serialised once: for the hash and, if sent, the row.
+ * fingerprint equals `stored`: then its breakdown is never built.
  */
-function stageRow(entry: StandingEntry, stored: string | null | undefined): string | null {
+function stageRow(entry: StandingHead, fingerprint: string, stored: string | null | undefined, breakdown: () => unknown): string | null {
+  if (fingerprint === stored) return null;
   const values = JSON.stringify({
     participant_id: entry.participantId, custom1_id: entry.customValueId, category: entry.category, position: entry.position,
-    points: entry.points, seq: entry.seq, name: entry.name, group_name: entry.group,
+    points: entry.points, seq: entry.seq, name: entry.name, group_name: entry.group, group_key: entry.key, fingerprint,
   });
-  const breakdown = JSON.stringify(entry.breakdown);
-  const fingerprint = createHash('sha1').update(values).update('\n').update(breakdown).digest('base64');
-  if (fingerprint === stored) return null;
-  return `${values.slice(0, -1)},"group_key":${JSON.stringify(entry.key)},"fingerprint":"${fingerprint}","breakdown":${breakdown}}`;
+  return `${values.slice(0, -1)},"breakdown":${JSON.stringify(breakdown())}}`;
 }
 
 /** Rows staged for one statement; `add` says when the chunk is full enough to send. */

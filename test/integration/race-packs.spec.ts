@@ -1,0 +1,158 @@
+import type { PoolClient } from 'pg';
+import { RacePacksReader } from '../../src/leaderboards/recalculation/race-packs.reader';
+import { RecalculationRunner } from '../../src/leaderboards/recalculation/recalculation-runner';
+import { Fixtures, rider } from '../support/fixtures';
+import { AUTH, startTestApp, TestApp } from '../support/test-app';
+
+/**
+ * Race packs (migration RaceResultPacks): each race's results cached packed on its result set.
+ * The cache must never be stale, whatever writes the rows. Runs are called in-process on an
+ * API-only app (no worker), so each test decides when a recalculation happens.
+ */
+describe('race packs: the cached packed results of each race', () => {
+  let t: TestApp;
+  let fx: Fixtures;
+  let seriesId: number;
+  let scaleId: number;
+  let runs = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp({ APP_ROLE: 'api' });
+    fx = new Fixtures(t);
+    seriesId = await fx.series();
+    scaleId = await fx.scale({ name: 'Top 3', kind: 'TABLE', table: [10, 6, 3] });
+  });
+  afterAll(() => t?.close());
+
+  async function recalculate(boardId: number): Promise<void> {
+    const outcome = await t.app.get(RecalculationRunner).run({
+      jobId: `packs-${process.pid}-${++runs}`, leaderboardId: boardId, trigger: 'MANUAL', queuedAt: new Date(), attempt: 1, maxAttempts: 1,
+    });
+    expect(outcome.kind).toBe('completed');
+  }
+
+  async function pointsByName(boardId: number): Promise<Record<string, number>> {
+    const res = await t.http().get(`/api/leaderboards/${boardId}/standings`).expect(200);
+    return Object.fromEntries(res.body.entries.map((e: { name: string; points: number }) => [e.name, e.points]));
+  }
+
+  async function pack(setId: number): Promise<{ rev: string; packed: Buffer | null }> {
+    const [row] = await t.db.query('SELECT results_rev::text AS rev, packed_results AS packed FROM result_set WHERE id = $1', [setId]);
+    return row;
+  }
+
+  /** The set's rows as the pack holds them: (id, participant, custom1..3, place, status code) in id order. */
+  async function rowsOf(setId: number): Promise<number[][]> {
+    const rows: { v: number[] }[] = await t.db.query(
+      `SELECT ARRAY[id, participant_id, COALESCE(custom1_id, -1), COALESCE(custom2_id, -1), COALESCE(custom3_id, -1), COALESCE(position, 0),
+                    CASE status WHEN 'FIN' THEN 0 WHEN 'DNF' THEN 1 WHEN 'DNS' THEN 2 ELSE 3 END] AS v
+         FROM race_result WHERE result_set_id = $1 ORDER BY id`,
+      [setId],
+    );
+    return rows.map((r) => r.v);
+  }
+
+  function unpack(packed: Buffer): number[][] {
+    const out: number[][] = [];
+    for (let at = 0; at < packed.length; at += 28) out.push(Array.from({ length: 7 }, (_, k) => packed.readInt32BE(at + 4 * k)));
+    return out.sort((a, b) => a[0] - b[0]);
+  }
+
+  async function boardWithRace(category: string): Promise<{ boardId: number; setId: number }> {
+    const boardId = await fx.leaderboard({ seriesId, name: `Board ${category}`, type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: [category] });
+    const eventId = await fx.event(seriesId, { name: `Race ${category}` });
+    const setId = await fx.resultSet(eventId, category);
+    await fx.replaceRows(setId, [
+      rider('Ann', 'Lee', { position: 1, custom1: 'Hillside' }),
+      rider('Bo', 'Chen', { position: 2 }),
+      rider('Cy', 'Diaz', { status: 'DNF' }),
+    ]);
+    return { boardId, setId };
+  }
+
+  it('a run caches each race it packed, and the pack holds exactly the set\'s rows', async () => {
+    const { boardId, setId } = await boardWithRace('A');
+    expect((await pack(setId)).packed).toBeNull();
+    await recalculate(boardId);
+    const cached = await pack(setId);
+    expect(cached.packed).not.toBeNull();
+    expect(unpack(cached.packed!)).toEqual(await rowsOf(setId));
+    // The next run reads the cache and computes the same standings.
+    const before = await pointsByName(boardId);
+    await recalculate(boardId);
+    expect(await pointsByName(boardId)).toEqual(before);
+    expect(before).toEqual({ 'Ann Lee': 10, 'Bo Chen': 6, 'Cy Diaz': 0 });
+  });
+
+  it('every way of writing rows clears the pack: the API, an import, and SQL by hand', async () => {
+    const { boardId, setId } = await boardWithRace('B');
+    await recalculate(boardId);
+    const revs = [(await pack(setId)).rev];
+    const cleared = async () => {
+      const now = await pack(setId);
+      expect(now.packed).toBeNull();
+      expect(BigInt(now.rev)).toBeGreaterThan(BigInt(revs[revs.length - 1]));
+      revs.push(now.rev);
+      await recalculate(boardId);
+      expect(unpack((await pack(setId)).packed!)).toEqual(await rowsOf(setId));
+    };
+
+    await t.http().post(`/api/result-sets/${setId}/results`).set(AUTH).send(rider('Di', 'Evans', { position: 3 })).expect(201);
+    await cleared();
+    expect((await pointsByName(boardId))['Di Evans']).toBe(3);
+
+    const [ann] = await t.db.query(`SELECT r.id FROM race_result r JOIN participant p ON p.id = r.participant_id WHERE r.result_set_id = $1 AND p.first_name = 'Ann'`, [setId]);
+    await t.http().patch(`/api/results/${ann.id}`).set(AUTH).send({ position: 4 }).expect(200);
+    await cleared();
+
+    await t.db.query(`UPDATE race_result SET position = 1 WHERE id = $1`, [ann.id]);
+    await cleared();
+    expect((await pointsByName(boardId))['Ann Lee']).toBe(10);
+
+    await t.db.query(`DELETE FROM race_result WHERE result_set_id = $1 AND status = 'DNF'`, [setId]);
+    await cleared();
+    expect(Object.keys(await pointsByName(boardId))).not.toContain('Cy Diaz');
+
+    const [{ event_id: eventId }] = await t.db.query('SELECT event_id FROM result_set WHERE id = $1', [setId]);
+    await t.http().post(`/api/events/${eventId}/results/import`).set(AUTH)
+      .field('category', 'B')
+      .attach('file', Buffer.from('Place,Name\n1,Bo Chen\n2,Ann Lee\n'), 'r.csv')
+      .expect(200);
+    await cleared();
+    expect(await pointsByName(boardId)).toEqual({ 'Bo Chen': 10, 'Ann Lee': 6 });
+  });
+
+  it('a pack is not stored over a change committed after it was read', async () => {
+    const { boardId, setId } = await boardWithRace('C');
+    const reader = t.app.get(RacePacksReader);
+    const runner = await t.db.createQueryRunner();
+    let stale;
+    try {
+      [stale] = await reader.read((await runner.connect()) as PoolClient, [setId]);
+    } finally {
+      await runner.release();
+    }
+    expect(stale.fresh).toBe(true);
+    await t.db.query(`UPDATE race_result SET position = position WHERE result_set_id = $1`, [setId]);
+    await reader.store([stale]);
+    expect((await pack(setId)).packed).toBeNull();
+    await recalculate(boardId);
+    expect(unpack((await pack(setId)).packed!)).toEqual(await rowsOf(setId));
+  });
+
+  it('a pack is not stored while a writer holds the set, and the run does not wait for it', async () => {
+    const { boardId, setId } = await boardWithRace('D');
+    const writer = t.db.createQueryRunner();
+    await writer.startTransaction();
+    try {
+      await writer.query('SELECT id FROM result_set WHERE id = $1 FOR UPDATE', [setId]);
+      await recalculate(boardId);
+      expect((await pack(setId)).packed).toBeNull();
+    } finally {
+      await writer.rollbackTransaction();
+      await writer.release();
+    }
+    await recalculate(boardId);
+    expect((await pack(setId)).packed).not.toBeNull();
+  });
+});
