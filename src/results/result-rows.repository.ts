@@ -19,7 +19,6 @@ export interface IncomingRow {
 
 const SLOTS = [1, 2, 3] as const;
 type Slot = (typeof SLOTS)[number];
-type LicensedPerson = IncomingRow['participant'] & { externalId: string };
 
 /**
  * Custom value ids by slot and name (without case), for the batches of one transaction:
@@ -44,6 +43,67 @@ export class GroupValues {
     return `${slot}:${name.toLowerCase()}`;
   }
 }
+
+/**
+ * Resolves a batch of riders to participant ids, in row order ($1 licence, $2 first name,
+ * $3 last name, $4 group, each per row; names already collapsed).
+ * - Licensed riders are upserted by licence. One whose name is unchanged is neither rewritten
+ *   nor locked (a re-import touches no participant row): its id comes from the snapshot
+ *   (`known`), the others' from RETURNING. A licence committed by another transaction after
+ *   the snapshot, with the same name, comes back null for the caller to read afresh.
+ * - Unlicensed riders take their namesake: one index probe each (a LATERAL with LIMIT 1; a
+ *   plain join let the planner merge-join the whole participant table for every batch). A
+ *   group counts by name in any slot of any series, so its value ids are gathered once.
+ * - The others are created, their ids drawn from the identity's sequence first so that each
+ *   row knows its own (RETURNING promises no order).
+ * Every part reads the statement's snapshot: riders of one batch do not match each other.
+ */
+const RESOLVE_PARTICIPANTS = `
+  WITH input AS MATERIALIZED (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS i(x, f, l, grp, ord)),
+  licence AS (
+    SELECT DISTINCT ON (x) x, f, l FROM input WHERE x IS NOT NULL ORDER BY x, ord),
+  known AS (
+    SELECT p.id, p.external_id, (p.first_name, p.last_name) IS NOT DISTINCT FROM (g.f, g.l) AS same
+      FROM licence g JOIN participant p ON p.external_id = g.x),
+  licensed AS (
+    INSERT INTO participant AS p (external_id, first_name, last_name)
+    SELECT x, f, l FROM licence g WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.external_id = g.x AND k.same)
+    ON CONFLICT (external_id) WHERE external_id IS NOT NULL
+    DO UPDATE SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name
+     WHERE (p.first_name, p.last_name) IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name)
+    RETURNING p.id, p.external_id),
+  grp AS (
+    SELECT lower(v.name) AS key, array_agg(v.id) AS ids FROM custom_list_value v
+     WHERE lower(v.name) IN (SELECT lower(grp) FROM input WHERE x IS NULL AND grp IS NOT NULL) GROUP BY 1),
+  namesake AS MATERIALIZED (
+    SELECT i.ord, m.id
+      FROM input i LEFT JOIN grp g ON g.key = lower(i.grp)
+      CROSS JOIN LATERAL (
+        SELECT p.id FROM participant p
+         WHERE lower(p.last_name) = lower(i.l) AND lower(p.first_name) = lower(i.f)
+           AND (i.grp IS NULL
+                OR EXISTS (SELECT 1 FROM race_result r
+                            WHERE r.participant_id = p.id
+                              AND (r.custom1_id = ANY(g.ids) OR r.custom2_id = ANY(g.ids) OR r.custom3_id = ANY(g.ids)))
+                OR NOT EXISTS (SELECT 1 FROM race_result r
+                                WHERE r.participant_id = p.id AND COALESCE(r.custom1_id, r.custom2_id, r.custom3_id) IS NOT NULL))
+         ORDER BY p.external_id IS NOT NULL, p.id
+         LIMIT 1) m
+     WHERE i.x IS NULL),
+  newcomer AS MATERIALIZED (
+    SELECT i.ord, i.f, i.l, nextval((SELECT pg_get_serial_sequence('participant', 'id'))::regclass)::int AS id
+      FROM input i
+     WHERE i.x IS NULL AND NOT EXISTS (SELECT 1 FROM namesake n WHERE n.ord = i.ord)),
+  created AS (
+    INSERT INTO participant (id, first_name, last_name) OVERRIDING SYSTEM VALUE
+    SELECT id, f, l FROM newcomer ORDER BY ord)
+  SELECT array_agg(COALESCE(w.id, k.id, n.id, c.id) ORDER BY i.ord) AS ids
+    FROM input i
+    LEFT JOIN licensed w ON w.external_id = i.x
+    LEFT JOIN known k ON k.external_id = i.x
+    LEFT JOIN namesake n ON n.ord = i.ord
+    LEFT JOIN newcomer c ON c.ord = i.ord`;
 
 /**
  * Set-based writes of race rows: participants and custom values are resolved for a whole batch
@@ -142,109 +202,29 @@ export class ResultRowsRepository {
    * without one are matched by name (case and spacing ignored) within their school or club:
    * a namesake counts only if they have raced for the row's group (its first filled slot,
    * matched by name) or for no group at all, so two "Ann Lee"s of different schools stay two
-   * riders. Unmatched riders are created.
+   * riders. Unmatched riders are created. One statement for the whole batch: an import sends
+   * thousands of these, and every round trip is time the database waits.
    */
   async resolveParticipants(manager: EntityManager, people: IncomingRow['participant'][], groups: (string | null)[] = []): Promise<number[]> {
-    const ids: number[] = new Array(people.length);
-    const licensed = people.map((p, i) => ({ p, i })).filter(({ p }) => p.externalId);
-    if (licensed.length > 0) {
-      const byExternal = await this.upsertLicensed(manager, licensed.map(({ p }) => p as LicensedPerson));
-      for (const { p, i } of licensed) ids[i] = byExternal.get(p.externalId!)!;
-    }
-    const named = people.map((p, i) => ({ p, i, group: groups[i] ?? null })).filter(({ p }) => !p.externalId);
-    if (named.length > 0) {
-      const found = await this.matchNamed(manager, named.map(({ p }) => p), named.map(({ group }) => group));
-      found.forEach((id, k) => { if (id !== null) ids[named[k].i] = id; });
-      const missing = named.filter(({ i }) => ids[i] === undefined);
-      if (missing.length > 0) {
-        const created = await this.createNamed(manager, missing.map(({ p }) => p));
-        created.forEach((id, k) => (ids[missing[k].i] = id));
-      }
-    }
-    return ids;
-  }
-
-  /**
-   * Upserts riders by licence and returns each licence's participant id, in one statement.
-   * A rider whose name is unchanged is neither rewritten nor locked (a re-import touches no
-   * participant row): such ids come from the statement's snapshot, the others from RETURNING.
-   */
-  private async upsertLicensed(manager: EntityManager, people: LicensedPerson[]): Promise<Map<string, number>> {
-    const externalIds = people.map((p) => p.externalId);
-    const rows: { id: number; external_id: string }[] = await manager.query(
-      `WITH given AS (
-         SELECT DISTINCT ON (x) x, f, l FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(x, f, l, ord)
-          ORDER BY x, ord),
-       known AS (
-         SELECT p.id, p.external_id, (p.first_name, p.last_name) IS NOT DISTINCT FROM (g.f, g.l) AS same
-           FROM given g JOIN participant p ON p.external_id = g.x),
-       written AS (
-         INSERT INTO participant AS p (external_id, first_name, last_name)
-         SELECT x, f, l FROM given g WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.external_id = g.x AND k.same)
-         ON CONFLICT (external_id) WHERE external_id IS NOT NULL
-         DO UPDATE SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name
-          WHERE (p.first_name, p.last_name) IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name)
-         RETURNING p.id, p.external_id)
-       SELECT id, external_id FROM written
-       UNION ALL
-       SELECT id, external_id FROM known k WHERE NOT EXISTS (SELECT 1 FROM written w WHERE w.external_id = k.external_id)`,
-      [externalIds, people.map((p) => collapseSpaces(p.firstName)), people.map((p) => collapseSpaces(p.lastName))],
-    );
-    const byExternal = new Map(rows.map((r) => [r.external_id, r.id]));
-    // A rider another transaction created after this statement's snapshot, with the same name:
-    // the upsert waited for it and left it alone, so only a fresh read sees it.
-    const unseen = externalIds.filter((x) => !byExternal.has(x));
+    if (people.length === 0) return [];
+    const [{ ids }]: { ids: (number | null)[] }[] = await manager.query(RESOLVE_PARTICIPANTS, [
+      people.map((p) => p.externalId || null),
+      people.map((p) => collapseSpaces(p.firstName)),
+      people.map((p) => collapseSpaces(p.lastName)),
+      people.map((_, i) => groups[i] ?? null),
+    ]);
+    const unseen = people.map((p, i) => ({ p, i })).filter(({ i }) => ids[i] === null);
     if (unseen.length > 0) {
+      // A licence another transaction created after this statement's snapshot, with the same
+      // name: the upsert waited for it and left it alone, so only a fresh read sees it.
       const late: { id: number; external_id: string }[] = await manager.query(
         'SELECT id, external_id FROM participant WHERE external_id = ANY($1::text[])',
-        [unseen],
+        [unseen.map(({ p }) => p.externalId)],
       );
-      for (const r of late) byExternal.set(r.external_id, r.id);
+      const byExternal = new Map(late.map((r) => [r.external_id, r.id]));
+      for (const { p, i } of unseen) ids[i] = byExternal.get(p.externalId!) ?? null;
     }
-    return byExternal;
-  }
-
-  /**
-   * The namesake each rider is, or null. One index probe per rider (a LATERAL with LIMIT 1):
-   * a plain join lets the planner merge-join the whole participant table per batch, which
-   * grows with every import. A group counts by name in any slot of any series, so its value
-   * ids are gathered once per statement rather than once per namesake.
-   */
-  private async matchNamed(manager: EntityManager, people: IncomingRow['participant'][], groups: (string | null)[]): Promise<(number | null)[]> {
-    const found: { ord: string; id: number }[] = await manager.query(
-      `WITH w AS MATERIALIZED (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS w(first, last, grp, ord)),
-       grp AS (
-         SELECT lower(v.name) AS key, array_agg(v.id) AS ids FROM custom_list_value v
-          WHERE lower(v.name) IN (SELECT lower(grp) FROM w WHERE grp IS NOT NULL) GROUP BY 1)
-       SELECT w.ord, m.id
-         FROM w LEFT JOIN grp g ON g.key = lower(w.grp)
-         CROSS JOIN LATERAL (
-           SELECT p.id FROM participant p
-            WHERE lower(p.last_name) = lower(w.last) AND lower(p.first_name) = lower(w.first)
-              AND (w.grp IS NULL
-                   OR EXISTS (SELECT 1 FROM race_result r
-                               WHERE r.participant_id = p.id
-                                 AND (r.custom1_id = ANY(g.ids) OR r.custom2_id = ANY(g.ids) OR r.custom3_id = ANY(g.ids)))
-                   OR NOT EXISTS (SELECT 1 FROM race_result r
-                                   WHERE r.participant_id = p.id AND COALESCE(r.custom1_id, r.custom2_id, r.custom3_id) IS NOT NULL))
-            ORDER BY p.external_id IS NOT NULL, p.id
-            LIMIT 1) m`,
-      [people.map((p) => collapseSpaces(p.firstName)), people.map((p) => collapseSpaces(p.lastName)), groups],
-    );
-    const ids: (number | null)[] = new Array(people.length).fill(null);
-    for (const row of found) ids[Number(row.ord) - 1] = row.id;
-    return ids;
-  }
-
-  private async createNamed(manager: EntityManager, people: IncomingRow['participant'][]): Promise<number[]> {
-    const created: { id: number }[] = await manager.query(
-      `INSERT INTO participant (first_name, last_name)
-       SELECT f, l FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS m(f, l, ord) ORDER BY ord
-       RETURNING id`,
-      [people.map((p) => collapseSpaces(p.firstName)), people.map((p) => collapseSpaces(p.lastName))],
-    );
-    return created.map((row) => row.id);
+    return ids as number[];
   }
 
   /**

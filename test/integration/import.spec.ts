@@ -296,6 +296,19 @@ describe('spreadsheet imports', () => {
     }
   });
 
+  it('keeps a licensed rider and an unlicensed namesake of one file apart, import after import', async () => {
+    const eventId = await fx.event(seriesId);
+    const file = Buffer.from('Place,Name,Licence\n1,Noa Vale,LIC-NOA\n2,Noa Vale,\n');
+    const first = await upload(eventId, file, 'namesakes.csv', { category: 'U14 Girls' }).expect(200);
+    const setId = first.body.categories[0].resultSetId;
+    const ridersOf = async () => (await rowsOf(setId)).results.map((r: { id: number; participant: { id: number; externalId?: string } }) => [r.id, r.participant.id, r.participant.externalId ?? null]);
+    const before = await ridersOf();
+    expect(before).toHaveLength(2);
+    expect(new Set(before.map((r: unknown[]) => r[1])).size).toBe(2);
+    await upload(eventId, file, 'namesakes.csv', { category: 'U14 Girls' }).expect(200);
+    expect(await ridersOf()).toEqual(before);
+  });
+
   it('resolves groups across batches: a school first seen late, and one spelt in another case, each get the right value', async () => {
     const eventId = await fx.event(seriesId);
     const rows: string[] = ['Place,Name,School'];
