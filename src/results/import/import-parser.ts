@@ -37,7 +37,8 @@ export interface ParsedImport {
 /**
  * Receives the checked rows of one category in file order, a batch at a time. Calls are
  * chained (one at a time) but not awaited by the reader, so the database works on one batch
- * while the next is parsed.
+ * while the next is parsed. An idle sink gets what has gathered (from `minBatchSize` rows)
+ * rather than wait for a full batch.
  */
 export type RowSink = (category: string, rows: ParsedRow[]) => Promise<void>;
 
@@ -48,8 +49,10 @@ export interface ParseOptions {
   maxRows: number;
   maxErrors: number;
   sink: RowSink;
-  /** Rows per sink call. */
+  /** Most rows per sink call. */
   batchSize?: number;
+  /** Fewest rows per sink call while the sink is idle (the last batch of a category may be smaller). */
+  minBatchSize?: number;
   /** Called every few thousand rows (the CLI's progress bar). */
   onRows?: (rowsRead: number) => void;
 }
@@ -78,14 +81,21 @@ class ImportReader {
   private readonly batchSize: number;
   private readonly unknownColumns = new Set<string>();
   private readonly warnings: string[] = [];
+  private readonly minBatchSize: number;
   private rows = 0;
   /** The sink's batches, chained: at most one runs at a time, in file order. */
   private inflight: Promise<void> = Promise.resolve();
+  /** Batches handed to the sink and not yet done. */
+  private pending = 0;
+  private sinkFailed = false;
+  /** Reading is over: only read() itself hands the sink the last rows. */
+  private closed = false;
 
   constructor(private readonly source: SheetSource, private readonly options: ParseOptions) {
     this.dictionary = headerDictionary(options.labels);
     this.problems = new ProblemList(options.maxErrors);
     this.batchSize = options.batchSize ?? 5000;
+    this.minBatchSize = Math.min(options.minBatchSize ?? 1000, this.batchSize);
   }
 
   async read(): Promise<ParsedImport> {
@@ -94,9 +104,11 @@ class ImportReader {
     } catch (err) {
       // The caller rolls back on this error: no batch may still be writing when it does, or
       // its later statements would run after the ROLLBACK, outside the transaction.
+      this.closed = true;
       await this.inflight.catch(() => undefined);
       throw err;
     }
+    this.closed = true;
     this.options.onRows?.(this.rows);
     for (const checks of this.byCategory.values()) checks.checkPlaces(this.problems);
     for (const checks of this.byCategory.values()) this.flush(checks);
@@ -116,9 +128,33 @@ class ImportReader {
   private flush(checks: CategoryChecks): void {
     const batch = checks.batch.splice(0);
     if (batch.length === 0 || this.problems.total > 0) return;
-    this.inflight = this.inflight.then(() => this.options.sink(checks.category, batch));
+    this.pending += 1;
+    this.inflight = this.inflight
+      .then(() => this.options.sink(checks.category, batch))
+      .then(() => this.batchDone(), (err: unknown) => {
+        this.sinkFailed = true;
+        throw err;
+      });
     // Surfaced by read(); until then a failed batch must not be an unhandled rejection.
     this.inflight.catch(() => undefined);
+  }
+
+  /** A full batch goes at once; a smaller one only while the sink would otherwise sit idle. */
+  private flushIfDue(checks: CategoryChecks): void {
+    const size = checks.batch.length;
+    if (size >= this.batchSize || (this.pending === 0 && size >= this.minBatchSize)) this.flush(checks);
+  }
+
+  /**
+   * The sink caught up with the reader. Between two rows of the reader: the rows gathered
+   * meanwhile go now, so the database is not idle while the reader fills a batch.
+   */
+  private batchDone(): void {
+    this.pending -= 1;
+    if (this.pending > 0 || this.sinkFailed || this.closed) return;
+    for (const checks of this.byCategory.values()) {
+      if (checks.batch.length >= this.minBatchSize) return this.flush(checks);
+    }
   }
 
   private async readSheets(): Promise<void> {
@@ -179,7 +215,7 @@ class ImportReader {
     } else if (parsed) {
       let checks = this.byCategory.get(category);
       if (!checks) this.byCategory.set(category, (checks = new CategoryChecks(category)));
-      if (checks.add(parsed, this.problems) && checks.batch.length >= this.batchSize) this.flush(checks);
+      if (checks.add(parsed, this.problems)) this.flushIfDue(checks);
     }
   }
 }

@@ -1,0 +1,78 @@
+import { parseImport, ParsedRow } from './import-parser';
+import { SheetRow, SheetSource } from './spreadsheet-reader';
+
+const LABELS = { custom1: null, custom2: null, custom3: null };
+
+/** A CSV-like source whose rows arrive a few at a time, as a streaming reader hands them over. */
+function source(rows: string[][], failAfter?: number): SheetSource {
+  return {
+    format: 'csv',
+    totalRows: rows.length,
+    async *sheets() {
+      yield {
+        start: { sheet: null, hidden: false },
+        rows: (async function* (): AsyncGenerator<SheetRow> {
+          for (const [index, cells] of rows.entries()) {
+            if (failAfter !== undefined && index === failAfter) throw new Error('the reader broke');
+            if (index % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+            yield { sheet: null, row: index + 1, cells };
+          }
+        })(),
+      };
+    },
+  };
+}
+
+const riders = (n: number): string[][] => [['Place', 'Name'], ...Array.from({ length: n }, (_, i) => [String(i + 1), `Ann${i} Lee`])];
+
+/** A sink that takes `ms` per batch and records what it was given and whether calls overlapped. */
+function slowSink(ms: number) {
+  const batches: number[][] = [];
+  let active = 0;
+  let overlapped = false;
+  return {
+    batches,
+    get active() {
+      return active;
+    },
+    get overlapped() {
+      return overlapped;
+    },
+    sink: async (_category: string, rows: ParsedRow[]) => {
+      active += 1;
+      if (active > 1) overlapped = true;
+      batches.push(rows.map((r) => r.position!));
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      active -= 1;
+    },
+  };
+}
+
+describe('parseImport batches', () => {
+  it('hands an idle sink what has gathered, full batches while it is busy, one at a time and in file order', async () => {
+    const out = slowSink(20);
+    const parsed = await parseImport(source(riders(6_000)), {
+      labels: LABELS, category: 'U14', maxRows: 100_000, maxErrors: 10, sink: out.sink, batchSize: 2_000, minBatchSize: 300,
+    });
+    expect(parsed.rows).toBe(6_000);
+    const sizes = out.batches.map((b) => b.length);
+    // The first batch went out as soon as the sink could take it, long before 2 000 rows were read.
+    expect(sizes[0]).toBeLessThan(2_000);
+    expect(sizes[0]).toBeGreaterThanOrEqual(300);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2_000);
+    expect(out.batches.flat()).toEqual(Array.from({ length: 6_000 }, (_, i) => i + 1));
+    expect(out.overlapped).toBe(false);
+  });
+
+  it('starts no batch once reading failed, and none is still running when the error surfaces', async () => {
+    const out = slowSink(30);
+    const started = () => out.batches.length;
+    await expect(parseImport(source(riders(5_000), 3_000), {
+      labels: LABELS, category: 'U14', maxRows: 100_000, maxErrors: 10, sink: out.sink, batchSize: 1_000, minBatchSize: 100,
+    })).rejects.toThrow('the reader broke');
+    expect(out.active).toBe(0);
+    const after = started();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(started()).toBe(after);
+  });
+});
