@@ -162,7 +162,7 @@ class ImportReader {
       const where = start.sheet === null ? 'The file' : `Sheet "${start.sheet}"`;
       if (start.hidden) {
         this.warnings.push(`${where} is hidden; skipped`);
-        for await (const row of sheetRows) void row;
+        for await (const chunk of sheetRows) void chunk;
         continue;
       }
       let header: HeaderMap | null = null;
@@ -170,7 +170,7 @@ class ImportReader {
       let seen = 0;
       let tabular = false;
       let dataRows = 0;
-      for await (const { sheet, row, cells } of sheetRows) {
+      for await (const chunk of sheetRows) for (const { sheet, row, cells } of chunk) {
         if (header !== null) {
           if (isBlank(cells)) continue;
         } else {

@@ -29,7 +29,8 @@ export interface SheetSource {
   format: FileFormat;
   /** Rows in the file (header and blank rows included), for progress bars. */
   totalRows: number;
-  sheets(): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow> }>;
+  /** Each sheet's rows come a chunk at a time: one asynchronous step per chunk, not per row. */
+  sheets(): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow[]> }>;
 }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -54,7 +55,7 @@ export async function openSpreadsheet(buffer: Buffer, limits: ReadLimits): Promi
   return { format: 'csv', totalRows: records.length, sheets: () => csvSheets(records) };
 }
 
-async function* xlsxSheets(buffer: Buffer): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow> }> {
+async function* xlsxSheets(buffer: Buffer): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow[]> }> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -67,7 +68,7 @@ async function* xlsxSheets(buffer: Buffer): AsyncGenerator<{ start: SheetStart; 
     for await (const worksheet of reader) {
       const sheet = (worksheet as unknown as { name?: string }).name ?? `Sheet ${(worksheet as unknown as { id: number }).id}`;
       const state = (worksheet as unknown as { state?: string }).state;
-      yield { start: { sheet, hidden: state === 'hidden' || state === 'veryHidden' }, rows: worksheetRows(sheet, worksheet) };
+      yield { start: { sheet, hidden: state === 'hidden' || state === 'veryHidden' }, rows: worksheetRows(sheet, worksheet as unknown as ChunkedWorksheet) };
     }
   } catch (err) {
     if (err instanceof DomainError) throw err;
@@ -75,10 +76,24 @@ async function* xlsxSheets(buffer: Buffer): AsyncGenerator<{ start: SheetStart; 
   }
 }
 
-async function* worksheetRows(sheet: string, worksheet: AsyncIterable<ExcelJS.Row>): AsyncGenerator<SheetRow> {
-  for await (const row of worksheet) {
-    const values = row.values as CellValue[];
-    yield { sheet, row: row.number, cells: values.slice(1) };
+/**
+ * exceljs's worksheet reader parses the XML a chunk at a time and hands over that chunk's
+ * rows together from `parse()`; its row iterator, built on it, yields them one by one, an
+ * asynchronous step (and a few promises) per row.
+ */
+interface ChunkedWorksheet {
+  parse(): AsyncIterable<{ eventType: string; value: unknown }[]>;
+}
+
+async function* worksheetRows(sheet: string, worksheet: ChunkedWorksheet): AsyncGenerator<SheetRow[]> {
+  for await (const events of worksheet.parse()) {
+    const rows: SheetRow[] = [];
+    for (const { eventType, value } of events) {
+      if (eventType !== 'row') continue;
+      const row = value as ExcelJS.Row;
+      rows.push({ sheet, row: row.number, cells: (row.values as CellValue[]).slice(1) });
+    }
+    if (rows.length > 0) yield rows;
   }
 }
 
@@ -122,11 +137,16 @@ function parseCsvRecords(text: string): CsvRecord[] {
   }
 }
 
-async function* csvSheets(records: CsvRecord[]): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow> }> {
+/** Records per chunk: the database's answers are handled between chunks. */
+const CSV_CHUNK = 500;
+
+async function* csvSheets(records: CsvRecord[]): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow[]> }> {
   yield {
     start: { sheet: null, hidden: false },
     rows: (async function* () {
-      for (const { record, info } of records) yield { sheet: null, row: info.lines, cells: record };
+      for (let at = 0; at < records.length; at += CSV_CHUNK) {
+        yield records.slice(at, at + CSV_CHUNK).map(({ record, info }): SheetRow => ({ sheet: null, row: info.lines, cells: record }));
+      }
     })(),
   };
 }

@@ -34,7 +34,7 @@ async function entries(buffer: Buffer): Promise<{ name: string; data: Buffer }[]
 
 async function readAll(source: SheetSource): Promise<{ sheet: string | null; cells: unknown[] }[]> {
   const rows: { sheet: string | null; cells: unknown[] }[] = [];
-  for await (const { rows: sheetRows } of source.sheets()) for await (const { sheet, cells } of sheetRows) rows.push({ sheet, cells });
+  for await (const { rows: chunks } of source.sheets()) for await (const chunk of chunks) for (const { sheet, cells } of chunk) rows.push({ sheet, cells });
   return rows;
 }
 
