@@ -26,6 +26,8 @@ interface Target {
   feedsBoards: boolean;
   /** The riders written so far; the set's other riders are removed at the end. */
   riders: number[];
+  /** Made by this import: it holds nothing but the rows written, so nothing is removed. */
+  fresh: boolean;
 }
 
 const feeds = (state: ResultSetState | null) => state !== null && PUBLIC_STATES.includes(state);
@@ -65,8 +67,8 @@ export class ImportWriter {
   /** Removes the riders the file no longer has, and bumps each set's updated_at once. */
   async finish(): Promise<{ written: ImportedCategory[]; feeding: string[] }> {
     const all = [...this.targets.values()];
-    for (const { written, riders } of all) {
-      await this.rows.removeOthers(this.manager, written.resultSetId, riders);
+    for (const { written, riders, fresh } of all) {
+      if (!fresh) await this.rows.removeOthers(this.manager, written.resultSetId, riders);
       await this.sets.touch(this.manager, written.resultSetId);
     }
     return { written: all.map((t) => t.written), feeding: all.filter((t) => t.feedsBoards).map((t) => t.written.category) };
@@ -84,7 +86,7 @@ export class ImportWriter {
       ({ category, resultSetId: set.id, action, state: set.state, revises, rows: 0, warnings });
     if (!open) {
       const set = await this.sets.create(this.manager, { eventId, category, state });
-      return { written: written(set, 'created'), feedsBoards: feeds(set.state), riders: [] };
+      return { written: written(set, 'created'), feedsBoards: feeds(set.state), riders: [], fresh: true };
     }
     if (open.state === 'APPROVED') {
       const revisionId = await this.sets.openRevisionOf(this.manager, open.id);
@@ -92,7 +94,7 @@ export class ImportWriter {
         ? (await this.sets.lock(this.manager, revisionId)).set
         : await this.sets.create(this.manager, { eventId, category, state: 'DRAFT', replacesId: open.id });
       const warning = `Result set ${open.id} is APPROVED and was not changed; the rows went to its DRAFT revision ${revision.id}: check it, then publish it (POST /api/result-sets/${revision.id}/transitions)`;
-      return { written: written(revision, 'revision', open.id, [warning]), feedsBoards: false, riders: [] };
+      return { written: written(revision, 'revision', open.id, [warning]), feedsBoards: false, riders: [], fresh: revisionId === null };
     }
     const { set } = await this.sets.lock(this.manager, open.id);
     const before = set.state;
@@ -100,6 +102,6 @@ export class ImportWriter {
       await this.sets.compareAndSetState(this.manager, set.id, [before], state);
       set.state = state;
     }
-    return { written: written(set, 'replaced'), feedsBoards: feeds(before) || feeds(set.state), riders: [] };
+    return { written: written(set, 'replaced'), feedsBoards: feeds(before) || feeds(set.state), riders: [], fresh: false };
   }
 }
