@@ -11,6 +11,10 @@ import {
 } from './types';
 import { validateEvent, validateLeaderboardConfig, validatePointsScale } from './validate';
 
+/** The packing's offsets as plain constants: hot loops read them once per result. */
+const STRIDE = INTS_PER_RESULT;
+const { participant: PARTICIPANT, custom1: CUSTOM1, place: PLACE, status: STATUS } = PACKED;
+
 /**
  * An entry: its identity, then (once the lines are in the store under `index`) its event
  * scores there and the season rules' outcome: what the ranking and the output read.
@@ -239,7 +243,7 @@ class Table implements StandingsTable {
   private line(d: Digest, l: number): void {
     const { store } = this;
     const place = store.linePlace[l];
-    d.word(this.raceWords[store.lineRace[l]]).word((place === place ? place : -1) * 8 + store.lineKind[l]).number(store.lineMilli[l]);
+    d.words3(this.raceWords[store.lineRace[l]], place === place ? place : -1, store.lineKind[l], store.lineMilli[l]);
     if (store.isTeam(l)) {
       const riders = store.lineRiders[l];
       d.word(riders.length);
@@ -306,7 +310,7 @@ function groupRaces(
   let size = 0;
   for (const packed of input) {
     validatePackedRace(packed, participantNames);
-    const n = packed.results.length / INTS_PER_RESULT;
+    const n = packed.results.length / STRIDE;
     if (n === 0) continue;
     const info = infos.get(packed.eventId);
     const category = info && categories.get(packed.category);
@@ -330,69 +334,82 @@ function groupRaces(
 
 /**
  * INDIVIDUAL: one line per result. A first pass finds each result's entry (and counts them),
- * a second places the lines entry by entry.
+ * a second places the lines entry by entry, reading the packed races again rather than
+ * keeping per-line copies of what they hold.
  */
 function addIndividual(entries: Accumulator[], races: Race[], size: number, scale: PointsScaleConfig, names: Names): { store: ScoreStore; used: number } {
-  // Participants by id: ids are usually small whole numbers, looked up in an array; others in a map.
-  const limit = 2 * size + 1024;
-  let dense = new Int32Array(Math.min(limit, 1024)).fill(-1);
-  const sparse = new Map<number, number>();
-  // Each line's entry, place and status, in race order: the second pass reads no result columns.
-  const entryOf = new Int32Array(size);
-  const placeOf = new Float64Array(size);
-  const kindOf = new Uint8Array(size);
-  const dsqNonDroppable = scale.dsqNonDroppable === true;
+  const index = new EntryIndex(2 * size + 1024);
   const count: number[] = [];
   // The rider's school/club (custom1 id) as of the latest race, and that race's date rank, by entry.
   const groupDate: number[] = [];
   const groupId: number[] = [];
-  const millis: Float64Array[] = [];
-  let l = 0;
   for (let r = 0; r < races.length; r++) {
-    const race = races[r];
-    const { dateRank } = race.info;
-    const results = race.results;
-    millis.push(scoreRace(scale, results, race.event.pointsMultiplier * race.category.multiplier));
-    for (let at = 0; at < results.length; at += INTS_PER_RESULT) {
-      const id = results[at + PACKED.participant];
-      const small = id >>> 0 === id && id < limit;
-      if (small && id >= dense.length) {
-        const grown = new Int32Array(Math.min(limit, Math.max(id + 1, 2 * dense.length))).fill(-1);
-        grown.set(dense);
-        dense = grown;
-      }
-      let e = small ? dense[id] : sparse.get(id) ?? -1;
+    const { dateRank } = races[r].info;
+    const results = races[r].results;
+    for (let at = 0; at < results.length; at += STRIDE) {
+      const id = results[at + PARTICIPANT];
+      let e = index.get(id);
       if (e < 0) {
         e = entries.length;
-        if (small) dense[id] = e;
-        else sparse.set(id, e);
+        index.set(id, e);
         entries.push(entry(e, `p:${id}`, 'PARTICIPANT', id, null, null, names.participant(id), null));
         count.push(0);
         groupDate.push(-1);
         groupId.push(-1);
       }
-      const custom1 = results[at + PACKED.custom1];
+      count[e] += 1;
+      const custom1 = results[at + CUSTOM1];
       if (custom1 >= 0 && dateRank >= groupDate[e]) {
         groupId[e] = custom1;
         groupDate[e] = dateRank;
       }
-      const code = results[at + PACKED.status];
-      const place = results[at + PACKED.place];
-      placeOf[l] = place > 0 ? place : NaN;
-      kindOf[l] = code | (dsqNonDroppable && code === DSQ ? DSQ_KEEPS : 0);
-      entryOf[l++] = e;
-      count[e] += 1;
     }
   }
   for (let e = 0; e < entries.length; e++) if (groupId[e] >= 0) entries[e].group = names.group(groupId[e]).name;
 
-  const store = new ScoreStore(entries.length, l, count);
-  l = 0;
+  const store = new ScoreStore(entries.length, size, count);
+  const dsqNonDroppable = scale.dsqNonDroppable === true;
   for (let r = 0; r < races.length; r++) {
-    const milli = millis[r];
-    for (let i = 0; i < milli.length; i++, l++) store.put(entryOf[l], r, milli[i], placeOf[l], kindOf[l]);
+    const race = races[r];
+    const results = race.results;
+    const milli = scoreRace(scale, results, race.event.pointsMultiplier * race.category.multiplier);
+    for (let i = 0, at = 0; at < results.length; i++, at += STRIDE) {
+      const code = results[at + STATUS];
+      const place = results[at + PLACE];
+      const kind = code | (dsqNonDroppable && code === DSQ ? DSQ_KEEPS : 0);
+      store.put(index.get(results[at + PARTICIPANT]), r, milli[i], place > 0 ? place : NaN, kind);
+    }
   }
-  return { store, used: l };
+  return { store, used: size };
+}
+
+/**
+ * Entries by participant id: ids are usually small whole numbers, looked up in an array
+ * (grown as needed, up to `limit`); others in a map.
+ */
+class EntryIndex {
+  private dense = new Int32Array(1024).fill(-1);
+  private readonly sparse = new Map<number, number>();
+
+  constructor(private readonly limit: number) {}
+
+  get(id: number): number {
+    if (id >>> 0 === id && id < this.dense.length) return this.dense[id];
+    return this.sparse.get(id) ?? -1;
+  }
+
+  set(id: number, e: number): void {
+    if (id >>> 0 !== id || id >= this.limit) {
+      this.sparse.set(id, e);
+      return;
+    }
+    if (id >= this.dense.length) {
+      const grown = new Int32Array(Math.min(this.limit, Math.max(id + 1, 2 * this.dense.length))).fill(-1);
+      grown.set(this.dense);
+      this.dense = grown;
+    }
+    this.dense[id] = e;
+  }
 }
 
 /** Status codes (indexes in STATUSES) the team rules read. */
@@ -437,9 +454,9 @@ function addTeams(
 ): number {
   const race = races[r];
   const results = race.results;
-  const size = results.length / INTS_PER_RESULT;
+  const size = results.length / STRIDE;
   // Result i's value at `offset`.
-  const value = (i: number, offset: number) => results[i * INTS_PER_RESULT + offset];
+  const value = (i: number, offset: number) => results[i * STRIDE + offset];
   const milli = scoreRace(scale, results, race.event.pointsMultiplier * race.category.multiplier);
   const lowPoint = scale.lowPoint === true;
   const slots = groupSlots(board).map((slot) => PACKED[slot]);
@@ -465,17 +482,17 @@ function addTeams(
   const counting = board.countingRiders ?? Number.MAX_SAFE_INTEGER;
   const minRiders = board.minRiders ?? 0;
   const perCategory = board.type !== 'TOP_SCHOOLS';
-  const placeOf = (m: number) => (value(m, PACKED.place) > 0 ? value(m, PACKED.place) : Infinity);
+  const placeOf = (m: number) => (value(m, PLACE) > 0 ? value(m, PLACE) : Infinity);
   for (const [groupId, members] of teams) {
     let finishers = 0;
-    for (const m of members) if (value(m, PACKED.status) === FIN) finishers += 1;
+    for (const m of members) if (value(m, STATUS) === FIN) finishers += 1;
     if (finishers < minRiders) {
       ignore('group below minRiders in a race', members.length);
       used -= members.length;
       continue;
     }
     const best = members
-      .sort((a, b) => (lowPoint ? milli[a] - milli[b] : milli[b] - milli[a]) || placeOf(a) - placeOf(b) || value(a, PACKED.participant) - value(b, PACKED.participant))
+      .sort((a, b) => (lowPoint ? milli[a] - milli[b] : milli[b] - milli[a]) || placeOf(a) - placeOf(b) || value(a, PARTICIPANT) - value(b, PARTICIPANT))
       .slice(0, counting);
     let sum = 0;
     for (const m of best) sum += milli[m];
@@ -488,10 +505,10 @@ function addTeams(
       entries.push(acc);
     }
     const riders = best.map((m) => {
-      const place = value(m, PACKED.place);
-      return { name: names.participant(value(m, PACKED.participant)), place: place > 0 ? place : null, points: milli[m] / 1000 };
+      const place = value(m, PLACE);
+      return { name: names.participant(value(m, PARTICIPANT)), place: place > 0 ? place : null, points: milli[m] / 1000 };
     });
-    const keeps = scale.dsqNonDroppable && best.some((m) => value(m, PACKED.status) === DSQ);
+    const keeps = scale.dsqNonDroppable && best.some((m) => value(m, STATUS) === DSQ);
     teamLines.push({ entry: acc.index, race: r, milli: sum, kind: TEAM | (keeps ? DSQ_KEEPS : 0), riders });
   }
   return used;

@@ -3,6 +3,10 @@ import { statusCode } from './store';
 import { ComputeInput, CustomValueRef, INTS_PER_RESULT, PACKED, PackedInput, PackedRace, RaceResultInput, STATUSES } from './types';
 import { validateResult } from './validate';
 
+/** The packing's offsets as plain constants: the check below reads them once per result. */
+const STRIDE = INTS_PER_RESULT;
+const { place: PLACE, status: STATUS } = PACKED;
+
 /**
  * Result objects packed, race by race in the order races first appear, results within a race
  * in input order; each result is validated first (whole 32-bit numbers only fit the packing).
@@ -45,9 +49,9 @@ export function validatePackedRace(race: PackedRace, participantNames: ReadonlyM
   if (results.length % INTS_PER_RESULT !== 0) {
     throw new ScoringError('INVALID_RESULT', `event ${race.eventId}`, `race ${race.eventId}/${race.category}: ${results.length} ints is not whole results`);
   }
-  for (let at = 0; at < results.length; at += INTS_PER_RESULT) {
-    const status = results[at + PACKED.status];
-    const place = results[at + PACKED.place];
+  for (let at = 0; at < results.length; at += STRIDE) {
+    const status = results[at + STATUS];
+    const place = results[at + PLACE];
     if (status >= 0 && status < STATUSES.length && place >= 0 && (place === 0 || status === 0)) continue;
     const id = results[at + PACKED.id];
     const participant = results[at + PACKED.participant];

@@ -1,5 +1,9 @@
 import { INTS_PER_RESULT, PACKED, PointsScaleConfig, STATUSES } from './types';
 
+/** The packing's offsets as plain constants: hot loops read them once per result. */
+const STRIDE = INTS_PER_RESULT;
+const { place: PLACE, status: STATUS } = PACKED;
+
 const FIN = 0;
 const DNS = 2;
 
@@ -37,20 +41,20 @@ export function statusPoints(scale: PointsScaleConfig, status: number, starters:
  * is rounded to 0.001 once.
  */
 export function scoreRace(scale: PointsScaleConfig, results: Int32Array, multiplier: number): Float64Array {
-  const size = results.length / INTS_PER_RESULT;
+  const size = results.length / STRIDE;
   let starters = 0;
   let maxPlace = 0;
-  for (let at = 0; at < results.length; at += INTS_PER_RESULT) {
-    if (results[at + PACKED.status] !== DNS) starters += 1;
-    if (results[at + PACKED.place] > maxPlace) maxPlace = results[at + PACKED.place];
+  for (let at = 0; at < results.length; at += STRIDE) {
+    if (results[at + STATUS] !== DNS) starters += 1;
+    if (results[at + PLACE] > maxPlace) maxPlace = results[at + PLACE];
   }
   const pointsAt = maxPlace <= 2 * size + 64 ? densePlacePoints(scale, results, starters, maxPlace) : sparsePlacePoints(scale, results, starters);
   // Unplaced results score by status alone: four values, computed once.
   const byStatus = STATUSES.map((_, code) => statusPoints(scale, code, starters));
   const out = new Float64Array(size);
-  for (let i = 0, at = 0; i < size; i++, at += INTS_PER_RESULT) {
-    const place = results[at + PACKED.place];
-    const points = place > 0 ? pointsAt(place) : byStatus[results[at + PACKED.status]];
+  for (let i = 0, at = 0; i < size; i++, at += STRIDE) {
+    const place = results[at + PLACE];
+    const points = place > 0 ? pointsAt(place) : byStatus[results[at + STATUS]];
     out[i] = Math.round(points * multiplier * 1000);
   }
   return out;
@@ -67,7 +71,7 @@ function sharedPoints(scale: PointsScaleConfig, place: number, tied: number, sta
 /** Places are small whole numbers (≤ about the field size): count and score them in arrays. */
 function densePlacePoints(scale: PointsScaleConfig, results: Int32Array, starters: number, maxPlace: number): (place: number) => number {
   const tied = new Int32Array(maxPlace + 1);
-  for (let at = PACKED.place; at < results.length; at += INTS_PER_RESULT) tied[results[at]] += 1;
+  for (let at = PLACE; at < results.length; at += STRIDE) tied[results[at]] += 1;
   const points = new Float64Array(maxPlace + 1);
   for (let place = 1; place <= maxPlace; place++) if (tied[place] > 0) points[place] = sharedPoints(scale, place, tied[place], starters);
   return (place) => points[place];
@@ -75,7 +79,7 @@ function densePlacePoints(scale: PointsScaleConfig, results: Int32Array, starter
 
 function sparsePlacePoints(scale: PointsScaleConfig, results: Int32Array, starters: number): (place: number) => number {
   const byPlace = new Map<number, number>();
-  for (let at = PACKED.place; at < results.length; at += INTS_PER_RESULT) {
+  for (let at = PLACE; at < results.length; at += STRIDE) {
     const place = results[at];
     if (place > 0) byPlace.set(place, (byPlace.get(place) ?? 0) + 1);
   }

@@ -3,8 +3,12 @@ import type { PoolClient } from 'pg';
 import { CustomValueRef, EventInput, INTS_PER_RESULT, PACKED, PackedRace } from '../../calculators';
 import { RacePack, RacePacksReader } from './race-packs.reader';
 
-/** Result sets read per query: bounds the packed bytes held at once. */
-const SETS_PER_READ = 64;
+/**
+ * Packed bytes read per COPY: bounds what is held at once while keeping round trips few. A
+ * pack not cached yet counts as this estimate (its size is only known once packed).
+ */
+const BYTES_PER_READ = 8 * 2 ** 20;
+const UNCACHED_ESTIMATE = 256 * 2 ** 10;
 
 export interface BoardScope {
   seriesId: number;
@@ -25,6 +29,8 @@ interface RaceSet {
   id: number;
   eventId: number;
   category: string;
+  /** The cached pack's size; null when there is none. */
+  bytes: number | null;
 }
 
 /**
@@ -55,8 +61,7 @@ export class StandingsInputsRepository {
     const fresh: RacePack[] = [];
     const participantIds = new IdSet();
     const groupIds = new IdSet();
-    for (let at = 0; at < sets.length; at += SETS_PER_READ) {
-      const batch = new Map(sets.slice(at, at + SETS_PER_READ).map((s) => [s.id, s]));
+    for (const batch of batches(sets)) {
       for (const pack of await this.packs.read(client, [...batch.keys()])) {
         const race = decodeRace(batch.get(pack.id)!, pack.packed);
         races.push(race);
@@ -74,7 +79,7 @@ export class StandingsInputsRepository {
 
   private async publishedSets(client: PoolClient, scope: BoardScope): Promise<RaceSet[]> {
     const { rows } = await client.query<RaceSet>(
-      `SELECT s.id, s.event_id AS "eventId", s.category
+      `SELECT s.id, s.event_id AS "eventId", s.category, octet_length(s.packed_results) AS bytes
          FROM result_set s
          JOIN event e ON e.id = s.event_id
         WHERE e.series_id = $1 AND s.state IN ('P', 'A') AND s.category = ANY($2::text[])
@@ -129,7 +134,7 @@ export class StandingsInputsRepository {
 
 /** A race's pack (big-endian) as the calculators' PackedRace: the same ints, in host order. */
 function decodeRace(set: RaceSet, packed: Buffer): PackedRace {
-  if (packed.length % (INTS_PER_RESULT * 4) !== 0) throw new Error(`result set ${set.id}: packed results of ${packed.length} bytes`);
+  if (packed.length % (STRIDE * 4) !== 0) throw new Error(`result set ${set.id}: packed results of ${packed.length} bytes`);
   const results = new Int32Array(packed.length / 4);
   const bytes = Buffer.from(results.buffer, results.byteOffset, packed.length);
   packed.copy(bytes);
@@ -137,13 +142,36 @@ function decodeRace(set: RaceSet, packed: Buffer): PackedRace {
   return { eventId: set.eventId, category: set.category, results };
 }
 
+/** The sets in batches of about BYTES_PER_READ packed bytes, by id. */
+function* batches(sets: RaceSet[]): Generator<Map<number, RaceSet>> {
+  let batch = new Map<number, RaceSet>();
+  let bytes = 0;
+  for (const set of sets) {
+    batch.set(set.id, set);
+    bytes += set.bytes ?? UNCACHED_ESTIMATE;
+    if (bytes >= BYTES_PER_READ) {
+      yield batch;
+      batch = new Map();
+      bytes = 0;
+    }
+  }
+  if (batch.size > 0) yield batch;
+}
+
+/**
+ * The packing's offsets as plain constants: read through the calculators' barrel they are
+ * getter calls, which in a loop over a million results cost more than the loop.
+ */
+const STRIDE = INTS_PER_RESULT;
+const { participant: PARTICIPANT, custom1: CUSTOM1, custom2: CUSTOM2, custom3: CUSTOM3 } = PACKED;
+
 /** Adds a packed race's rider ids to `participants` and its three slots' value ids to `groups`. */
 function collectIds(results: Int32Array, participants: IdSet, groups: IdSet): void {
-  for (let at = 0; at < results.length; at += INTS_PER_RESULT) {
-    participants.add(results[at + PACKED.participant]);
-    const c1 = results[at + PACKED.custom1];
-    const c2 = results[at + PACKED.custom2];
-    const c3 = results[at + PACKED.custom3];
+  for (let at = 0; at < results.length; at += STRIDE) {
+    participants.add(results[at + PARTICIPANT]);
+    const c1 = results[at + CUSTOM1];
+    const c2 = results[at + CUSTOM2];
+    const c3 = results[at + CUSTOM3];
     if (c1 >= 0) groups.add(c1);
     if (c2 >= 0) groups.add(c2);
     if (c3 >= 0) groups.add(c3);
