@@ -56,6 +56,9 @@ interface EventInfo {
   races: Map<string, Race>;
 }
 
+/** What a breakdown line says of its race. */
+type RaceName = Pick<Race, 'event' | 'category'>;
+
 interface Race {
   event: EventInput;
   info: EventInfo;
@@ -157,7 +160,10 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
   let resultsIgnored = 0;
   for (const reason of Object.keys(ignored)) if (reason !== 'entry below minEvents') resultsIgnored += ignored[reason];
   const reasons: [string, string] = [`one of the ${rules.dropWorst} worst results`, `outside the best ${rules.bestOf}`];
-  return new Table(heads, { entries: heads.length, resultsUsed: used, resultsIgnored, ignored }, ranked, store, races, reasons);
+  // The table outlives the computation (its breakdowns are made later): it keeps each race's
+  // event and category, not its results.
+  const raceNames = races.map(({ event, category }) => ({ event, category }));
+  return new Table(heads, { entries: heads.length, resultsUsed: used, resultsIgnored, ignored }, ranked, store, raceNames, reasons);
 }
 
 function validateSettings({ scale, board, events }: Pick<ComputeInput, 'scale' | 'board' | 'events'>): void {
@@ -193,7 +199,7 @@ class Table implements StandingsTable {
     readonly summary: ComputeSummary,
     private readonly ranked: RankedEntry[],
     private readonly store: ScoreStore,
-    races: Race[],
+    races: RaceName[],
     private readonly reasons: [string, string],
   ) {
     this.make = new LineMaker(store, races);
@@ -256,7 +262,7 @@ class Table implements StandingsTable {
 class LineMaker {
   constructor(
     private readonly store: ScoreStore,
-    private readonly races: Race[],
+    private readonly races: RaceName[],
   ) {}
 
   line(l: number): ContributionLine {

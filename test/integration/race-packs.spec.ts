@@ -155,4 +155,24 @@ describe('race packs: the cached packed results of each race', () => {
     await recalculate(boardId);
     expect((await pack(setId)).packed).not.toBeNull();
   });
+
+  it('standings rows go through COPY intact: quotes, backslashes, tabs, newlines and accents', async () => {
+    const names = [['Zoë', "O'Brien"], ['Back\\slash', '"Quoted"'], ['Tab', 'Newline']];
+    const boardId = await fx.leaderboard({ seriesId, name: 'Board names', type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: ['N'] });
+    const eventName = 'Race \\ "names"\tand\na newline';
+    const setId = await fx.resultSet(await fx.event(seriesId, { name: eventName }), 'N');
+    await fx.replaceRows(setId, names.map(([first, last], i) => rider(first, last, { position: i + 1 })));
+    await recalculate(boardId);
+    const res = await t.http().get(`/api/leaderboards/${boardId}/standings`).expect(200);
+    expect(res.body.entries.map((e: { name: string; points: number }) => [e.name, e.points])).toEqual(
+      names.map(([first, last], i) => [`${first} ${last}`, [10, 6, 3][i]]),
+    );
+    const [{ name: storedEventName }] = await t.db.query('SELECT name FROM event WHERE id = (SELECT event_id FROM result_set WHERE id = $1)', [setId]);
+    expect(storedEventName).toBe(eventName);
+    expect(res.body.entries.map((e: { breakdown: { counted: { eventName: string }[] } }) => e.breakdown.counted[0].eventName)).toEqual([storedEventName, storedEventName, storedEventName]);
+    // A second run finds every row unchanged.
+    await recalculate(boardId);
+    const [run] = await t.db.query(`SELECT rows_inserted, rows_updated, rows_deleted FROM recalc_run WHERE leaderboard_id = $1 ORDER BY id DESC LIMIT 1`, [boardId]);
+    expect(run).toEqual({ rows_inserted: 0, rows_updated: 0, rows_deleted: 0 });
+  });
 });

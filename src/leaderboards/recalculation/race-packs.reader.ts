@@ -58,7 +58,8 @@ export class RacePacksReader {
    * transaction, so a run never holds race sets' row locks while it computes.
    */
   async store(packs: RacePack[]): Promise<void> {
-    for (const pack of packs) {
+    // Each pack is let go once stored: on a first run they are a million results' bytes.
+    for (let pack = packs.shift(); pack; pack = packs.shift()) {
       await this.dataSource.query(
         `UPDATE result_set SET packed_results = $3
           WHERE id = (SELECT id FROM result_set WHERE id = $1 AND results_rev = $2::bigint AND packed_results IS NULL

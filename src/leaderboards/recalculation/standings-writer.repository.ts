@@ -1,7 +1,10 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
-import type { StandingHead, StandingsTable } from '../../calculators';
+import type { StandingsTable } from '../../calculators';
 import { execute, returning } from '../../common/database/execute';
 import { ConflictError } from '../../common/errors/domain-errors';
 import { ResultSetState, stateCode, stateFromCode } from '../../common/result-set-state';
@@ -117,8 +120,9 @@ export class StandingsWriterRepository {
    * Brings the set's standings rows in line with `standings`. Each row stores a fingerprint
    * (the calculators' digest of every value it holds, breakdown included), so "did it change"
    * is one comparison in memory, and only the changed and new entries' breakdowns are ever
-   * built: they are sent in bounded chunks, each one JSON parameter; dropped keys are deleted
-   * by key, and an unchanged board sends nothing.
+   * built. Those are streamed with COPY into a temporary staging table (a row at a time: no
+   * document of every breakdown is ever held) and written from there in two statements;
+   * dropped keys are deleted by key, and an unchanged board sends nothing.
    * A row whose stored fingerprint differs (or is missing: rows written before fingerprints)
    * is compared value by value in SQL, so it only counts as updated if a value changed.
    */
@@ -132,50 +136,54 @@ export class StandingsWriterRepository {
     });
     for (const [key, fingerprint] of rows) stored.set(key, fingerprint);
 
-    let inserted = 0;
-    let updated = 0;
-    const inserts = new StagedChunk();
-    const updates = new StagedChunk();
-    const flushInserts = async () => {
-      inserted += await execute(manager, INSERT_STAGED, [resultSetId, inserts.take()]);
-    };
-    const flushUpdates = async () => {
-      const changed = await returning<{ changed: boolean }>(manager, UPDATE_STAGED, [resultSetId, updates.take()]);
-      for (const row of changed) if (row.changed) updated++;
-    };
-    const seen = new Set<string>();
+    const changed: { index: number; fingerprint: string; isNew: boolean }[] = [];
+    let kept = 0;
     const { entries } = standings;
     for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i];
-      seen.add(entry.key);
-      const previous = stored.get(entry.key);
-      const row = stageRow(entry, FINGERPRINT_VERSION + standings.digest(i), previous, () => standings.breakdown(i));
-      if (row === null) continue; // same fingerprint: nothing changed
-      if (previous === undefined) {
-        if (inserts.add(row)) await flushInserts();
-      } else if (updates.add(row)) {
-        await flushUpdates();
+      const previous = stored.get(entries[i].key);
+      if (previous !== undefined) kept += 1;
+      const fingerprint = FINGERPRINT_VERSION + standings.digest(i);
+      if (fingerprint !== previous) changed.push({ index: i, fingerprint, isNew: previous === undefined });
+    }
+
+    let inserted = 0;
+    let updated = 0;
+    if (changed.length > 0) {
+      await stageRows(client, standings, changed);
+      inserted = await execute(manager, INSERT_STAGED, [resultSetId]);
+      if (inserted < changed.length) {
+        const rows = await returning<{ changed: boolean }>(manager, UPDATE_STAGED, [resultSetId]);
+        for (const row of rows) if (row.changed) updated++;
       }
     }
-    if (!inserts.empty) await flushInserts();
-    if (!updates.empty) await flushUpdates();
 
-    const dropped = [...stored.keys()].filter((key) => !seen.has(key));
-    const deleted = dropped.length === 0 ? 0 : await execute(manager,
-      `DELETE FROM race_result WHERE result_set_id = $1 AND group_key = ANY($2::text[])`,
-      [resultSetId, dropped],
-    );
+    // Every stored key the standings still have was counted in `kept`; only if some were not
+    // is there anything to delete.
+    let deleted = 0;
+    if (kept < stored.size) {
+      const current = new Set(entries.map((e) => e.key));
+      const dropped = [...stored.keys()].filter((key) => !current.has(key));
+      deleted = await execute(manager, `DELETE FROM race_result WHERE result_set_id = $1 AND group_key = ANY($2::text[])`, [resultSetId, dropped]);
+    }
     return { inserted, updated, deleted };
   }
 }
 
-/** The staged JSON rows' fields (see stageRow), typed. */
-const STAGED_COLUMNS = `s(participant_id integer, custom1_id integer, category text, position integer, points double precision,
-     seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb)`;
+/** Marks the digest scheme, so fingerprints of another scheme (sha1 of the JSON, before) never match. */
+const FINGERPRINT_VERSION = 'v2:';
+
+/**
+ * The staging table: one per connection, emptied at every commit. `is_new` tells the rows to
+ * insert from those to update.
+ */
+const STAGING_TABLE = `CREATE TEMPORARY TABLE IF NOT EXISTS standings_staged (
+  is_new boolean, participant_id integer, custom1_id integer, category text, position integer, points double precision,
+  seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb) ON COMMIT DELETE ROWS`;
+const STAGED_COLUMNS = 'participant_id, custom1_id, category, position, points, seq, name, group_name, group_key, fingerprint, breakdown';
 
 const INSERT_STAGED = `
-  INSERT INTO race_result (result_set_id, participant_id, custom1_id, category, position, points, seq, name, group_name, group_key, fingerprint, breakdown)
-  SELECT $1, s.* FROM jsonb_to_recordset($2::jsonb) AS ${STAGED_COLUMNS}`;
+  INSERT INTO race_result (result_set_id, ${STAGED_COLUMNS})
+  SELECT $1, ${STAGED_COLUMNS} FROM standings_staged WHERE is_new`;
 
 /**
  * Writes the staged rows over the stored ones and reports, per row, whether any stored value
@@ -186,51 +194,49 @@ const UPDATE_STAGED = `
      SET participant_id = s.participant_id, custom1_id = s.custom1_id, category = s.category, position = s.position,
          points = s.points, seq = s.seq, name = s.name, group_name = s.group_name, breakdown = s.breakdown,
          fingerprint = s.fingerprint
-    FROM jsonb_to_recordset($2::jsonb) AS ${STAGED_COLUMNS}, race_result o
-   WHERE r.result_set_id = $1 AND r.group_key = s.group_key AND o.id = r.id
+    FROM standings_staged s, race_result o
+   WHERE NOT s.is_new AND r.result_set_id = $1 AND r.group_key = s.group_key AND o.id = r.id
   RETURNING (o.participant_id, o.custom1_id, o.category, o.position, o.points, o.seq, o.name, o.group_name, o.breakdown)
             IS DISTINCT FROM (s.participant_id, s.custom1_id, s.category, s.position, s.points, s.seq, s.name, s.group_name, s.breakdown)
             AS changed`;
 
-/** Marks the digest scheme, so fingerprints of another scheme (sha1 of the JSON, before) never match. */
-const FINGERPRINT_VERSION = 'v2:';
+/** Characters of COPY text that go in 32 KB strings: small enough to stay out of V8's large-object space. */
+const COPY_CHUNK_CHARS = 32 * 1024;
 
-/**
- * The entry as one JSON object (its values, key, fingerprint and breakdown), or null when its
- * fingerprint equals `stored`: then its breakdown is never built.
- */
-function stageRow(entry: StandingHead, fingerprint: string, stored: string | null | undefined, breakdown: () => unknown): string | null {
-  if (fingerprint === stored) return null;
-  const values = JSON.stringify({
-    participant_id: entry.participantId, custom1_id: entry.customValueId, category: entry.category, position: entry.position,
-    points: entry.points, seq: entry.seq, name: entry.name, group_name: entry.group, group_key: entry.key, fingerprint,
-  });
-  return `${values.slice(0, -1)},"breakdown":${JSON.stringify(breakdown())}}`;
+/** Streams the changed entries, their breakdowns built one at a time, into the staging table. */
+async function stageRows(client: PoolClient, standings: StandingsTable, changed: { index: number; fingerprint: string; isNew: boolean }[]): Promise<void> {
+  // IF NOT EXISTS would answer a notice on every run after the first on this connection.
+  const { rows } = await client.query<{ exists: boolean }>(`SELECT to_regclass('pg_temp.standings_staged') IS NOT NULL AS exists`);
+  if (!rows[0].exists) await client.query(STAGING_TABLE);
+  await pipeline(Readable.from(copyText(standings, changed)), client.query(copyFrom(`COPY standings_staged FROM STDIN`)));
 }
 
-/** Rows staged for one statement; `add` says when the chunk is full enough to send. */
-class StagedChunk {
-  private static readonly MAX_CHARS = 4 * 2 ** 20;
-  private parts: string[] = [];
-  private chars = 0;
-
-  get empty(): boolean {
-    return this.parts.length === 0;
+function* copyText(standings: StandingsTable, changed: { index: number; fingerprint: string; isNew: boolean }[]): Generator<string> {
+  let chunk = '';
+  for (const { index, fingerprint, isNew } of changed) {
+    const e = standings.entries[index];
+    chunk += [
+      isNew ? 't' : 'f', e.participantId, e.customValueId, e.category, e.position, e.points, e.seq, e.name, e.group, e.key, fingerprint,
+      JSON.stringify(standings.breakdown(index)),
+    ].map(copyField).join('\t') + '\n';
+    if (chunk.length >= COPY_CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
   }
-
-  add(row: string): boolean {
-    this.parts.push(row);
-    this.chars += row.length;
-    return this.chars >= StagedChunk.MAX_CHARS;
-  }
-
-  take(): string {
-    const json = `[${this.parts.join(',')}]`;
-    this.parts = [];
-    this.chars = 0;
-    return json;
-  }
+  if (chunk.length > 0) yield chunk;
 }
+
+/** A value in COPY's text format: \N for null, and backslash, tab, newline and return escaped. */
+function copyField(value: string | number | null): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'number') return String(value);
+  return COPY_SPECIAL.test(value) ? value.replace(COPY_ESCAPES, (c) => COPY_ESCAPED[c]) : value;
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES = /[\\\t\n\r]/g;
+const COPY_ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 function toLive(row: LiveRow): LiveStandings {
   return { state: stateFromCode(row.state), stateBeforeFailure: row.state_before_failure ? stateFromCode(row.state_before_failure) : null };
