@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * A race's results, packed (see PACKED_RESULT in standings-inputs.repository.ts), cached on
+ * A race's results, packed (see PACKED_RESULT in race-packs.reader.ts), cached on
  * its result set: a recalculation reads a few hundred of these instead of packing a million
  * rows again. The cache can never be stale: every statement that writes race_result rows, by
  * whatever path (the API, imports, revisions, SQL by hand), clears the packs of the sets it

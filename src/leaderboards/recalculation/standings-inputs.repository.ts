@@ -37,8 +37,8 @@ interface RaceSet {
  * Loads a board's inputs with set-based SQL and no entity hydration. Each race's results come
  * as one packed bytea, cached on its result set (migration RaceResultPacks, RacePacksReader),
  * so a recalculation reads a few megabytes per hundred races instead of a million rows, and
- * decoding is a loop over integers into the calculators' columns. Rider and group names come
- * after, by id, once each.
+ * decoding is a copy and a byte swap into the calculators' PackedRace. Rider and group names
+ * come after, by id, once each.
  */
 @Injectable()
 export class StandingsInputsRepository {
