@@ -6,7 +6,8 @@
  * Run with `npm run bench:calculators` (it needs `--expose-gc` for the memory figures).
  */
 import { cpus } from 'node:os';
-import { computeStandings } from '../src/calculators';
+import { computeStandings, computeStandingsTable } from '../src/calculators';
+import { toPackedInput } from '../src/calculators/packed';
 import type { ComputeInput, EventInput, LeaderboardConfig, RaceResultInput } from '../src/calculators/types';
 
 function season(events: number, categories: number, riders: number): Omit<ComputeInput, 'board'> {
@@ -87,6 +88,27 @@ for (const [events, riders] of [[40, 250], [40, 750], [40, 2500]] as const) {
     console.log(
       `| ${n.toLocaleString('en')} | ${name} | ${ms.toFixed(0)} ms | ${retainedMb.toFixed(0)} MB (${perResult(retainedMb, n)}) | ${outputMb.toFixed(0)} MB (${perResult(outputMb, n)}) | ${inputMb.toFixed(0)} MB | ${rssMb.toFixed(0)} MB |`,
     );
+  }
+}
+
+// As the worker runs them: packed races in, every entry's digest out, breakdowns not built
+// (the writer builds only the changed entries' ones).
+console.log('\n| results | board | packed input: standings + every digest (median) |');
+console.log('|---|---|---|');
+for (const [events, riders] of [[40, 250], [40, 750], [40, 2500]] as const) {
+  for (const [name, board] of Object.entries(boards)) {
+    // Only the packed input stays reachable, as in a worker: no result objects for the GC to trace.
+    const results = events * 10 * riders;
+    const packed = toPackedInput({ ...season(events, 10, riders), board });
+    global.gc?.();
+    const times: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const started = process.hrtime.bigint();
+      const table = computeStandingsTable(packed);
+      for (let e = 0; e < table.entries.length; e++) table.digest(e);
+      if (i > 0) times.push(Number(process.hrtime.bigint() - started) / 1e6); // the first is the warm-up
+    }
+    console.log(`| ${results.toLocaleString('en')} | ${name} | ${times.sort((a, b) => a - b)[Math.floor(times.length / 2)].toFixed(0)} ms |`);
   }
 }
 console.log(`\npeak RSS of the process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

@@ -76,7 +76,12 @@ const DEFAULT_TIE_BREAKS = ['COUNTBACK', 'MOST_RECENT'] as const;
 export function computeStandings(input: ComputeInput): ComputeResult {
   validateSettings(input);
   const table = computeStandingsTable(toPackedInput(input));
-  return { entries: table.entries.map((head, i) => ({ ...head, breakdown: table.breakdown(i) })), summary: table.summary };
+  const entries = table.entries.map((head, i): StandingEntry => ({
+    key: head.key, kind: head.kind, participantId: head.participantId, customValueId: head.customValueId, category: head.category,
+    name: head.name, group: head.group, points: head.points, position: head.position, seq: head.seq, eventsCounted: head.eventsCounted,
+    breakdown: table.breakdown(i),
+  }));
+  return { entries, summary: table.summary };
 }
 
 /**
@@ -219,7 +224,7 @@ class Table implements StandingsTable {
     for (let d = 0; d < acc.dropped.length; d++) {
       const reason = this.reasons[d < acc.droppedWorst ? WORST : BEST_OF];
       const s = acc.dropped[d];
-      for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) dropped.push({ ...make.line(l), reason });
+      for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) dropped.push(make.line(l, reason));
     }
     return { counted, dropped, tieBreak };
   }
@@ -265,15 +270,24 @@ class LineMaker {
     private readonly races: RaceName[],
   ) {}
 
-  line(l: number): ContributionLine {
+  /** Line l as a breakdown line; a dropped one ends with its reason. Built in one literal per shape: no spread. */
+  line(l: number): ContributionLine;
+  line(l: number, reason: string): ContributionLine & { reason: string };
+  line(l: number, reason?: string): ContributionLine {
     const { store } = this;
     const { event, category } = this.races[store.lineRace[l]];
     const points = store.lineMilli[l] / 1000;
     if (store.isTeam(l)) {
-      return { eventId: event.id, eventName: event.name, date: event.date, category: category.code, place: null, status: 'FIN', points, riders: store.lineRiders[l] };
+      const riders = store.lineRiders[l];
+      return reason === undefined
+        ? { eventId: event.id, eventName: event.name, date: event.date, category: category.code, place: null, status: 'FIN', points, riders }
+        : { eventId: event.id, eventName: event.name, date: event.date, category: category.code, place: null, status: 'FIN', points, riders, reason } as ContributionLine;
     }
-    const place = store.linePlace[l];
-    return { eventId: event.id, eventName: event.name, date: event.date, category: category.code, place: place === place ? place : null, status: store.status(l), points };
+    const place = store.linePlace[l] === store.linePlace[l] ? store.linePlace[l] : null;
+    const status = store.status(l);
+    return reason === undefined
+      ? { eventId: event.id, eventName: event.name, date: event.date, category: category.code, place, status, points }
+      : { eventId: event.id, eventName: event.name, date: event.date, category: category.code, place, status, points, reason } as ContributionLine;
   }
 }
 

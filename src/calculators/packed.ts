@@ -13,33 +13,46 @@ const { place: PLACE, status: STATUS } = PACKED;
  * Names come from the first result that names a rider or group.
  */
 export function toPackedInput(input: ComputeInput): PackedInput {
-  const byRace = new Map<string, RaceResultInput[]>();
+  // Results usually come race by race: the last race's list is tried before the lookup.
+  const byEvent = new Map<number, Map<string, RaceResultInput[]>>();
+  const order: RaceResultInput[][] = [];
   const participantNames = new Map<number, string>();
   const customValues = new Map<number, CustomValueRef>();
+  const name = (ref: CustomValueRef | null) => {
+    if (ref && !customValues.has(ref.id)) customValues.set(ref.id, ref);
+  };
+  let last: RaceResultInput[] | null = null;
   for (const result of input.results) {
     validateResult(result);
-    const key = `${result.eventId}\u0000${result.category}`;
-    let list = byRace.get(key);
-    if (!list) byRace.set(key, (list = []));
-    list.push(result);
+    if (last === null || last[0].eventId !== result.eventId || last[0].category !== result.category) {
+      let categories = byEvent.get(result.eventId);
+      if (!categories) byEvent.set(result.eventId, (categories = new Map()));
+      last = categories.get(result.category) ?? null;
+      if (last === null) {
+        categories.set(result.category, (last = []));
+        order.push(last);
+      }
+    }
+    last.push(result);
     if (!participantNames.has(result.participantId)) participantNames.set(result.participantId, result.participantName);
-    for (const ref of [result.custom1, result.custom2, result.custom3]) if (ref && !customValues.has(ref.id)) customValues.set(ref.id, ref);
+    name(result.custom1);
+    name(result.custom2);
+    name(result.custom3);
   }
-  const races: PackedRace[] = [];
-  for (const list of byRace.values()) {
-    const results = new Int32Array(list.length * INTS_PER_RESULT);
-    list.forEach((r, i) => {
-      const at = i * INTS_PER_RESULT;
+  const races = order.map((list): PackedRace => {
+    const results = new Int32Array(list.length * STRIDE);
+    for (let i = 0, at = 0; i < list.length; i++, at += STRIDE) {
+      const r = list[i];
       results[at + PACKED.id] = r.id;
       results[at + PACKED.participant] = r.participantId;
       results[at + PACKED.custom1] = r.custom1?.id ?? -1;
       results[at + PACKED.custom2] = r.custom2?.id ?? -1;
       results[at + PACKED.custom3] = r.custom3?.id ?? -1;
-      results[at + PACKED.place] = r.position ?? 0;
-      results[at + PACKED.status] = statusCode(r.status);
-    });
-    races.push({ eventId: list[0].eventId, category: list[0].category, results });
-  }
+      results[at + PLACE] = r.position ?? 0;
+      results[at + STATUS] = statusCode(r.status);
+    }
+    return { eventId: list[0].eventId, category: list[0].category, results };
+  });
   return { scale: input.scale, board: input.board, events: input.events, races, participantNames, customValues };
 }
 
