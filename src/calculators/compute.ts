@@ -229,14 +229,19 @@ class Table implements StandingsTable {
     return { counted, dropped, tieBreak };
   }
 
-  digest(i: number): string {
-    const { store } = this;
+  valuesDigest(i: number): string {
     const head = this.entries[i];
-    const { acc, tieBreak } = this.ranked[i];
-    const d = new Digest()
+    return new Digest()
       .string(head.key).string(head.kind).number(head.participantId ?? NaN).number(head.customValueId ?? NaN)
       .optional(head.category).string(head.name).optional(head.group)
-      .number(head.points).number(head.position ?? NaN).number(head.seq).number(head.eventsCounted).optional(tieBreak);
+      .number(head.points).number(head.position ?? NaN).number(head.seq).number(head.eventsCounted)
+      .hex();
+  }
+
+  breakdownDigest(i: number): string {
+    const { store } = this;
+    const { acc, tieBreak } = this.ranked[i];
+    const d = new Digest().optional(tieBreak);
     d.word(acc.counted);
     for (let s = acc.first; s < acc.end; s++) {
       if (!store.dropped[s]) for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) this.line(d, l);

@@ -175,10 +175,13 @@ export interface StandingsTable {
   /** Entry i's breakdown, built anew on each call. */
   breakdown(i: number): Breakdown;
   /**
-   * A 64-bit digest of everything entry i holds, its breakdown included, made without building
-   * the breakdown: equal entries have equal digests, different ones differ but by a 2^-64 chance.
+   * 64-bit digests of entry i, made without building its breakdown: of its values (all but the
+   * breakdown), and of its breakdown. Equal parts have equal digests; different ones differ but
+   * by a 2^-64 chance. Two, because most entries an edit touches only move: their position and
+   * seq change, their breakdown does not.
    */
-  digest(i: number): string;
+  valuesDigest(i: number): string;
+  breakdownDigest(i: number): string;
 }
 
 export interface ComputeInput {

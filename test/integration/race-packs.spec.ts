@@ -175,4 +175,38 @@ describe('race packs: the cached packed results of each race', () => {
     const [run] = await t.db.query(`SELECT rows_inserted, rows_updated, rows_deleted FROM recalc_run WHERE leaderboard_id = $1 ORDER BY id DESC LIMIT 1`, [boardId]);
     expect(run).toEqual({ rows_inserted: 0, rows_updated: 0, rows_deleted: 0 });
   });
+
+  it('entries that only move are rewritten without their breakdown, and read back whole', async () => {
+    const boardId = await fx.leaderboard({ seriesId, name: 'Board moves', type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: ['M'] });
+    const first = await fx.resultSet(await fx.event(seriesId, { name: 'Moves 1', date: '2026-04-01' }), 'M');
+    await fx.replaceRows(first, [rider('Ann', 'Moss', { position: 1 }), rider('Bo', 'Moss', { position: 2 }), rider('Cy', 'Moss', { position: 3 })]);
+    await recalculate(boardId);
+    const before = (await t.http().get(`/api/leaderboards/${boardId}/standings`).expect(200)).body.entries;
+    const fingerprints = async () => new Map<string, string>((await t.db.query(
+      `SELECT r.name, r.fingerprint FROM race_result r JOIN result_set s ON s.id = r.result_set_id WHERE s.leaderboard_id = $1 AND s.state <> 'R'`,
+      [boardId],
+    )).map((row: { name: string; fingerprint: string }) => [row.name, row.fingerprint]));
+    const fingerprintsBefore = await fingerprints();
+
+    // Cy wins a second race alone: Cy's breakdown changes; Ann and Bo only move down a place.
+    const second = await fx.resultSet(await fx.event(seriesId, { name: 'Moves 2', date: '2026-04-08' }), 'M');
+    await fx.replaceRows(second, [rider('Cy', 'Moss', { position: 1 })]);
+    await recalculate(boardId);
+    const [run] = await t.db.query(`SELECT rows_inserted, rows_updated, rows_deleted FROM recalc_run WHERE leaderboard_id = $1 ORDER BY id DESC LIMIT 1`, [boardId]);
+    expect(run).toEqual({ rows_inserted: 0, rows_updated: 3, rows_deleted: 0 });
+    const after = (await t.http().get(`/api/leaderboards/${boardId}/standings`).expect(200)).body.entries;
+    expect(after.map((e: { name: string; position: number; points: number }) => [e.name, e.position, e.points])).toEqual([
+      ['Cy Moss', 1, 13], ['Ann Moss', 2, 10], ['Bo Moss', 3, 6],
+    ]);
+    const byName = (entries: { name: string; breakdown: unknown }[]) => new Map(entries.map((e) => [e.name, e.breakdown]));
+    expect(byName(after).get('Ann Moss')).toEqual(byName(before).get('Ann Moss'));
+    expect(byName(after).get('Bo Moss')).toEqual(byName(before).get('Bo Moss'));
+    expect((byName(after).get('Cy Moss') as { counted: unknown[] }).counted).toHaveLength(2);
+    // The movers' fingerprints changed in their values half only.
+    const fingerprintsAfter = await fingerprints();
+    for (const name of ['Ann Moss', 'Bo Moss']) {
+      expect(fingerprintsAfter.get(name)).not.toBe(fingerprintsBefore.get(name));
+      expect(fingerprintsAfter.get(name)!.slice(-16)).toBe(fingerprintsBefore.get(name)!.slice(-16));
+    }
+  });
 });

@@ -136,24 +136,29 @@ export class StandingsWriterRepository {
     });
     for (const [key, fingerprint] of rows) stored.set(key, fingerprint);
 
-    const changed: { index: number; fingerprint: string; isNew: boolean }[] = [];
+    const changed: Staged[] = [];
+    const counts = { I: 0, U: 0, V: 0 };
     let kept = 0;
     const { entries } = standings;
     for (let i = 0; i < entries.length; i++) {
       const previous = stored.get(entries[i].key);
       if (previous !== undefined) kept += 1;
-      const fingerprint = FINGERPRINT_VERSION + standings.digest(i);
-      if (fingerprint !== previous) changed.push({ index: i, fingerprint, isNew: previous === undefined });
+      const breakdown = standings.breakdownDigest(i);
+      const fingerprint = FINGERPRINT_VERSION + standings.valuesDigest(i) + breakdown;
+      if (fingerprint === previous) continue;
+      const op = previous === undefined ? 'I' : previous?.startsWith(FINGERPRINT_VERSION) && previous.endsWith(breakdown) ? 'V' : 'U';
+      changed.push({ index: i, fingerprint, op });
+      counts[op] += 1;
     }
 
     let inserted = 0;
     let updated = 0;
     if (changed.length > 0) {
       await stageRows(client, standings, changed);
-      inserted = await execute(manager, INSERT_STAGED, [resultSetId]);
-      if (inserted < changed.length) {
-        const rows = await returning<{ changed: boolean }>(manager, UPDATE_STAGED, [resultSetId]);
-        for (const row of rows) if (row.changed) updated++;
+      if (counts.I > 0) inserted = await execute(manager, INSERT_STAGED, [resultSetId]);
+      for (const [op, sql] of [['U', UPDATE_STAGED], ['V', UPDATE_STAGED_VALUES]] as const) {
+        if (counts[op] === 0) continue;
+        for (const row of await returning<{ changed: boolean }>(manager, sql, [resultSetId])) if (row.changed) updated++;
       }
     }
 
@@ -169,21 +174,31 @@ export class StandingsWriterRepository {
   }
 }
 
-/** Marks the digest scheme, so fingerprints of another scheme (sha1 of the JSON, before) never match. */
-const FINGERPRINT_VERSION = 'v2:';
+/**
+ * A fingerprint is this, the values digest, then the breakdown digest (16 hex digits each). The
+ * prefix marks the scheme: fingerprints of an earlier one (a sha1 of the row's JSON) never match.
+ */
+const FINGERPRINT_VERSION = 'v3:';
+
+/** An entry to write: I a new row, U a changed breakdown (and maybe values), V changed values only. */
+interface Staged {
+  index: number;
+  fingerprint: string;
+  op: 'I' | 'U' | 'V';
+}
 
 /**
- * The staging table: one per connection, emptied at every commit. `is_new` tells the rows to
- * insert from those to update.
+ * The staging table: one per connection, emptied at every commit. `op` as in Staged; the
+ * breakdown is only sent for I and U.
  */
 const STAGING_TABLE = `CREATE TEMPORARY TABLE IF NOT EXISTS standings_staged (
-  is_new boolean, participant_id integer, custom1_id integer, category text, position integer, points double precision,
+  op "char", participant_id integer, custom1_id integer, category text, position integer, points double precision,
   seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb) ON COMMIT DELETE ROWS`;
 const STAGED_COLUMNS = 'participant_id, custom1_id, category, position, points, seq, name, group_name, group_key, fingerprint, breakdown';
 
 const INSERT_STAGED = `
   INSERT INTO race_result (result_set_id, ${STAGED_COLUMNS})
-  SELECT $1, ${STAGED_COLUMNS} FROM standings_staged WHERE is_new`;
+  SELECT $1, ${STAGED_COLUMNS} FROM standings_staged WHERE op = 'I'`;
 
 /**
  * Writes the staged rows over the stored ones and reports, per row, whether any stored value
@@ -195,29 +210,43 @@ const UPDATE_STAGED = `
          points = s.points, seq = s.seq, name = s.name, group_name = s.group_name, breakdown = s.breakdown,
          fingerprint = s.fingerprint
     FROM standings_staged s, race_result o
-   WHERE NOT s.is_new AND r.result_set_id = $1 AND r.group_key = s.group_key AND o.id = r.id
+   WHERE s.op = 'U' AND r.result_set_id = $1 AND r.group_key = s.group_key AND o.id = r.id
   RETURNING (o.participant_id, o.custom1_id, o.category, o.position, o.points, o.seq, o.name, o.group_name, o.breakdown)
             IS DISTINCT FROM (s.participant_id, s.custom1_id, s.category, s.position, s.points, s.seq, s.name, s.group_name, s.breakdown)
+            AS changed`;
+
+/**
+ * The same for rows whose breakdown is unchanged: the values only. The stored breakdown is
+ * neither sent, nor parsed, nor written again (the new row version keeps its TOAST pointer).
+ */
+const UPDATE_STAGED_VALUES = `
+  UPDATE race_result r
+     SET participant_id = s.participant_id, custom1_id = s.custom1_id, category = s.category, position = s.position,
+         points = s.points, seq = s.seq, name = s.name, group_name = s.group_name, fingerprint = s.fingerprint
+    FROM standings_staged s, race_result o
+   WHERE s.op = 'V' AND r.result_set_id = $1 AND r.group_key = s.group_key AND o.id = r.id
+  RETURNING (o.participant_id, o.custom1_id, o.category, o.position, o.points, o.seq, o.name, o.group_name)
+            IS DISTINCT FROM (s.participant_id, s.custom1_id, s.category, s.position, s.points, s.seq, s.name, s.group_name)
             AS changed`;
 
 /** Characters of COPY text that go in 32 KB strings: small enough to stay out of V8's large-object space. */
 const COPY_CHUNK_CHARS = 32 * 1024;
 
 /** Streams the changed entries, their breakdowns built one at a time, into the staging table. */
-async function stageRows(client: PoolClient, standings: StandingsTable, changed: { index: number; fingerprint: string; isNew: boolean }[]): Promise<void> {
+async function stageRows(client: PoolClient, standings: StandingsTable, changed: Staged[]): Promise<void> {
   // IF NOT EXISTS would answer a notice on every run after the first on this connection.
   const { rows } = await client.query<{ exists: boolean }>(`SELECT to_regclass('pg_temp.standings_staged') IS NOT NULL AS exists`);
   if (!rows[0].exists) await client.query(STAGING_TABLE);
   await pipeline(Readable.from(copyText(standings, changed)), client.query(copyFrom(`COPY standings_staged FROM STDIN`)));
 }
 
-function* copyText(standings: StandingsTable, changed: { index: number; fingerprint: string; isNew: boolean }[]): Generator<string> {
+function* copyText(standings: StandingsTable, changed: Staged[]): Generator<string> {
   let chunk = '';
-  for (const { index, fingerprint, isNew } of changed) {
+  for (const { index, fingerprint, op } of changed) {
     const e = standings.entries[index];
     chunk += [
-      isNew ? 't' : 'f', e.participantId, e.customValueId, e.category, e.position, e.points, e.seq, e.name, e.group, e.key, fingerprint,
-      JSON.stringify(standings.breakdown(index)),
+      op, e.participantId, e.customValueId, e.category, e.position, e.points, e.seq, e.name, e.group, e.key, fingerprint,
+      op === 'V' ? null : JSON.stringify(standings.breakdown(index)),
     ].map(copyField).join('\t') + '\n';
     if (chunk.length >= COPY_CHUNK_CHARS) {
       yield chunk;
