@@ -9,7 +9,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   (`race_result_standings_key_uq`, which stays: it is the standings upsert's key);
  * - its leading column serves every lookup by set (cascades, copies, reads) as the old
  *   single-column index did.
- * A 50 000-row import inserts 50 000 index entries less (about a tenth of its WAL).
+ * A 50 000-row import writes 50 000 index entries fewer (7 % less WAL, ~5 % less time).
  */
 export class RaceRowIndexes1795300000000 implements MigrationInterface {
   name = 'RaceRowIndexes1795300000000';
