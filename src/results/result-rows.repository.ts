@@ -51,9 +51,11 @@ export class GroupValues {
  *   nor locked (a re-import touches no participant row): its id comes from the snapshot
  *   (`known`), the others' from RETURNING. A licence committed by another transaction after
  *   the snapshot, with the same name, comes back null for the caller to read afresh.
- * - Unlicensed riders take their namesake: one index probe each (a LATERAL with LIMIT 1; a
- *   plain join let the planner merge-join the whole participant table for every batch). A
- *   group counts by name in any slot of any series, so its value ids are gathered once.
+ * - Unlicensed riders take their namesake: one index probe each. The LATERAL's OFFSET 0 keeps
+ *   it a probe (flattened into a join, the planner merge-joined the whole participant table
+ *   for every batch); the preferred of several namesakes is picked once, outside, rather than
+ *   by a sort per probe. A group counts by name in any slot of any series, so its value ids
+ *   are gathered once.
  * - The others are created, their ids drawn from the identity's sequence first so that each
  *   row knows its own (RETURNING promises no order).
  * Every part reads the statement's snapshot: riders of one batch do not match each other.
@@ -77,10 +79,10 @@ const RESOLVE_PARTICIPANTS = `
     SELECT lower(v.name) AS key, array_agg(v.id) AS ids FROM custom_list_value v
      WHERE lower(v.name) IN (SELECT lower(grp) FROM input WHERE x IS NULL AND grp IS NOT NULL) GROUP BY 1),
   namesake AS MATERIALIZED (
-    SELECT i.ord, m.id
+    SELECT DISTINCT ON (i.ord) i.ord, m.id
       FROM input i LEFT JOIN grp g ON g.key = lower(i.grp)
       CROSS JOIN LATERAL (
-        SELECT p.id FROM participant p
+        SELECT p.id, p.external_id FROM participant p
          WHERE lower(p.last_name) = lower(i.l) AND lower(p.first_name) = lower(i.f)
            AND (i.grp IS NULL
                 OR EXISTS (SELECT 1 FROM race_result r
@@ -88,9 +90,9 @@ const RESOLVE_PARTICIPANTS = `
                               AND (r.custom1_id = ANY(g.ids) OR r.custom2_id = ANY(g.ids) OR r.custom3_id = ANY(g.ids)))
                 OR NOT EXISTS (SELECT 1 FROM race_result r
                                 WHERE r.participant_id = p.id AND COALESCE(r.custom1_id, r.custom2_id, r.custom3_id) IS NOT NULL))
-         ORDER BY p.external_id IS NOT NULL, p.id
-         LIMIT 1) m
-     WHERE i.x IS NULL),
+         OFFSET 0) m
+     WHERE i.x IS NULL
+     ORDER BY i.ord, m.external_id IS NOT NULL, m.id),
   newcomer AS MATERIALIZED (
     SELECT i.ord, i.f, i.l, nextval((SELECT pg_get_serial_sequence('participant', 'id'))::regclass)::int AS id
       FROM input i
