@@ -118,38 +118,23 @@ export class StandingsWriterRepository {
 
   /**
    * Brings the set's standings rows in line with `standings`. Each row stores a fingerprint
-   * (the calculators' digest of every value it holds, breakdown included), so "did it change"
-   * is one comparison in memory, and only the changed and new entries' breakdowns are ever
-   * built. Those are streamed with COPY into a temporary staging table (a row at a time: no
-   * document of every breakdown is ever held) and written from there in two statements;
+   * (the calculators' digests of its values and of its breakdown), so "did it change" is one
+   * comparison in memory, and only the breakdowns that changed are ever built. The changed
+   * rows are streamed with COPY into a temporary staging table (a row at a time: no document of
+   * every breakdown is ever held) and written from there, one statement per kind of change;
    * dropped keys are deleted by key, and an unchanged board sends nothing.
    * A row whose stored fingerprint differs (or is missing: rows written before fingerprints)
    * is compared value by value in SQL, so it only counts as updated if a value changed.
    */
   private async upsertRows(manager: EntityManager, resultSetId: number, standings: StandingsTable) {
     const client = (await manager.queryRunner!.connect()) as PoolClient;
-    const stored = new Map<string, string | null>();
     const { rows } = await client.query<[string, string | null]>({
       text: `SELECT group_key, fingerprint FROM race_result WHERE result_set_id = $1 AND group_key IS NOT NULL`,
       values: [resultSetId],
       rowMode: 'array',
     });
-    for (const [key, fingerprint] of rows) stored.set(key, fingerprint);
-
-    const changed: Staged[] = [];
-    const counts = { I: 0, U: 0, V: 0 };
-    let kept = 0;
-    const { entries } = standings;
-    for (let i = 0; i < entries.length; i++) {
-      const previous = stored.get(entries[i].key);
-      if (previous !== undefined) kept += 1;
-      const breakdown = standings.breakdownDigest(i);
-      const fingerprint = FINGERPRINT_VERSION + standings.valuesDigest(i) + breakdown;
-      if (fingerprint === previous) continue;
-      const op = previous === undefined ? 'I' : previous?.startsWith(FINGERPRINT_VERSION) && previous.endsWith(breakdown) ? 'V' : 'U';
-      changed.push({ index: i, fingerprint, op });
-      counts[op] += 1;
-    }
+    const stored = new Map(rows);
+    const { changed, counts, kept } = planRows(standings, stored);
 
     let inserted = 0;
     let updated = 0;
@@ -162,16 +147,38 @@ export class StandingsWriterRepository {
       }
     }
 
-    // Every stored key the standings still have was counted in `kept`; only if some were not
-    // is there anything to delete.
+    // Only if some stored key was not among the standings' keys is there anything to delete.
     let deleted = 0;
     if (kept < stored.size) {
-      const current = new Set(entries.map((e) => e.key));
+      const current = new Set(standings.entries.map((e) => e.key));
       const dropped = [...stored.keys()].filter((key) => !current.has(key));
       deleted = await execute(manager, `DELETE FROM race_result WHERE result_set_id = $1 AND group_key = ANY($2::text[])`, [resultSetId, dropped]);
     }
     return { inserted, updated, deleted };
   }
+}
+
+/**
+ * Which entries to write and how, from the stored fingerprints by key; `kept` counts the
+ * entries whose key is stored.
+ */
+function planRows(standings: StandingsTable, stored: Map<string, string | null>) {
+  const changed: Staged[] = [];
+  const counts = { I: 0, U: 0, V: 0 };
+  let kept = 0;
+  for (let i = 0; i < standings.entries.length; i++) {
+    const previous = stored.get(standings.entries[i].key);
+    const breakdown = standings.breakdownDigest(i);
+    const fingerprint = FINGERPRINT_VERSION + standings.valuesDigest(i) + breakdown;
+    if (previous !== undefined) kept += 1;
+    if (fingerprint === previous) continue;
+    const op = previous === undefined ? 'I'
+      : previous !== null && previous.startsWith(FINGERPRINT_VERSION) && previous.endsWith(breakdown) ? 'V'
+      : 'U';
+    changed.push({ index: i, fingerprint, op });
+    counts[op] += 1;
+  }
+  return { changed, counts, kept };
 }
 
 /**
