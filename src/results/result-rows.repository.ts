@@ -39,14 +39,33 @@ export class GroupValues {
     this.ids.set(GroupValues.key(slot, name), id);
   }
 
+  /** Every row's id per slot, if all the names are known already (else null: some must be looked up). */
+  idsOf(names: (string | null)[][]): (number | null)[][] | null {
+    const ids: (number | null)[][] = [];
+    for (const slot of SLOTS) {
+      const slotIds: (number | null)[] = [];
+      for (const name of names[slot - 1]) {
+        if (name === null) slotIds.push(null);
+        else {
+          const id = this.ids.get(GroupValues.key(slot, name));
+          if (id === undefined) return null;
+          slotIds.push(id);
+        }
+      }
+      ids.push(slotIds);
+    }
+    return ids;
+  }
+
   private static key(slot: Slot, name: string): string {
     return `${slot}:${name.toLowerCase()}`;
   }
 }
 
 /**
- * Resolves a batch of riders to participant ids, in row order ($1 licence, $2 first name,
- * $3 last name, $4 group, each per row; names already collapsed).
+ * The riders of a batch, resolved to participant ids. Reads `input` (x licence, f first name,
+ * l last name, grp group, ord row number; names already collapsed); RIDER_ID over
+ * RIDER_JOINS is each row's participant.
  * - Licensed riders are upserted by licence. One whose name is unchanged is neither rewritten
  *   nor locked (a re-import touches no participant row): its id comes from the snapshot
  *   (`known`), the others' from RETURNING. A licence committed by another transaction after
@@ -60,9 +79,7 @@ export class GroupValues {
  *   row knows its own (RETURNING promises no order).
  * Every part reads the statement's snapshot: riders of one batch do not match each other.
  */
-const RESOLVE_PARTICIPANTS = `
-  WITH input AS MATERIALIZED (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS i(x, f, l, grp, ord)),
+const RIDER_CTES = `
   licence AS (
     SELECT DISTINCT ON (x) x, f, l FROM input WHERE x IS NOT NULL ORDER BY x, ord),
   known AS (
@@ -99,13 +116,148 @@ const RESOLVE_PARTICIPANTS = `
      WHERE i.x IS NULL AND NOT EXISTS (SELECT 1 FROM namesake n WHERE n.ord = i.ord)),
   created AS (
     INSERT INTO participant (id, first_name, last_name) OVERRIDING SYSTEM VALUE
-    SELECT id, f, l FROM newcomer ORDER BY ord)
-  SELECT array_agg(COALESCE(w.id, k.id, n.id, c.id) ORDER BY i.ord) AS ids
-    FROM input i
+    SELECT id, f, l FROM newcomer ORDER BY ord)`;
+const RIDER_ID = 'COALESCE(w.id, k.id, n.id, c.id)';
+const RIDER_JOINS = `
     LEFT JOIN licensed w ON w.external_id = i.x
     LEFT JOIN known k ON k.external_id = i.x
     LEFT JOIN namesake n ON n.ord = i.ord
     LEFT JOIN newcomer c ON c.ord = i.ord`;
+
+/** Riders to participant ids, in row order ($1 licence, $2 first name, $3 last name, $4 group). */
+const RESOLVE_PARTICIPANTS = `
+  WITH input AS MATERIALIZED (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS i(x, f, l, grp, ord)),
+  ${RIDER_CTES}
+  SELECT array_agg(${RIDER_ID} ORDER BY i.ord) AS ids FROM input i ${RIDER_JOINS}`;
+
+/**
+ * Merges `rows` (p participant, c1..c3, b bib, pos, st status, t time) into set $1 under
+ * category $2; MERGE_INSERT adds the riders the set does not have. Each rider is looked up in
+ * the set by an index probe (`present`): joining the batch against the set hashed all of the
+ * set's rows for every batch, so an import's later batches (and a re-import's every batch)
+ * paid for the rows already there. Only riders whose values differ are updated.
+ */
+const MERGE_CTES = `
+  present AS MATERIALIZED (
+    SELECT i.p, (x.custom1_id, x.custom2_id, x.custom3_id, x.category, x.bib, x.position, x.status, x.time_ms)
+                IS DISTINCT FROM (i.c1, i.c2, i.c3, $2, i.b, i.pos, i.st, i.t) AS differs
+      FROM rows i
+      CROSS JOIN LATERAL (
+        SELECT x.custom1_id, x.custom2_id, x.custom3_id, x.category, x.bib, x.position, x.status, x.time_ms
+          FROM race_result x WHERE x.result_set_id = $1 AND x.participant_id = i.p AND x.group_key IS NULL
+        OFFSET 0) x),
+  changed AS (
+    UPDATE race_result x SET custom1_id = i.c1, custom2_id = i.c2, custom3_id = i.c3, category = $2,
+                             bib = i.b, position = i.pos, status = i.st, time_ms = i.t
+      FROM rows i
+     WHERE x.result_set_id = $1 AND x.group_key IS NULL AND x.participant_id = i.p
+       AND x.participant_id = ANY (ARRAY(SELECT p FROM present WHERE differs)))`;
+const MERGE_INSERT = `
+  INSERT INTO race_result (result_set_id, participant_id, custom1_id, custom2_id, custom3_id, category, bib, position, status, time_ms)
+  SELECT $1, i.p, i.c1, i.c2, i.c3, $2, i.b, i.pos, i.st, i.t FROM rows i
+   WHERE NOT EXISTS (SELECT 1 FROM present e WHERE e.p = i.p)`;
+
+/** Rows with known participants into set $1 ($3 participant, $4..$6 custom1..3, $7 bib, $8 position, $9 status, $10 time). */
+const MERGE_ROWS = `
+  WITH rows AS MATERIALIZED (
+    SELECT * FROM unnest($3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[], $9::text[], $10::int[])
+             AS i(p, c1, c2, c3, b, pos, st, t)),
+  ${MERGE_CTES}
+  ${MERGE_INSERT}`;
+
+/**
+ * A whole import batch in one statement: its riders resolved, then its rows merged into set
+ * $1 ($3..$6 as RESOLVE_PARTICIPANTS's, then custom1..3, bib, position, status, time). Answers
+ * each row's participant id; a null one (a licence to read afresh) was not merged.
+ */
+const MERGE_BATCH = `
+  WITH input AS MATERIALIZED (
+    SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::int[],
+                         $10::text[], $11::int[], $12::text[], $13::int[])
+             WITH ORDINALITY AS i(x, f, l, grp, c1, c2, c3, b, pos, st, t, ord)),
+  ${RIDER_CTES},
+  rider AS MATERIALIZED (
+    SELECT i.ord, ${RIDER_ID} AS p, i.c1, i.c2, i.c3, i.b, i.pos, i.st, i.t FROM input i ${RIDER_JOINS}),
+  rows AS (SELECT * FROM rider WHERE p IS NOT NULL),
+  ${MERGE_CTES},
+  added AS (${MERGE_INSERT})
+  SELECT array_agg(p ORDER BY ord) AS ids FROM rider`;
+
+/**
+ * A batch of rows with every parameter that does not depend on the database already built
+ * and serialised. An import prepares a batch while the database is still busy with the one
+ * before, so the batch's statements follow each other with next to no JavaScript between
+ * them (pg would otherwise serialise 40 000 array elements while the database waits).
+ */
+export interface PreparedRows {
+  rows: IncomingRow[];
+  size: number;
+  /** Each row's licence, or null: to read afresh a licence created meanwhile. */
+  licences: (string | null)[];
+  /** RESOLVE_PARTICIPANTS's parameters (the first of MERGE_BATCH's rows): licence, first name, last name, group. */
+  riders: [string, string, string, string];
+  /** Per slot (custom1..3), each row's group name, normalised. */
+  groupNames: (string | null)[][];
+  /** Their value ids, when all were known as the batch was prepared (from the second batch on, usually). */
+  groupIds: (number | null)[][] | null;
+  /** The last parameters of MERGE_BATCH: bib, position, status, time. */
+  values: [string, string, string, string];
+}
+
+export function prepareRows(rows: IncomingRow[], known?: GroupValues): PreparedRows {
+  const licences = rows.map((r) => r.participant.externalId || null);
+  const names = groupNames(rows);
+  const groups = rows.map((_, i) => names[0][i] ?? names[1][i] ?? names[2][i]);
+  return {
+    rows,
+    size: rows.length,
+    licences,
+    riders: riderParameters(rows.map((r) => r.participant), groups, licences),
+    groupNames: names,
+    groupIds: known?.idsOf(names) ?? null,
+    values: [
+      textArray(rows.map((r) => r.bib)), intArray(rows.map((r) => r.position)),
+      textArray(rows.map((r) => r.status)), intArray(rows.map((r) => r.timeMs)),
+    ],
+  };
+}
+
+function riderParameters(people: IncomingRow['participant'][], groups: (string | null)[], licences: (string | null)[]): PreparedRows['riders'] {
+  return [
+    textArray(licences),
+    textArray(people.map((p) => collapseSpaces(p.firstName))),
+    textArray(people.map((p) => collapseSpaces(p.lastName))),
+    textArray(people.map((_, i) => groups[i] ?? null)),
+  ];
+}
+
+function groupNames(rows: IncomingRow[]): (string | null)[][] {
+  return SLOTS.map((slot) => rows.map((r) => normaliseName(r[`custom${slot}`])));
+}
+
+/** A PostgreSQL array literal of integers: `{1,NULL,3}`. */
+export function intArray(values: readonly (number | null | undefined)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out += (i === 0 ? '' : ',') + (v == null ? 'NULL' : String(v));
+  }
+  return `${out}}`;
+}
+
+const NEEDS_ESCAPE = /[\\"]/;
+
+/** A PostgreSQL array literal of texts, every element quoted: `{"a","b \"c\"",NULL}` for a, b "c", null. */
+export function textArray(values: readonly (string | null | undefined)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const element = v == null ? 'NULL' : `"${NEEDS_ESCAPE.test(v) ? v.replace(/[\\"]/g, '\\$&') : v}"`;
+    out += (i === 0 ? '' : ',') + element;
+  }
+  return `${out}}`;
+}
 
 /**
  * Set-based writes of race rows: participants and custom values are resolved for a whole batch
@@ -147,31 +299,30 @@ export class ResultRowsRepository {
   }
 
   /**
-   * Brings these riders' rows of the set in line with `rows`, writing only what differs: a
+   * Brings these riders' rows of the set in line with the batch, writing only what differs: a
    * rider already in the set is updated if a value changed (else left alone), a new rider is
    * inserted. Returns the riders' participant ids, for the caller to remove the riders that
-   * are no longer there (removeOthers) once every batch is in.
+   * are no longer there (removeOthers) once every batch is in. One statement resolves the
+   * riders and merges the rows, so no JavaScript runs between the two while the database waits.
    */
-  async merge(manager: EntityManager, resultSetId: number, seriesId: number, category: string, rows: IncomingRow[], groups?: GroupValues): Promise<number[]> {
-    if (rows.length === 0) return [];
-    const columns = await this.columns(manager, seriesId, rows, groups);
-    await manager.query(
-      `WITH input AS (
-         SELECT * FROM unnest($3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[], $9::text[], $10::int[])
-                  AS i(p, c1, c2, c3, b, pos, st, t)),
-       changed AS (
-         UPDATE race_result x SET custom1_id = i.c1, custom2_id = i.c2, custom3_id = i.c3, category = $2,
-                                  bib = i.b, position = i.pos, status = i.st, time_ms = i.t
-           FROM input i
-          WHERE x.result_set_id = $1 AND x.group_key IS NULL AND x.participant_id = i.p
-            AND (x.custom1_id, x.custom2_id, x.custom3_id, x.category, x.bib, x.position, x.status, x.time_ms)
-                IS DISTINCT FROM (i.c1, i.c2, i.c3, $2, i.b, i.pos, i.st, i.t))
-       INSERT INTO race_result (result_set_id, participant_id, custom1_id, custom2_id, custom3_id, category, bib, position, status, time_ms)
-       SELECT $1, i.p, i.c1, i.c2, i.c3, $2, i.b, i.pos, i.st, i.t FROM input i
-        WHERE NOT EXISTS (SELECT 1 FROM race_result x WHERE x.result_set_id = $1 AND x.group_key IS NULL AND x.participant_id = i.p)`,
-      [resultSetId, category, ...columns],
-    );
-    return columns[0];
+  async merge(manager: EntityManager, resultSetId: number, seriesId: number, category: string, batch: PreparedRows, groups = new GroupValues()): Promise<number[]> {
+    if (batch.size === 0) return [];
+    const custom = batch.groupIds ?? await this.customValueIds(manager, seriesId, batch.groupNames, groups);
+    const [{ ids }]: { ids: (number | null)[] }[] = await manager.query(MERGE_BATCH, [
+      resultSetId, category, ...batch.riders, ...custom.map(intArray), ...batch.values,
+    ]);
+    const unseen = ids.flatMap((id, i) => (id === null ? [i] : []));
+    if (unseen.length > 0) {
+      const late = await this.readLicences(manager, unseen.map((i) => batch.licences[i]!));
+      for (const i of unseen) ids[i] = late.get(batch.licences[i]!) ?? null;
+      const pick = <T>(values: T[]) => unseen.map((i) => values[i]);
+      const rows = pick(batch.rows);
+      await manager.query(MERGE_ROWS, [
+        resultSetId, category, intArray(pick(ids)), ...custom.map((c) => intArray(pick(c))),
+        textArray(rows.map((r) => r.bib)), intArray(rows.map((r) => r.position)), textArray(rows.map((r) => r.status)), intArray(rows.map((r) => r.timeMs)),
+      ]);
+    }
+    return ids as number[];
   }
 
   /**
@@ -209,24 +360,31 @@ export class ResultRowsRepository {
    */
   async resolveParticipants(manager: EntityManager, people: IncomingRow['participant'][], groups: (string | null)[] = []): Promise<number[]> {
     if (people.length === 0) return [];
-    const [{ ids }]: { ids: (number | null)[] }[] = await manager.query(RESOLVE_PARTICIPANTS, [
-      people.map((p) => p.externalId || null),
-      people.map((p) => collapseSpaces(p.firstName)),
-      people.map((p) => collapseSpaces(p.lastName)),
-      people.map((_, i) => groups[i] ?? null),
-    ]);
-    const unseen = people.map((p, i) => ({ p, i })).filter(({ i }) => ids[i] === null);
+    const licences = people.map((p) => p.externalId || null);
+    return this.resolveRiders(manager, riderParameters(people, groups, licences), licences);
+  }
+
+  private async resolveRiders(manager: EntityManager, riders: PreparedRows['riders'], licences: (string | null)[]): Promise<number[]> {
+    const [{ ids }]: { ids: (number | null)[] }[] = await manager.query(RESOLVE_PARTICIPANTS, riders);
+    const unseen = licences.map((licence, i) => ({ licence, i })).filter(({ i }) => ids[i] === null);
     if (unseen.length > 0) {
-      // A licence another transaction created after this statement's snapshot, with the same
-      // name: the upsert waited for it and left it alone, so only a fresh read sees it.
-      const late: { id: number; external_id: string }[] = await manager.query(
-        'SELECT id, external_id FROM participant WHERE external_id = ANY($1::text[])',
-        [unseen.map(({ p }) => p.externalId)],
-      );
-      const byExternal = new Map(late.map((r) => [r.external_id, r.id]));
-      for (const { p, i } of unseen) ids[i] = byExternal.get(p.externalId!) ?? null;
+      const late = await this.readLicences(manager, unseen.map(({ licence }) => licence!));
+      for (const { licence, i } of unseen) ids[i] = late.get(licence!) ?? null;
     }
     return ids as number[];
+  }
+
+  /**
+   * Participant ids by licence, in a statement of their own: for licences another transaction
+   * created after the upsert's snapshot, with the same name (the upsert waited for them and
+   * left them alone, so only a fresh read sees them).
+   */
+  private async readLicences(manager: EntityManager, licences: string[]): Promise<Map<string, number>> {
+    const rows: { id: number; external_id: string }[] = await manager.query(
+      'SELECT id, external_id FROM participant WHERE external_id = ANY($1::text[])',
+      [licences],
+    );
+    return new Map(rows.map((r) => [r.external_id, r.id]));
   }
 
   /**
@@ -235,12 +393,17 @@ export class ResultRowsRepository {
    * query only the first time each is seen.
    */
   async resolveCustomValues(manager: EntityManager, seriesId: number, rows: IncomingRow[], known = new GroupValues()): Promise<(number | null)[][]> {
+    return this.customValueIds(manager, seriesId, groupNames(rows), known);
+  }
+
+  /** `names` per slot (custom1..3), one per row, already normalised. */
+  private async customValueIds(manager: EntityManager, seriesId: number, names: (string | null)[][], known: GroupValues): Promise<(number | null)[][]> {
     const result: (number | null)[][] = [];
     for (const slot of SLOTS) {
-      const names = rows.map((r) => normaliseName(r[`custom${slot}`]));
-      const unknown = [...new Set(names.filter((n): n is string => n !== null && !known.has(slot, n)))];
+      const slotNames = names[slot - 1];
+      const unknown = [...new Set(slotNames.filter((n): n is string => n !== null && !known.has(slot, n)))];
       if (unknown.length > 0) await this.createCustomValues(manager, seriesId, slot, unknown, known);
-      result.push(names.map((n) => (n === null ? null : known.get(slot, n))));
+      result.push(slotNames.map((n) => (n === null ? null : known.get(slot, n))));
     }
     return result;
   }

@@ -309,6 +309,24 @@ describe('spreadsheet imports', () => {
     expect(await ridersOf()).toEqual(before);
   });
 
+  it('keeps awkward text as written: quotes, backslashes, commas, braces, the word NULL', async () => {
+    const eventId = await fx.event(seriesId);
+    const riders: [string, string, string, string][] = [
+      ['Zoë "Zee"', 'O\'Brien, Jr', 'back\\slash {club}', 'B"1'],
+      ['NULL', 'Null', 'NULL', 'NULL'],
+      ['Ann', 'Lee\\', ' ', '\\'],
+    ];
+    const file = await workbook({ 'U14 Girls': [['Place', 'First Name', 'Last Name', 'School', 'Bib'], ...riders.map(([f, l, g, b], i) => [i + 1, f, l, g, b])] });
+    const res = await upload(eventId, file, 'awkward.xlsx').expect(200);
+    const set = await rowsOf(res.body.categories[0].resultSetId);
+    expect(set.results.map((r: { participant: { firstName: string; lastName: string }; custom1: string | null; bib: string }) =>
+      [r.participant.firstName, r.participant.lastName, r.custom1, r.bib])).toEqual([
+      ['Zoë "Zee"', "O'Brien, Jr", 'back\\slash {club}', 'B"1'],
+      ['NULL', 'Null', 'NULL', 'NULL'],
+      ['Ann', 'Lee\\', null, '\\'],
+    ]);
+  });
+
   it('resolves groups across batches: a school first seen late, and one spelt in another case, each get the right value', async () => {
     const eventId = await fx.event(seriesId);
     const rows: string[] = ['Place,Name,School'];

@@ -38,7 +38,7 @@ function slowSink(ms: number) {
     get overlapped() {
       return overlapped;
     },
-    sink: async (_category: string, rows: ParsedRow[]) => {
+    sink: (_category: string, rows: ParsedRow[]) => async () => {
       active += 1;
       if (active > 1) overlapped = true;
       batches.push(rows.map((r) => r.position!));

@@ -35,12 +35,14 @@ export interface ParsedImport {
 }
 
 /**
- * Receives the checked rows of one category in file order, a batch at a time. Calls are
+ * Receives the checked rows of one category in file order, a batch at a time: it is called
+ * as soon as a batch is cut (to prepare it, while the database is busy with the batch
+ * before), and the write it returns runs once the batches before it are written. Writes are
  * chained (one at a time) but not awaited by the reader, so the database works on one batch
  * while the next is parsed. An idle sink gets what has gathered (from `minBatchSize` rows)
  * rather than wait for a full batch.
  */
-export type RowSink = (category: string, rows: ParsedRow[]) => Promise<void>;
+export type RowSink = (category: string, rows: ParsedRow[]) => () => Promise<void>;
 
 export interface ParseOptions {
   labels: SlotLabels;
@@ -129,8 +131,9 @@ class ImportReader {
     const batch = checks.batch.splice(0);
     if (batch.length === 0 || this.problems.total > 0) return;
     this.pending += 1;
+    const write = this.options.sink(checks.category, batch);
     this.inflight = this.inflight
-      .then(() => this.options.sink(checks.category, batch))
+      .then(() => write())
       .then(() => this.batchDone(), (err: unknown) => {
         this.sinkFailed = true;
         throw err;

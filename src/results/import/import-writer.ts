@@ -1,10 +1,10 @@
 import { EntityManager } from 'typeorm';
 import { PUBLIC_STATES, ResultSetState } from '../../common/result-set-state';
-import { GroupValues, ResultRowsRepository } from '../result-rows.repository';
+import { GroupValues, prepareRows, ResultRowsRepository } from '../result-rows.repository';
 import { ResultSetsRepository } from '../result-sets.repository';
 import { ResultSet } from '../result-set.entity';
 import { planTransition } from '../state-machine';
-import type { ParsedRow } from './import-parser';
+import type { RowSink } from './import-parser';
 
 export type ImportState = 'DRAFT' | 'PROVISIONAL';
 export type ImportAction = 'created' | 'replaced' | 'revision';
@@ -51,17 +51,21 @@ export class ImportWriter {
 
   /**
    * Merges rather than deletes and re-inserts: a re-imported file rewrites only the rows that
-   * changed, so a corrected spreadsheet costs what the corrections cost.
+   * changed, so a corrected spreadsheet costs what the corrections cost. The batch's
+   * parameters are built at once, while the database is still writing the batch before.
    */
-  readonly write = async (category: string, rows: ParsedRow[]): Promise<void> => {
-    let target = this.targets.get(category);
-    if (!target) {
-      target = await this.open(category);
-      this.targets.set(category, target);
-    }
-    const riders = await this.rows.merge(this.manager, target.written.resultSetId, this.scope.seriesId, category, rows, this.groups);
-    for (const id of riders) target.riders.push(id);
-    target.written.rows += rows.length;
+  readonly write: RowSink = (category, rows) => {
+    const batch = prepareRows(rows, this.groups);
+    return async () => {
+      let target = this.targets.get(category);
+      if (!target) {
+        target = await this.open(category);
+        this.targets.set(category, target);
+      }
+      const riders = await this.rows.merge(this.manager, target.written.resultSetId, this.scope.seriesId, category, batch, this.groups);
+      for (const id of riders) target.riders.push(id);
+      target.written.rows += batch.size;
+    };
   };
 
   /** Removes the riders the file no longer has, and bumps each set's updated_at once. */
