@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { parse as csvParser } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { DomainError } from '../../common/errors/domain-errors';
 import { CellValue } from './cell-values';
@@ -51,8 +51,7 @@ export async function openSpreadsheet(buffer: Buffer, limits: ReadLimits): Promi
     const { totalRows, zip } = await checkWorkbookZip(buffer, limits, EXPECTED);
     return { format: 'xlsx', totalRows, sheets: () => xlsxSheets(zip) };
   }
-  const records = parseCsvRecords(decodeText(buffer));
-  return { format: 'csv', totalRows: records.length, sheets: () => csvSheets(records) };
+  return openCsv(buffer);
 }
 
 async function* xlsxSheets(buffer: Buffer): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow[]> }> {
@@ -100,7 +99,7 @@ async function* worksheetRows(sheet: string, worksheet: ChunkedWorksheet): Async
 /** Control characters other than tab and line breaks: binary, not a CSV. */
 const BINARY = /[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]/;
 
-/** CSV must be UTF-8 (with or without BOM); a file whose start holds control characters is not text. */
+/** CSV must be UTF-8 (with or without BOM, which is dropped); a file whose start holds control characters is not text. */
 function decodeText(buffer: Buffer): string {
   if (BINARY.test(buffer.subarray(0, 4096).toString('latin1'))) throw new UnsupportedFileError(`This is not a spreadsheet; expected ${EXPECTED}`);
   try {
@@ -125,28 +124,66 @@ export function detectDelimiter(text: string): string {
   return best;
 }
 
-type CsvRecord = { record: string[]; info: { lines: number } };
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/** Bytes handed to the CSV parser at a time: its records go to the database while the rest is parsed. */
+export const CSV_CHUNK_BYTES = 64 * 1024;
 
-function parseCsvRecords(text: string): CsvRecord[] {
-  const body = text.replace(/^\uFEFF/, '');
-  if (body.trim() === '') throw new UnreadableFileError(`The file is empty; expected ${EXPECTED}`);
-  try {
-    return parseCsv(body, { delimiter: detectDelimiter(body), relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as CsvRecord[];
-  } catch (err) {
-    throw new UnreadableFileError(`The CSV file is malformed: ${(err as Error).message}`);
-  }
+function openCsv(buffer: Buffer): SheetSource {
+  const text = decodeText(buffer);
+  const body = buffer.subarray(0, 3).equals(BOM) ? buffer.subarray(3) : buffer;
+  if (text.trim() === '') throw new UnreadableFileError(`The file is empty; expected ${EXPECTED}`);
+  const delimiter = detectDelimiter(text);
+  return { format: 'csv', totalRows: countLines(body), sheets: () => csvSheets(body, delimiter) };
 }
 
-/** Records per chunk: the database's answers are handled between chunks. */
-const CSV_CHUNK = 500;
+/** Non-empty lines, for progress bars (a quoted line break counts as two). */
+function countLines(body: Buffer): number {
+  let lines = 0;
+  let start = 0;
+  for (let end = body.indexOf(0x0a); start < body.length; end = body.indexOf(0x0a, start)) {
+    const stop = end < 0 ? body.length : end;
+    if (stop - start > (body[stop - 1] === 0x0d ? 1 : 0)) lines += 1;
+    start = stop + 1;
+  }
+  return lines;
+}
 
-async function* csvSheets(records: CsvRecord[]): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow[]> }> {
-  yield {
-    start: { sheet: null, hidden: false },
-    rows: (async function* () {
-      for (let at = 0; at < records.length; at += CSV_CHUNK) {
-        yield records.slice(at, at + CSV_CHUNK).map(({ record, info }): SheetRow => ({ sheet: null, row: info.lines, cells: record }));
-      }
-    })(),
+type CsvRecord = { record: string[]; info: { lines: number } };
+
+async function* csvSheets(body: Buffer, delimiter: string): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow[]> }> {
+  yield { start: { sheet: null, hidden: false }, rows: csvRows(body, delimiter) };
+}
+
+/**
+ * The records of a CSV, parsed a slice of bytes at a time (csv-parse keeps a field or a
+ * character cut by a slice for the next one), so the first rows are checked and written
+ * while the rest of the file is still to be parsed.
+ */
+async function* csvRows(body: Buffer, delimiter: string): AsyncGenerator<SheetRow[]> {
+  const parser = csvParser({ delimiter, relax_column_count: true, skip_empty_lines: true, info: true });
+  let failure: Error | null = null;
+  parser.on('error', (err: Error) => (failure = failure ?? err));
+  const take = (): SheetRow[] => {
+    const rows: SheetRow[] = [];
+    for (let r: CsvRecord | null = parser.read(); r !== null; r = parser.read()) rows.push({ sheet: null, row: r.info.lines, cells: r.record });
+    return rows;
   };
+  const failed = (): never => {
+    throw new UnreadableFileError(`The CSV file is malformed: ${(failure as Error).message}`);
+  };
+  for (let at = 0; at < body.length; at += CSV_CHUNK_BYTES) {
+    parser.write(body.subarray(at, at + CSV_CHUNK_BYTES));
+    const rows = take();
+    if (rows.length > 0) yield rows;
+    // A turn of the event loop between slices: the database's answers are handled (the reader
+    // would otherwise run to the end on promises alone, and the writes wait for it), and
+    // csv-parse reports a malformed record meanwhile.
+    await new Promise(setImmediate);
+    if (failure) failed();
+  }
+  parser.end();
+  await new Promise(setImmediate);
+  const rest = take();
+  if (failure) failed();
+  if (rest.length > 0) yield rest;
 }
