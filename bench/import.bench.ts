@@ -11,7 +11,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import ExcelJS from 'exceljs';
 import { createPodiumApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/config';
@@ -80,7 +80,10 @@ async function main(): Promise<void> {
     };
     const median = (times: number[]) => times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 
-    console.log(`machine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}`);
+    // The machine is shared: the load average says how much else ran beside the imports.
+    const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+    const runs: string[] = [];
+    console.log(`machine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}; load average ${load()}`);
     console.log('\n| file | rows | size | case | median import | rows/s |');
     console.log('|---|---|---|---|---|---|');
     let run = 0;
@@ -99,9 +102,12 @@ async function main(): Promise<void> {
       for (const [label, times] of [['new riders', fresh], ['re-import', again]] as const) {
         const ms = median(times);
         console.log(`| ${format} | ${ROWS.toLocaleString('en')} | ${size} | ${label} | ${ms.toFixed(0)} ms | ${Math.round(ROWS / (ms / 1000)).toLocaleString('en')} |`);
+        runs.push(`${format} ${label}: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
       }
     }
     console.log(`\nPodium process peak RSS (VmHWM) over all imports: ${peakRssMb(child).toFixed(0)} MB`);
+    console.log(`runs, fastest first: ${runs.join('; ')}`);
+    console.log(`load average at the end: ${load()}`);
   } finally {
     child.kill('SIGTERM');
     await once(child, 'exit');
