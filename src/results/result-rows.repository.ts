@@ -195,7 +195,7 @@ export interface PreparedRows {
   size: number;
   /** Each row's licence, or null: to read afresh a licence created meanwhile. */
   licences: (string | null)[];
-  /** RESOLVE_PARTICIPANTS's parameters (the first of MERGE_BATCH's rows): licence, first name, last name, group. */
+  /** RESOLVE_PARTICIPANTS's parameters, and the first four per-row ones of MERGE_BATCH: licence, first name, last name, group. */
   riders: [string, string, string, string];
   /** Per slot (custom1..3), each row's group name, normalised. */
   groupNames: (string | null)[][];
