@@ -195,9 +195,9 @@ const BEST_OF = 1;
 
 class Table implements StandingsTable {
   private readonly make: LineMaker;
-  /** A word per race naming its event and category, for the digests. */
+  /** Two words (64 bits) per race naming its event and category, and per drop reason, for the digests. */
   private readonly raceWords: Int32Array;
-  private readonly reasonWords: [number, number];
+  private readonly reasonWords: [number, number][];
 
   constructor(
     readonly entries: StandingHead[],
@@ -208,9 +208,9 @@ class Table implements StandingsTable {
     private readonly reasons: [string, string],
   ) {
     this.make = new LineMaker(store, races);
-    this.raceWords = Int32Array.from(races, ({ event, category }) =>
-      new Digest().number(event.id).string(event.name).string(event.date).string(category.code).word32());
-    this.reasonWords = [new Digest().string(reasons[0]).word32(), new Digest().string(reasons[1]).word32()];
+    this.raceWords = Int32Array.from(races.flatMap(({ event, category }) =>
+      new Digest().number(event.id).string(event.name).string(event.date).string(category.code).words()));
+    this.reasonWords = reasons.map((reason) => new Digest().string(reason).words());
   }
 
   breakdown(i: number): Breakdown {
@@ -249,7 +249,8 @@ class Table implements StandingsTable {
     d.word(acc.dropped.length);
     for (let k = 0; k < acc.dropped.length; k++) {
       const s = acc.dropped[k];
-      d.word(this.reasonWords[k < acc.droppedWorst ? WORST : BEST_OF]);
+      const [r1, r2] = this.reasonWords[k < acc.droppedWorst ? WORST : BEST_OF];
+      d.word(r1).word(r2);
       for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) this.line(d, l);
     }
     return d.hex();
@@ -259,7 +260,8 @@ class Table implements StandingsTable {
   private line(d: Digest, l: number): void {
     const { store } = this;
     const place = store.linePlace[l];
-    d.words3(this.raceWords[store.lineRace[l]], place === place ? place : -1, store.lineKind[l], store.lineMilli[l]);
+    const race = 2 * store.lineRace[l];
+    d.words4(this.raceWords[race], this.raceWords[race + 1], place === place ? place : -1, store.lineKind[l], store.lineMilli[l]);
     if (store.isTeam(l)) {
       const riders = store.lineRiders[l];
       d.word(riders.length);

@@ -32,8 +32,8 @@ export class Digest {
     return this.word(Digest.words[0]).word(Digest.words[1]);
   }
 
-  /** Three int32 then a number: a breakdown line's words in one call (the hot loop of a digest). */
-  words3(k1: number, k2: number, k3: number, x: number): this {
+  /** Four int32 then a number: a breakdown line's words in one call (the hot loop of a digest). */
+  words4(k1: number, k2: number, k3: number, k4: number, x: number): this {
     let lo = x;
     let hi = 0;
     if ((x | 0) !== x) {
@@ -43,11 +43,11 @@ export class Digest {
     }
     let a = this.a;
     let b = this.b;
-    a = stepA(stepA(stepA(stepA(stepA(a, k1), k2), k3), lo), hi);
-    b = stepB(stepB(stepB(stepB(stepB(b, k1), k2), k3), lo), hi);
+    a = stepA(stepA(stepA(stepA(stepA(stepA(a, k1), k2), k3), k4), lo), hi);
+    b = stepB(stepB(stepB(stepB(stepB(stepB(b, k1), k2), k3), k4), lo), hi);
     this.a = a;
     this.b = b;
-    this.length += 5;
+    this.length += 6;
     return this;
   }
 
@@ -63,9 +63,9 @@ export class Digest {
     return s === null ? this.word(-1) : this.string(s);
   }
 
-  /** A 32-bit summary (one lane), for small identities fed into other digests. */
-  word32(): number {
-    return finish(this.a, this.length);
+  /** The digest as two int32, to feed into other digests as 64 bits. */
+  words(): [number, number] {
+    return [finish(this.a, this.length), finish(this.b, this.length)];
   }
 
   /** 16 hex digits (from a table: Number#toString(16) costs more than all the rest of a digest). */

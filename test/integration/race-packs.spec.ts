@@ -209,4 +209,15 @@ describe('race packs: the cached packed results of each race', () => {
       expect(fingerprintsAfter.get(name)!.slice(-16)).toBe(fingerprintsBefore.get(name)!.slice(-16));
     }
   });
+
+  it('more runs at once than the pool has connections, each with packs to store, all complete', async () => {
+    // Packs are stored after commit: a run never waits for a connection while holding one.
+    const boards: number[] = [];
+    for (let i = 0; i < 12; i++) boards.push((await boardWithRace(`P${i}`)).boardId);
+    await Promise.all(boards.map((boardId) => recalculate(boardId)));
+    const [{ cached }] = await t.db.query(
+      `SELECT count(*)::int AS cached FROM result_set WHERE category LIKE 'P%' AND event_id IS NOT NULL AND packed_results IS NOT NULL`,
+    );
+    expect(cached).toBe(12);
+  }, 30_000);
 });

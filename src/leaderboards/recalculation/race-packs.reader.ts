@@ -54,21 +54,33 @@ export class RacePacksReader {
 
   /**
    * Caches packs on their sets: only while the set is still at the rev the pack was made from,
-   * and skipping sets a writer holds (its change clears the pack anyway). Outside the run's
-   * transaction, so a run never holds race sets' row locks while it computes.
+   * and skipping sets a writer holds (its change clears the pack anyway). Called once the run
+   * has committed, holding no connection: storing never waits for the pool while holding one,
+   * and never holds race sets' row locks for the length of a run. A few statements of about
+   * STORE_BYTES each.
    */
   async store(packs: RacePack[]): Promise<void> {
-    // Each pack is let go once stored: on a first run they are a million results' bytes.
-    for (let pack = packs.shift(); pack; pack = packs.shift()) {
+    for (let at = 0; at < packs.length; ) {
+      const batch: RacePack[] = [];
+      for (let bytes = 0; at < packs.length && bytes < STORE_BYTES; at++) {
+        batch.push(packs[at]);
+        bytes += packs[at].packed.length;
+      }
       await this.dataSource.query(
-        `UPDATE result_set SET packed_results = $3
-          WHERE id = (SELECT id FROM result_set WHERE id = $1 AND results_rev = $2::bigint AND packed_results IS NULL
-                      FOR NO KEY UPDATE SKIP LOCKED)`,
-        [pack.id, pack.rev, pack.packed],
+        `UPDATE result_set s SET packed_results = p.packed
+           FROM unnest($1::int[], $2::bigint[], $3::bytea[]) AS p(id, rev, packed)
+          WHERE s.id = p.id
+            AND s.id IN (SELECT l.id FROM result_set l JOIN unnest($1::int[], $2::bigint[]) AS q(id, rev) ON q.id = l.id
+                          WHERE l.results_rev = q.rev AND l.packed_results IS NULL
+                            FOR NO KEY UPDATE OF l SKIP LOCKED)`,
+        [batch.map((p) => p.id), batch.map((p) => p.rev), batch.map((p) => p.packed)],
       );
     }
   }
 }
+
+/** Packed bytes per storing statement (sent as hex: twice this on the wire). */
+const STORE_BYTES = 4 * 2 ** 20;
 
 /** PostgreSQL's binary COPY signature, then flags and header-extension length (int32 each). */
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
@@ -96,7 +108,9 @@ function parseCopy(data: Buffer): RacePack[] {
     const id = field()!.readInt32BE(0);
     const rev = field()!.toString('utf8');
     const fresh = field()![0] === 1;
-    packs.push({ id, rev, fresh, packed: field() ?? EMPTY });
+    // A pack to store is copied out of the batch's buffer, which can then go once decoded.
+    const packed = field() ?? EMPTY;
+    packs.push({ id, rev, fresh, packed: fresh ? Buffer.from(packed) : packed });
   }
 }
 

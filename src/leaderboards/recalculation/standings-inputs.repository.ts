@@ -21,8 +21,8 @@ export interface BoardInputs {
   races: PackedRace[];
   participantNames: Map<number, string>;
   customValues: Map<number, CustomValueRef>;
-  /** Stores the packs this load had to make (see storePacks); resolves when done, never rejects. */
-  packsStored: Promise<void>;
+  /** The packs this load had to make from the rows, for storePacks once the run has committed. */
+  freshPacks: RacePack[];
 }
 
 interface RaceSet {
@@ -73,7 +73,7 @@ export class StandingsInputsRepository {
       races,
       participantNames: await this.participantNames(client, participantIds),
       customValues: await this.customValues(client, groupIds.ids()),
-      packsStored: this.storePacks(fresh),
+      freshPacks: fresh,
     };
   }
 
@@ -91,8 +91,9 @@ export class StandingsInputsRepository {
     return rows;
   }
 
-  /** A failure to cache only costs the next run the packing again. */
-  private async storePacks(fresh: RacePack[]): Promise<void> {
+  /** Caches packs a load made (RacePacksReader.store); a failure only costs the next run the packing again. */
+  async storePacks(fresh: RacePack[]): Promise<void> {
+    if (fresh.length === 0) return;
     try {
       await this.packs.store(fresh);
     } catch (err) {
