@@ -74,6 +74,7 @@ const DEFAULT_TIE_BREAKS = ['COUNTBACK', 'MOST_RECENT'] as const;
  * deterministic: the same input in any order gives the same output.
  */
 export function computeStandings(input: ComputeInput): ComputeResult {
+  // Before packing (which checks every result): a bad setting is reported before a bad result.
   validateSettings(input);
   const table = computeStandingsTable(toPackedInput(input));
   const entries = table.entries.map((head, i): StandingEntry => ({
