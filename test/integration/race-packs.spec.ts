@@ -1,8 +1,7 @@
-import type { PoolClient } from 'pg';
 import { RacePacksReader } from '../../src/leaderboards/recalculation/race-packs.reader';
 import { RecalculationRunner } from '../../src/leaderboards/recalculation/recalculation-runner';
 import { Fixtures, rider } from '../support/fixtures';
-import { AUTH, startTestApp, TestApp } from '../support/test-app';
+import { AUTH, eventually, startTestApp, TestApp } from '../support/test-app';
 
 /**
  * Race packs (migration RaceResultPacks): each race's results cached packed on its result set.
@@ -70,7 +69,7 @@ describe('race packs: the cached packed results of each race', () => {
     return { boardId, setId };
   }
 
-  it('a run caches each race it packed, and the pack holds exactly the set\'s rows', async () => {
+  it('a run caches its races\' packs first, and a pack holds exactly the set\'s rows', async () => {
     const { boardId, setId } = await boardWithRace('A');
     expect((await pack(setId)).packed).toBeNull();
     await recalculate(boardId);
@@ -122,25 +121,35 @@ describe('race packs: the cached packed results of each race', () => {
     expect(await pointsByName(boardId)).toEqual({ 'Bo Chen': 10, 'Ann Lee': 6 });
   });
 
-  it('a pack is not stored over a change committed after it was read', async () => {
+  it('a writer whose change commits after the packs were cached clears them again', async () => {
     const { boardId, setId } = await boardWithRace('C');
-    const reader = t.app.get(RacePacksReader);
-    const runner = await t.db.createQueryRunner();
-    let stale;
+    // The caching statement holds its row locks (an open transaction) while a writer adds a row.
+    const caching = t.db.createQueryRunner();
+    await caching.startTransaction();
+    let added: Promise<unknown>;
     try {
-      [stale] = await reader.read((await runner.connect()) as PoolClient, [setId]);
+      await t.app.get(RacePacksReader).cacheMissing(boardId, caching);
+      const [{ participant_id: riderId }] = await t.db.query('SELECT participant_id FROM race_result WHERE result_set_id = $1 LIMIT 1', [setId]);
+      const [{ id: otherRider }] = await t.db.query(`INSERT INTO participant (first_name, last_name) VALUES ('Late', 'Rider') RETURNING id`);
+      expect(otherRider).not.toBe(riderId);
+      // Its trigger waits for the caching transaction's lock on the set.
+      added = t.db.query(`INSERT INTO race_result (result_set_id, participant_id, category, position, status) VALUES ($1, $2, 'C', 3, 'FIN')`, [setId, otherRider]);
+      await eventually(async () => {
+        const [{ waiting }] = await t.db.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        return waiting > 0;
+      }, 10_000, 20);
+      await caching.commitTransaction();
     } finally {
-      await runner.release();
+      await caching.release();
     }
-    expect(stale.fresh).toBe(true);
-    await t.db.query(`UPDATE race_result SET position = position WHERE result_set_id = $1`, [setId]);
-    await reader.store([stale]);
+    await added;
     expect((await pack(setId)).packed).toBeNull();
     await recalculate(boardId);
     expect(unpack((await pack(setId)).packed!)).toEqual(await rowsOf(setId));
+    expect((await pointsByName(boardId))['Late Rider']).toBe(3);
   });
 
-  it('a pack is not stored while a writer holds the set, and the run does not wait for it', async () => {
+  it('a set a writer holds is not cached, and the run does not wait for it', async () => {
     const { boardId, setId } = await boardWithRace('D');
     const writer = t.db.createQueryRunner();
     await writer.startTransaction();
@@ -210,8 +219,8 @@ describe('race packs: the cached packed results of each race', () => {
     }
   });
 
-  it('more runs at once than the pool has connections, each with packs to store, all complete', async () => {
-    // Packs are stored after commit: a run never waits for a connection while holding one.
+  it('more runs at once than the pool has connections, each with races to pack, all complete', async () => {
+    // Packs are cached before a run's transaction: a run never waits for a connection while holding one.
     const boards: number[] = [];
     for (let i = 0; i < 12; i++) boards.push((await boardWithRace(`P${i}`)).boardId);
     await Promise.all(boards.map((boardId) => recalculate(boardId)));

@@ -18,23 +18,41 @@ export const PACKED_RESULT = [
 
 export interface RacePack {
   id: number;
-  /** The set's results_rev the pack belongs to. */
-  rev: string;
-  /** Packed now from the rows (not read from the cache). */
-  fresh: boolean;
   packed: Buffer;
 }
 
 /**
- * Reads race packs with COPY … TO STDOUT in binary format, on the run's own connection (its
- * transaction's snapshot): a bytea arrives as its bytes. A plain query sends it as hex text
- * twice its size, and node-pg has no binary row mode.
+ * Race packs: caches them (in SQL, before a run) and reads them with COPY … TO STDOUT in
+ * binary format on the run's own connection (its transaction's snapshot), so a bytea arrives
+ * as its bytes; a plain query sends it as hex text twice its size, and node-pg has no binary
+ * row mode.
  */
 @Injectable()
 export class RacePacksReader {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The sets' packs: cached, or packed now from the rows, with the rev read in the same statement. */
+  /**
+   * Packs and caches, in one statement, the published race sets of the board's series that
+   * have no pack, skipping sets a writer holds (its change would clear the pack anyway, and the
+   * run packs those from the rows as it reads them). It runs on its own before the run's
+   * transaction: no connection is held while it waits for one, no race set's row lock is held
+   * for the length of a run, and the packs never travel to Node and back. A writer whose
+   * statement ends after this one packed stays correct: its trigger clears the pack again.
+   * `on` is the connection (a pooled one by default).
+   */
+  async cacheMissing(leaderboardId: number, on: Pick<DataSource, 'query'> = this.dataSource): Promise<void> {
+    await on.query(
+      `UPDATE result_set s
+          SET packed_results = COALESCE((SELECT string_agg(${PACKED_RESULT}, ''::bytea) FROM race_result r WHERE r.result_set_id = s.id), ''::bytea)
+        WHERE s.id IN (SELECT l.id FROM result_set l JOIN event e ON e.id = l.event_id
+                        WHERE e.series_id = (SELECT series_id FROM leaderboard WHERE id = $1)
+                          AND l.state IN ('P', 'A') AND l.packed_results IS NULL
+                          FOR NO KEY UPDATE OF l SKIP LOCKED)`,
+      [leaderboardId],
+    );
+  }
+
+  /** The sets' packs: cached, or (for a set cacheMissing skipped) packed now from the rows. */
   async read(client: PoolClient, ids: number[]): Promise<RacePack[]> {
     if (ids.length === 0) return [];
     // COPY takes no parameters; the ids are whole numbers this load read from the database.
@@ -43,49 +61,19 @@ export class RacePacksReader {
       return id;
     }).join(',');
     const stream = client.query(copyTo(
-      `COPY (SELECT s.id, s.results_rev::text, s.packed_results IS NULL,
-                    COALESCE(s.packed_results, (SELECT string_agg(${PACKED_RESULT}, ''::bytea) FROM race_result r WHERE r.result_set_id = s.id))
+      `COPY (SELECT s.id, COALESCE(s.packed_results, (SELECT string_agg(${PACKED_RESULT}, ''::bytea) FROM race_result r WHERE r.result_set_id = s.id))
                FROM result_set s WHERE s.id = ANY('{${list}}'::int[])) TO STDOUT (FORMAT binary)`,
     ));
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     return parseCopy(Buffer.concat(chunks));
   }
-
-  /**
-   * Caches packs on their sets: only while the set is still at the rev the pack was made from,
-   * and skipping sets a writer holds (its change clears the pack anyway). Called once the run
-   * has committed, holding no connection: storing never waits for the pool while holding one,
-   * and never holds race sets' row locks for the length of a run. A few statements of about
-   * STORE_BYTES each.
-   */
-  async store(packs: RacePack[]): Promise<void> {
-    for (let at = 0; at < packs.length; ) {
-      const batch: RacePack[] = [];
-      for (let bytes = 0; at < packs.length && bytes < STORE_BYTES; at++) {
-        batch.push(packs[at]);
-        bytes += packs[at].packed.length;
-      }
-      await this.dataSource.query(
-        `UPDATE result_set s SET packed_results = p.packed
-           FROM unnest($1::int[], $2::bigint[], $3::bytea[]) AS p(id, rev, packed)
-          WHERE s.id = p.id
-            AND s.id IN (SELECT l.id FROM result_set l JOIN unnest($1::int[], $2::bigint[]) AS q(id, rev) ON q.id = l.id
-                          WHERE l.results_rev = q.rev AND l.packed_results IS NULL
-                            FOR NO KEY UPDATE OF l SKIP LOCKED)`,
-        [batch.map((p) => p.id), batch.map((p) => p.rev), batch.map((p) => p.packed)],
-      );
-    }
-  }
 }
-
-/** Packed bytes per storing statement (sent as hex: twice this on the wire). */
-const STORE_BYTES = 4 * 2 ** 20;
 
 /** PostgreSQL's binary COPY signature, then flags and header-extension length (int32 each). */
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
-/** The binary COPY of (id int4, rev text, fresh bool, packed bytea) rows. */
+/** The binary COPY of (id int4, packed bytea) rows. */
 function parseCopy(data: Buffer): RacePack[] {
   if (data.length === 0) return [];
   if (!data.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('not a binary COPY stream');
@@ -104,13 +92,9 @@ function parseCopy(data: Buffer): RacePack[] {
     const fields = data.readInt16BE(at);
     at += 2;
     if (fields === -1) return packs;
-    if (fields !== 4) throw new Error(`binary COPY row of ${fields} fields, expected 4`);
+    if (fields !== 2) throw new Error(`binary COPY row of ${fields} fields, expected 2`);
     const id = field()!.readInt32BE(0);
-    const rev = field()!.toString('utf8');
-    const fresh = field()![0] === 1;
-    // A pack to store is copied out of the batch's buffer, which can then go once decoded.
-    const packed = field() ?? EMPTY;
-    packs.push({ id, rev, fresh, packed: fresh ? Buffer.from(packed) : packed });
+    packs.push({ id, packed: field() ?? EMPTY });
   }
 }
 

@@ -11,7 +11,6 @@ import { PointsScale } from '../points-scale.entity';
 import { RunTrigger } from '../recalc.entities';
 import { describeFailure, isTransient } from './failure-kind';
 import { RunsRepository } from './runs.repository';
-import { RacePack } from './race-packs.reader';
 import { StandingsInputsRepository } from './standings-inputs.repository';
 import { StandingsWriterRepository, WriteOutcome } from './standings-writer.repository';
 
@@ -54,23 +53,20 @@ export class RecalculationRunner {
   async run(request: RunRequest): Promise<RunOutcome> {
     const { jobId, leaderboardId, trigger, queuedAt, attempt } = request;
     await this.tx.run((uow) => this.runs.start(uow.manager, jobId, leaderboardId, trigger, queuedAt, attempt));
-    let computed: { outcome: RunOutcome; freshPacks: RacePack[] };
+    await this.inputs.cachePacks(leaderboardId);
     try {
-      computed = await this.tx.run(async (uow) => {
-        const result = await this.compute(uow.manager, request);
+      return await this.tx.run(async (uow) => {
+        const outcome = await this.compute(uow.manager, request);
         const recovered = await this.episodes.recordRecovery(uow.manager, leaderboardId);
         if (recovered !== null) uow.publishAfterCommit(new RecalculationRecoveredEvent(leaderboardId, recovered));
-        return result;
+        return outcome;
       });
     } catch (err) {
       return this.handleFailure(request, err);
     }
-    await this.inputs.storePacks(computed.freshPacks);
-    return computed.outcome;
   }
 
-  /** The run's work in its transaction; also the race packs it made, to store after commit. */
-  private async compute(manager: EntityManager, request: RunRequest): Promise<{ outcome: RunOutcome; freshPacks: RacePack[] }> {
+  private async compute(manager: EntityManager, request: RunRequest): Promise<RunOutcome> {
     const { leaderboardId, jobId } = request;
     await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [BOARD_LOCK_NAMESPACE, leaderboardId]);
     await this.runs.locked(manager, jobId);
@@ -81,27 +77,27 @@ export class RecalculationRunner {
     if (!def.board.active) {
       await this.markComputed(manager, leaderboardId, resultsVersion);
       await this.runs.complete(manager, jobId, { inserted: 0, updated: 0, deleted: 0 }, resultsVersion, { skipped: 'inactive board' });
-      return { outcome: { kind: 'completed', write: null, resultsVersion }, freshPacks: [] };
+      return { kind: 'completed', write: null, resultsVersion };
     }
     const scale = await manager.getRepository(PointsScale).findOneByOrFail({ id: def.board.pointsScaleId });
     const started = performance.now();
-    const { standings, loaded, freshPacks } = await this.loadAndCompute(manager, def, scale);
+    const { standings, loaded } = await this.loadAndCompute(manager, def, scale);
     const computed = performance.now();
     const write = await this.writer.write(manager, leaderboardId, def.board.initialState, standings);
     const timings = { loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
     await this.markComputed(manager, leaderboardId, resultsVersion);
     await this.runs.complete(manager, jobId, write, resultsVersion, { ...standings.summary, timings });
-    return { outcome: { kind: 'completed', write, resultsVersion }, freshPacks };
+    return { kind: 'completed', write, resultsVersion };
   }
 
   /**
    * Loads the inputs and computes the standings. The inputs live only in this call, so their
    * memory can be reclaimed while the standings are written.
    */
-  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScale): Promise<{ standings: StandingsTable; loaded: number; freshPacks: RacePack[] }> {
+  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScale): Promise<{ standings: StandingsTable; loaded: number }> {
     const client = (await manager.queryRunner!.connect()) as PoolClient;
     const events = await this.inputs.events(client, def.board.seriesId);
-    const { freshPacks, ...inputs } = await this.inputs.results(client, {
+    const inputs = await this.inputs.results(client, {
       seriesId: def.board.seriesId,
       leaderboardId: def.board.id,
       categories: def.categories.map((c) => c.code),
@@ -109,7 +105,7 @@ export class RecalculationRunner {
     });
     const loaded = performance.now();
     const standings = computeStandingsTable({ scale: toPointsScaleConfig(scale), board: toLeaderboardConfig(def), events, ...inputs });
-    return { standings, loaded, freshPacks };
+    return { standings, loaded };
   }
 
   private async handleFailure(request: RunRequest, err: unknown): Promise<RunOutcome> {

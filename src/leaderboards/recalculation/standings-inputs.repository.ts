@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { CustomValueRef, EventInput, INTS_PER_RESULT, PACKED, PackedRace } from '../../calculators';
-import { RacePack, RacePacksReader } from './race-packs.reader';
+import { RacePacksReader } from './race-packs.reader';
 
 /**
  * Packed bytes read per COPY: bounds what is held at once while keeping round trips few. A
- * pack not cached yet counts as this estimate (its size is only known once packed).
+ * pack not cached (a set a writer held when the packs were cached) counts as this estimate.
  */
 const BYTES_PER_READ = 8 * 2 ** 20;
 const UNCACHED_ESTIMATE = 256 * 2 ** 10;
@@ -21,8 +21,6 @@ export interface BoardInputs {
   races: PackedRace[];
   participantNames: Map<number, string>;
   customValues: Map<number, CustomValueRef>;
-  /** The packs this load had to make from the rows, for storePacks once the run has committed. */
-  freshPacks: RacePack[];
 }
 
 interface RaceSet {
@@ -58,14 +56,12 @@ export class StandingsInputsRepository {
   async results(client: PoolClient, scope: BoardScope): Promise<BoardInputs> {
     const sets = await this.publishedSets(client, scope);
     const races: PackedRace[] = [];
-    const fresh: RacePack[] = [];
     const participantIds = new IdSet();
     const groupIds = new IdSet();
     for (const batch of batches(sets)) {
       for (const pack of await this.packs.read(client, [...batch.keys()])) {
         const race = decodeRace(batch.get(pack.id)!, pack.packed);
         races.push(race);
-        if (pack.fresh && pack.packed.length > 0) fresh.push(pack);
         collectIds(race.results, participantIds, groupIds);
       }
     }
@@ -73,7 +69,6 @@ export class StandingsInputsRepository {
       races,
       participantNames: await this.participantNames(client, participantIds),
       customValues: await this.customValues(client, groupIds.ids()),
-      freshPacks: fresh,
     };
   }
 
@@ -91,13 +86,12 @@ export class StandingsInputsRepository {
     return rows;
   }
 
-  /** Caches packs a load made (RacePacksReader.store); a failure only costs the next run the packing again. */
-  async storePacks(fresh: RacePack[]): Promise<void> {
-    if (fresh.length === 0) return;
+  /** Caches the packs the board's next load will read (RacePacksReader.cacheMissing); a failure only costs that load packing them. */
+  async cachePacks(leaderboardId: number): Promise<void> {
     try {
-      await this.packs.store(fresh);
+      await this.packs.cacheMissing(leaderboardId);
     } catch (err) {
-      this.logger.warn({ err }, 'Could not cache race packs; the next run packs them again');
+      this.logger.warn({ err, leaderboardId }, 'Could not cache race packs; the run packs them from the rows');
     }
   }
 
