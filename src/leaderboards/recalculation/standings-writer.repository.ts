@@ -24,6 +24,7 @@ interface LiveRow {
   id: number;
   state: string;
   state_before_failure: string | null;
+  standings_fingerprints: string | null;
 }
 
 /**
@@ -39,6 +40,8 @@ export class StandingsWriterRepository {
     let state: ResultSetState;
     let replacedId: number | null = null;
 
+    // The fingerprints of the rows the set holds now: none in a new set.
+    let stored: Map<string, string | null> | null = new Map();
     switch (plan.kind) {
       case 'CREATE':
         resultSetId = await this.createSet(manager, leaderboardId, plan.state, null);
@@ -48,6 +51,7 @@ export class StandingsWriterRepository {
         resultSetId = live!.id;
         state = plan.restoreTo ?? stateFromCode(live!.state);
         if (plan.restoreTo) await this.restore(manager, live!, plan.restoreTo);
+        stored = live!.standings_fingerprints === null ? null : new Map(JSON.parse(live!.standings_fingerprints));
         break;
       case 'CLONE':
         await this.casState(manager, live!.id, live!.state, 'REPLACED', null);
@@ -56,10 +60,12 @@ export class StandingsWriterRepository {
         replacedId = live!.id;
         break;
     }
-    const counts = await this.upsertRows(manager, resultSetId, standings);
+    const { fingerprints, ...counts } = await this.upsertRows(manager, resultSetId, standings, stored);
     await manager.query(
-      `UPDATE result_set SET computed_at = now(), error_message = NULL, updated_at = now() WHERE id = $1`,
-      [resultSetId],
+      `UPDATE result_set SET computed_at = now(), error_message = NULL, updated_at = now(),
+              standings_fingerprints = COALESCE($2, standings_fingerprints)
+        WHERE id = $1`,
+      [resultSetId, fingerprints],
     );
     return { resultSetId, state, replacedId, ...counts };
   }
@@ -81,7 +87,7 @@ export class StandingsWriterRepository {
 
   private async lockLive(manager: EntityManager, leaderboardId: number): Promise<LiveRow | null> {
     const rows: LiveRow[] = await manager.query(
-      `SELECT id, state, state_before_failure FROM result_set WHERE leaderboard_id = $1 AND state <> 'R' FOR UPDATE`,
+      `SELECT id, state, state_before_failure, standings_fingerprints FROM result_set WHERE leaderboard_id = $1 AND state <> 'R' FOR UPDATE`,
       [leaderboardId],
     );
     return rows[0] ?? null;
@@ -117,24 +123,29 @@ export class StandingsWriterRepository {
   }
 
   /**
-   * Brings the set's standings rows in line with `standings`. Each row stores a fingerprint
-   * (the calculators' digests of its values and of its breakdown), so "did it change" is one
-   * comparison in memory, and only the breakdowns that changed are ever built. The changed
+   * Brings the set's standings rows in line with `standings`. Each row has a fingerprint (the
+   * calculators' digests of its values and of its breakdown), and the set keeps them all by
+   * key (`stored`; null when it does not, and the rows' own are read), so "did it change" is
+   * one comparison in memory, and only the breakdowns that changed are ever built. The changed
    * rows are streamed with COPY into a temporary staging table (a row at a time: no document of
    * every breakdown is ever held) and written from there, one statement per kind of change;
-   * dropped keys are deleted by key, and an unchanged board sends nothing.
+   * dropped keys are deleted by key, and an unchanged board sends nothing. Returns the
+   * fingerprints to keep on the set when anything changed (null: keep those it has).
    * A row whose stored fingerprint differs (or is missing: rows written before fingerprints)
    * is compared value by value in SQL, so it only counts as updated if a value changed.
    */
-  private async upsertRows(manager: EntityManager, resultSetId: number, standings: StandingsTable) {
+  private async upsertRows(manager: EntityManager, resultSetId: number, standings: StandingsTable, stored: Map<string, string | null> | null) {
     const client = (await manager.queryRunner!.connect()) as PoolClient;
-    const { rows } = await client.query<[string, string | null]>({
-      text: `SELECT group_key, fingerprint FROM race_result WHERE result_set_id = $1 AND group_key IS NOT NULL`,
-      values: [resultSetId],
-      rowMode: 'array',
-    });
-    const stored = new Map(rows);
-    const { changed, counts, kept } = planRows(standings, stored);
+    const known = stored !== null;
+    if (stored === null) {
+      const { rows } = await client.query<[string, string | null]>({
+        text: `SELECT group_key, fingerprint FROM race_result WHERE result_set_id = $1 AND group_key IS NOT NULL`,
+        values: [resultSetId],
+        rowMode: 'array',
+      });
+      stored = new Map(rows);
+    }
+    const { changed, counts, kept, fingerprints } = planRows(standings, stored);
 
     let inserted = 0;
     let updated = 0;
@@ -154,22 +165,26 @@ export class StandingsWriterRepository {
       const dropped = [...stored.keys()].filter((key) => !current.has(key));
       deleted = await execute(manager, `DELETE FROM race_result WHERE result_set_id = $1 AND group_key = ANY($2::text[])`, [resultSetId, dropped]);
     }
-    return { inserted, updated, deleted };
+    const unchanged = known && changed.length === 0 && kept === stored.size;
+    return { inserted, updated, deleted, fingerprints: unchanged ? null : JSON.stringify(fingerprints) };
   }
 }
 
 /**
  * Which entries to write and how, from the stored fingerprints by key; `kept` counts the
- * entries whose key is stored.
+ * entries whose key is stored; `fingerprints` are every entry's, by key.
  */
 function planRows(standings: StandingsTable, stored: Map<string, string | null>) {
   const changed: Staged[] = [];
   const counts = { I: 0, U: 0, V: 0 };
+  const fingerprints: [string, string][] = [];
   let kept = 0;
   for (let i = 0; i < standings.entries.length; i++) {
-    const previous = stored.get(standings.entries[i].key);
+    const { key } = standings.entries[i];
+    const previous = stored.get(key);
     const breakdown = standings.breakdownDigest(i);
     const fingerprint = FINGERPRINT_VERSION + standings.valuesDigest(i) + breakdown;
+    fingerprints.push([key, fingerprint]);
     if (previous !== undefined) kept += 1;
     if (fingerprint === previous) continue;
     const op = previous === undefined ? 'I'
@@ -178,7 +193,7 @@ function planRows(standings: StandingsTable, stored: Map<string, string | null>)
     changed.push({ index: i, fingerprint, op });
     counts[op] += 1;
   }
-  return { changed, counts, kept };
+  return { changed, counts, kept, fingerprints };
 }
 
 /**
