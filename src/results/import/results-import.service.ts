@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { UnitOfWork, TransactionRunner } from '../../common/database/transaction-runner';
 import { DomainError } from '../../common/errors/domain-errors';
 import { ResultSetChangedEvent } from '../../common/events/catalogue';
@@ -22,6 +22,16 @@ export class ImportValidationError extends DomainError {
 
 /** The most problems one answer lists; `totalErrors` counts them all. */
 export const MAX_REPORTED_PROBLEMS = 200;
+
+/**
+ * How many rows go to the database per statement (see ParseOptions). The defaults suit
+ * production; tests pass small sizes to prove that where batches are cut changes nothing.
+ */
+export interface ImportBatching {
+  batchSize?: number;
+  minBatchSize?: number;
+}
+export const IMPORT_BATCHING = Symbol('IMPORT_BATCHING');
 
 export interface ImportRequest {
   eventId: number;
@@ -57,6 +67,7 @@ export class ResultsImportService {
     private readonly rows: ResultRowsRepository,
     private readonly pending: PendingMarksRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(IMPORT_BATCHING) private readonly batching: ImportBatching = {},
   ) {}
 
   async import(request: ImportRequest): Promise<ImportReport> {
@@ -77,6 +88,8 @@ export class ResultsImportService {
         maxRows: this.config.importMaxRows,
         maxErrors: MAX_REPORTED_PROBLEMS,
         sink: writer.write,
+        batchSize: this.batching.batchSize,
+        minBatchSize: this.batching.minBatchSize,
         onRows: (rowsRead) => request.onProgress?.({ rowsRead, totalRows: source.totalRows }),
       });
       if (parsed.totalErrors > 0) throw new ImportValidationError(parsed.errors, parsed.totalErrors);
