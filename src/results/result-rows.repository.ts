@@ -64,60 +64,83 @@ export class GroupValues {
 
 /**
  * The riders of a batch, resolved to participant ids. Reads `input` (x licence, f first name,
- * l last name, grp group, ord row number; names already collapsed); RIDER_ID over
- * RIDER_JOINS is each row's participant.
+ * l last name, grp group, ord row number; names already collapsed; for an import also `given`,
+ * a participant the row is known to be); RIDER_ID over RIDER_JOINS is each row's participant.
  * - Licensed riders are upserted by licence. One whose name is unchanged is neither rewritten
  *   nor locked (a re-import touches no participant row): its id comes from the snapshot
  *   (`known`), the others' from RETURNING. A licence committed by another transaction after
- *   the snapshot, with the same name, comes back null for the caller to read afresh.
+ *   the snapshot, with the same name (for an import, any name), comes back null for the
+ *   caller to read afresh.
  * - Unlicensed riders take their namesake: one index probe each. The LATERAL's OFFSET 0 keeps
  *   it a probe (flattened into a join, the planner merge-joined the whole participant table
  *   for every batch); the preferred of several namesakes is picked once, outside, rather than
  *   by a sort per probe. A group counts by name in any slot of any series, so its value ids
- *   are gathered once.
+ *   are gathered once. A namesake who raced for the row's group (or, for a row without one,
+ *   who never raced for a group) is preferred to one who merely may be the rider: a re-import
+ *   then finds each of two namesakes its own row again.
  * - The others are created, their ids drawn from the identity's sequence first so that each
- *   row knows its own (RETURNING promises no order).
+ *   row knows its own (RETURNING promises no order). They are the probed rows whose match is
+ *   null, not an anti-join against the matches: the planner, which cannot estimate the
+ *   unnested rows, ran that as a nested loop over every pair of the batch's rows.
  * Every part reads the statement's snapshot: riders of one batch do not match each other.
+ *
+ * An import (`forImport`) writes many such statements into one transaction, and its rows must
+ * be matched alike whichever statement they fall in, so it makes every row see the riders as
+ * they were before the import: participants this transaction created ($15, its xid, is their
+ * xmin) are no namesakes; race rows it inserted (ids above $16, the highest before it began)
+ * are no evidence of a group; renames and group changes of existing rows wait for the end
+ * (ImportWriter.finish), so names and groups read here are the old ones. Rows of the import
+ * that are one rider share a participant through `given`, not through a probe.
  */
-const RIDER_CTES = `
+function riderCtes(forImport: boolean): string {
+  // Rows this transaction updated keep their ids (and, until the end, their groups), so they still count.
+  const before = forImport ? ' AND (r.id <= $16::bigint OR r.xmin <> $15::xid)' : '';
+  const racedForGroup = `EXISTS (SELECT 1 FROM race_result r WHERE r.participant_id = p.id${before}
+                                  AND (r.custom1_id = ANY(g.ids) OR r.custom2_id = ANY(g.ids) OR r.custom3_id = ANY(g.ids)))`;
+  const racedInAGroup = `EXISTS (SELECT 1 FROM race_result r WHERE r.participant_id = p.id${before}
+                                  AND COALESCE(r.custom1_id, r.custom2_id, r.custom3_id) IS NOT NULL)`;
+  const probed = forImport ? 'i.x IS NULL AND i.given IS NULL' : 'i.x IS NULL';
+  return `
   licence AS (
-    SELECT DISTINCT ON (x) x, f, l FROM input WHERE x IS NOT NULL ORDER BY x, ord),
+    SELECT DISTINCT ON (x) x, f, l, ord FROM input WHERE x IS NOT NULL ORDER BY x, ord),
   known AS (
-    SELECT p.id, p.external_id, (p.first_name, p.last_name) IS NOT DISTINCT FROM (g.f, g.l) AS same
+    SELECT p.id, p.external_id, g.ord, (p.first_name, p.last_name) IS NOT DISTINCT FROM (g.f, g.l) AS same
       FROM licence g JOIN participant p ON p.external_id = g.x),
   licensed AS (
     INSERT INTO participant AS p (external_id, first_name, last_name)
-    SELECT x, f, l FROM licence g WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.external_id = g.x AND k.same)
+    SELECT x, f, l FROM licence g
+     WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.external_id = g.x${forImport ? '' : ' AND k.same'})
     ON CONFLICT (external_id) WHERE external_id IS NOT NULL
-    DO UPDATE SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name
-     WHERE (p.first_name, p.last_name) IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name)
+    ${forImport ? 'DO NOTHING' : `DO UPDATE SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name
+     WHERE (p.first_name, p.last_name) IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name)`}
     RETURNING p.id, p.external_id),
   grp AS (
     SELECT lower(v.name) AS key, array_agg(v.id) AS ids FROM custom_list_value v
-     WHERE lower(v.name) IN (SELECT lower(grp) FROM input WHERE x IS NULL AND grp IS NOT NULL) GROUP BY 1),
+     WHERE lower(v.name) IN (SELECT lower(grp) FROM input i WHERE ${probed} AND grp IS NOT NULL) GROUP BY 1),
   namesake AS MATERIALIZED (
-    SELECT DISTINCT ON (i.ord) i.ord, m.id
+    SELECT DISTINCT ON (i.ord) i.ord, i.f, i.l, m.id
       FROM input i LEFT JOIN grp g ON g.key = lower(i.grp)
-      CROSS JOIN LATERAL (
-        SELECT p.id, p.external_id FROM participant p
-         WHERE lower(p.last_name) = lower(i.l) AND lower(p.first_name) = lower(i.f)
-           AND (i.grp IS NULL
-                OR EXISTS (SELECT 1 FROM race_result r
-                            WHERE r.participant_id = p.id
-                              AND (r.custom1_id = ANY(g.ids) OR r.custom2_id = ANY(g.ids) OR r.custom3_id = ANY(g.ids)))
-                OR NOT EXISTS (SELECT 1 FROM race_result r
-                                WHERE r.participant_id = p.id AND COALESCE(r.custom1_id, r.custom2_id, r.custom3_id) IS NOT NULL))
-         OFFSET 0) m
-     WHERE i.x IS NULL
-     ORDER BY i.ord, m.external_id IS NOT NULL, m.id),
+      LEFT JOIN LATERAL (
+        SELECT q.id, q.external_id, q.fit FROM (
+          SELECT p.id, p.external_id,
+                 CASE WHEN i.grp IS NULL THEN CASE WHEN ${racedInAGroup} THEN 1 ELSE 0 END
+                      WHEN ${racedForGroup} THEN 0
+                      WHEN NOT ${racedInAGroup} THEN 1 END AS fit
+            FROM participant p
+           WHERE lower(p.last_name) = lower(i.l) AND lower(p.first_name) = lower(i.f)${forImport ? ' AND p.xmin <> $15::xid' : ''}
+           OFFSET 0) q
+         WHERE q.fit IS NOT NULL) m ON true
+     WHERE ${probed}
+     ORDER BY i.ord, m.fit, m.external_id IS NOT NULL, m.id),
   newcomer AS MATERIALIZED (
-    SELECT i.ord, i.f, i.l, nextval((SELECT pg_get_serial_sequence('participant', 'id'))::regclass)::int AS id
-      FROM input i
-     WHERE i.x IS NULL AND NOT EXISTS (SELECT 1 FROM namesake n WHERE n.ord = i.ord)),
+    SELECT ord, f, l, nextval((SELECT pg_get_serial_sequence('participant', 'id'))::regclass)::int AS id
+      FROM namesake WHERE id IS NULL),
   created AS (
     INSERT INTO participant (id, first_name, last_name) OVERRIDING SYSTEM VALUE
     SELECT id, f, l FROM newcomer ORDER BY ord)`;
+}
 const RIDER_ID = 'COALESCE(w.id, k.id, n.id, c.id)';
+const IMPORT_RIDER_ID = 'COALESCE(w.id, k.id, i.given, n.id, c.id)';
 const RIDER_JOINS = `
     LEFT JOIN licensed w ON w.external_id = i.x
     LEFT JOIN known k ON k.external_id = i.x
@@ -128,7 +151,7 @@ const RIDER_JOINS = `
 const RESOLVE_PARTICIPANTS = `
   WITH input AS MATERIALIZED (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS i(x, f, l, grp, ord)),
-  ${RIDER_CTES}
+  ${riderCtes(false)}
   SELECT array_agg(${RIDER_ID} ORDER BY i.ord) AS ids FROM input i ${RIDER_JOINS}`;
 
 /**
@@ -136,20 +159,21 @@ const RESOLVE_PARTICIPANTS = `
  * category $2; MERGE_INSERT adds the riders the set does not have. Each rider is looked up in
  * the set by an index probe (`present`): joining the batch against the set hashed all of the
  * set's rows for every batch, so an import's later batches (and a re-import's every batch)
- * paid for the rows already there. Only riders whose values differ are updated.
+ * paid for the rows already there. Only riders whose values differ are updated, and only
+ * their bib, place, status and time: a rider whose groups differ is answered in `regrouped`
+ * for the import to move at its end, so that until then the rider's groups read as before.
  */
 const MERGE_CTES = `
   present AS MATERIALIZED (
-    SELECT i.p, (x.custom1_id, x.custom2_id, x.custom3_id, x.category, x.bib, x.position, x.status, x.time_ms)
-                IS DISTINCT FROM (i.c1, i.c2, i.c3, $2, i.b, i.pos, i.st, i.t) AS differs
+    SELECT i.p, (x.category, x.bib, x.position, x.status, x.time_ms) IS DISTINCT FROM ($2, i.b, i.pos, i.st, i.t) AS differs,
+                (x.custom1_id, x.custom2_id, x.custom3_id) IS DISTINCT FROM (i.c1, i.c2, i.c3) AS regroup
       FROM rows i
       CROSS JOIN LATERAL (
         SELECT x.custom1_id, x.custom2_id, x.custom3_id, x.category, x.bib, x.position, x.status, x.time_ms
           FROM race_result x WHERE x.result_set_id = $1 AND x.participant_id = i.p AND x.group_key IS NULL
         OFFSET 0) x),
   changed AS (
-    UPDATE race_result x SET custom1_id = i.c1, custom2_id = i.c2, custom3_id = i.c3, category = $2,
-                             bib = i.b, position = i.pos, status = i.st, time_ms = i.t
+    UPDATE race_result x SET category = $2, bib = i.b, position = i.pos, status = i.st, time_ms = i.t
       FROM rows i
      WHERE x.result_set_id = $1 AND x.group_key IS NULL AND x.participant_id = i.p
        AND x.participant_id = ANY (ARRAY(SELECT p FROM present WHERE differs)))`;
@@ -163,26 +187,34 @@ const MERGE_ROWS = `
   WITH rows AS MATERIALIZED (
     SELECT * FROM unnest($3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[], $9::text[], $10::int[])
              AS i(p, c1, c2, c3, b, pos, st, t)),
-  ${MERGE_CTES}
-  ${MERGE_INSERT}`;
+  ${MERGE_CTES},
+  added AS (${MERGE_INSERT})
+  SELECT (SELECT array_agg(p) FROM present WHERE regroup) AS regrouped`;
 
 /**
  * A whole import batch in one statement: its riders resolved, then its rows merged into set
- * $1 ($3..$6 as RESOLVE_PARTICIPANTS's, then custom1..3, bib, position, status, time). Answers
- * each row's participant id; a null one (a licence to read afresh) was not merged.
+ * $1 ($3..$6 as RESOLVE_PARTICIPANTS's, then custom1..3, bib, position, status, time, the
+ * given participants; $15 and $16 as riderCtes(true) reads them). Answers each row's
+ * participant id (a null one, a licence to read afresh, was not merged), the rows whose
+ * licence is on file under another name (`renamed`, 1-based), and `regrouped`. Two rows that
+ * came to one participant merge nothing: the import is refused for them, and inserting both
+ * would only fail on the rider's unique index.
  */
 const MERGE_BATCH = `
   WITH input AS MATERIALIZED (
     SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::int[],
-                         $10::text[], $11::int[], $12::text[], $13::int[])
-             WITH ORDINALITY AS i(x, f, l, grp, c1, c2, c3, b, pos, st, t, ord)),
-  ${RIDER_CTES},
+                         $10::text[], $11::int[], $12::text[], $13::int[], $14::int[])
+             WITH ORDINALITY AS i(x, f, l, grp, c1, c2, c3, b, pos, st, t, given, ord)),
+  ${riderCtes(true)},
   rider AS MATERIALIZED (
-    SELECT i.ord, ${RIDER_ID} AS p, i.c1, i.c2, i.c3, i.b, i.pos, i.st, i.t FROM input i ${RIDER_JOINS}),
-  rows AS (SELECT * FROM rider WHERE p IS NOT NULL),
+    SELECT i.ord, ${IMPORT_RIDER_ID} AS p, i.c1, i.c2, i.c3, i.b, i.pos, i.st, i.t FROM input i ${RIDER_JOINS}),
+  twice AS (SELECT p FROM rider WHERE p IS NOT NULL GROUP BY p HAVING count(*) > 1),
+  rows AS (SELECT * FROM rider WHERE p IS NOT NULL AND NOT EXISTS (SELECT 1 FROM twice)),
   ${MERGE_CTES},
   added AS (${MERGE_INSERT})
-  SELECT array_agg(p ORDER BY ord) AS ids FROM rider`;
+  SELECT (SELECT array_agg(p ORDER BY ord) FROM rider) AS ids,
+         (SELECT array_agg(ord::int) FROM known WHERE NOT same) AS renamed,
+         (SELECT array_agg(p) FROM present WHERE regroup) AS regrouped`;
 
 /**
  * A batch of rows with every parameter that does not depend on the database already built
@@ -203,6 +235,22 @@ export interface PreparedRows {
   groupIds: (number | null)[][] | null;
   /** The last parameters of MERGE_BATCH: bib, position, status, time. */
   values: [string, string, string, string];
+}
+
+/** What an import's statements read to match riders as they were before it (ResultRowsRepository.matchScope). */
+export interface MatchScope {
+  xid: string;
+  mark: string;
+}
+
+/** One merged batch of an import. */
+export interface MergedBatch {
+  /** Each row's participant. */
+  ids: number[];
+  /** Rows (0-based) whose licence is on file under another spelling of the name: the import renames them at its end. */
+  renamed: number[];
+  /** Participants whose row in the set had other groups than the batch gives them: the import moves them at its end. */
+  regrouped: number[];
 }
 
 export function prepareRows(rows: IncomingRow[], known?: GroupValues): PreparedRows {
@@ -299,30 +347,92 @@ export class ResultRowsRepository {
   }
 
   /**
+   * What an import's statements need to see the riders as they were before it (see
+   * riderCtes): the transaction's id, and the highest race row id so far. Read before the
+   * import writes its first row. The id is the top-level transaction's: rows written under a
+   * savepoint would carry the subtransaction's instead, so an import must not use one.
+   */
+  async matchScope(manager: EntityManager): Promise<MatchScope> {
+    const [scope]: MatchScope[] = await manager.query(
+      `SELECT pg_current_xact_id()::xid::text AS xid, (SELECT COALESCE(max(id), 0) FROM race_result)::text AS mark`,
+    );
+    return scope;
+  }
+
+  /**
    * Brings these riders' rows of the set in line with the batch, writing only what differs: a
    * rider already in the set is updated if a value changed (else left alone), a new rider is
-   * inserted. Returns the riders' participant ids, for the caller to remove the riders that
-   * are no longer there (removeOthers) once every batch is in. One statement resolves the
-   * riders and merges the rows, so no JavaScript runs between the two while the database waits.
+   * inserted. Answers each row's participant, for the caller to remove the riders that are no
+   * longer there (removeOthers) once every batch is in, and what the caller must finish itself
+   * (renames, group changes: see MergedBatch). One statement resolves the riders and merges
+   * the rows, so no JavaScript runs between the two while the database waits.
    */
-  async merge(manager: EntityManager, resultSetId: number, seriesId: number, category: string, batch: PreparedRows, groups = new GroupValues()): Promise<number[]> {
-    if (batch.size === 0) return [];
+  async merge(
+    manager: EntityManager, resultSetId: number, seriesId: number, category: string, batch: PreparedRows,
+    groups: GroupValues, scope: MatchScope, given: (number | null)[] | null = null,
+  ): Promise<MergedBatch> {
+    if (batch.size === 0) return { ids: [], renamed: [], regrouped: [] };
     const custom = batch.groupIds ?? await this.customValueIds(manager, seriesId, batch.groupNames, groups);
-    const [{ ids }]: { ids: (number | null)[] }[] = await manager.query(MERGE_BATCH, [
-      resultSetId, category, ...batch.riders, ...custom.map(intArray), ...batch.values,
+    const [answer]: { ids: (number | null)[]; renamed: number[] | null; regrouped: number[] | null }[] = await manager.query(MERGE_BATCH, [
+      resultSetId, category, ...batch.riders, ...custom.map(intArray), ...batch.values, given && intArray(given), scope.xid, scope.mark,
     ]);
+    const { ids } = answer;
+    const renamed = (answer.renamed ?? []).map((ord) => ord - 1);
+    const regrouped = answer.regrouped ?? [];
     const unseen = ids.flatMap((id, i) => (id === null ? [i] : []));
     if (unseen.length > 0) {
       const late = await this.readLicences(manager, unseen.map((i) => batch.licences[i]!));
-      for (const i of unseen) ids[i] = late.get(batch.licences[i]!) ?? null;
+      for (const i of unseen) {
+        const found = late.get(batch.licences[i]!);
+        ids[i] = found?.id ?? null;
+        const { firstName, lastName } = spelling(batch.rows[i].participant);
+        if (found && (found.firstName !== firstName || found.lastName !== lastName)) renamed.push(i);
+      }
       const pick = <T>(values: T[]) => unseen.map((i) => values[i]);
       const rows = pick(batch.rows);
-      await manager.query(MERGE_ROWS, [
+      const [{ regrouped: moved }]: { regrouped: number[] | null }[] = await manager.query(MERGE_ROWS, [
         resultSetId, category, intArray(pick(ids)), ...custom.map((c) => intArray(pick(c))),
         textArray(rows.map((r) => r.bib)), intArray(rows.map((r) => r.position)), textArray(rows.map((r) => r.status)), intArray(rows.map((r) => r.timeMs)),
       ]);
+      if (moved) regrouped.push(...moved);
     }
-    return ids as number[];
+    return { ids: ids as number[], renamed, regrouped };
+  }
+
+  /** "First Last" of these participants, as on file. */
+  async namesOf(manager: EntityManager, ids: number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const rows: { id: number; name: string }[] = await manager.query(
+      `SELECT id, first_name || ' ' || last_name AS name FROM participant WHERE id = ANY($1::int[])`, [ids]);
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  /** Sets the groups of these riders' rows of the set: the group changes an import held back (see MERGE_CTES). */
+  async regroup(manager: EntityManager, resultSetId: number, riders: number[], custom: (number | null)[][]): Promise<void> {
+    if (riders.length === 0) return;
+    await manager.query(
+      `UPDATE race_result x SET custom1_id = u.c1, custom2_id = u.c2, custom3_id = u.c3
+         FROM unnest($2::int[], $3::int[], $4::int[], $5::int[]) AS u(p, c1, c2, c3)
+        WHERE x.result_set_id = $1 AND x.group_key IS NULL AND x.participant_id = u.p`,
+      [resultSetId, intArray(riders), ...custom.map(intArray)],
+    );
+  }
+
+  /**
+   * Saves these spellings of riders' names: the renames an import held back. One marked
+   * `ifCreated` is renamed only if this transaction created it (a rider without a licence
+   * keeps the name on file once matched).
+   */
+  async rename(manager: EntityManager, xid: string, names: { id: number; firstName: string; lastName: string; ifCreated: boolean }[]): Promise<void> {
+    if (names.length === 0) return;
+    await manager.query(
+      `UPDATE participant p SET first_name = u.f, last_name = u.l
+         FROM unnest($1::int[], $2::text[], $3::text[], $4::bool[]) AS u(id, f, l, if_created)
+        WHERE p.id = u.id AND (NOT u.if_created OR p.xmin = $5::xid)
+          AND (p.first_name, p.last_name) IS DISTINCT FROM (u.f, u.l)`,
+      [intArray(names.map((n) => n.id)), textArray(names.map((n) => n.firstName)), textArray(names.map((n) => n.lastName)),
+        `{${names.map((n) => (n.ifCreated ? 't' : 'f')).join(',')}}`, xid],
+    );
   }
 
   /**
@@ -369,22 +479,22 @@ export class ResultRowsRepository {
     const unseen = licences.map((licence, i) => ({ licence, i })).filter(({ i }) => ids[i] === null);
     if (unseen.length > 0) {
       const late = await this.readLicences(manager, unseen.map(({ licence }) => licence!));
-      for (const { licence, i } of unseen) ids[i] = late.get(licence!) ?? null;
+      for (const { licence, i } of unseen) ids[i] = late.get(licence!)?.id ?? null;
     }
     return ids as number[];
   }
 
   /**
-   * Participant ids by licence, in a statement of their own: for licences another transaction
-   * created after the upsert's snapshot, with the same name (the upsert waited for them and
-   * left them alone, so only a fresh read sees them).
+   * Participants by licence, in a statement of their own: for licences another transaction
+   * created after the upsert's snapshot (the upsert waited for them and left them alone, so
+   * only a fresh read sees them). With their names: an import renames them at its end.
    */
-  private async readLicences(manager: EntityManager, licences: string[]): Promise<Map<string, number>> {
-    const rows: { id: number; external_id: string }[] = await manager.query(
-      'SELECT id, external_id FROM participant WHERE external_id = ANY($1::text[])',
+  private async readLicences(manager: EntityManager, licences: string[]): Promise<Map<string, { id: number; firstName: string; lastName: string }>> {
+    const rows: { id: number; external_id: string; first_name: string; last_name: string }[] = await manager.query(
+      'SELECT id, external_id, first_name, last_name FROM participant WHERE external_id = ANY($1::text[])',
       [licences],
     );
-    return new Map(rows.map((r) => [r.external_id, r.id]));
+    return new Map(rows.map((r) => [r.external_id, { id: r.id, firstName: r.first_name, lastName: r.last_name }]));
   }
 
   /**
@@ -486,6 +596,11 @@ function toRowView(row: RowRecord): ResultRowView {
 /** The rider's school or club: the first filled grouping slot. */
 export function groupOf(row: Pick<IncomingRow, 'custom1' | 'custom2' | 'custom3'>): string | null {
   return normaliseName(row.custom1) ?? normaliseName(row.custom2) ?? normaliseName(row.custom3);
+}
+
+/** A rider's name as it is stored and compared. */
+export function spelling(person: IncomingRow['participant']): { firstName: string; lastName: string } {
+  return { firstName: collapseSpaces(person.firstName), lastName: collapseSpaces(person.lastName) };
 }
 
 /** Names are compared and stored trimmed, with runs of spaces as one. */

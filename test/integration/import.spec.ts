@@ -275,6 +275,23 @@ describe('spreadsheet imports', () => {
     expect(set.results[2].participant).toMatchObject({ externalId: 'LIC-9', firstName: 'Valerie' });
   });
 
+  it('refuses two rows that both match one rider already on file: 422 naming both rows, nothing written', async () => {
+    const e1 = await fx.event(seriesId);
+    const e2 = await fx.event(seriesId);
+    // Ivy raced without a school, so she may be either Ivy of the next file.
+    await upload(e1, Buffer.from('Place,Name\n1,Ivy Quist\n'), 'a.csv', { category: 'U14 Girls' }).expect(200);
+    recorder.clear();
+    const before = await footprint(t);
+    const res = await upload(e2, Buffer.from('Place,Name,School\n1,Ivy Quist,Hillside\n2,Bea Roe,Hillside\n3,Ivy Quist,\n'), 'b.csv', { category: 'U14 Girls' }).expect(422);
+    expect(res.body).toMatchObject({ statusCode: 422, totalErrors: 1, message: expect.stringContaining('nothing was imported') });
+    expect(res.body.errors).toEqual([{
+      sheet: null, row: 4, column: null,
+      message: expect.stringMatching(/^the same rider as row 2 in category "U14 Girls": both rows match Ivy Quist, a rider already on file who could be either; add a licence/),
+    }]);
+    expect(await footprint(t)).toEqual(before);
+    expect(recorder.events).toHaveLength(0);
+  });
+
   it('matches a licensed rider that another transaction created while the import waited for it', async () => {
     const eventId = await fx.event(seriesId);
     const other = t.db.createQueryRunner();

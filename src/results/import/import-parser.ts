@@ -21,6 +21,10 @@ export interface ParsedRow extends IncomingRow {
   row: number;
   /** The place was marked as shared ("=3"). */
   tied: boolean;
+  /** The row's place among the file's result rows (1-based, across sheets): file order. */
+  seq: number;
+  /** Who the row is for "the same rider" checks (riderKey). */
+  key: string;
 }
 
 export interface ParsedImport {
@@ -216,6 +220,7 @@ class ImportReader {
     } else if (category.length > LIMITS.category) {
       this.problems.add({ ...where, column, message: `category is longer than ${LIMITS.category} characters` });
     } else if (parsed) {
+      parsed.seq = this.rows;
       let checks = this.byCategory.get(category);
       if (!checks) this.byCategory.set(category, (checks = new CategoryChecks(category)));
       if (checks.add(parsed, this.problems)) this.flushIfDue(checks);
@@ -318,6 +323,8 @@ function parseRow(header: HeaderMap, cells: CellValue[], where: Where, problems:
     custom2: text('custom2', LIMITS.custom),
     custom3: text('custom3', LIMITS.custom),
     tied: place.ok && place.value.tied,
+    seq: 0,
+    key: '',
   };
   return problems.total === before ? row : null;
 }
@@ -343,6 +350,7 @@ class CategoryChecks {
       return false;
     }
     this.riders.set(key, row.row);
+    row.key = key;
     if (row.position != null) {
       const holders = this.places.get(row.position);
       const holder = { sheet: row.sheet, row: row.row, tied: row.tied };

@@ -94,6 +94,10 @@ export class ResultsImportService {
       });
       if (parsed.totalErrors > 0) throw new ImportValidationError(parsed.errors, parsed.totalErrors);
       if (parsed.rows === 0) throw new UnreadableFileError('The file has a header but no result rows');
+      // Found only as rows are written, so only once the file has no other problem (the sink
+      // gets nothing after the first): the answer then lists them all, however batches were cut.
+      const clashes = await writer.clashes(MAX_REPORTED_PROBLEMS);
+      if (clashes.total > 0) throw new ImportValidationError(clashes.errors, clashes.total);
 
       const { written, feeding } = await writer.finish();
       const onBoards = await this.pending.categoriesOnBoards(uow.manager, seriesId);
