@@ -439,9 +439,9 @@ export class ResultRowsRepository {
    * The rows as the eight column arrays insert and merge send (participant, custom1..3, bib,
    * position, status, time), riders and group values resolved for the whole batch.
    */
-  private async columns(manager: EntityManager, seriesId: number, rows: IncomingRow[], groups?: GroupValues) {
+  private async columns(manager: EntityManager, seriesId: number, rows: IncomingRow[]) {
     const participantIds = await this.resolveParticipants(manager, rows.map((r) => r.participant), rows.map(groupOf));
-    const [custom1, custom2, custom3] = await this.resolveCustomValues(manager, seriesId, rows, groups);
+    const [custom1, custom2, custom3] = await this.resolveCustomValues(manager, seriesId, rows);
     return [
       participantIds, custom1, custom2, custom3,
       rows.map((r) => r.bib ?? null), rows.map((r) => r.position ?? null), rows.map((r) => r.status), rows.map((r) => r.timeMs ?? null),
