@@ -3,7 +3,7 @@ import { Digest } from './digest';
 import { scoreRace } from './points';
 import { rank } from './ranking';
 import { applySeasonRules } from './season';
-import { DSQ_KEEPS, ScoreStore, TeamRider, TEAM } from './store';
+import { DSQ_KEEPS, ScoreStore, STATUS_CODE, TeamRider, TEAM } from './store';
 import {
   BoardCategory, Breakdown, ComputeInput, ComputeResult, ComputeSummary, ContributionLine, CustomValueRef, EventInput,
   GroupSlot, INTS_PER_RESULT, LeaderboardConfig, PACKED, PackedInput, PackedRace, PointsScaleConfig, StandingEntry, StandingHead,
@@ -11,9 +11,10 @@ import {
 } from './types';
 import { validateEvent, validateLeaderboardConfig, validatePointsScale } from './validate';
 
-/** The packing's offsets as plain constants: hot loops read them once per result. */
+/** The packing's offsets and the status codes the rules read, as plain constants: hot loops read them once per result. */
 const STRIDE = INTS_PER_RESULT;
 const { participant: PARTICIPANT, custom1: CUSTOM1, place: PLACE, status: STATUS } = PACKED;
+const { FIN, DSQ } = STATUS_CODE;
 
 /**
  * An entry: its identity, then (once the lines are in the store under `index`) its event
@@ -440,9 +441,6 @@ class EntryIndex {
   }
 }
 
-/** Status codes (indexes in STATUSES) the team rules read. */
-const FIN = 0;
-const DSQ = 3;
 
 /** A team's score in one race, before the lines are placed entry by entry. */
 interface TeamLine {

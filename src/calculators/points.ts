@@ -1,11 +1,11 @@
+import { STATUS_CODE } from './store';
 import { INTS_PER_RESULT, PACKED, PointsScaleConfig, STATUSES } from './types';
 
 /** The packing's offsets as plain constants: hot loops read them once per result. */
 const STRIDE = INTS_PER_RESULT;
 const { place: PLACE, status: STATUS } = PACKED;
 
-const FIN = 0;
-const DNS = 2;
+const { FIN, DNS } = STATUS_CODE;
 
 /**
  * Points a placed finisher gets, before ties and multipliers.

@@ -21,9 +21,12 @@ export const TEAM = 8;
 
 export type TeamRider = { name: string; place: number | null; points: number };
 
+/** Each status's index in STATUSES: its code in packed results and in a line's kind. */
+export const STATUS_CODE = { FIN: 0, DNF: 1, DNS: 2, DSQ: 3 } as const satisfies Record<Status, number>;
+
 /** A status's index in STATUSES. */
 export function statusCode(status: Status): number {
-  return status === 'FIN' ? 0 : status === 'DNF' ? 1 : status === 'DNS' ? 2 : 3;
+  return STATUS_CODE[status];
 }
 
 export class ScoreStore {

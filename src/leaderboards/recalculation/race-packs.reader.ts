@@ -9,12 +9,15 @@ import { DataSource } from 'typeorm';
  * unknown, which the calculators reject). Two int4 go into one int8send: half the calls.
  */
 const pair = (high: string, low: string) => `int8send((${high})::int8 << 32 | ((${low})::int8 & 4294967295))`;
-export const PACKED_RESULT = [
+const PACKED_RESULT = [
   pair('r.id', 'COALESCE(r.participant_id, -1)'),
   pair('COALESCE(r.custom1_id, -1)', 'COALESCE(r.custom2_id, -1)'),
   pair('COALESCE(r.custom3_id, -1)', 'COALESCE(r.position, 0)'),
   `int4send(CASE r.status WHEN 'FIN' THEN 0 WHEN 'DNF' THEN 1 WHEN 'DNS' THEN 2 WHEN 'DSQ' THEN 3 ELSE 255 END)`,
 ].join(' || ');
+
+/** Set s's results packed from its rows (NULL when it has none). */
+const PACK_OF_SET = `(SELECT string_agg(${PACKED_RESULT}, ''::bytea) FROM race_result r WHERE r.result_set_id = s.id)`;
 
 export interface RacePack {
   id: number;
@@ -43,7 +46,7 @@ export class RacePacksReader {
   async cacheMissing(leaderboardId: number, on: Pick<DataSource, 'query'> = this.dataSource): Promise<void> {
     await on.query(
       `UPDATE result_set s
-          SET packed_results = COALESCE((SELECT string_agg(${PACKED_RESULT}, ''::bytea) FROM race_result r WHERE r.result_set_id = s.id), ''::bytea)
+          SET packed_results = COALESCE(${PACK_OF_SET}, ''::bytea)
         WHERE s.id IN (SELECT l.id FROM result_set l JOIN event e ON e.id = l.event_id
                         WHERE e.series_id = (SELECT series_id FROM leaderboard WHERE id = $1)
                           AND l.state IN ('P', 'A') AND l.packed_results IS NULL
@@ -61,7 +64,7 @@ export class RacePacksReader {
       return id;
     }).join(',');
     const stream = client.query(copyTo(
-      `COPY (SELECT s.id, COALESCE(s.packed_results, (SELECT string_agg(${PACKED_RESULT}, ''::bytea) FROM race_result r WHERE r.result_set_id = s.id))
+      `COPY (SELECT s.id, COALESCE(s.packed_results, ${PACK_OF_SET})
                FROM result_set s WHERE s.id = ANY('{${list}}'::int[])) TO STDOUT (FORMAT binary)`,
     ));
     const chunks: Buffer[] = [];

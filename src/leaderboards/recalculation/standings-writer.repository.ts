@@ -222,34 +222,32 @@ const INSERT_STAGED = `
   INSERT INTO race_result (result_set_id, ${STAGED_COLUMNS})
   SELECT $1, ${STAGED_COLUMNS} FROM standings_staged WHERE op = 'I'`;
 
-/**
- * Writes the staged rows over the stored ones and reports, per row, whether any stored value
- * differed (the self-join `o` is the row as it was before this statement).
- */
-const UPDATE_STAGED = `
-  UPDATE race_result r
-     SET participant_id = s.participant_id, custom1_id = s.custom1_id, category = s.category, position = s.position,
-         points = s.points, seq = s.seq, name = s.name, group_name = s.group_name, breakdown = s.breakdown,
-         fingerprint = s.fingerprint
-    FROM standings_staged s, race_result o
-   WHERE s.op = 'U' AND r.result_set_id = $1 AND r.group_key = s.group_key AND o.id = r.id
-  RETURNING (o.participant_id, o.custom1_id, o.category, o.position, o.points, o.seq, o.name, o.group_name, o.breakdown)
-            IS DISTINCT FROM (s.participant_id, s.custom1_id, s.category, s.position, s.points, s.seq, s.name, s.group_name, s.breakdown)
-            AS changed`;
+/** The values a standings row holds besides its key, fingerprint and breakdown. */
+const VALUE_COLUMNS = ['participant_id', 'custom1_id', 'category', 'position', 'points', 'seq', 'name', 'group_name'];
 
 /**
- * The same for rows whose breakdown is unchanged: the values only. The stored breakdown is
- * neither sent, nor parsed, nor written again (the new row version keeps its TOAST pointer).
+ * Writes the staged rows of kind `op` over the stored ones (their fingerprint and `columns`)
+ * and reports, per row, whether any stored value differed (the self-join `o` is the row as it
+ * was before this statement).
  */
-const UPDATE_STAGED_VALUES = `
+function updateStaged(op: 'U' | 'V', columns: string[]): string {
+  const list = (alias: string) => columns.map((c) => `${alias}.${c}`).join(', ');
+  return `
   UPDATE race_result r
-     SET participant_id = s.participant_id, custom1_id = s.custom1_id, category = s.category, position = s.position,
-         points = s.points, seq = s.seq, name = s.name, group_name = s.group_name, fingerprint = s.fingerprint
+     SET ${columns.map((c) => `${c} = s.${c}`).join(', ')}, fingerprint = s.fingerprint
     FROM standings_staged s, race_result o
-   WHERE s.op = 'V' AND r.result_set_id = $1 AND r.group_key = s.group_key AND o.id = r.id
-  RETURNING (o.participant_id, o.custom1_id, o.category, o.position, o.points, o.seq, o.name, o.group_name)
-            IS DISTINCT FROM (s.participant_id, s.custom1_id, s.category, s.position, s.points, s.seq, s.name, s.group_name)
-            AS changed`;
+   WHERE s.op = '${op}' AND r.result_set_id = $1 AND r.group_key = s.group_key AND o.id = r.id
+  RETURNING (${list('o')}) IS DISTINCT FROM (${list('s')}) AS changed`;
+}
+
+/** Rows whose breakdown changed: every value and the breakdown. */
+const UPDATE_STAGED = updateStaged('U', [...VALUE_COLUMNS, 'breakdown']);
+
+/**
+ * Rows whose breakdown is unchanged: the values only. The stored breakdown is neither sent,
+ * nor parsed, nor written again (the new row version keeps its TOAST pointer).
+ */
+const UPDATE_STAGED_VALUES = updateStaged('V', VALUE_COLUMNS);
 
 /** Characters of COPY text that go in 32 KB strings: small enough to stay out of V8's large-object space. */
 const COPY_CHUNK_CHARS = 32 * 1024;
