@@ -5,6 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/errors/validation';
+import { useBodyParsers } from './common/input/body-parsers';
+import { InputShapePipe } from './common/input/input-shape.pipe';
 import { AppConfig, DEVELOPMENT_RETRY_SECRET } from './config/config';
 import { prepareDatabase } from './database/prepare-database';
 
@@ -25,8 +27,8 @@ export async function createPodiumApp(config: AppConfig, options: StartOptions =
     // Quiet starts (tests, benchmarks): Nest's own start-up lines would bypass the silent pino logger.
     ...(config.logLevel === 'silent' ? { logger: false as const } : {}),
   });
-  // Room for a full result list (PUT …/results takes up to 10 000 rows); spreadsheets go through multipart.
-  app.useBodyParser('json', { limit: '5mb' });
+  // Hostile input: body size limits, then a depth/size/NUL check of every input before validation.
+  useBodyParsers(app);
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api', {
     exclude: [
@@ -36,7 +38,7 @@ export async function createPodiumApp(config: AppConfig, options: StartOptions =
       { path: 'admin/retry', method: RequestMethod.POST },
     ],
   });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new InputShapePipe({ maxDepth: config.requestMaxDepth, maxNodes: config.requestMaxValues }), createValidationPipe());
   app.enableShutdownHooks();
   (app.getHttpAdapter().getInstance() as { disable(name: string): void }).disable('x-powered-by');
   setUpOpenApi(app);

@@ -49,4 +49,12 @@ describe('loadConfig', () => {
     expect(config.adminEmails).toEqual(['x@y.org', 'z@y.org']);
     expect(config.publicUrl).toBe('https://podium.example');
   });
+
+  // Hostile input limits.
+  it('limits request nesting to 32 levels and 200 000 values unless told otherwise, within sane bounds', () => {
+    expect(loadConfig({})).toMatchObject({ requestMaxDepth: 32, requestMaxValues: 200_000 });
+    expect(loadConfig({ REQUEST_MAX_DEPTH: '64', REQUEST_MAX_VALUES: '500000' })).toMatchObject({ requestMaxDepth: 64, requestMaxValues: 500_000 });
+    expect(() => loadConfig({ REQUEST_MAX_DEPTH: '5000' })).toThrow(/REQUEST_MAX_DEPTH must be between 4 and 500/);
+    expect(() => loadConfig({ REQUEST_MAX_VALUES: '10' })).toThrow(/REQUEST_MAX_VALUES must be between 1000/);
+  });
 });

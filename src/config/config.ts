@@ -37,6 +37,9 @@ export interface AppConfig {
   /** ZIP bomb guards for .xlsx uploads, checked before anything is inflated. */
   importMaxZipEntries: number;
   importMaxUncompressedBytes: number;
+  /** Hostile input: levels of nesting and values allowed in one request body, query or parameter. */
+  requestMaxDepth: number;
+  requestMaxValues: number;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +151,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     importMaxRows: read.integer('IMPORT_MAX_ROWS', 100_000, 1),
     importMaxZipEntries: read.integer('IMPORT_MAX_ZIP_ENTRIES', 500, 4),
     importMaxUncompressedBytes: read.integer('IMPORT_MAX_UNCOMPRESSED_BYTES', 100 * 1024 * 1024, 1024),
+    // Hostile input. Past a few thousand levels the validation pipe's recursion overflows the stack;
+    // a full PUT of 10 000 result rows is about 130 000 values.
+    requestMaxDepth: read.integer('REQUEST_MAX_DEPTH', 32, 4, 500),
+    requestMaxValues: read.integer('REQUEST_MAX_VALUES', 200_000, 1000, 10_000_000),
   };
 
   if (config.smtpUrl) read.url('SMTP_URL', config.smtpUrl, ['smtp:', 'smtps:']);

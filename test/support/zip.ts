@@ -51,3 +51,27 @@ export function zip(entries: ZipEntry[]): Buffer {
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
 }
+
+/** The entries of a ZIP (inflated), in order: to take a real workbook apart and tamper with one part. */
+export async function unzip(buffer: Buffer): Promise<ZipEntry[]> {
+  const yauzl = await import('yauzl');
+  const archive = await yauzl.fromBufferPromise(buffer, { lazyEntries: true });
+  const entries: ZipEntry[] = [];
+  try {
+    for await (const entry of archive.eachEntry()) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await archive.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
+      entries.push({ name: entry.fileName, data: Buffer.concat(chunks) });
+    }
+  } finally {
+    archive.close();
+  }
+  return entries;
+}
+
+/** The same workbook with the named part's XML rewritten (a DOCTYPE slipped in, a NUL in a string). */
+export async function tamperPart(buffer: Buffer, name: string, rewrite: (xml: string) => string): Promise<Buffer> {
+  const entries = await unzip(buffer);
+  if (!entries.some((e) => e.name === name)) throw new Error(`no part ${name} in the workbook`);
+  return zip(entries.map((e) => (e.name === name ? { name, data: Buffer.from(rewrite(e.data.toString('utf8')), 'utf8') } : e)));
+}

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, InvalidInputError } from './domain-errors';
+import { requestErrorAnswer } from './request-errors';
 
 /** "Unprocessable Entity" from UNPROCESSABLE_ENTITY. */
 function httpError(status: number): string {
@@ -56,6 +57,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
       return { statusCode: status, error: httpError(status), message };
     }
+    // Hostile or broken requests: body-parser errors (size, charset, encoding), NUL and depth from PostgreSQL.
+    const requestError = requestErrorAnswer(exception);
+    if (requestError) return { statusCode: requestError.status, error: httpError(requestError.status), message: requestError.message };
     const pgCode = exception instanceof QueryFailedError ? (exception.driverError as { code?: string }).code : undefined;
     const known = pgCode ? PG_CLIENT_ERRORS[pgCode] : undefined;
     if (known) {

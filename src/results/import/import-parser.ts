@@ -4,6 +4,10 @@ import { CellValue, cellText, parsePlace, parseStatus, parseTime, splitName } fr
 import type { SlotLabels } from '../result-sets.repository';
 import { HeaderMap, headerDictionary, ImportField, looksLikeHeader, mapHeader } from './header-mapping';
 import { FileTooLargeError, SheetSource, UnreadableFileError } from './spreadsheet-reader';
+import { NUL } from '../../common/input/input-shape';
+
+/** PostgreSQL text cannot hold a NUL; the CSV binary check reads only the file's start. */
+const NUL_IN_CELL = 'contains a NUL character (\\u0000); remove it';
 
 /** One problem with one cell (or row) of the upload, as the 422 answer lists them. */
 export interface ImportProblem {
@@ -219,6 +223,8 @@ class ImportReader {
       this.problems.add({ ...where, column, message: 'no category: fill in the Category cell, or send the category field' });
     } else if (category.length > LIMITS.category) {
       this.problems.add({ ...where, column, message: `category is longer than ${LIMITS.category} characters` });
+    } else if (category.includes(NUL)) {
+      this.problems.add({ ...where, column, message: `category ${NUL_IN_CELL}` });
     } else if (parsed) {
       parsed.seq = this.rows;
       let checks = this.byCategory.get(category);
@@ -270,6 +276,7 @@ function parseRow(header: HeaderMap, cells: CellValue[], where: Where, problems:
   const text = (field: ImportField, max: number): string | null => {
     const value = cellText(cell(cells, header, field));
     if (value !== null && value.length > max) report(field, `longer than ${max} characters`);
+    else if (value !== null && value.includes(NUL)) report(field, NUL_IN_CELL);
     return value;
   };
 
@@ -277,7 +284,9 @@ function parseRow(header: HeaderMap, cells: CellValue[], where: Where, problems:
   let lastName = text('lastName', LIMITS.name);
   if (firstName === null && lastName === null && header.columns.has('name')) {
     const full = cellText(cell(cells, header, 'name'));
-    if (full !== null) {
+    if (full !== null && full.includes(NUL)) {
+      report('name', NUL_IN_CELL);
+    } else if (full !== null) {
       const split = splitName(full);
       if (!split.ok) report('name', split.message);
       else if (split.value.firstName.length > LIMITS.name || split.value.lastName.length > LIMITS.name) {

@@ -85,9 +85,19 @@ interface ChunkedWorksheet {
 }
 
 async function* worksheetRows(sheet: string, worksheet: ChunkedWorksheet): AsyncGenerator<SheetRow[]> {
-  for await (const events of worksheet.parse()) {
+  const parsed = worksheet.parse()[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<{ eventType: string; value: unknown }[]>;
+    // The worksheet's XML is parsed here, after xlsxSheets has handed the sheet over: its
+    // errors (invalid characters, undefined entities) are the file's fault, like theirs.
+    try {
+      next = await parsed.next();
+    } catch (err) {
+      throw new UnreadableFileError(`Sheet "${sheet}" could not be read (${(err as Error).message}); expected ${EXPECTED}`);
+    }
+    if (next.done) return;
     const rows: SheetRow[] = [];
-    for (const { eventType, value } of events) {
+    for (const { eventType, value } of next.value) {
       if (eventType !== 'row') continue;
       const row = value as ExcelJS.Row;
       rows.push({ sheet, row: row.number, cells: (row.values as CellValue[]).slice(1) });

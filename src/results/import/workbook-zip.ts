@@ -15,6 +15,10 @@ export interface CheckedWorkbook {
 const WORKSHEET = /^xl\/worksheets\/sheet\d+\.xml$/;
 const SHARED_STRINGS = 'xl/sharedStrings.xml';
 const ROW_TAG = Buffer.from('<row');
+/** Every part exceljs may parse as XML. */
+const XML_PART = /\.(xml|rels|vml)$/i;
+const DTD_TAGS = [Buffer.from('<!DOCTYPE'), Buffer.from('<!ENTITY')];
+const LONGEST_TAG = Math.max(ROW_TAG.length, ...DTD_TAGS.map((tag) => tag.length));
 
 /**
  * ZIP bomb guard: the entry count and the total uncompressed size must be within the limits,
@@ -39,7 +43,7 @@ export async function checkWorkbookZip(buffer: Buffer, limits: ReadLimits, expec
     const parts: ZipPart[] = [];
     for (const entry of entries) {
       const stream = await zip.openReadStreamPromise(entry);
-      if (WORKSHEET.test(entry.fileName)) totalRows += await countRows(stream);
+      if (XML_PART.test(entry.fileName)) totalRows += await scanXml(entry.fileName, stream, WORKSHEET.test(entry.fileName));
       else await drain(stream);
       const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
       parts.push({ entry, data: buffer.subarray(fileDataStart, fileDataStart + entry.compressedSize) });
@@ -74,14 +78,25 @@ async function drain(stream: Readable): Promise<void> {
   for await (const chunk of stream) void chunk;
 }
 
-/** Counts `<row` tags in a worksheet's XML as it inflates (a tag may straddle two chunks). */
-async function countRows(stream: Readable): Promise<number> {
+/**
+ * Reads an XML part as it inflates: refuses a DOCTYPE or ENTITY declaration (billion laughs,
+ * external entities; Excel never writes one, and every part exceljs parses passes here), and
+ * counts a worksheet's `<row` tags. A tag may straddle two chunks, hence the carried tail.
+ */
+async function scanXml(name: string, stream: Readable, countRows: boolean): Promise<number> {
   let count = 0;
   let carry: Buffer = Buffer.alloc(0);
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const data: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-    for (let at = data.indexOf(ROW_TAG); at >= 0; at = data.indexOf(ROW_TAG, at + ROW_TAG.length)) count += 1;
-    carry = data.subarray(Math.max(0, data.length - (ROW_TAG.length - 1)));
+    if (DTD_TAGS.some((tag) => data.includes(tag))) {
+      throw new UnreadableFileError(`The workbook part ${name} declares a DOCTYPE or entities, which Excel never writes; save the workbook again from Excel`);
+    }
+    if (countRows) {
+      // A tag wholly inside the carried tail was counted with the previous chunk.
+      const first = Math.max(0, carry.length - ROW_TAG.length + 1);
+      for (let at = data.indexOf(ROW_TAG, first); at >= 0; at = data.indexOf(ROW_TAG, at + ROW_TAG.length)) count += 1;
+    }
+    carry = data.subarray(Math.max(0, data.length - (LONGEST_TAG - 1)));
   }
   return count;
 }
