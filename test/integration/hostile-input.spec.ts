@@ -152,6 +152,24 @@ describe('hostile input: a 4xx with a clear message, never a 500, nothing writte
     const upload = (file: Buffer, name: string) =>
       t.http().post(`/api/events/${eventId}/results/import`).set(AUTH).attach('file', file, name).field('category', 'U14 Boys');
 
+    const CSV_PART = 'Content-Disposition: form-data; name="file"; filename="r.csv"\r\nContent-Type: text/csv\r\n\r\nPlace,Name\n1,Ann Lee\n';
+    it.each([
+      ['no boundary', 'multipart/form-data', `--b\r\n${CSV_PART}\r\n--b--\r\n`],
+      ['an empty boundary', 'multipart/form-data; boundary=', `--\r\n${CSV_PART}\r\n----\r\n`],
+      ['a cut-off form', 'multipart/form-data; boundary=b', `--b\r\n${CSV_PART}`],
+      ['a malformed part header', 'multipart/form-data; boundary=b', `--b\r\nContent-Disposition form-data\r\n\r\nx\r\n--b--\r\n`],
+      ['a file part under another name', 'multipart/form-data; boundary=b', `--b\r\n${CSV_PART.replace('name="file"', 'name="other"')}\r\n--b--\r\n`],
+      ['a form of a thousand fields', 'multipart/form-data; boundary=b', `${'--b\r\nContent-Disposition: form-data; name="category"\r\n\r\nU14\r\n'.repeat(1000)}--b--\r\n`],
+      ['multipart/mixed', 'multipart/mixed; boundary=b', `--b\r\n${CSV_PART}\r\n--b--\r\n`],
+      ['a charset busboy does not know', 'multipart/form-data; boundary=b; charset=x-klingon', `--b\r\n${CSV_PART}\r\n--b--\r\n`],
+    ])('a multipart upload with %s: 4xx', async (_, type, body) => {
+      const before = await footprint(t);
+      const res = await t.http().post(`/api/events/${eventId}/results/import`).set(AUTH).set('Content-Type', type).send(body);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(await footprint(t)).toEqual(before);
+    });
+
     it('a NUL in a CSV cell after the first 4 kB: 422 naming the cell', async () => {
       const rows = Array.from({ length: 300 }, (_, i) => `${i + 1},Rider Number${i + 1}`);
       rows[250] = '251,Rider\u0000Nul';

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/swagger';
 import { InvalidInputError } from '../../common/errors/domain-errors';
 import { IdPipe } from '../../common/id.pipe';
+import { FormDataOnlyInterceptor } from './form-data-only.interceptor';
 import { ImportErrorView, ImportFormDto, ImportReportView } from './import.dto';
 import { ResultsImportService } from './results-import.service';
 
@@ -17,7 +18,7 @@ export class ResultsImportController {
   @Post('events/:id/results/import')
   @HttpCode(200)
   @ApiBearerAuth()
-  @UseInterceptors(FileInterceptor('file'))
+  @UseInterceptors(FormDataOnlyInterceptor, FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     description: 'An .xlsx workbook (one sheet per category, or a Category column) or a .csv file (comma, semicolon or tab; UTF-8). '

@@ -1,6 +1,5 @@
 import ExcelJS from 'exceljs';
-import * as yauzl from 'yauzl';
-import { zip } from '../../../test/support/zip';
+import { unzip as entries, zip } from '../../../test/support/zip';
 import { openSpreadsheet, SheetSource } from './spreadsheet-reader';
 import { checkWorkbookZip } from './workbook-zip';
 
@@ -17,19 +16,6 @@ async function workbook(sheets: Record<string, unknown[][]>, useSharedStrings = 
     for (const row of rows) ws.addRow(row);
   }
   return Buffer.from(await wb.xlsx.writeBuffer({ useSharedStrings } as ExcelJS.XlsxWriteOptions));
-}
-
-/** Every entry of a ZIP in archive order, inflated. */
-async function entries(buffer: Buffer): Promise<{ name: string; data: Buffer }[]> {
-  const archive = await yauzl.fromBufferPromise(buffer, { lazyEntries: true });
-  const out: { name: string; data: Buffer }[] = [];
-  for await (const entry of archive.eachEntry()) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await archive.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
-    out.push({ name: entry.fileName, data: Buffer.concat(chunks) });
-  }
-  archive.close();
-  return out;
 }
 
 async function readAll(source: SheetSource): Promise<{ sheet: string | null; cells: unknown[] }[]> {
@@ -95,5 +81,23 @@ describe('checkWorkbookZip', () => {
 
     const rows = await readAll(await openSpreadsheet(crafted, LIMITS));
     expect(rows).toEqual([{ sheet: 'U14 Boys', cells: ['Place', 'Name'] }, { sheet: 'U14 Boys', cells: [1, 'Ann Lee'] }]);
+  });
+
+  // Hostile input: entity declarations in any XML part.
+  it('refuses a DOCTYPE in any XML part, even across the chunks it inflates in, and still counts rows exactly', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => [i + 1, `Rider ${i + 1}`]);
+    const parts = await entries(await workbook({ 'U14 Boys': [['Place', 'Name'], ...rows] }));
+    expect((await checkWorkbookZip(zip(parts), LIMITS, 'a workbook')).totalRows).toBe(3001);
+
+    const CHUNK = 16 * 1024;
+    const straddling = (xml: Buffer) => {
+      const prologue = '<?xml version="1.0"?><!--';
+      const filler = 'x'.repeat(CHUNK - prologue.length - 4);
+      return Buffer.concat([Buffer.from(`${prologue}${filler}--><!DOCTYPE a [<!ENTITY e "e">]>`), xml.subarray(xml.indexOf('?>') + 2)]);
+    };
+    for (const name of ['xl/styles.xml', 'xl/worksheets/sheet1.xml', 'xl/_rels/workbook.xml.rels']) {
+      const tampered = parts.map((e) => (e.name === name ? { name, data: straddling(e.data) } : e));
+      await expect(checkWorkbookZip(zip(tampered), LIMITS, 'a workbook')).rejects.toThrow(`The workbook part ${name} declares a DOCTYPE`);
+    }
   });
 });
