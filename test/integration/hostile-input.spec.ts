@@ -40,7 +40,11 @@ async function workbook(rows: (string | number)[][], sheet = 'U14 Boys'): Promis
 /** An XML prologue with a billion-laughs DTD, and a reference that would expand it. */
 const LAUGHS = '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
   + '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY xxe SYSTEM "file:///etc/passwd">]>';
-const withDoctype = (xml: string) => xml.replace(/^(<\?xml[^>]*\?>\s*)/, `$1${LAUGHS}`);
+/** The DTD in the part's prologue, and the rider's name (a shared or an inline string) made a reference to it. */
+const withDoctype = (xml: string) => xml
+  .replace(/^(<\?xml[^>]*\?>\s*)/, `$1${LAUGHS}`)
+  .replace('<t>Ann Lee</t>', '<t>&lol3;</t>')
+  .replace(/<c r="B2"[^>]*>.*?<\/c>/, '<c r="B2" t="inlineStr"><is><t>&lol3;&xxe;</t></is></c>');
 
 describe('hostile input: a 4xx with a clear message, never a 500, nothing written', () => {
   let t: TestApp;
