@@ -38,7 +38,7 @@ export async function createPodiumApp(config: AppConfig, options: StartOptions =
       { path: 'admin/retry', method: RequestMethod.POST },
     ],
   });
-  app.useGlobalPipes(new InputShapePipe({ maxDepth: config.requestMaxDepth, maxNodes: config.requestMaxValues }), createValidationPipe());
+  app.useGlobalPipes(new InputShapePipe({ maxDepth: config.requestMaxDepth, maxValues: config.requestMaxValues }), createValidationPipe());
   app.enableShutdownHooks();
   (app.getHttpAdapter().getInstance() as { disable(name: string): void }).disable('x-powered-by');
   setUpOpenApi(app);

@@ -1,6 +1,6 @@
 import { findShapeProblem } from './input-shape';
 
-const limits = { maxDepth: 4, maxNodes: 20 };
+const limits = { maxDepth: 4, maxValues: 20 };
 
 describe('findShapeProblem', () => {
   it('accepts input within the limits', () => {
