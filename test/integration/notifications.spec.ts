@@ -112,6 +112,8 @@ describe('failure notifications: e-mail, retry links, UI notifications', () => {
     await failingBoard('Expiry board');
     await eventually(async () => mailsFor('Expiry board').length === 1);
     const token = tokenOf(mailsFor('Expiry board')[0].text!);
+    // The mail goes out before its transaction commits the token: wait until the row is visible.
+    await eventually(async () => (await t.db.query('SELECT 1 FROM retry_token WHERE used_at IS NULL')).length > 0);
     // Time passes: the token's expiry is now behind us.
     await t.db.query(`UPDATE retry_token SET expires_at = now() - interval '1 second' WHERE used_at IS NULL`);
     const res = await t.http().get(`/admin/retry?token=${token}`).expect(410);
