@@ -16,6 +16,7 @@ export class StandingsController {
   @Public()
   @ApiOkResponse({ type: StandingsView })
   @ApiResponse({ status: 304, description: 'Not modified since the ETag sent in If-None-Match' })
+  @ApiResponse({ status: 404, description: 'No such board or no standings yet; without an admin key also standings that are not published (DRAFT, DELETED)' })
   async page(
     @Param('id', IdPipe) id: number,
     @Query() query: StandingsQuery,

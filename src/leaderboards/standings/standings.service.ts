@@ -1,7 +1,8 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../common/errors/domain-errors';
-import { PUBLIC_STATES, ResultSetState } from '../../common/result-set-state';
+import { isPublicSet } from '../../common/audience';
+import { ResultSetState } from '../../common/result-set-state';
 import { StandingsEntryLookupView, StandingsView } from './standings.dto';
 import { StandingsHead, StandingsRepository } from './standings.repository';
 
@@ -21,7 +22,10 @@ export class StandingsService {
     private readonly dataSource: DataSource,
   ) {}
 
-  /** Public when PROVISIONAL or APPROVED (FAILED: the last good rows, stale); DRAFT with a key only. */
+  /**
+   * Public when PROVISIONAL or APPROVED (FAILED: the last good rows, stale); otherwise admins
+   * only, and 404 to the public like a board without standings, so nothing can be probed.
+   */
   async visible(leaderboardId: number, admin: boolean, variant: string): Promise<Visible> {
     const head = await this.standings.head(leaderboardId);
     if (!head) {
@@ -31,8 +35,8 @@ export class StandingsService {
     }
     const stale = head.state === 'FAILED';
     const shownAs = stale ? head.stateBeforeFailure! : head.state;
-    if (!PUBLIC_STATES.includes(shownAs) && !admin) {
-      throw new UnauthorizedException(`These standings are ${shownAs}, not public: send an admin key to see them`);
+    if (!admin && !isPublicSet({ ...head, replacedFrom: null })) {
+      throw new NotFoundError('Standings of leaderboard', leaderboardId);
     }
     return { head, shownAs, stale, etag: `W/"${head.resultSetId}-${head.version}-${variant}"` };
   }
