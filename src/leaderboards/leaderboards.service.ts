@@ -56,7 +56,8 @@ export class LeaderboardsService {
       const views: LeaderboardView[] = [];
       for (const def of defs) {
         const standings = await this.boards.currentStandings(uow.manager, def.board.id);
-        if (admin || (def.board.active && standings !== null && isPublicSet(standings))) {
+        const published = standings !== null && (isPublicSet(standings) || (await this.boards.replacesPublished(uow.manager, standings)));
+        if (admin || (def.board.active && published)) {
           views.push(await this.viewOf(uow.manager, def, admin, standings));
         }
       }

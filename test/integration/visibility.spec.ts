@@ -152,6 +152,28 @@ describe('public visibility of results, standings and boards', () => {
       expect(admin.body.map((b: { id: number }) => b.id)).toEqual([published, draft, inactive, never]);
     });
 
+    it('while a DRAFT revision of APPROVED standings is worked on, the public keeps seeing the approved rows', async () => {
+      const own = await fx.series({ name: 'Revision Cup' });
+      const id = await fx.leaderboard({ seriesId: own, name: 'R', type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: ['R only'] });
+      const setId = await fx.resultSet(await fx.event(own), 'R only');
+      await fx.replaceRows(setId, [rider('Ann', 'Lee', { position: 1 }), rider('Bo', 'Chen', { position: 2 })]);
+      await settled(t, id);
+      const approvedId = (await standingsState(t, id))!.id;
+      await fx.transition(approvedId, 'APPROVED');
+      await fx.replaceRows(setId, [rider('Bo', 'Chen', { position: 1 }), rider('Ann', 'Lee', { position: 2 })]);
+      await settled(t, id);
+      expect((await standingsState(t, id))!.state).toBe('-'); // the recalculation wrote a DRAFT clone
+
+      const anon = await t.http().get(`/api/leaderboards/${id}/standings`).expect(200);
+      expect(anon.body).toMatchObject({ resultSetId: approvedId, state: 'APPROVED', stale: false });
+      expect(anon.body.entries.map((e: { name: string }) => e.name)).toEqual(['Ann Lee', 'Bo Chen']);
+      const admin = await t.http().get(`/api/leaderboards/${id}/standings`).set(AUTH).expect(200);
+      expect(admin.body).toMatchObject({ state: 'DRAFT' });
+      expect(admin.body.entries.map((e: { name: string }) => e.name)).toEqual(['Bo Chen', 'Ann Lee']);
+      const list = await t.http().get(`/api/leaderboards?seriesId=${own}`).expect(200);
+      expect(list.body.map((b: { id: number }) => b.id)).toEqual([id]);
+    });
+
     it('standings of a DRAFT board are 404 to the public', async () => {
       const own = await fx.series({ name: 'Draft Cup' });
       const id = await fx.leaderboard({ seriesId: own, name: 'D', type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: ['D only'], initialState: 'DRAFT' });
