@@ -42,7 +42,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     if (response.headersSent) return;
     // --- PostgreSQL unreachable: 503 + Retry-After, logged once per interval, not per request ---
-    if (isDatabaseUnavailable(exception)) {
+    const answered = exception instanceof HttpException || exception instanceof DomainError;
+    if (!answered && isDatabaseUnavailable(exception)) {
       this.outage.record(exception);
       response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
       response.status(503).json({
