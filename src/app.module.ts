@@ -16,6 +16,8 @@ import { queueRoot } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 import { ResultsModule } from './results/results.module';
 import { SeriesModule } from './series/series.module';
+// Housekeeping: retention of history (RETENTION_*)
+import { HousekeepingModule } from './housekeeping/housekeeping.module';
 
 /** Redacted wherever they appear in a log line: keys and tokens never reach the logs. */
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.query.token', 'req.body.token'];
@@ -46,6 +48,8 @@ export class AppModule {
         LeaderboardsModule,
         NotificationsModule,
         RecalculationModule.forRoot(config),
+        // Housekeeping: retention of history (RETENTION_*)
+        HousekeepingModule.forRoot(config),
       ],
       providers: [
         { provide: APP_GUARD, useClass: AdminGuard },

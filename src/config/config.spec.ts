@@ -57,4 +57,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REQUEST_MAX_DEPTH: '5000' })).toThrow(/REQUEST_MAX_DEPTH must be between 4 and 500/);
     expect(() => loadConfig({ REQUEST_MAX_VALUES: '10' })).toThrow(/REQUEST_MAX_VALUES must be between 1000/);
   });
+
+  // --- database outages and housekeeping ---
+  it('waits 5 s for a database connection and keeps history 90 days by default', () => {
+    const config = loadConfig({});
+    expect(config.databaseConnectTimeoutMs).toBe(5_000);
+    expect([config.retentionRunsDays, config.retentionNotificationsDays, config.retentionRetryTokensDays]).toEqual([90, 90, 90]);
+    expect(config.retentionIntervalMs).toBe(3_600_000);
+    expect(config.retentionBatchSize).toBe(1_000);
+  });
+
+  it('RETENTION_DAYS sets every kind; a kind\'s own variable overrides it; 0 keeps everything', () => {
+    const config = loadConfig({ RETENTION_DAYS: '30', RETENTION_RUNS_DAYS: '0' });
+    expect([config.retentionRunsDays, config.retentionNotificationsDays, config.retentionRetryTokensDays]).toEqual([0, 30, 30]);
+  });
+
+  it('names bad retention and timeout values', () => {
+    expect(() => loadConfig({ RETENTION_DAYS: '-1' })).toThrow(/RETENTION_DAYS must be a whole number/);
+    expect(() => loadConfig({ RETENTION_NOTIFICATIONS_DAYS: '99999' })).toThrow(/RETENTION_NOTIFICATIONS_DAYS must be between 0 and 36500/);
+    expect(() => loadConfig({ RETENTION_BATCH_SIZE: '0' })).toThrow(/RETENTION_BATCH_SIZE/);
+    expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '10' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS must be between 100/);
+  });
 });

@@ -40,6 +40,16 @@ export interface AppConfig {
   /** Hostile input: levels of nesting and values allowed in one request body, query or parameter. */
   requestMaxDepth: number;
   requestMaxValues: number;
+  // --- database outages and housekeeping ---
+  /** Longest a request waits for a PostgreSQL connection (new or from the pool) before a 503. */
+  databaseConnectTimeoutMs: number;
+  /** Days kept of finished runs; of closed failure episodes and their notifications; of used or expired retry links. 0 = keep. */
+  retentionRunsDays: number;
+  retentionNotificationsDays: number;
+  retentionRetryTokensDays: number;
+  /** How often the retention job is scheduled, and how many rows each delete statement takes. */
+  retentionIntervalMs: number;
+  retentionBatchSize: number;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +121,18 @@ class EnvReader {
   }
 }
 
+/** RETENTION_DAYS is the default of each kind's own variable. */
+function retention(read: EnvReader) {
+  const days = read.integer('RETENTION_DAYS', 90, 0, 36_500);
+  return {
+    retentionRunsDays: read.integer('RETENTION_RUNS_DAYS', days, 0, 36_500),
+    retentionNotificationsDays: read.integer('RETENTION_NOTIFICATIONS_DAYS', days, 0, 36_500),
+    retentionRetryTokensDays: read.integer('RETENTION_RETRY_TOKENS_DAYS', days, 0, 36_500),
+    retentionIntervalMs: read.integer('RETENTION_INTERVAL_MS', 3_600_000, 100),
+    retentionBatchSize: read.integer('RETENTION_BATCH_SIZE', 1_000, 1, 100_000),
+  };
+}
+
 /** The key .env.example ships for local use; production refuses it. */
 export const EXAMPLE_ADMIN_KEY = 'dev-admin-key-change-me';
 
@@ -155,6 +177,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // a full PUT of 10 000 result rows is about 130 000 values.
     requestMaxDepth: read.integer('REQUEST_MAX_DEPTH', 32, 4, 500),
     requestMaxValues: read.integer('REQUEST_MAX_VALUES', 200_000, 1000, 10_000_000),
+    // --- database outages and housekeeping ---
+    databaseConnectTimeoutMs: read.integer('DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
+    ...retention(read),
   };
 
   if (config.smtpUrl) read.url('SMTP_URL', config.smtpUrl, ['smtp:', 'smtps:']);

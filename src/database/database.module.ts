@@ -10,7 +10,7 @@ import { dataSourceOptions } from './data-source-options';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => dataSourceOptions(config.databaseUrl),
+      useFactory: (config: AppConfig) => dataSourceOptions(config.databaseUrl, config.databaseConnectTimeoutMs),
     }),
   ],
   providers: [TransactionRunner],

@@ -1,5 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { PUBLIC_FAILURE_MESSAGE } from '../common/audience';
+import { isAdminRequest } from '../common/auth/admin.guard';
 import { Public } from '../common/auth/public.decorator';
 import { IdPipe } from '../common/id.pipe';
 import { LeaderboardView } from './leaderboard-views';
@@ -22,16 +25,27 @@ export class LeaderboardsController {
 
   @Get()
   @Public()
+  @ApiOperation({
+    summary: 'The boards of a series',
+    description: 'With an admin key: every board. Without: only active boards whose standings are published '
+      + '(PROVISIONAL or APPROVED, or FAILED after being published); DRAFT, inactive and never-computed boards are left out, '
+      + 'and failures show a generic note instead of their detail (see GET /api/leaderboards/:id).',
+  })
   @ApiOkResponse({ type: [LeaderboardView] })
-  list(@Query() query: ListLeaderboardsQuery): Promise<LeaderboardView[]> {
-    return this.leaderboards.list(query.seriesId);
+  list(@Query() query: ListLeaderboardsQuery, @Req() request: Request): Promise<LeaderboardView[]> {
+    return this.leaderboards.list(query.seriesId, isAdminRequest(request));
   }
 
   @Get(':id')
   @Public()
-  @ApiOkResponse({ type: LeaderboardView, description: 'Configuration, standings state, pending recalculation with its due time, last run' })
-  get(@Param('id', IdPipe) id: number): Promise<LeaderboardView> {
-    return this.leaderboards.get(id);
+  @ApiOperation({
+    summary: 'A board: configuration, standings state, pending recalculation with its due time, last run',
+    description: `Without an admin key, standings.errorMessage and lastRun.error of a failed recalculation read "${PUBLIC_FAILURE_MESSAGE}"; `
+      + 'with a key they carry the failure\'s detail.',
+  })
+  @ApiOkResponse({ type: LeaderboardView })
+  get(@Param('id', IdPipe) id: number, @Req() request: Request): Promise<LeaderboardView> {
+    return this.leaderboards.get(id, isAdminRequest(request));
   }
 
   @Patch(':id')

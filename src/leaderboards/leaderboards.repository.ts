@@ -92,6 +92,13 @@ export class LeaderboardsRepository {
       .getOne();
   }
 
+  /** Whether the set a DRAFT revision replaced was published: the public keeps seeing that one. */
+  async replacesPublished(manager: EntityManager, set: ResultSet): Promise<boolean> {
+    if (set.replacesId === null) return false;
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM result_set WHERE id = $1 AND replaced_from IN ('P', 'A')`, [set.replacesId]);
+    return rows.length > 0;
+  }
+
   async lastRun(manager: EntityManager, leaderboardId: number): Promise<RecalcRun | null> {
     return manager.getRepository(RecalcRun).findOne({ where: { leaderboardId }, order: { id: 'DESC' } });
   }

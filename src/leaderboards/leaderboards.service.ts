@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { validateLeaderboardConfig } from '../calculators';
+import { errorFor, isPublicSet } from '../common/audience';
 import { TransactionRunner, UnitOfWork } from '../common/database/transaction-runner';
 import { InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { LeaderboardConfigChangedEvent } from '../common/events/catalogue';
@@ -13,6 +14,7 @@ import { CategoryDto, CreateLeaderboardDto, UpdateLeaderboardDto } from './leade
 import { BoardDefinition, LeaderboardsRepository } from './leaderboards.repository';
 import { rejectUnscorable } from './points-scales.service';
 import { RecalcRun } from './recalc.entities';
+import { ResultSet } from '../results/result-set.entity';
 
 @Injectable()
 export class LeaderboardsService {
@@ -27,7 +29,7 @@ export class LeaderboardsService {
     return this.tx.run(async (uow) => {
       const board = uow.manager.getRepository(Leaderboard).create({ seriesId: dto.seriesId });
       const id = await this.save(uow, board, dto, 'CREATED');
-      return this.view(uow.manager, id);
+      return this.view(uow.manager, id, true);
     });
   }
 
@@ -35,22 +37,30 @@ export class LeaderboardsService {
     return this.tx.run(async (uow) => {
       const board = await this.boards.find(uow.manager, id, true);
       await this.save(uow, board, dto, 'UPDATED');
-      return this.view(uow.manager, id);
+      return this.view(uow.manager, id, true);
     });
   }
 
-  async get(id: number): Promise<LeaderboardView> {
-    return this.tx.run((uow) => this.view(uow.manager, id));
+  /** Admins see failures' detail; the public a generic note (errors can carry database internals). */
+  async get(id: number, admin: boolean): Promise<LeaderboardView> {
+    return this.tx.run((uow) => this.view(uow.manager, id, admin));
   }
 
-  async list(seriesId: number): Promise<LeaderboardView[]> {
+  /** Admins get every board of the series; the public only active boards whose standings are public. */
+  async list(seriesId: number, admin: boolean): Promise<LeaderboardView[]> {
     return this.tx.run(async (uow) => {
       const series: unknown[] = await uow.manager.query('SELECT 1 FROM series WHERE id = $1', [seriesId]);
       if (series.length === 0) throw new NotFoundError('Series', seriesId);
       // Boards with their categories and events in three queries, not three per board.
       const defs = await this.boards.definitions(uow.manager, await this.boards.listBySeries(uow.manager, seriesId));
       const views: LeaderboardView[] = [];
-      for (const def of defs) views.push(await this.viewOf(uow.manager, def));
+      for (const def of defs) {
+        const standings = await this.boards.currentStandings(uow.manager, def.board.id);
+        const published = standings !== null && (isPublicSet(standings) || (await this.boards.replacesPublished(uow.manager, standings)));
+        if (admin || (def.board.active && published)) {
+          views.push(await this.viewOf(uow.manager, def, admin, standings));
+        }
+      }
       return views;
     });
   }
@@ -111,13 +121,13 @@ export class LeaderboardsService {
     if (problems.length > 0) throw new InvalidInputError(problems);
   }
 
-  private async view(manager: EntityManager, id: number): Promise<LeaderboardView> {
-    return this.viewOf(manager, await this.boards.definition(manager, id));
+  private async view(manager: EntityManager, id: number, admin: boolean): Promise<LeaderboardView> {
+    const def = await this.boards.definition(manager, id);
+    return this.viewOf(manager, def, admin, await this.boards.currentStandings(manager, id));
   }
 
-  private async viewOf(manager: EntityManager, def: BoardDefinition): Promise<LeaderboardView> {
+  private async viewOf(manager: EntityManager, def: BoardDefinition, admin: boolean, standings: ResultSet | null): Promise<LeaderboardView> {
     const { board } = def;
-    const standings = await this.boards.currentStandings(manager, board.id);
     const pending = await this.pending.pendingOf(manager, board.id);
     const lastRun = await this.boards.lastRun(manager, board.id);
     return {
@@ -133,10 +143,10 @@ export class LeaderboardsService {
         resultSetId: standings.id,
         state: standings.state,
         computedAt: standings.computedAt?.toISOString() ?? null,
-        errorMessage: standings.errorMessage,
+        errorMessage: errorFor(admin, standings.errorMessage),
       },
       pending: pending && this.pendingView(pending.firstPendingAt, pending.lastChangedAt),
-      lastRun: lastRun && toRunView(lastRun),
+      lastRun: lastRun && { ...toRunView(lastRun), error: errorFor(admin, lastRun.error) },
     };
   }
 

@@ -27,6 +27,10 @@ export class ResultSet {
   @Column('char', { name: 'state_before_failure', length: 1, nullable: true, transformer: stateTransformer })
   stateBeforeFailure: ResultSetState | null;
 
+  /** The state it had when it became REPLACED; decides whether a REPLACED set is public. */
+  @Column('char', { name: 'replaced_from', length: 1, nullable: true, transformer: stateTransformer })
+  replacedFrom: ResultSetState | null;
+
   @Column('text', { name: 'error_message', nullable: true })
   errorMessage: string | null;
 

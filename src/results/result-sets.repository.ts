@@ -76,7 +76,9 @@ export class ResultSetsRepository {
   /** Compare-and-set: moves the set only if it is still in the state the caller saw. */
   async compareAndSetState(manager: EntityManager, id: number, from: ResultSetState[], to: ResultSetState): Promise<void> {
     const count = await execute(manager,
-      `UPDATE result_set SET state = $3, updated_at = now() WHERE id = $1 AND state = ANY($2::char(1)[])`,
+      `UPDATE result_set SET state = $3::char(1), updated_at = now(),
+              replaced_from = CASE WHEN $3::char(1) = 'R' THEN state ELSE replaced_from END
+        WHERE id = $1 AND state = ANY($2::char(1)[])`,
       [id, from.map(stateCode), stateCode(to)],
     );
     if (count !== 1) {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { UnitOfWork, TransactionRunner } from '../common/database/transaction-runner';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
+import { errorFor, isPublicSet } from '../common/audience';
 import { ChangeReason, ResultSetChangedEvent } from '../common/events/catalogue';
 import { PUBLIC_STATES, ResultSetState } from '../common/result-set-state';
 import { PendingMarksRepository } from '../outbox/pending-marks.repository';
@@ -42,8 +43,17 @@ export class ResultSetsService {
     });
   }
 
-  async get(id: number): Promise<ResultSetView> {
-    return this.tx.run(async (uow) => this.view(uow.manager, await this.sets.find(uow.manager, id)));
+  /**
+   * Admins see any set as stored. The public gets 404 for a set that is not public (the same
+   * answer as a missing id, so ids cannot be probed), and no licence numbers or failure text.
+   */
+  async get(id: number, admin: boolean): Promise<ResultSetView> {
+    return this.tx.run(async (uow) => {
+      const set = await this.sets.find(uow.manager, id);
+      if (admin) return this.view(uow.manager, set);
+      if (!isPublicSet(set)) throw new NotFoundError('Result set', id);
+      return publicView(await this.view(uow.manager, set));
+    });
   }
 
   /** PUT: the given rows become the whole set, in one statement batch and one change event. */
@@ -198,6 +208,17 @@ export class ResultSetsService {
       results: rows,
     };
   }
+}
+
+function publicView(view: ResultSetView): ResultSetView {
+  return {
+    ...view,
+    errorMessage: errorFor(false, view.errorMessage),
+    results: view.results.map((row) => {
+      const { externalId: _licence, ...participant } = row.participant;
+      return { ...row, participant };
+    }),
+  };
 }
 
 /** A PATCH applied to a stored row; a status other than FIN clears the place unless one is given. */

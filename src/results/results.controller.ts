@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Injectable, Param, Patch, PipeTransform, Post, Put, Req, UnauthorizedException } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Injectable, Param, Patch, PipeTransform, Post, Put, Req } from '@nestjs/common';
 import { plainToInstance, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, validate, ValidateNested } from 'class-validator';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { isAdminRequest } from '../common/auth/admin.guard';
 import { Public } from '../common/auth/public.decorator';
@@ -55,16 +55,18 @@ export class ResultsController {
     return this.results.create(eventId, dto);
   }
 
-  /** Public once published; a DRAFT is visible to admins only. */
   @Get('result-sets/:id')
   @Public()
+  @ApiOperation({
+    summary: 'A result set and its rows',
+    description: 'Public when published (PROVISIONAL or APPROVED; FAILED standings and REPLACED sets when they were published before). '
+      + 'Without an admin key: DRAFT, DELETED and never-published sets answer 404 like a missing id, rows carry no licence number '
+      + '(participant.externalId), and errorMessage is a generic note instead of the failure\'s detail. With a key: everything.',
+  })
   @ApiOkResponse({ type: ResultSetView })
-  async get(@Param('id', IdPipe) id: number, @Req() request: Request): Promise<ResultSetView> {
-    const view = await this.results.get(id);
-    if (view.state === 'DRAFT' && !isAdminRequest(request)) {
-      throw new UnauthorizedException('This result set is a DRAFT: send an admin key to see it');
-    }
-    return view;
+  @ApiNotFoundResponse({ description: 'No such set, or (without an admin key) a set that is not public' })
+  get(@Param('id', IdPipe) id: number, @Req() request: Request): Promise<ResultSetView> {
+    return this.results.get(id, isAdminRequest(request));
   }
 
   @Put('result-sets/:id/results')

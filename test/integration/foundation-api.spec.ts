@@ -144,8 +144,11 @@ describe('foundation API over HTTP', () => {
       // A new board is pending: its first standings must be computed.
       expect(res.body.pending).toMatchObject({ since: expect.any(String), dueAt: expect.any(String) });
       await t.http().get(`/api/leaderboards/${res.body.id}`).expect(200);
-      const list = await t.http().get(`/api/leaderboards?seriesId=${seriesId}`).expect(200);
+      const list = await t.http().get(`/api/leaderboards?seriesId=${seriesId}`).set(AUTH).expect(200);
       expect(list.body.map((b: { id: number }) => b.id)).toContain(res.body.id);
+      // Not computed yet: nothing published, so not in the public list.
+      const publicList = await t.http().get(`/api/leaderboards?seriesId=${seriesId}`).expect(200);
+      expect(publicList.body.map((b: { id: number }) => b.id)).not.toContain(res.body.id);
     });
 
     it('patches a board and keeps what the patch does not mention', async () => {

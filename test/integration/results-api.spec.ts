@@ -147,9 +147,9 @@ describe('results API under the state machine', () => {
       await t.http().post('/api/events/999999/result-sets').set(AUTH).send({ category: 'U14 Boys' }).expect(404);
     });
 
-    it('shows a DRAFT only to admins', async () => {
+    it('shows a DRAFT only to admins (404 to the public, like a missing id)', async () => {
       const setId = await fx.resultSet(await fx.event(seriesId), 'U14 Boys', 'DRAFT');
-      await t.http().get(`/api/result-sets/${setId}`).expect(401);
+      await t.http().get(`/api/result-sets/${setId}`).expect(404);
       await t.http().get(`/api/result-sets/${setId}`).set(AUTH).expect(200);
     });
   });

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, OutageLog } from './database-unavailable';
 import { DomainError, InvalidInputError } from './domain-errors';
 import { requestErrorAnswer } from './request-errors';
 
@@ -35,11 +36,25 @@ const PG_CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrorFilter');
+  private readonly outage = new OutageLog((message, err) => this.logger.warn({ err: summary(err) }, message));
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     if (response.headersSent) return;
+    // --- PostgreSQL unreachable: 503 + Retry-After, logged once per interval, not per request ---
+    const answered = exception instanceof HttpException || exception instanceof DomainError;
+    if (!answered && isDatabaseUnavailable(exception)) {
+      this.outage.record(exception);
+      response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      response.status(503).json({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: `The database is unavailable; try again in ${DATABASE_RETRY_AFTER_SECONDS} seconds`,
+      } satisfies ErrorBody);
+      return;
+    }
+    // --- end PostgreSQL unreachable ---
     const body = this.toBody(exception);
     response.status(body.statusCode).json(body);
   }
@@ -74,4 +89,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     this.logger.error({ err: exception, errorId }, 'Unhandled error');
     return { statusCode: 500, error: 'Internal Server Error', message: 'Something went wrong on our side', errorId };
   }
+}
+
+/** The error's code and message, no stack: an outage is one known condition, not a bug to trace. */
+function summary(err: unknown): { code?: unknown; message: string } {
+  return err instanceof Error ? { code: (err as { code?: unknown }).code, message: err.message } : { message: String(err) };
 }

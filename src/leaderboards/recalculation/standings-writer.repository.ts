@@ -115,7 +115,9 @@ export class StandingsWriterRepository {
     errorMessage: string | null = null,
   ): Promise<void> {
     const count = await execute(manager,
-      `UPDATE result_set SET state = $3, state_before_failure = $4, error_message = $5, updated_at = now()
+      `UPDATE result_set SET state = $3::char(1), state_before_failure = $4, error_message = $5, updated_at = now(),
+              -- a FAILED set is replaced as the state it stood for
+              replaced_from = CASE WHEN $3::char(1) = 'R' THEN (CASE WHEN state = 'F' THEN state_before_failure ELSE state END) ELSE replaced_from END
         WHERE id = $1 AND state = $2`,
       [id, fromCode, stateCode(to), stateBeforeFailure && stateCode(stateBeforeFailure), errorMessage],
     );

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { isAdminRequest } from '../../common/auth/admin.guard';
 import { Public } from '../../common/auth/public.decorator';
@@ -14,8 +14,15 @@ export class StandingsController {
 
   @Get()
   @Public()
+  @ApiOperation({
+    summary: 'A page of the standings',
+    description: 'Public when PROVISIONAL or APPROVED (FAILED: the last good rows, stale: true). While a DRAFT revision of published '
+      + 'standings is being worked on, readers without an admin key see the published set it replaces (its resultSetId, state as published); '
+      + 'admins see the DRAFT. Standings that were never published answer 404 without a key.',
+  })
   @ApiOkResponse({ type: StandingsView })
   @ApiResponse({ status: 304, description: 'Not modified since the ETag sent in If-None-Match' })
+  @ApiResponse({ status: 404, description: 'No such board or no standings yet; without an admin key also standings that are not published (DRAFT, DELETED)' })
   async page(
     @Param('id', IdPipe) id: number,
     @Query() query: StandingsQuery,

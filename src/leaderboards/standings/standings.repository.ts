@@ -7,6 +7,8 @@ export interface StandingsHead {
   resultSetId: number;
   state: ResultSetState;
   stateBeforeFailure: ResultSetState | null;
+  replacesId: number | null;
+  replacedFrom: ResultSetState | null;
   computedAt: Date | null;
   version: number;
   total: number;
@@ -28,14 +30,27 @@ interface EntryRow {
 export class StandingsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** The board's live standings set (the one not REPLACED). */
   async head(leaderboardId: number): Promise<StandingsHead | null> {
-    const rows: { id: number; state: string; state_before_failure: string | null; computed_at: Date | null; version: string; total: number }[] =
+    return this.headWhere(`s.leaderboard_id = $1 AND s.state <> 'R'`, leaderboardId);
+  }
+
+  /**
+   * The set a live DRAFT revision replaced, when it was published (PROVISIONAL or APPROVED)
+   * then: the public keeps seeing it until the revision is published.
+   */
+  async publishedPredecessor(resultSetId: number): Promise<StandingsHead | null> {
+    return this.headWhere(`s.id = $1 AND s.state = 'R' AND s.replaced_from IN ('P', 'A')`, resultSetId);
+  }
+
+  private async headWhere(where: string, param: number): Promise<StandingsHead | null> {
+    const rows: { id: number; state: string; state_before_failure: string | null; replaces_id: number | null; replaced_from: string | null; computed_at: Date | null; version: string; total: number }[] =
       await this.dataSource.query(
-        `SELECT s.id, s.state, s.state_before_failure, s.computed_at,
+        `SELECT s.id, s.state, s.state_before_failure, s.replaces_id, s.replaced_from, s.computed_at,
                 (extract(epoch FROM s.updated_at) * 1000000)::bigint AS version,
                 (SELECT count(*)::int FROM race_result r WHERE r.result_set_id = s.id AND r.group_key IS NOT NULL) AS total
-           FROM result_set s WHERE s.leaderboard_id = $1 AND s.state <> 'R'`,
-        [leaderboardId],
+           FROM result_set s WHERE ${where}`,
+        [param],
       );
     if (rows.length === 0) return null;
     const [row] = rows;
@@ -43,6 +58,8 @@ export class StandingsRepository {
       resultSetId: row.id,
       state: stateFromCode(row.state),
       stateBeforeFailure: row.state_before_failure ? stateFromCode(row.state_before_failure) : null,
+      replacesId: row.replaces_id,
+      replacedFrom: row.replaced_from ? stateFromCode(row.replaced_from) : null,
       computedAt: row.computed_at,
       version: Number(row.version),
       total: row.total,

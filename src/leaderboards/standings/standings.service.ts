@@ -1,7 +1,8 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../common/errors/domain-errors';
-import { PUBLIC_STATES, ResultSetState } from '../../common/result-set-state';
+import { isPublicSet } from '../../common/audience';
+import { ResultSetState } from '../../common/result-set-state';
 import { StandingsEntryLookupView, StandingsView } from './standings.dto';
 import { StandingsHead, StandingsRepository } from './standings.repository';
 
@@ -9,6 +10,8 @@ export interface Visible {
   head: StandingsHead;
   /** The state readers are shown: a FAILED set shows as the state it had, flagged stale. */
   shownAs: ResultSetState;
+  /** `state` of the answer: the set's own, except that a replaced set shows the state it was published in. */
+  shownState: ResultSetState;
   stale: boolean;
   /** Weak validator for conditional GETs: changes whenever the set is written. */
   etag: string;
@@ -21,7 +24,12 @@ export class StandingsService {
     private readonly dataSource: DataSource,
   ) {}
 
-  /** Public when PROVISIONAL or APPROVED (FAILED: the last good rows, stale); DRAFT with a key only. */
+  /**
+   * Public when PROVISIONAL or APPROVED (FAILED: the last good rows, stale). While a DRAFT
+   * revision of published standings is worked on, the public sees the published set it
+   * replaces (DESIGN.md). Otherwise admins only, and 404 to the public like a board without
+   * standings, so nothing can be probed.
+   */
   async visible(leaderboardId: number, admin: boolean, variant: string): Promise<Visible> {
     const head = await this.standings.head(leaderboardId);
     if (!head) {
@@ -29,12 +37,10 @@ export class StandingsService {
       if (!board) throw new NotFoundError('Leaderboard', leaderboardId);
       throw new NotFoundError('Standings of leaderboard', `${leaderboardId} (not computed yet)`);
     }
-    const stale = head.state === 'FAILED';
-    const shownAs = stale ? head.stateBeforeFailure! : head.state;
-    if (!PUBLIC_STATES.includes(shownAs) && !admin) {
-      throw new UnauthorizedException(`These standings are ${shownAs}, not public: send an admin key to see them`);
-    }
-    return { head, shownAs, stale, etag: `W/"${head.resultSetId}-${head.version}-${variant}"` };
+    if (admin || isPublicSet(head)) return visibleAs(head, head.state === 'FAILED' ? head.stateBeforeFailure! : head.state, variant);
+    const previous = head.replacesId === null ? null : await this.standings.publishedPredecessor(head.replacesId);
+    if (!previous) throw new NotFoundError('Standings of leaderboard', leaderboardId);
+    return visibleAs(previous, previous.replacedFrom!, variant);
   }
 
   async page(leaderboardId: number, visible: Visible, offset: number, limit: number): Promise<StandingsView> {
@@ -42,7 +48,7 @@ export class StandingsService {
     return {
       leaderboardId,
       resultSetId: head.resultSetId,
-      state: head.state,
+      state: visible.shownState,
       provisional: visible.shownAs === 'PROVISIONAL',
       stale,
       computedAt: head.computedAt?.toISOString() ?? null,
@@ -56,6 +62,16 @@ export class StandingsService {
   async entry(leaderboardId: number, visible: Visible, key: string): Promise<StandingsEntryLookupView> {
     const entry = await this.standings.byKey(visible.head.resultSetId, key);
     if (!entry) throw new NotFoundError(`Entry of leaderboard ${leaderboardId} with key`, key);
-    return { leaderboardId, state: visible.head.state, stale: visible.stale, total: visible.head.total, entry };
+    return { leaderboardId, state: visible.shownState, stale: visible.stale, total: visible.head.total, entry };
   }
+}
+
+function visibleAs(head: StandingsHead, shownAs: ResultSetState, variant: string): Visible {
+  return {
+    head,
+    shownAs,
+    shownState: head.state === 'REPLACED' ? shownAs : head.state,
+    stale: head.state === 'FAILED',
+    etag: `W/"${head.resultSetId}-${head.version}-${variant}"`,
+  };
 }
