@@ -16,6 +16,10 @@ import { queueRoot } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 import { ResultsModule } from './results/results.module';
 import { SeriesModule } from './series/series.module';
+// Operations: metrics, queue dashboard, cross-process events
+import { EventBridgeModule } from './common/events/event-bridge.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 
 /** Redacted wherever they appear in a log line: keys and tokens never reach the logs. */
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.query.token', 'req.body.token'];
@@ -46,6 +50,10 @@ export class AppModule {
         LeaderboardsModule,
         NotificationsModule,
         RecalculationModule.forRoot(config),
+        // Operations: metrics, queue dashboard, cross-process events
+        MetricsModule,
+        QueueDashboardModule.forRoot(config),
+        EventBridgeModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AdminGuard },
