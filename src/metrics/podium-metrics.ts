@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { RUN_TRIGGERS } from '../leaderboards/recalc.entities';
 
-export type RunOutcomeKind = 'completed' | 'retry' | 'failed';
+const RUN_OUTCOMES = ['completed', 'retry', 'failed'] as const;
+export type RunOutcomeKind = (typeof RUN_OUTCOMES)[number];
 export interface PhaseTimings {
   loadMs: number;
   computeMs: number;
@@ -50,6 +52,9 @@ export class PodiumMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // Every series exists from the start at 0, so rate() and alerts see the first failure.
+    for (const trigger of RUN_TRIGGERS) for (const outcome of RUN_OUTCOMES) this.runs.inc({ trigger, outcome }, 0);
+    for (const outcome of ['sent', 'failed']) this.mails.inc({ outcome }, 0);
   }
 
   runFinished(trigger: string, outcome: RunOutcomeKind): void {

@@ -1,8 +1,9 @@
 import request from 'supertest';
 import { WorkerMetricsServer } from '../../src/metrics/worker-metrics-server';
 import { Fixtures, rider } from '../support/fixtures';
-import { FAST_WORKER_TIMING, settled } from '../support/sync';
-import { ADMIN_KEY, AUTH, startTestApp, TestApp } from '../support/test-app';
+import { startSmtp, TestSmtp } from '../support/smtp';
+import { FAST_WORKER_TIMING, settled, standingsState } from '../support/sync';
+import { ADMIN_KEY, AUTH, eventually, startTestApp, TestApp } from '../support/test-app';
 
 /** The value of one sample line (`name{labels} value`), or undefined when absent. */
 function sample(text: string, line: string): number | undefined {
@@ -49,6 +50,7 @@ describe('metrics and the queue dashboard', () => {
     await settled(t, boardId);
     text = await scrape();
     expect(sample(text, 'podium_recalc_runs_total{trigger="MANUAL",outcome="completed"}')).toBe(1);
+    expect(sample(text, 'podium_recalc_runs_total{trigger="AUTO",outcome="failed"}')).toBe(0);
     for (const phase of ['load', 'compute', 'write']) {
       expect(sample(text, `podium_recalc_phase_duration_seconds_count{phase="${phase}"}`)).toBe(1);
     }
@@ -94,3 +96,40 @@ describe('metrics and the queue dashboard', () => {
     }
   });
 });
+
+describe('metrics of failures', () => {
+  let smtp: TestSmtp;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    t = await startTestApp({ ...FAST_WORKER_TIMING, SMTP_URL: smtp.url, ADMIN_EMAILS: 'ops@club.example', MAIL_INTERVAL_MS: '200' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await smtp?.close();
+  });
+
+  it('a failed run is counted, its episode is open, and its e-mail is counted as sent', async () => {
+    const fx = new Fixtures(t);
+    const seriesId = await fx.series();
+    const scaleId = await fx.scale();
+    const boardId = await fx.leaderboard({ seriesId, name: 'Failing metrics', type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: ['F'] });
+    const setId = await fx.resultSet(await fx.event(seriesId), 'F');
+    // The run's write fails for real, in the database (as in notifications.spec.ts).
+    await t.db.query(`CREATE OR REPLACE FUNCTION podium_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'forced failure for metrics'; END $$`);
+    await t.db.query(`CREATE TRIGGER podium_test_fail BEFORE INSERT OR UPDATE ON race_result
+      FOR EACH ROW WHEN (NEW.group_key IS NOT NULL) EXECUTE FUNCTION podium_test_fail()`);
+    await fx.replaceRows(setId, [rider('Ann', 'Lee', { position: 1 })]);
+    await eventually(async () => (await standingsState(t, boardId))?.state === 'F');
+    await eventually(async () => smtp.messages.length === 1);
+
+    const text = (await t.http().get('/metrics').set(AUTH).expect(200)).text;
+    expect(sample(text, 'podium_recalc_runs_total{trigger="AUTO",outcome="failed"}')).toBe(1);
+    expect(sample(text, 'podium_failure_episodes_open')).toBe(1);
+    expect(sample(text, 'podium_failure_emails_total{outcome="sent"}')).toBe(1);
+    expect(sample(text, 'podium_failure_emails_total{outcome="failed"}')).toBe(0);
+  });
+});
+
