@@ -123,9 +123,12 @@ describe('metrics of failures', () => {
       FOR EACH ROW WHEN (NEW.group_key IS NOT NULL) EXECUTE FUNCTION podium_test_fail()`);
     await fx.replaceRows(setId, [rider('Ann', 'Lee', { position: 1 })]);
     await eventually(async () => (await standingsState(t, boardId))?.state === 'F');
-    await eventually(async () => smtp.messages.length === 1);
-
-    const text = (await t.http().get('/metrics').set(AUTH).expect(200)).text;
+    // The counter moves once the send's transaction commits, just after the SMTP server has the message.
+    const text = await eventually(async () => {
+      const scraped = (await t.http().get('/metrics').set(AUTH).expect(200)).text;
+      return sample(scraped, 'podium_failure_emails_total{outcome="sent"}') === 1 && scraped;
+    });
+    expect(smtp.messages).toHaveLength(1);
     expect(sample(text, 'podium_recalc_runs_total{trigger="AUTO",outcome="failed"}')).toBe(1);
     expect(sample(text, 'podium_failure_episodes_open')).toBe(1);
     expect(sample(text, 'podium_failure_emails_total{outcome="sent"}')).toBe(1);
