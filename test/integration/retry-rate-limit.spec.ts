@@ -3,8 +3,16 @@ import { join } from 'node:path';
 import IORedis from 'ioredis';
 import request from 'supertest';
 import { RETRY_PAGE_LIMIT, RetryRateLimiter } from '../../src/notifications/retry/rate-limiter';
+import { REDIS } from '../../src/redis/redis.module';
 import { freePort, privateRedis } from '../support/private-redis';
 import { eventually, newSandbox, startTestApp, TestApp } from '../support/test-app';
+
+/** Starts an app whose Redis connection is up: until it is, the limiter fails open and counts nothing. */
+async function startConnected(env: Record<string, string>, sandbox = newSandbox(env)): Promise<TestApp> {
+  const t = await startTestApp(env, sandbox);
+  await t.app.get<IORedis>(REDIS).ping();
+  return t;
+}
 
 /** An unknown token: 404 while admitted, 429 once the client is over the limit. */
 const RETRY_PAGE = '/admin/retry?token=not-a-token';
@@ -30,7 +38,7 @@ describe('the retry page rate limit', () => {
     let first: TestApp;
     let second: { http: Http; stop(): Promise<void> };
     beforeAll(async () => {
-      first = await startTestApp({}, sandbox);
+      first = await startConnected({}, sandbox);
       second = await apiProcess(sandbox.env);
     });
     afterAll(async () => {
@@ -63,7 +71,7 @@ describe('the retry page rate limit', () => {
   describe('behind a trusted proxy (TRUST_PROXY=loopback)', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp({ TRUST_PROXY: 'loopback' });
+      t = await startConnected({ TRUST_PROXY: 'loopback' });
     });
     afterAll(() => t?.close());
 

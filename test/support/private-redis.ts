@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import IORedis from 'ioredis';
+import { connect, createServer } from 'node:net';
 import { eventually } from './test-app';
 
 /** A throwaway redis-server of the test's own (never the shared one), for outages and restarts. */
@@ -28,15 +27,7 @@ export async function privateRedis(): Promise<PrivateRedis> {
     url,
     async start() {
       child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-      await eventually(async () => {
-        const probe = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-        try {
-          await probe.connect();
-          return (await probe.ping()) === 'PONG';
-        } finally {
-          probe.disconnect();
-        }
-      }, 10_000);
+      await eventually(() => accepts(port), 10_000);
     },
     async stop() {
       const running = child;
@@ -47,4 +38,16 @@ export async function privateRedis(): Promise<PrivateRedis> {
       await exited;
     },
   };
+}
+
+/** Whether something accepts connections on the local port. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
