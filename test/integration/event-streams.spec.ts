@@ -81,10 +81,12 @@ describe('notification streams', () => {
         await eventually(async () => stream.received.includes('forced failure in the worker'));
         expect(stream.received).toContain('event: failure');
         expect(stream.received).toContain(`"leaderboardId":${boardId}`);
-        // Give an echo time to arrive: each process still saw the event exactly once.
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        expect(seen).toEqual({ api: 1, worker: 1 });
-        expect(stream.received.match(/event: failure/g)).toHaveLength(1);
+        // A marker the worker publishes after it: once the API has it, any echo of the failure
+        // would have arrived too (one channel, in order). Each process still saw each event once.
+        worker.app.get(EventEmitter2).emit(FAILED, new RecalculationFailedEvent(boardId, 0, 'marker'));
+        await eventually(async () => stream.received.includes('marker'));
+        expect(seen).toEqual({ api: 2, worker: 2 });
+        expect(stream.received.match(/event: failure/g)).toHaveLength(2);
       } finally {
         stream.close();
         await api.db.query('DROP TRIGGER IF EXISTS podium_test_fail ON race_result');
