@@ -76,6 +76,10 @@ describe('metrics and the queue dashboard', () => {
     await t.http().get('/admin/queues').auth('admin', 'not-the-key').expect(401);
     const page = await t.http().get('/admin/queues').auth('anyone', ADMIN_KEY).expect(200);
     expect(page.text).toContain('<html');
+    // Its scripts load from under the same path, with the same credentials.
+    const script = /<script defer src="([^"]+)"/.exec(page.text)![1];
+    await t.http().get(`/admin/queues/${script}`).auth('anyone', ADMIN_KEY).expect(200).expect('content-type', /javascript/);
+    await t.http().get(`/admin/queues/${script}`).expect(401);
     const api = await t.http().get('/admin/queues/api/queues').set(AUTH).expect(200);
     expect(api.body.queues.map((q: { name: string }) => q.name)).toContain('recalculation');
   });
