@@ -18,6 +18,10 @@ import { ResultsModule } from './results/results.module';
 import { SeriesModule } from './series/series.module';
 // Housekeeping: retention of history (RETENTION_*)
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
+// Operations: metrics, queue dashboard, cross-process events
+import { EventBridgeModule } from './common/events/event-bridge.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 
 /** Redacted wherever they appear in a log line: keys and tokens never reach the logs. */
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.query.token', 'req.body.token'];
@@ -50,6 +54,10 @@ export class AppModule {
         RecalculationModule.forRoot(config),
         // Housekeeping: retention of history (RETENTION_*)
         HousekeepingModule.forRoot(config),
+        // Operations: metrics, queue dashboard, cross-process events
+        MetricsModule,
+        QueueDashboardModule.forRoot(config),
+        EventBridgeModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AdminGuard },

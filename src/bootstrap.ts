@@ -9,6 +9,7 @@ import { useBodyParsers } from './common/input/body-parsers';
 import { InputShapePipe } from './common/input/input-shape.pipe';
 import { AppConfig, DEVELOPMENT_RETRY_SECRET } from './config/config';
 import { prepareDatabase } from './database/prepare-database';
+import { PodiumMetrics } from './metrics/podium-metrics';
 
 export interface StartOptions {
   /** Buffer logs until the pino logger is ready (false in tests to keep output quiet). */
@@ -36,8 +37,15 @@ export async function createPodiumApp(config: AppConfig, options: StartOptions =
       // Retry links in e-mails: {PUBLIC_URL}/admin/retry?token=…
       { path: 'admin/retry', method: RequestMethod.GET },
       { path: 'admin/retry', method: RequestMethod.POST },
+      // Operations: Prometheus scrapes /metrics; Bull Board answers under /admin/queues.
+      { path: 'metrics', method: RequestMethod.GET },
+      { path: 'admin/queues', method: RequestMethod.ALL },
+      { path: 'admin/queues/{*path}', method: RequestMethod.ALL },
     ],
   });
+  // Operations: the client address behind a trusted proxy, and request timings by route.
+  app.set('trust proxy', config.trustProxy);
+  app.use(app.get(PodiumMetrics).httpMiddleware());
   app.useGlobalPipes(new InputShapePipe({ maxDepth: config.requestMaxDepth, maxValues: config.requestMaxValues }), createValidationPipe());
   app.enableShutdownHooks();
   (app.getHttpAdapter().getInstance() as { disable(name: string): void }).disable('x-powered-by');

@@ -78,4 +78,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RETENTION_BATCH_SIZE: '0' })).toThrow(/RETENTION_BATCH_SIZE/);
     expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '10' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS must be between 100/);
   });
+
+  describe('operations settings', () => {
+    it('trusts no proxy and opens no worker metrics port by default', () => {
+      const config = loadConfig({});
+      expect(config.trustProxy).toBe(false);
+      expect(config.metricsPort).toBeNull();
+    });
+
+    it('reads TRUST_PROXY as a hop count or a list of addresses, ranges and names', () => {
+      expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+      expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+      expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,::1,fd00::/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '::1', 'fd00::/8']);
+    });
+
+    it('rejects a TRUST_PROXY that is not an address (true is refused: anyone could forge their address)', () => {
+      for (const bad of ['true', 'proxy.example', '10.0.0.0/33', '1.2.3']) {
+        expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY must be false, a hop count/);
+      }
+    });
+
+    it('validates METRICS_PORT', () => {
+      expect(loadConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+      expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT must be between 0 and 65535/);
+    });
+  });
 });

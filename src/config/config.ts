@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 /**
  * The app's configuration: read once from the environment at start, validated, and frozen
  * into a typed object. A bad value stops the app with a message that names the variable.
@@ -50,7 +51,15 @@ export interface AppConfig {
   /** How often the retention job is scheduled, and how many rows each delete statement takes. */
   retentionIntervalMs: number;
   retentionBatchSize: number;
+  // Operations (metrics, proxies)
+  /** Express `trust proxy`: false, a hop count, or addresses/ranges whose X-Forwarded-For is believed. */
+  trustProxy: TrustProxy;
+  /** Port of the metrics endpoint of a worker-only process (which has no HTTP server); null: none. */
+  metricsPort: number | null;
 }
+
+/** What Express's `trust proxy` accepts, minus `true` (believing any client's X-Forwarded-For). */
+export type TrustProxy = false | number | string[];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -111,6 +120,26 @@ class EnvReader {
     return value === undefined ? [] : value.split(',').map((item) => item.trim()).filter(Boolean);
   }
 
+  /** false, a hop count, or a list of IP addresses, CIDR ranges and Express's names (loopback, linklocal, uniquelocal). */
+  trustProxy(name: string): TrustProxy {
+    const value = this.raw(name);
+    if (value === undefined || value === 'false') return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(',').map((item) => item.trim()).filter(Boolean);
+    const bad = entries.filter((entry) => !isProxyAddress(entry));
+    if (bad.length > 0 || entries.length === 0) {
+      this.problems.push(
+        `${name} must be false, a hop count, or a comma-separated list of IP addresses, CIDR ranges, loopback, linklocal or uniquelocal; got "${value}"`,
+      );
+      return false;
+    }
+    return entries;
+  }
+
+  optionalInteger(name: string, min: number, max: number): number | null {
+    return this.raw(name) === undefined ? null : this.integer(name, 0, min, max);
+  }
+
   oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
     const value = this.raw(name) ?? fallback;
     if (!allowed.includes(value as T)) {
@@ -131,6 +160,17 @@ function retention(read: EnvReader) {
     retentionIntervalMs: read.integer('RETENTION_INTERVAL_MS', 3_600_000, 100),
     retentionBatchSize: read.integer('RETENTION_BATCH_SIZE', 1_000, 1, 100_000),
   };
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 /** The key .env.example ships for local use; production refuses it. */
@@ -180,6 +220,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // --- database outages and housekeeping ---
     databaseConnectTimeoutMs: read.integer('DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
     ...retention(read),
+    // Operations (metrics, proxies)
+    trustProxy: read.trustProxy('TRUST_PROXY'),
+    metricsPort: read.optionalInteger('METRICS_PORT', 0, 65535),
   };
 
   if (config.smtpUrl) read.url('SMTP_URL', config.smtpUrl, ['smtp:', 'smtps:']);

@@ -2,10 +2,10 @@ import { Controller, Get, HttpCode, MessageEvent, NotFoundException, Param, Post
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { merge, fromEvent, map, Observable } from 'rxjs';
+import { merge, map, Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { RecalculationFailedEvent, RecalculationRecoveredEvent } from '../common/events/catalogue';
+import { EventStreams } from '../common/events/event-streams';
 import { IdPipe } from '../common/id.pipe';
 
 export class NotificationsQuery {
@@ -36,7 +36,7 @@ export class NotificationView {
 export class NotificationsController {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly events: EventEmitter2,
+    private readonly streams: EventStreams,
   ) {}
 
   @Get()
@@ -68,18 +68,14 @@ export class NotificationsController {
   }
 
   /**
-   * Server-Sent Events of failures and recoveries as this process sees them (APP_ROLE=all, or
-   * the worker that ran the job); in a split deployment, poll GET /api/notifications.
+   * Server-Sent Events of failures and recoveries, from whichever process ran the job (the
+   * event bridge brings workers' events here). Clients share one bus listener per event type.
    */
   @Sse('stream')
   stream(): Observable<MessageEvent> {
     return merge(
-      fromEvent(this.events, RecalculationFailedEvent.eventName).pipe(
-        map((e) => ({ type: 'failure', data: { kind: 'FAILURE', ...(e as RecalculationFailedEvent) } })),
-      ),
-      fromEvent(this.events, RecalculationRecoveredEvent.eventName).pipe(
-        map((e) => ({ type: 'recovery', data: { kind: 'RECOVERY', ...(e as RecalculationRecoveredEvent) } })),
-      ),
+      this.streams.of(RecalculationFailedEvent).pipe(map((e) => ({ type: 'failure', data: { kind: 'FAILURE', ...e } }))),
+      this.streams.of(RecalculationRecoveredEvent).pipe(map((e) => ({ type: 'recovery', data: { kind: 'RECOVERY', ...e } }))),
     );
   }
 }

@@ -4,6 +4,7 @@ import { FailureEpisodesRepository } from './failure-episodes.repository';
 import { FailureMailTask } from './mail/failure-mail.task';
 import { MailTransport } from './mail/mail-transport';
 import { NotificationsController } from './notifications.controller';
+import { RetryRateLimiter } from './retry/rate-limiter';
 import { RetryController } from './retry/retry.controller';
 import { RetryTokens } from './retry/retry-tokens';
 
@@ -14,7 +15,7 @@ import { RetryTokens } from './retry/retry-tokens';
 @Module({
   imports: [QueueModule],
   controllers: [NotificationsController, RetryController],
-  providers: [FailureEpisodesRepository, MailTransport, RetryTokens, FailureMailTask],
+  providers: [FailureEpisodesRepository, MailTransport, RetryTokens, FailureMailTask, RetryRateLimiter],
   exports: [FailureEpisodesRepository],
 })
 export class NotificationsModule {}

@@ -21,4 +21,15 @@ describe('AdminKeys', () => {
   it('with no keys configured, nothing matches', () => {
     expect(new AdminKeys([]).matches('anything')).toBe(false);
   });
+
+  it('reads the password of a Basic header, whatever the user', () => {
+    const basic = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`;
+    expect(AdminKeys.fromBasicHeader(basic('admin:first-key-0123456789'))).toBe('first-key-0123456789');
+    expect(AdminKeys.fromBasicHeader(basic(':pass:with:colons'))).toBe('pass:with:colons');
+    expect(AdminKeys.fromBasicHeader(basic('no-colon'))).toBeNull();
+    expect(AdminKeys.fromBasicHeader(basic('user:'))).toBeNull();
+    expect(AdminKeys.fromBasicHeader('Bearer abc')).toBeNull();
+    expect(AdminKeys.fromBasicHeader('Basic !!!')).toBeNull();
+    expect(AdminKeys.fromBasicHeader(undefined)).toBeNull();
+  });
 });

@@ -27,6 +27,18 @@ export class AdminKeys {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
     return match ? match[1] : null;
   }
+
+  /**
+   * The password of an `Authorization: Basic <user:password>` header, or null: a browser page
+   * (the queue dashboard) cannot send a bearer header, but asks for a user and password.
+   */
+  static fromBasicHeader(header: string | undefined): string | null {
+    const match = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header ?? '');
+    if (!match) return null;
+    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : null;
+  }
 }
 
 function digest(value: string): Buffer {

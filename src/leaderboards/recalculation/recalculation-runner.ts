@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { computeStandingsTable, StandingsTable } from '../../calculators';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { RecalculationFailedEvent, RecalculationRecoveredEvent } from '../../common/events/catalogue';
+import { PodiumMetrics } from '../../metrics/podium-metrics';
 import { FailureEpisodesRepository } from '../../notifications/failure-episodes.repository';
 import { toLeaderboardConfig, toPointsScaleConfig } from '../board-config';
 import { BoardDefinition, LeaderboardsRepository } from '../leaderboards.repository';
@@ -48,9 +49,16 @@ export class RecalculationRunner {
     private readonly writer: StandingsWriterRepository,
     private readonly runs: RunsRepository,
     private readonly episodes: FailureEpisodesRepository,
+    private readonly metrics: PodiumMetrics,
   ) {}
 
   async run(request: RunRequest): Promise<RunOutcome> {
+    const outcome = await this.runOnce(request);
+    this.metrics.runFinished(request.trigger, outcome.kind);
+    return outcome;
+  }
+
+  private async runOnce(request: RunRequest): Promise<RunOutcome> {
     const { jobId, leaderboardId, trigger, queuedAt, attempt } = request;
     await this.tx.run((uow) => this.runs.start(uow.manager, jobId, leaderboardId, trigger, queuedAt, attempt));
     await this.inputs.cachePacks(leaderboardId);
@@ -87,6 +95,7 @@ export class RecalculationRunner {
     const timings = { loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
     await this.markComputed(manager, leaderboardId, resultsVersion);
     await this.runs.complete(manager, jobId, write, resultsVersion, { ...standings.summary, timings });
+    this.metrics.runPhases(timings);
     return { kind: 'completed', write, resultsVersion };
   }
 

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { returning } from '../../common/database/execute';
 import { APP_CONFIG, AppConfig } from '../../config/config';
+import { PodiumMetrics } from '../../metrics/podium-metrics';
 import { RetryTokens } from '../retry/retry-tokens';
 import { composeFailureEmail } from './failure-email';
 import { MailTransport } from './mail-transport';
@@ -39,6 +40,7 @@ export class FailureMailTask implements OnApplicationBootstrap, OnApplicationShu
     private readonly tokens: RetryTokens,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: PodiumMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -88,7 +90,9 @@ export class FailureMailTask implements OnApplicationBootstrap, OnApplicationShu
       try {
         await this.sendOne(episode);
         sent += 1;
+        this.metrics.mailSent();
       } catch (err) {
+        this.metrics.mailFailed();
         const retryIn = Math.min(3600, 2 ** Math.min(episode.email_attempts, 12)) * Math.max(1, this.config.mailIntervalMs / 1000);
         this.logger.warn({ err, episodeId: episode.id, attempt: episode.email_attempts }, 'Failure e-mail not sent; will retry');
         await this.tx.run(({ manager }) =>

@@ -5,10 +5,8 @@ import { Public } from '../../common/auth/public.decorator';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { RecalcQueue } from '../../queue/recalc-queue.service';
 import { escapeHtml } from '../mail/failure-email';
-import { RateLimiter } from './rate-limiter';
+import { RetryRateLimiter } from './rate-limiter';
 import { RetryTokens } from './retry-tokens';
-
-const limiter = new RateLimiter(30, 60_000);
 
 /**
  * The retry link of failure e-mails: GET shows a confirmation page and changes nothing (mail
@@ -23,6 +21,7 @@ export class RetryController {
     private readonly tokens: RetryTokens,
     private readonly tx: TransactionRunner,
     private readonly queue: RecalcQueue,
+    private readonly limiter: RetryRateLimiter,
   ) {}
 
   @Get()
@@ -31,7 +30,7 @@ export class RetryController {
   @ApiResponse({ status: 404, description: 'Unknown or tampered token' })
   @ApiResponse({ status: 410, description: 'Used, expired or superseded token' })
   async confirm(@Query('token') token: string | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
-    if (!this.admit(req, res)) return;
+    if (!(await this.admit(req, res))) return;
     const check = await this.tokens.check(String(token ?? ''));
     if (check.kind === 'unknown') return page(res, HttpStatus.NOT_FOUND, 'Link not recognised', '<p>This retry link is not valid. Use the link from the most recent e-mail.</p>');
     if (check.kind === 'gone') return page(res, HttpStatus.GONE, 'Link no longer valid', `<p>${escapeHtml(check.reason)}</p>`);
@@ -48,7 +47,7 @@ export class RetryController {
   @ApiResponse({ status: 404, description: 'Unknown or tampered token' })
   @ApiResponse({ status: 410, description: 'Used, expired or superseded token' })
   async retry(@Body() body: { token?: unknown }, @Req() req: Request, @Res() res: Response): Promise<void> {
-    if (!this.admit(req, res)) return;
+    if (!(await this.admit(req, res))) return;
     const token = typeof body?.token === 'string' ? body.token : '';
     const check = await this.tokens.check(token);
     if (check.kind === 'unknown') return page(res, HttpStatus.NOT_FOUND, 'Link not recognised', '<p>This retry link is not valid.</p>');
@@ -63,8 +62,8 @@ export class RetryController {
       <p>Job <code>${escapeHtml(job.jobId)}</code> — its status: <code>GET /api/recalculations/${escapeHtml(job.jobId)}</code> (admin key).</p>`);
   }
 
-  private admit(req: Request, res: Response): boolean {
-    if (limiter.allow(req.ip ?? 'unknown')) return true;
+  private async admit(req: Request, res: Response): Promise<boolean> {
+    if (await this.limiter.allow(req.ip ?? 'unknown')) return true;
     page(res, HttpStatus.TOO_MANY_REQUESTS, 'Too many requests', '<p>Please wait a minute and try again.</p>');
     return false;
   }
