@@ -5,6 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/errors/validation';
+import { securityHeaders } from './common/http/security-headers';
+import { applyServerTimeouts } from './common/http/server-timeouts';
 import { AppConfig, DEVELOPMENT_RETRY_SECRET } from './config/config';
 import { prepareDatabase } from './database/prepare-database';
 
@@ -28,6 +30,8 @@ export async function createPodiumApp(config: AppConfig, options: StartOptions =
   // Room for a full result list (PUT …/results takes up to 10 000 rows); spreadsheets go through multipart.
   app.useBodyParser('json', { limit: '5mb' });
   app.useLogger(app.get(Logger));
+  // Nest flushes its start-up buffer only in listen(); a worker never listens, so flush here.
+  app.flushLogs();
   app.setGlobalPrefix('api', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
@@ -37,9 +41,12 @@ export async function createPodiumApp(config: AppConfig, options: StartOptions =
     ],
   });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   (app.getHttpAdapter().getInstance() as { disable(name: string): void }).disable('x-powered-by');
-  setUpOpenApi(app);
+  // HTTP edge (issue 11): security headers, request time limits, docs only where wanted.
+  // Signals are handled in main.ts, which logs the shutdown and exits 0.
+  app.use(securityHeaders(config));
+  applyServerTimeouts(app.getHttpServer(), config);
+  if (config.apiDocs) setUpOpenApi(app);
   warnAboutDevelopmentDefaults(config);
   return app;
 }
