@@ -176,7 +176,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // Start-up, logging and the HTTP edge (issue 11).
     logFormat: read.oneOf<LogFormat>('LOG_FORMAT', 'auto', ['auto', 'pretty', 'json']),
     apiDocs: read.boolean('API_DOCS', !production),
-    frameAncestors: read.list('FRAME_ANCESTORS'),
+    // self/none may come without their CSP quotes: .env files and shells strip quotes.
+    frameAncestors: read.list('FRAME_ANCESTORS').map((source) => (/^(self|none)$/i.test(source) ? `'${source.toLowerCase()}'` : source)),
     // 60 s carries a 10 MB import (IMPORT_MAX_BYTES) over a 2 Mbit/s uplink with room to spare (~42 s).
     httpRequestTimeoutMs: read.integer('HTTP_REQUEST_TIMEOUT_MS', 60_000, 100, 3_600_000),
     httpHeadersTimeoutMs: read.integer('HTTP_HEADERS_TIMEOUT_MS', 15_000, 100, 3_600_000),
@@ -184,7 +185,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (config.frameAncestors.length === 0) config.frameAncestors = ["'self'"];
   for (const source of config.frameAncestors) {
     if (!FRAME_ANCESTOR.test(source)) {
-      read.problems.push(`FRAME_ANCESTORS: "${source}" is not 'self', 'none' or an http(s) origin such as https://club.example`);
+      read.problems.push(`FRAME_ANCESTORS: "${source}" is not self, none or an http(s) origin such as https://club.example`);
     }
   }
   if (config.frameAncestors.includes("'none'") && config.frameAncestors.length > 1) {

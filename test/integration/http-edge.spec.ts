@@ -115,7 +115,7 @@ describe('the HTTP edge: security headers, docs, slow clients', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      t = await startTestApp({ ...PRODUCTION, PUBLIC_URL: 'https://podium.example', FRAME_ANCESTORS: "'self',https://club.example" });
+      t = await startTestApp({ ...PRODUCTION, PUBLIC_URL: 'https://podium.example', FRAME_ANCESTORS: 'self,https://club.example' });
     });
     afterAll(() => t?.close());
 
