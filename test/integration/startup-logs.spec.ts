@@ -67,6 +67,17 @@ describe('start-up and run logs of the real entry point', () => {
     expect(msg(failed)).toMatch(/failed/i);
     expect(JSON.stringify(failed.json!.err)).toContain('forced permanent failure');
 
+    // A failure before the run is even recorded (its run record cannot be written) is logged too.
+    await api.db.query(`CREATE TRIGGER podium_test_fail_run BEFORE INSERT OR UPDATE ON recalc_run
+      FOR EACH ROW WHEN (NEW.status = 'running' AND NEW.leaderboard_id = ${boardId}) EXECUTE FUNCTION podium_test_fail()`);
+    try {
+      await fx.replaceRows(setId, [rider('Ann', 'Lee', { position: 1 }), rider('Bo', 'Chen', { position: 2 })]);
+      const unrecorded = await worker.line((l) => l.json?.leaderboardId === boardId && /before it could be recorded/.test(msg(l)));
+      expect(JSON.stringify(unrecorded.json!.err)).toContain('forced permanent failure');
+    } finally {
+      await api.db.query('DROP TRIGGER IF EXISTS podium_test_fail_run ON recalc_run');
+    }
+
     const exit = worker.stop('SIGTERM');
     await worker.line((l) => /SIGTERM/.test(msg(l)) && /shutting down/i.test(msg(l)));
     await worker.line((l) => /shut down cleanly/i.test(msg(l)));
