@@ -34,8 +34,10 @@ async function trickle(port: number, head: string, body: string, everyMs: number
     }
   })();
   const closed = once(socket, 'close').then(() => Date.now() - started);
-  const deadline = new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), deadlineMs));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(Number.POSITIVE_INFINITY), deadlineMs)));
   const closedAfterMs = await Promise.race([closed, deadline]);
+  clearTimeout(timer);
   socket.destroy();
   await sender;
   return { text, closedAfterMs };
