@@ -7,6 +7,9 @@ import { createPodiumApp } from './bootstrap';
 import { rootLogger } from './common/logging/root-logger';
 import { listeningLine, readyLine, servesHttp, startingLine } from './common/logging/startup-lines';
 
+/** Set once the configuration is valid: from then on, even a failed start is a log line. */
+let log: Logger | undefined;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -18,7 +21,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = rootLogger(config).child({ context: 'Podium' });
+  log = rootLogger(config).child({ context: 'Podium' });
   log.info(startingLine(config));
   const app = await createPodiumApp(config);
   if (servesHttp(config)) {
@@ -61,6 +64,7 @@ function closeOnSignals(app: INestApplication, log: Logger): void {
 }
 
 main().catch((err) => {
-  process.stderr.write(`Podium failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  if (log) log.fatal({ err }, 'Podium failed to start');
+  else process.stderr.write(`Podium failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });
