@@ -37,7 +37,15 @@ export function resolveLogFormat(format: LogFormat, nodeEnv: string, stdoutIsTty
 function destination(format: 'pretty' | 'json'): DestinationStream {
   if (format === 'pretty') {
     const pretty = loadPinoPretty();
-    if (pretty) return pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+    if (pretty) {
+      return pretty({
+        colorize: true,
+        sync: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        messageFormat: '{if context}[{context}] {end}{msg}',
+        ignore: 'pid,hostname,role,context',
+      });
+    }
   }
   return pino.destination({ dest: 1, sync: true });
 }
