@@ -24,6 +24,8 @@ export async function createPodiumApp(config: AppConfig, options: StartOptions =
   await prepareDatabase(config.databaseUrl);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: options.bufferLogs ?? true,
+    // A failed start is thrown to main.ts, which logs it as a fatal line and exits 1 (not a core-dumping abort).
+    abortOnError: false,
     // Quiet starts (tests, benchmarks): Nest's own start-up lines would bypass the silent pino logger.
     ...(config.logLevel === 'silent' ? { logger: false as const } : {}),
   });
