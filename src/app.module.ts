@@ -1,9 +1,11 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminGuard } from './common/auth/admin.guard';
 import { HttpErrorFilter } from './common/errors/http-exception.filter';
+import { redactRequestUrl } from './common/logging/redact-url';
+import { rootLogger } from './common/logging/root-logger';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -23,9 +25,6 @@ import { EventBridgeModule } from './common/events/event-bridge.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 
-/** Redacted wherever they appear in a log line: keys and tokens never reach the logs. */
-const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.query.token', 'req.body.token'];
-
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -35,11 +34,13 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
           pinoHttp: {
-            level: config.logLevel,
-            redact: { paths: REDACT, censor: '[redacted]' },
+            // Level, redaction, format and the role binding live on the process's root logger.
+            logger: rootLogger(config),
+            serializers: { req: redactRequestUrl },
             autoLogging: { ignore: (req) => req.url === '/health' },
-            customProps: () => ({ role: config.appRole }),
           },
+          // Every route, in Express 5's path syntax (the default '*' is rewritten with a warning at each start).
+          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),
         eventBusRoot(),
         ScheduleModule.forRoot(),

@@ -7,6 +7,8 @@ import { AppModule } from './app.module';
 import { createValidationPipe } from './common/errors/validation';
 import { useBodyParsers } from './common/input/body-parsers';
 import { InputShapePipe } from './common/input/input-shape.pipe';
+import { securityHeaders } from './common/http/security-headers';
+import { applyServerTimeouts } from './common/http/server-timeouts';
 import { AppConfig, DEVELOPMENT_RETRY_SECRET } from './config/config';
 import { prepareDatabase } from './database/prepare-database';
 import { PodiumMetrics } from './metrics/podium-metrics';
@@ -25,12 +27,16 @@ export async function createPodiumApp(config: AppConfig, options: StartOptions =
   await prepareDatabase(config.databaseUrl);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: options.bufferLogs ?? true,
+    // A failed start is thrown to main.ts, which logs it as a fatal line and exits 1 (not a core-dumping abort).
+    abortOnError: false,
     // Quiet starts (tests, benchmarks): Nest's own start-up lines would bypass the silent pino logger.
     ...(config.logLevel === 'silent' ? { logger: false as const } : {}),
   });
   // Hostile input: body size limits, then a depth/size/NUL check of every input before validation.
   useBodyParsers(app);
   app.useLogger(app.get(Logger));
+  // Nest flushes its start-up buffer only in listen(); a worker never listens, so flush here.
+  app.flushLogs();
   app.setGlobalPrefix('api', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
@@ -47,9 +53,12 @@ export async function createPodiumApp(config: AppConfig, options: StartOptions =
   app.set('trust proxy', config.trustProxy);
   app.use(app.get(PodiumMetrics).httpMiddleware());
   app.useGlobalPipes(new InputShapePipe({ maxDepth: config.requestMaxDepth, maxValues: config.requestMaxValues }), createValidationPipe());
-  app.enableShutdownHooks();
   (app.getHttpAdapter().getInstance() as { disable(name: string): void }).disable('x-powered-by');
-  setUpOpenApi(app);
+  // HTTP edge: security headers, request time limits, docs only where wanted.
+  // Signals are handled in main.ts, which logs the shutdown and exits 0.
+  app.use(securityHeaders(config));
+  applyServerTimeouts(app.getHttpServer(), config);
+  if (config.apiDocs) setUpOpenApi(app);
   warnAboutDevelopmentDefaults(config);
   return app;
 }

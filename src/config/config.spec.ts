@@ -103,4 +103,39 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT must be between 0 and 65535/);
     });
   });
+
+  describe('start-up, logging and the HTTP edge', () => {
+    const production = { NODE_ENV: 'production', ADMIN_API_KEYS: 'k'.repeat(32), RETRY_LINK_SECRET: 's'.repeat(32) };
+
+    it('defaults: auto log format, docs on outside production only, frames from self, 60 s / 15 s request limits', () => {
+      const config = loadConfig({});
+      expect(config.logFormat).toBe('auto');
+      expect(config.apiDocs).toBe(true);
+      expect(config.frameAncestors).toEqual(["'self'"]);
+      expect(config.httpRequestTimeoutMs).toBe(60_000);
+      expect(config.httpHeadersTimeoutMs).toBe(15_000);
+      expect(loadConfig(production).apiDocs).toBe(false);
+      expect(loadConfig({ ...production, API_DOCS: 'true' }).apiDocs).toBe(true);
+      expect(loadConfig({ API_DOCS: '0' }).apiDocs).toBe(false);
+    });
+
+    it('takes a list of frame ancestors and refuses what is not a source', () => {
+      expect(loadConfig({ FRAME_ANCESTORS: "self, https://club.example, https://*.league.example:8443" }).frameAncestors).toEqual([
+        "'self'",
+        'https://club.example',
+        'https://*.league.example:8443',
+      ]);
+      expect(loadConfig({ FRAME_ANCESTORS: "'none'" }).frameAncestors).toEqual(["'none'"]);
+      expect(() => loadConfig({ FRAME_ANCESTORS: 'myself' })).toThrow(/FRAME_ANCESTORS: "myself"/);
+      expect(() => loadConfig({ FRAME_ANCESTORS: 'https://club.example/page' })).toThrow(/FRAME_ANCESTORS/);
+      expect(() => loadConfig({ FRAME_ANCESTORS: "'none',https://club.example" })).toThrow(/'none' cannot be combined/);
+    });
+
+    it('names bad log formats, booleans and timeouts', () => {
+      expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT must be one of auto, pretty, json/);
+      expect(() => loadConfig({ API_DOCS: 'yes please' })).toThrow(/API_DOCS must be true or false/);
+      expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '10' })).toThrow(/HTTP_REQUEST_TIMEOUT_MS must be between/);
+      expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS must not exceed/);
+    });
+  });
 });

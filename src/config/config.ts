@@ -4,6 +4,8 @@ import { isIP } from 'node:net';
  * into a typed object. A bad value stops the app with a message that names the variable.
  */
 export type AppRole = 'all' | 'api' | 'worker';
+/** auto: pretty on a development terminal, JSON everywhere else (production, pipes, CI). */
+export type LogFormat = 'auto' | 'pretty' | 'json';
 
 export interface AppConfig {
   nodeEnv: string;
@@ -56,6 +58,16 @@ export interface AppConfig {
   trustProxy: TrustProxy;
   /** Port of the metrics endpoint of a worker-only process (which has no HTTP server); null: none. */
   metricsPort: number | null;
+  // Start-up, logging and the HTTP edge.
+  logFormat: LogFormat;
+  /** Swagger UI at /api/docs and the OpenAPI JSON at /api/docs-json. */
+  apiDocs: boolean;
+  /** CSP frame-ancestors sources: who may embed Podium's pages in a frame. */
+  frameAncestors: string[];
+  /** Longest time a client may take to send a whole request (headers and body); Node answers 408 after it. */
+  httpRequestTimeoutMs: number;
+  /** Longest time a client may take to send the request headers. */
+  httpHeadersTimeoutMs: number;
 }
 
 /** What Express's `trust proxy` accepts, minus `true` (believing any client's X-Forwarded-For). */
@@ -140,6 +152,15 @@ class EnvReader {
     return this.raw(name) === undefined ? null : this.integer(name, 0, min, max);
   }
 
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    this.problems.push(`${name} must be true or false, got "${value}"`);
+    return fallback;
+  }
+
   oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
     const value = this.raw(name) ?? fallback;
     if (!allowed.includes(value as T)) {
@@ -180,6 +201,8 @@ export const EXAMPLE_ADMIN_KEY = 'dev-admin-key-change-me';
 export const DEVELOPMENT_RETRY_SECRET = 'podium-development-retry-secret-do-not-use-in-production';
 
 const EMAIL = /^[^\s@,<>]+@[^\s@,<>]+$/;
+/** 'self', 'none', or a scheme://host[:port] origin, the host optionally starting with a *. wildcard. */
+const FRAME_ANCESTOR = /^(?:'self'|'none'|https?:\/\/(?:\*\.)?[a-z0-9.-]+(?::\d{1,5})?)$/i;
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const read = new EnvReader(env);
@@ -223,7 +246,27 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // Operations (metrics, proxies)
     trustProxy: read.trustProxy('TRUST_PROXY'),
     metricsPort: read.optionalInteger('METRICS_PORT', 0, 65535),
+    // Start-up, logging and the HTTP edge.
+    logFormat: read.oneOf<LogFormat>('LOG_FORMAT', 'auto', ['auto', 'pretty', 'json']),
+    apiDocs: read.boolean('API_DOCS', !production),
+    // self/none may come without their CSP quotes: .env files and shells strip quotes.
+    frameAncestors: read.list('FRAME_ANCESTORS').map((source) => (/^(self|none)$/i.test(source) ? `'${source.toLowerCase()}'` : source)),
+    // 60 s carries a 10 MB import (IMPORT_MAX_BYTES) over a 2 Mbit/s uplink with room to spare (~42 s).
+    httpRequestTimeoutMs: read.integer('HTTP_REQUEST_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    httpHeadersTimeoutMs: read.integer('HTTP_HEADERS_TIMEOUT_MS', 15_000, 100, 3_600_000),
   };
+  if (config.frameAncestors.length === 0) config.frameAncestors = ["'self'"];
+  for (const source of config.frameAncestors) {
+    if (!FRAME_ANCESTOR.test(source)) {
+      read.problems.push(`FRAME_ANCESTORS: "${source}" is not self, none or an http(s) origin such as https://club.example`);
+    }
+  }
+  if (config.frameAncestors.includes("'none'") && config.frameAncestors.length > 1) {
+    read.problems.push("FRAME_ANCESTORS: 'none' cannot be combined with other sources");
+  }
+  if (config.httpHeadersTimeoutMs > config.httpRequestTimeoutMs) {
+    read.problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  }
 
   if (config.smtpUrl) read.url('SMTP_URL', config.smtpUrl, ['smtp:', 'smtps:']);
   for (const key of config.adminApiKeys) {

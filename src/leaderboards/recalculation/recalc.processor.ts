@@ -40,13 +40,19 @@ export class RecalcProcessor implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async process(job: Job<RecalcJobData>) {
-    const outcome = await this.runner.run({
+    const request = {
       jobId: job.id!,
       leaderboardId: job.data.leaderboardId,
       trigger: job.data.trigger,
       queuedAt: new Date(job.timestamp),
       attempt: job.attemptsMade + 1,
       maxAttempts: job.opts.attempts ?? RECALC_ATTEMPTS,
+    };
+    const outcome = await this.runner.run(request).catch((err: unknown) => {
+      // The runner logs the failures it records; this is one it could not (e.g. the run record's own write).
+      const { leaderboardId, jobId, attempt } = request;
+      this.logger.error({ err, leaderboardId, jobId, attempt }, 'Recalculation failed before it could be recorded; BullMQ will retry');
+      throw err;
     });
     if (outcome.kind === 'retry') throw new Error(outcome.error);
     if (outcome.kind === 'failed') throw new UnrecoverableError(outcome.error);
