@@ -16,6 +16,8 @@ async function main(): Promise<void> {
   const app = await createPodiumApp(config);
   if (config.appRole === 'worker') {
     await app.init();
+    // Nest flushes the start-up log buffer (bufferLogs) only in listen(); a worker never listens.
+    app.flushLogs();
   } else {
     await app.listen(config.port, '0.0.0.0');
   }
