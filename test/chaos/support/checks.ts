@@ -59,13 +59,15 @@ export async function timeUntilCurrent(db: DataSource, boards: number[], what: s
  * Every invariant of the suite for one scenario's boards (so a scenario's failure is not
  * reported again by the next); an empty list means the database is as it should be.
  */
-export async function problemsOf(db: DataSource, boards: number[], log: EditLog): Promise<string[]> {
+export async function problemsOf(db: DataSource, boards: number[], log: EditLog, describeJob: (jobId: string) => Promise<string>): Promise<string[]> {
   const problems: string[] = [];
   for (const p of await pendingBoards(db, boards)) {
     problems.push(`board ${p.leaderboard_id} left pending: results_version ${p.results_version} ≠ standings_version ${p.standings_version}`);
   }
   for (const r of await db.query(`SELECT id, leaderboard_id, job_id, status, trigger, queued_at FROM recalc_run WHERE status IN ('queued', 'running') AND leaderboard_id = ANY($1) ORDER BY id`, [boards])) {
-    problems.push(`recalc_run ${r.id} (board ${r.leaderboard_id}, job ${r.job_id}, ${r.trigger}) left ${r.status} since ${new Date(r.queued_at).toISOString()}`);
+    problems.push(
+      `recalc_run ${r.id} (board ${r.leaderboard_id}, job ${r.job_id}, ${r.trigger}) left ${r.status} since ${new Date(r.queued_at).toISOString()}; ${await describeJob(r.job_id)}`,
+    );
   }
   for (const r of await db.query(`SELECT leaderboard_id, id, error_message FROM result_set WHERE leaderboard_id = ANY($1) AND state = 'F'`, [boards])) {
     problems.push(`board ${r.leaderboard_id} standings FAILED (set ${r.id}): ${r.error_message}`);
@@ -160,23 +162,21 @@ function entryDifference(entry: StandingEntry, row: { position: number | null; p
   return null;
 }
 
-/** Every race set the client wrote holds its last acknowledged rows (or a later write whose answer was lost). */
+/** Every race set the client wrote holds a write the client cannot know was overwritten: no acknowledged edit lost. */
 async function lostWrites(db: DataSource, log: EditLog): Promise<string[]> {
   const problems: string[] = [];
-  for (const [setId, history] of log.expectations()) {
+  for (const [setId, { allowed, anyAcked }] of log.expectations()) {
     const rows = await db.query(
       `SELECT p.first_name || ' ' || p.last_name AS name, r.position, r.status, c.name AS school
          FROM race_result r JOIN participant p ON p.id = r.participant_id LEFT JOIN custom_list_value c ON c.id = r.custom1_id
         WHERE r.result_set_id = $1`,
       [setId],
     );
-    const saved = rowsKey(rows);
-    const allowed = [history.acked, ...history.unknown].filter((k): k is string => k !== null);
-    if (allowed.length > 0 && !allowed.includes(saved)) {
+    if (!allowed.has(rowsKey(rows))) {
       problems.push(
-        history.acked === null
-          ? `race set ${setId}: none of its ${history.unknown.length} unanswered writes is what the database holds`
-          : `race set ${setId}: the last acknowledged write is not what the database holds (lost acknowledged edit)`,
+        anyAcked
+          ? `race set ${setId}: the database holds none of the ${allowed.size} writes not superseded for certain (an acknowledged edit was lost or overwritten by an older one)`
+          : `race set ${setId}: the database holds none of its unanswered writes`,
       );
     }
   }

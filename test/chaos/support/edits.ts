@@ -137,40 +137,50 @@ export function sentKey(rows: SentRow[]): string {
   return rowsKey(rows.map((r) => ({ name: `${r.participant.firstName} ${r.participant.lastName}`, position: r.position, status: r.status, school: r.custom1 })));
 }
 
-interface SetHistory {
-  /** The rows of the last acknowledged write. */
-  acked: string | null;
-  /** Writes sent after it that were never acknowledged (failed or timed out): any of them may have committed. */
-  unknown: string[];
+interface Write {
+  key: string;
+  sentAt: number;
+  /** When its 200 arrived; null while in flight or when it never came (error, timeout). */
+  ackedAt: number | null;
 }
 
-/** What the client knows was saved: per race set, the last acknowledged rows. */
+/**
+ * What the client knows was saved. Writes to one set may overlap (a stream does not wait for
+ * answers), so the set may end with any write not superseded for certain: an acknowledged
+ * write is superseded only by an acknowledged write sent after its answer came; a write
+ * that never got an answer may or may not have committed.
+ */
 export class EditLog {
-  private readonly sets = new Map<number, SetHistory>();
+  private readonly writes = new Map<number, Write[]>();
   acknowledged = 0;
   unanswered = 0;
 
-  private history(setId: number): SetHistory {
-    let h = this.sets.get(setId);
-    if (!h) this.sets.set(setId, (h = { acked: null, unknown: [] }));
-    return h;
+  sent(setId: number, key: string): Write {
+    const write = { key, sentAt: performance.now(), ackedAt: null };
+    const list = this.writes.get(setId) ?? [];
+    list.push(write);
+    this.writes.set(setId, list);
+    return write;
   }
 
-  ack(setId: number, key: string): void {
-    const h = this.history(setId);
-    h.acked = key;
-    h.unknown = [];
-    this.acknowledged++;
+  answered(write: Write, saved: boolean): void {
+    if (saved) {
+      write.ackedAt = performance.now();
+      this.acknowledged++;
+    } else {
+      this.unanswered++;
+    }
   }
 
-  lost(setId: number, key: string): void {
-    this.history(setId).unknown.push(key);
-    this.unanswered++;
-  }
-
-  /** The rows each set may hold: its last acknowledged write, or a later unanswered one. */
-  expectations(): Map<number, SetHistory> {
-    return this.sets;
+  /** Per set, the rows it may hold once quiet, and whether any write to it was acknowledged. */
+  expectations(): Map<number, { allowed: Set<string>; anyAcked: boolean }> {
+    const out = new Map<number, { allowed: Set<string>; anyAcked: boolean }>();
+    for (const [setId, list] of this.writes) {
+      const acked = list.filter((w) => w.ackedAt !== null);
+      const superseded = (w: Write) => w.ackedAt !== null && acked.some((later) => later.sentAt > w.ackedAt!);
+      out.set(setId, { allowed: new Set(list.filter((w) => !superseded(w)).map((w) => w.key)), anyAcked: acked.length > 0 });
+    }
+    return out;
   }
 }
 
@@ -182,13 +192,11 @@ export interface WriteSample {
 
 /**
  * Edits sent at a steady pace whether or not earlier ones have answered (an open loop, so a
- * hanging write shows as latency instead of slowing the stream); one write in flight per set,
- * so the last acknowledged write of a set is the one the database must hold.
+ * hanging write shows as latency instead of slowing the stream), each one logged in EditLog.
  */
 export class EditStream {
   private running = true;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly busy = new Set<number>();
   readonly samples: WriteSample[] = [];
   private loop: Promise<void>;
 
@@ -204,22 +212,18 @@ export class EditStream {
 
   private async run(): Promise<void> {
     while (this.running) {
-      const free = this.season.sets.filter((s) => !this.busy.has(s.id));
-      if (free.length > 0) this.start(free[Math.floor(this.random() * free.length)]);
+      void this.start(this.season.sets[Math.floor(this.random() * this.season.sets.length)]);
       await sleep(this.intervalMs);
     }
   }
 
   private start(set: RaceSet): Promise<void> {
-    this.busy.add(set.id);
     const rows = randomRows(set, this.season.riders, this.random);
-    const key = sentKey(rows);
+    const logged = this.log.sent(set.id, sentKey(rows));
     const at = Date.now();
     const write = this.api.send('PUT', `/api/result-sets/${set.id}/results`, rows).then((res) => {
       this.samples.push({ at, ms: res.ms, status: res.status });
-      if (res.status === 200) this.log.ack(set.id, key);
-      else this.log.lost(set.id, key);
-      this.busy.delete(set.id);
+      this.log.answered(logged, res.status === 200);
     });
     this.inFlight.add(write);
     void write.finally(() => this.inFlight.delete(write));

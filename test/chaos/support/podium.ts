@@ -15,6 +15,7 @@ export const CHAOS_BUILD = join(CHAOS_ROOT, '.chaos', 'dist');
 export interface PodiumEnv {
   databaseUrl: string;
   redisUrl: string;
+  redisPrefix: string;
 }
 
 const READY_LINE = 'Nest application successfully started';
@@ -115,7 +116,7 @@ function childEnv(env: PodiumEnv, role: 'api' | 'worker', extra: Record<string, 
     APP_ROLE: role,
     DATABASE_URL: env.databaseUrl,
     REDIS_URL: env.redisUrl,
-    REDIS_PREFIX: 'podium-chaos',
+    REDIS_PREFIX: env.redisPrefix,
     ADMIN_API_KEYS: ADMIN_KEY,
     // info: Nest's "successfully started" line is how a process (a worker has no HTTP port) says it is up.
     LOG_LEVEL: 'info',
