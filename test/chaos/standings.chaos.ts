@@ -149,8 +149,8 @@ describe('chaos: standings survive crashes and outages', () => {
     }
     const currentMs = await timeUntilCurrent(db, s.boards, 'after the last SIGKILL and the last edit', 60_000);
     const problems = await quietProblems(s, log, manualJobs);
+    if (midRun < KILL_TRIALS) problems.push(`only ${midRun} of ${KILL_TRIALS} SIGKILLs came while a run was running (none started within 30 s)`);
     report.push({ scenario: 'SIGKILL worker mid-run', trials: `${KILL_TRIALS} (${midRun} mid-run)`, currentMs, outcome: outcome(problems) });
-    expect(midRun).toBe(KILL_TRIALS);
     expect(problems).toEqual([]);
   });
 
@@ -222,8 +222,8 @@ describe('chaos: standings survive crashes and outages', () => {
     const problems = await quietProblems(s, log, manualJobs);
     const worker = workers.at(-1)!;
     if (!worker.alive) problems.push(`${worker.name} exited during the PostgreSQL restarts (${worker.exitStatus}):\n${worker.tail()}`);
+    if (midRun < trials) problems.push(`only ${midRun} of ${trials} PostgreSQL restarts came while a run was running (none started within 30 s)`);
     report.push({ scenario: 'PostgreSQL restart mid-run', trials: `${trials} (${midRun} mid-run)`, currentMs, outcome: outcome(problems) });
-    expect(midRun).toBe(trials);
     expect(problems).toEqual([]);
   });
 
