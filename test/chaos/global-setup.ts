@@ -9,7 +9,7 @@ import { join } from 'node:path';
 export default function globalSetup(): void {
   const root = join(__dirname, '..', '..');
   const pgBin = process.env.CHAOS_PG_BIN ?? '/usr/lib/postgresql/15/bin';
-  for (const [tool, args] of [[join(pgBin, 'initdb'), ['--version']], ['redis-server', ['--version']], ['runuser', ['--version']]] as const) {
+  for (const [tool, args] of [[join(pgBin, 'initdb'), ['--version']], ['redis-server', ['--version']]] as const) {
     try {
       execFileSync(tool, args, { stdio: 'ignore' });
     } catch (err) {

@@ -12,6 +12,12 @@ import { Client } from 'pg';
 import { eventually } from '../../support/test-app';
 
 const PG_BIN = process.env.CHAOS_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** PostgreSQL refuses to run as root: as root, its tools run as the postgres OS user; otherwise as ourselves. */
+const AS_ROOT = process.getuid?.() === 0;
+
+function postgresCommand(tool: string, args: string[]): [string, string[]] {
+  return AS_ROOT ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, tool), ...args]] : [join(PG_BIN, tool), args];
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -82,7 +88,7 @@ export function exited(child: ChildProcess, timeoutMs: number): Promise<boolean>
   });
 }
 
-/** A PostgreSQL cluster made with initdb in a fresh temp dir, run by the postgres OS user with pg_ctl. */
+/** A PostgreSQL cluster made with initdb in a fresh temp dir and run with pg_ctl (as the postgres OS user when we are root). */
 export class PrivatePostgres {
   private constructor(
     readonly port: number,
@@ -105,9 +111,11 @@ export class PrivatePostgres {
     const dir = mkdtempSync(join(tmpdir(), 'podium-chaos-pg-'));
     const pg = new PrivatePostgres(await freePort(), dir);
     onCleanup(pg, () => pg.destroySync());
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    chownSync(dir, uid, gid);
+    if (AS_ROOT) {
+      const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+      const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+      chownSync(dir, uid, gid);
+    }
     pg.asPostgres('initdb', ['-D', pg.dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
     await pg.startServer();
     return pg;
@@ -151,14 +159,14 @@ export class PrivatePostgres {
   }
 
   private asPostgres(tool: string, args: string[]): void {
-    const result = spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, tool), ...args], { encoding: 'utf8', timeout: 120_000 });
+    const result = spawnSync(...postgresCommand(tool, args), { encoding: 'utf8', timeout: 120_000 });
     if (result.status !== 0) {
       throw new Error(`${tool} ${args[0]} failed (exit ${result.status}): ${result.stderr || result.stdout}`);
     }
   }
 
   private destroySync(): void {
-    spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, 'pg_ctl'), 'stop', '-w', '-m', 'immediate', '-D', this.dataDir], { timeout: 30_000 });
+    spawnSync(...postgresCommand('pg_ctl', ['stop', '-w', '-m', 'immediate', '-D', this.dataDir]), { timeout: 30_000 });
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
