@@ -1,0 +1,106 @@
+import type { Test } from 'supertest';
+import { Fixtures, rider } from '../support/fixtures';
+import { PrivateRedis } from '../support/private-redis';
+import { FAST_WORKER_TIMING, runsOf, settled, standingsRows } from '../support/sync';
+import { AUTH, eventually, newSandbox, startTestApp, TestApp } from '../support/test-app';
+
+/** Longer than a write may take: a request still unanswered then counts as hung. */
+const GIVE_UP_MS = 3_000;
+
+interface Timed {
+  what: string;
+  ms: number;
+  status: number | 'hung';
+  retryAfter?: string;
+}
+
+async function timed(what: string, request: Test): Promise<Timed> {
+  const start = performance.now();
+  try {
+    const res = await request.timeout(GIVE_UP_MS);
+    return { what, ms: Math.round(performance.now() - start), status: res.status, retryAfter: res.headers['retry-after'] };
+  } catch {
+    return { what, ms: Math.round(performance.now() - start), status: 'hung' };
+  }
+}
+
+describe('Redis outage', () => {
+  let redis: PrivateRedis;
+  let api: TestApp;
+  let worker: TestApp;
+  let fx: Fixtures;
+
+  // An API process and a worker process, both on a Redis of this test's own.
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    const sandbox = newSandbox({ ...FAST_WORKER_TIMING, REDIS_URL: redis.url });
+    api = await startTestApp({}, { ...sandbox, env: { ...sandbox.env, APP_ROLE: 'api' } });
+    worker = await startTestApp({}, { ...sandbox, env: { ...sandbox.env, APP_ROLE: 'worker' } });
+    fx = new Fixtures(api);
+  });
+  afterAll(async () => {
+    // Closing waits on Redis: bring it back if a failed test left it down.
+    if (redis && !redis.running) await redis.up();
+    await worker?.app.close();
+    await api?.close();
+    await redis?.down();
+  });
+
+  it('writes answer within 1 s while Redis is down, manual runs get 503 + Retry-After, and every board is current within 5 s of its return', async () => {
+    const seriesId = await fx.series();
+    const scaleId = await fx.scale({ name: 'Top 3', kind: 'TABLE', table: [10, 6, 3] });
+    const boards: { boardId: number; setId: number }[] = [];
+    for (const category of ['O1', 'O2']) {
+      const boardId = await fx.leaderboard({ seriesId, name: `Outage ${category}`, type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: [category] });
+      const setId = await fx.resultSet(await fx.event(seriesId), category);
+      await fx.replaceRows(setId, [rider('Ann', 'Lee', { position: 1 }), rider('Bo', 'Chen', { position: 2 })]);
+      boards.push({ boardId, setId });
+    }
+    for (const { boardId } of boards) await settled(api, boardId);
+
+    await redis.down();
+    const answers: Timed[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const { setId } of boards) {
+        const rows = [rider('Bo', 'Chen', { position: 1 }), rider('Ann', 'Lee', { position: 2 }), rider(`Outage${round}`, 'Rider', { position: 3 })];
+        answers.push(await timed('edit', api.http().put(`/api/result-sets/${setId}/results`).set(AUTH).send(rows)));
+      }
+    }
+    answers.push(await timed('recalculate', api.http().post(`/api/leaderboards/${boards[0].boardId}/recalculate`).set(AUTH)));
+    answers.push(await timed('recalculate-all', api.http().post(`/api/leaderboards/recalculate-all?seriesId=${seriesId}`).set(AUTH)));
+    const health = await timed('health', api.http().get('/health'));
+    // eslint-disable-next-line no-console
+    console.log('Answers during the outage (ms):', answers.map((a) => `${a.what} ${a.status} ${a.ms}`).join(', '), `| health ${health.status} ${health.ms}`);
+
+    expect(answers.filter((a) => a.what === 'edit').map((a) => a.status)).toEqual(Array(6).fill(200));
+    expect(answers.filter((a) => a.what !== 'edit')).toEqual([
+      expect.objectContaining({ what: 'recalculate', status: 503, retryAfter: expect.stringMatching(/^\d+$/) }),
+      expect.objectContaining({ what: 'recalculate-all', status: 503, retryAfter: expect.stringMatching(/^\d+$/) }),
+    ]);
+    expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(1_000);
+    expect(health).toMatchObject({ status: 503 });
+    expect(health.ms).toBeLessThan(1_000);
+    // Saved: the last edit of each board is what the database holds.
+    for (const { setId } of boards) {
+      const saved = await api.http().get(`/api/result-sets/${setId}/results`).set(AUTH).expect(200);
+      expect(JSON.stringify(saved.body)).toContain('Outage2');
+    }
+
+    await redis.up();
+    const back = Date.now();
+    for (const { boardId } of boards) await settled(api, boardId, 5_000 - (Date.now() - back));
+    const recovery = Date.now() - back;
+    // eslint-disable-next-line no-console
+    console.log(`Every board current ${recovery} ms after Redis came back`);
+    expect(recovery).toBeLessThan(5_000);
+
+    for (const { boardId } of boards) {
+      expect((await standingsRows(api, boardId)).map((r) => r.name)).toEqual(['Bo Chen', 'Ann Lee', 'Outage2 Rider']);
+      // A from-scratch run changes nothing: the standings are what one run over the final inputs gives.
+      const again = await api.http().post(`/api/leaderboards/${boardId}/recalculate`).set(AUTH).expect(202);
+      await eventually(async () => (await runsOf(api, boardId)).find((r) => r.job_id === again.body.jobId && r.status === 'completed'));
+      expect((await runsOf(api, boardId)).find((r) => r.job_id === again.body.jobId)).toMatchObject({ rows_inserted: 0, rows_updated: 0, rows_deleted: 0 });
+    }
+    await api.http().get('/health').expect(200);
+  });
+});
