@@ -37,6 +37,11 @@ export interface AppConfig {
   /** ZIP bomb guards for .xlsx uploads, checked before anything is inflated. */
   importMaxZipEntries: number;
   importMaxUncompressedBytes: number;
+  // Redis outages (queue hardening).
+  /** Longest wait between reconnect attempts to Redis, so Podium notices its return quickly. */
+  redisReconnectMaxMs: number;
+  /** How long a request's Redis command (an enqueue, a health ping) may take before it is given up. */
+  redisCommandTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +153,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     importMaxRows: read.integer('IMPORT_MAX_ROWS', 100_000, 1),
     importMaxZipEntries: read.integer('IMPORT_MAX_ZIP_ENTRIES', 500, 4),
     importMaxUncompressedBytes: read.integer('IMPORT_MAX_UNCOMPRESSED_BYTES', 100 * 1024 * 1024, 1024),
+    // Redis outages (queue hardening).
+    redisReconnectMaxMs: read.integer('REDIS_RECONNECT_MAX_MS', 1_000, 50, 60_000),
+    redisCommandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', 500, 50, 10_000),
   };
 
   if (config.smtpUrl) read.url('SMTP_URL', config.smtpUrl, ['smtp:', 'smtps:']);

@@ -4,9 +4,31 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 
 export const REDIS = Symbol('REDIS');
 
-/** Connection options BullMQ needs: blocking commands must not give up after N retries. */
-export function redisOptions(config: AppConfig) {
-  return { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: `podium-${config.appRole}` };
+/**
+ * Reconnect quickly after an outage: ioredis' and BullMQ's default back-offs grow to 20 s,
+ * which alone kept boards stale for ~19 s after Redis was back.
+ */
+function reconnectOptions(config: AppConfig) {
+  return {
+    enableReadyCheck: true,
+    connectionName: `podium-${config.appRole}`,
+    retryStrategy: (attempt: number) => Math.min(50 * attempt, config.redisReconnectMaxMs),
+  };
+}
+
+/** BullMQ's worker connections: blocking commands must wait for Redis, not give up after N retries. */
+export function workerRedisOptions(config: AppConfig) {
+  return { ...reconnectOptions(config), maxRetriesPerRequest: null };
+}
+
+/**
+ * Producer and health-check connections fail fast: while Redis is away a command is refused at
+ * once instead of waiting in ioredis' offline queue, so no request waits on Redis (the durable
+ * pending mark and the sweeper catch the enqueue up). The timeout covers a Redis that accepts
+ * the connection but does not answer.
+ */
+export function producerRedisOptions(config: AppConfig) {
+  return { ...reconnectOptions(config), enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: config.redisCommandTimeoutMs };
 }
 
 @Injectable()
@@ -24,7 +46,7 @@ class RedisCloser implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new IORedis(config.redisUrl, { ...redisOptions(config), lazyConnect: false }),
+      useFactory: (config: AppConfig) => new IORedis(config.redisUrl, { ...producerRedisOptions(config), lazyConnect: false }),
     },
     RedisCloser,
   ],

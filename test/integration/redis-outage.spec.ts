@@ -6,6 +6,7 @@ import { AUTH, eventually, newSandbox, startTestApp, TestApp } from '../support/
 
 /** Longer than a write may take: a request still unanswered then counts as hung. */
 const GIVE_UP_MS = 3_000;
+const OUTAGE_MS = 4_000;
 
 interface Timed {
   what: string;
@@ -59,6 +60,7 @@ describe('Redis outage', () => {
     for (const { boardId } of boards) await settled(api, boardId);
 
     await redis.down();
+    const outageStart = Date.now();
     const answers: Timed[] = [];
     for (let round = 0; round < 3; round++) {
       for (const { setId } of boards) {
@@ -82,10 +84,12 @@ describe('Redis outage', () => {
     expect(health.ms).toBeLessThan(1_000);
     // Saved: the last edit of each board is what the database holds.
     for (const { setId } of boards) {
-      const saved = await api.http().get(`/api/result-sets/${setId}/results`).set(AUTH).expect(200);
+      const saved = await api.http().get(`/api/result-sets/${setId}`).set(AUTH).expect(200);
       expect(JSON.stringify(saved.body)).toContain('Outage2');
     }
 
+    // An outage of a few seconds, so the clients' reconnect back-off has grown before Redis returns.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, OUTAGE_MS - (Date.now() - outageStart))));
     await redis.up();
     const back = Date.now();
     for (const { boardId } of boards) await settled(api, boardId, 5_000 - (Date.now() - back));

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { DomainError, InvalidInputError } from './domain-errors';
+import { DomainError, InvalidInputError, QueueUnavailableError } from './domain-errors';
 
 /** "Unprocessable Entity" from UNPROCESSABLE_ENTITY. */
 function httpError(status: number): string {
@@ -40,6 +40,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     if (response.headersSent) return;
     const body = this.toBody(exception);
+    // Queue (Redis) unavailable: the 503 says when to try again.
+    if (exception instanceof QueueUnavailableError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(body.statusCode).json(body);
   }
 
