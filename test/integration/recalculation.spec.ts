@@ -103,6 +103,36 @@ describe('synchronization: debounced recalculation on BullMQ', () => {
     expect((await standingsRows(t, boardId)).map((r) => r.name)).toEqual(expect.arrayContaining(['Late Change', 'Later Change']));
   });
 
+  it('a manual run promised after the active run ends, even when a later change takes its place as the follow-up', async () => {
+    const { boardId, setId } = await boardWithRace('J');
+    const release = await holdStandingsRow(t.sandbox.databaseUrl, boardId);
+    let promised: { jobId: string; afterActiveRun: boolean };
+    try {
+      await t.http().post(`/api/leaderboards/${boardId}/recalculate`).set(AUTH).expect(202);
+      await eventually(async () => {
+        const [waiting] = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%' AND datname = current_database()`);
+        return waiting.n > 0;
+      });
+      promised = (await t.http().post(`/api/leaderboards/${boardId}/recalculate`).set(AUTH).expect(202)).body;
+      expect(promised.afterActiveRun).toBe(true);
+      // BullMQ keeps one follow-up per board: this change's job replaces the promised one.
+      await t.http().post(`/api/result-sets/${setId}/results`).set(AUTH).send(rider('Late', 'Change', { position: 3 })).expect(201);
+    } finally {
+      await release();
+    }
+    const done = await eventually(async () => {
+      const status = await t.http().get(`/api/recalculations/${promised.jobId}`).set(AUTH).expect(200);
+      return status.body.status === 'completed' ? status.body : undefined;
+    });
+    // Served by the run that started after it was requested: that run read the change too.
+    expect(done).toMatchObject({ jobId: promised.jobId, servedBy: expect.any(String), finishedAt: expect.any(String) });
+    const server = await t.http().get(`/api/recalculations/${done.servedBy}`).set(AUTH).expect(200);
+    expect(server.body).toMatchObject({ status: 'completed', servedBy: null });
+    expect(new Date(server.body.startedAt).getTime()).toBeGreaterThan(new Date(done.queuedAt).getTime());
+    await settled(t, boardId); // and no run of the board is left queued or running
+    expect((await standingsRows(t, boardId)).map((r) => r.name)).toContain('Late Change');
+  });
+
   it('manual recalculation bypasses the debounce and reports its job', async () => {
     const { boardId, setId } = await boardWithRace('E');
     await fx.replaceRows(setId, [rider('Bo', 'Chen', { position: 1 }), rider('Ann', 'Lee', { position: 2 })]);
