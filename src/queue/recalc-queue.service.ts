@@ -87,12 +87,20 @@ export class RecalcQueue implements OnModuleInit {
   async hasLiveJob(leaderboardId: number): Promise<boolean> {
     return this.redis(async () => {
       const jobId = await this.queue.getDeduplicationJobId(dedupIdOf(leaderboardId));
-      if (!jobId) return false;
-      const job = await this.queue.getJob(jobId);
-      if (!job) return false;
-      const state = await job.getState();
-      return state === 'delayed' || state === 'waiting' || state === 'active' || state === 'prioritized' || state === 'waiting-children';
+      return jobId ? this.isLive(jobId) : false;
     });
+  }
+
+  /** Whether this job is delayed, waiting or running: it has not ended and is not lost. */
+  async isLiveJob(jobId: string): Promise<boolean> {
+    return this.redis(() => this.isLive(jobId));
+  }
+
+  private async isLive(jobId: string): Promise<boolean> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) return false;
+    const state = await job.getState();
+    return state === 'delayed' || state === 'waiting' || state === 'active' || state === 'prioritized' || state === 'waiting-children';
   }
 
   /**

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RecalcQueue } from '../../queue/recalc-queue.service';
+import { RunsRepository } from './runs.repository';
 
 const SWEEPER_LOCK = [74_201_513, 0];
 const INTERVAL_NAME = 'recalc-sweeper';
@@ -13,6 +14,8 @@ const INTERVAL_NAME = 'recalc-sweeper';
  * Each time the queue's Redis connection becomes ready (start, return after an outage, maybe
  * empty) one catch-up sweep enqueues every pending board without a live job, due ones at once
  * and the others when their quiet period ends, so boards are current soon after Redis is back.
+ * Run rows still open whose job is gone (replaced as a board's follow-up, lost with Redis or a
+ * killed worker) get a run of their board, which serves them (RunsRepository.closeServed).
  * One process sweeps at a time (a transaction-scoped advisory lock); it only enqueues.
  */
 @Injectable()
@@ -26,6 +29,7 @@ export class RecalcSweeper implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly tx: TransactionRunner,
     private readonly queue: RecalcQueue,
+    private readonly runs: RunsRepository,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -95,6 +99,12 @@ export class RecalcSweeper implements OnApplicationBootstrap, OnApplicationShutd
       for (const { leaderboard_id: id, delay_ms: delayMs } of pending) {
         if (await this.queue.hasLiveJob(id)) continue;
         await this.queue.enqueueNow(id, 'SWEEP', delayMs);
+        enqueued.push(id);
+      }
+      for (const { jobId, leaderboardId: id } of await this.runs.open(manager)) {
+        // A live job of the board serves the row when it runs, or leaves it for a later tick.
+        if (enqueued.includes(id) || (await this.queue.isLiveJob(jobId)) || (await this.queue.hasLiveJob(id))) continue;
+        await this.queue.enqueueNow(id, 'SWEEP');
         enqueued.push(id);
       }
       if (enqueued.length > 0) {
