@@ -1,7 +1,8 @@
 import type { Test } from 'supertest';
+import { RetryTokens } from '../../src/notifications/retry/retry-tokens';
 import { Fixtures, rider } from '../support/fixtures';
 import { PrivateRedis } from '../support/private-redis';
-import { FAST_WORKER_TIMING, runsOf, settled, standingsRows } from '../support/sync';
+import { FAST_WORKER_TIMING, runsOf, settled, standingsRows, standingsState } from '../support/sync';
 import { AUTH, eventually, newSandbox, startTestApp, TestApp } from '../support/test-app';
 
 /** Longer than a write may take: a request still unanswered then counts as hung. */
@@ -143,5 +144,33 @@ describe('Redis outage: catching up on reconnect', () => {
     console.log(`Board current ${Date.now() - back} ms after Redis came back (sweep interval 60 s)`);
     expect((await standingsRows(t, boardId)).map((r) => r.name)).toEqual(['Bo Chen', 'Ann Lee']);
     expect((await runsOf(t, boardId)).at(-1)).toMatchObject({ trigger: 'SWEEP', status: 'completed' });
+  });
+
+  it('a retry link used while Redis is down answers 503 + Retry-After and still works once it is back', async () => {
+    const seriesId = await fx.series();
+    const scaleId = await fx.scale({ name: 'Top 3', kind: 'TABLE', table: [10, 6, 3] });
+    const boardId = await fx.leaderboard({ seriesId, name: 'Retry link', type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: ['R'] });
+    const setId = await fx.resultSet(await fx.event(seriesId), 'R');
+    // The board's next run fails for real, in the database; its failure episode gets a retry link.
+    await t.db.query(`CREATE FUNCTION podium_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'forced failure for the test'; END $$`);
+    await t.db.query(`CREATE TRIGGER podium_test_fail BEFORE INSERT OR UPDATE ON race_result FOR EACH ROW WHEN (NEW.group_key IS NOT NULL) EXECUTE FUNCTION podium_test_fail()`);
+    try {
+      await fx.replaceRows(setId, [rider('Ann', 'Lee', { position: 1 }), rider('Bo', 'Chen', { position: 2 })]);
+      await eventually(async () => (await standingsState(t, boardId))?.state === 'F');
+    } finally {
+      await t.db.query('DROP TRIGGER podium_test_fail ON race_result');
+    }
+    const [episode] = await t.db.query('SELECT id FROM failure_episode WHERE leaderboard_id = $1 AND closed_at IS NULL', [boardId]);
+    const { token } = await t.db.transaction((manager) => t.app.get(RetryTokens).issue(manager, episode.id));
+
+    await redis.down();
+    const during = await timed('retry link', t.http().post('/admin/retry').type('form').send({ token }));
+    expect(during).toMatchObject({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
+    expect(during.ms).toBeLessThan(1_000);
+    await redis.up();
+
+    await eventually(async () => (await t.http().post('/admin/retry').type('form').send({ token })).status === 202, 5_000, 200);
+    await settled(t, boardId);
+    expect((await standingsState(t, boardId))?.state).not.toBe('F');
   });
 });
