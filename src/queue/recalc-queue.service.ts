@@ -106,12 +106,23 @@ export class RecalcQueue implements OnModuleInit {
   /**
    * Every failure of a queue call is Redis being unavailable (the producer connection fails fast
    * rather than waiting): callers get a domain error the API answers with 503 and Retry-After.
+   * The deadline covers what the connection options cannot: BullMQ waits, without sending a
+   * command, for a connection that has never been ready (Redis down since start).
    */
   private async redis<T>(work: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from Redis within ${this.config.redisCommandTimeoutMs} ms`)), this.config.redisCommandTimeoutMs);
+    });
+    const call = work();
+    // Past the deadline the call may still finish; its late failure has nobody to tell.
+    call.catch(() => undefined);
     try {
-      return await work();
+      return await Promise.race([call, deadline]);
     } catch (err) {
       throw new QueueUnavailableError(err);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

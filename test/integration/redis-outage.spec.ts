@@ -174,3 +174,36 @@ describe('Redis outage: catching up on reconnect', () => {
     expect((await standingsState(t, boardId))?.state).not.toBe('F');
   });
 });
+
+describe('Redis down when Podium starts', () => {
+  let redis: PrivateRedis;
+  let t: TestApp | undefined;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    await redis.down();
+  });
+  afterAll(async () => {
+    if (!redis.running) await redis.up();
+    await t?.close();
+    await redis.down();
+  });
+
+  it('starts, answers writes and manual runs at once, and catches up once Redis arrives', async () => {
+    t = await startTestApp({ ...FAST_WORKER_TIMING, REDIS_URL: redis.url });
+    const fx = new Fixtures(t);
+    const seriesId = await fx.series();
+    const scaleId = await fx.scale({ name: 'Top 3', kind: 'TABLE', table: [10, 6, 3] });
+    const boardId = await fx.leaderboard({ seriesId, name: 'Cold start', type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: ['S'] });
+    const setId = await fx.resultSet(await fx.event(seriesId), 'S');
+    const edit = await timed('edit', t.http().put(`/api/result-sets/${setId}/results`).set(AUTH).send([rider('Ann', 'Lee', { position: 1 })]));
+    const manual = await timed('recalculate', t.http().post(`/api/leaderboards/${boardId}/recalculate`).set(AUTH));
+    expect(edit).toMatchObject({ status: 200 });
+    expect(manual).toMatchObject({ status: 503 });
+    expect(Math.max(edit.ms, manual.ms)).toBeLessThan(1_000);
+
+    await redis.up();
+    await settled(t, boardId, 5_000);
+    expect((await standingsRows(t, boardId)).map((r) => r.name)).toEqual(['Ann Lee']);
+  });
+});
