@@ -133,6 +133,38 @@ describe('synchronization: debounced recalculation on BullMQ', () => {
     expect((await standingsRows(t, boardId)).map((r) => r.name)).toContain('Late Change');
   });
 
+  it('a promised run whose job was lost with Redis is served by a run the sweeper starts', async () => {
+    const { boardId } = await boardWithRace('K');
+    const release = await holdStandingsRow(t.sandbox.databaseUrl, boardId);
+    let promised: { jobId: string; afterActiveRun: boolean };
+    try {
+      await t.http().post(`/api/leaderboards/${boardId}/recalculate`).set(AUTH).expect(202);
+      await eventually(async () => {
+        const [waiting] = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%' AND datname = current_database()`);
+        return waiting.n > 0;
+      });
+      promised = (await t.http().post(`/api/leaderboards/${boardId}/recalculate`).set(AUTH).expect(202)).body;
+      expect(promised.afterActiveRun).toBe(true);
+      // Redis loses the queue, the promised follow-up with it; the board has no pending change.
+      const redis = new IORedis(t.config.redisUrl);
+      try {
+        const keys = await redis.keys(`${t.sandbox.redisPrefix}:*`);
+        if (keys.length) await redis.del(...keys);
+      } finally {
+        redis.disconnect();
+      }
+    } finally {
+      await release();
+    }
+    const done = await eventually(async () => {
+      const status = await t.http().get(`/api/recalculations/${promised.jobId}`).set(AUTH).expect(200);
+      return status.body.status === 'completed' ? status.body : undefined;
+    });
+    expect(done.servedBy).toEqual(expect.any(String));
+    expect((await runsOf(t, boardId)).find((r) => r.job_id === done.servedBy)).toMatchObject({ trigger: 'SWEEP', status: 'completed' });
+    await settled(t, boardId);
+  });
+
   it('manual recalculation bypasses the debounce and reports its job', async () => {
     const { boardId, setId } = await boardWithRace('E');
     await fx.replaceRows(setId, [rider('Bo', 'Chen', { position: 1 }), rider('Ann', 'Lee', { position: 2 })]);
