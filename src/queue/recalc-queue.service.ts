@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -24,7 +24,7 @@ export interface Enqueued {
  * `replace` swaps it for a run-now job, `keepLastIfActive` keeps one follow-up for an active one.
  */
 @Injectable()
-export class RecalcQueue implements OnModuleInit {
+export class RecalcQueue {
   private readonly logger = new Logger(RecalcQueue.name);
   /** Whether the connection is known to be down, so an outage is logged once, not per reconnect attempt. */
   private down = false;
@@ -33,9 +33,8 @@ export class RecalcQueue implements OnModuleInit {
     @InjectQueue(RECALC_QUEUE) private readonly queue: Queue<RecalcJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
-  ) {}
-
-  onModuleInit(): void {
+  ) {
+    // From construction on: the connection can fail before the app has finished starting.
     this.queue.on('error', (err) => {
       if (this.down) return;
       this.down = true;

@@ -39,14 +39,18 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
-/** One shared client for health checks and locks; BullMQ opens its own connections. */
+/**
+ * One shared client for health checks and locks; BullMQ opens its own connections. Unlike the
+ * producer it queues commands while (re)connecting, so a check right after start waits for the
+ * first connection; the command timeout and zero retries still bound every command during an outage.
+ */
 @Global()
 @Module({
   providers: [
     {
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new IORedis(config.redisUrl, { ...producerRedisOptions(config), lazyConnect: false }),
+      useFactory: (config: AppConfig) => new IORedis(config.redisUrl, { ...producerRedisOptions(config), enableOfflineQueue: true, lazyConnect: false }),
     },
     RedisCloser,
   ],
