@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { QueueUnavailableError } from '../common/errors/domain-errors';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { RunTrigger } from '../leaderboards/recalc.entities';
+import { outageLog } from '../redis/redis.module';
 import { dedupIdOf, RECALC_ATTEMPTS, RECALC_BACKOFF_MS, RECALC_JOB, RECALC_QUEUE, RecalcJobData } from './recalc-job';
 
 export interface Enqueued {
@@ -25,25 +26,15 @@ export interface Enqueued {
  */
 @Injectable()
 export class RecalcQueue {
-  private readonly logger = new Logger(RecalcQueue.name);
-  /** Whether the connection is known to be down, so an outage is logged once, not per reconnect attempt. */
-  private down = false;
-
   constructor(
     @InjectQueue(RECALC_QUEUE) private readonly queue: Queue<RecalcJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
   ) {
     // From construction on: the connection can fail before the app has finished starting.
-    this.queue.on('error', (err) => {
-      if (this.down) return;
-      this.down = true;
-      this.logger.warn({ err }, 'Redis (recalculation queue) unavailable; enqueues fail until it is back');
-    });
-    this.onReconnect(() => {
-      if (this.down) this.logger.log('Redis (recalculation queue) is back');
-      this.down = false;
-    });
+    const outage = outageLog(new Logger(RecalcQueue.name), 'recalculation queue');
+    this.queue.on('error', outage.down);
+    this.onReconnect(outage.up);
   }
 
   /** Calls `listener` each time the queue's connection to Redis becomes ready (after an outage too). */

@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import IORedis, { Redis } from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/config';
 
@@ -31,6 +31,32 @@ export function producerRedisOptions(config: AppConfig) {
   return { ...reconnectOptions(config), enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: config.redisCommandTimeoutMs };
 }
 
+/**
+ * Logs a Redis outage once as it starts and once as it ends, rather than an error on every
+ * reconnect attempt (ioredis prints "Unhandled error event" for a client without a listener).
+ */
+export function outageLog(logger: Logger, what: string): { down: (err: unknown) => void; up: () => void } {
+  let down = false;
+  return {
+    down: (err) => {
+      if (!down) logger.warn({ err }, `Redis (${what}) unavailable; reconnecting`);
+      down = true;
+    },
+    up: () => {
+      if (down) logger.log(`Redis (${what}) is back`);
+      down = false;
+    },
+  };
+}
+
+function sharedClient(config: AppConfig): Redis {
+  const client = new IORedis(config.redisUrl, { ...producerRedisOptions(config), enableOfflineQueue: true, lazyConnect: false });
+  const outage = outageLog(new Logger('Redis'), 'health checks');
+  client.on('error', outage.down);
+  client.on('ready', outage.up);
+  return client;
+}
+
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
@@ -50,7 +76,7 @@ class RedisCloser implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new IORedis(config.redisUrl, { ...producerRedisOptions(config), enableOfflineQueue: true, lazyConnect: false }),
+      useFactory: sharedClient,
     },
     RedisCloser,
   ],
