@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * row was queued read everything committed by then and so served it; `served_by` names that
  * run's job. The partial index finds a board's open rows when a run ends, and the sweeper's.
  */
-export class RunServedBy1795600000000 implements MigrationInterface {
-  name = 'RunServedBy1795600000000';
+export class RunServedBy1795700000000 implements MigrationInterface {
+  name = 'RunServedBy1795700000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE recalc_run ADD COLUMN served_by text`);
