@@ -138,4 +138,14 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS must not exceed/);
     });
   });
+
+  // Redis outages (queue hardening).
+  it('reconnects to Redis within 1 s and gives up a request\'s Redis command after 500 ms by default; both bounded', () => {
+    const config = loadConfig({});
+    expect(config.redisReconnectMaxMs).toBe(1_000);
+    expect(config.redisCommandTimeoutMs).toBe(500);
+    expect(loadConfig({ REDIS_RECONNECT_MAX_MS: '250', REDIS_COMMAND_TIMEOUT_MS: '2000' })).toMatchObject({ redisReconnectMaxMs: 250, redisCommandTimeoutMs: 2_000 });
+    expect(() => loadConfig({ REDIS_RECONNECT_MAX_MS: '0' })).toThrow(/REDIS_RECONNECT_MAX_MS must be between 50 and 60000/);
+    expect(() => loadConfig({ REDIS_COMMAND_TIMEOUT_MS: 'soon' })).toThrow(/REDIS_COMMAND_TIMEOUT_MS must be a whole number/);
+  });
 });

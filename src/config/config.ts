@@ -68,6 +68,11 @@ export interface AppConfig {
   httpRequestTimeoutMs: number;
   /** Longest time a client may take to send the request headers. */
   httpHeadersTimeoutMs: number;
+  // Redis outages (queue hardening).
+  /** Longest wait between reconnect attempts to Redis, so Podium notices its return quickly. */
+  redisReconnectMaxMs: number;
+  /** How long a request's Redis command (an enqueue, a health ping) may take before it is given up. */
+  redisCommandTimeoutMs: number;
 }
 
 /** What Express's `trust proxy` accepts, minus `true` (believing any client's X-Forwarded-For). */
@@ -254,6 +259,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // 60 s carries a 10 MB import (IMPORT_MAX_BYTES) over a 2 Mbit/s uplink with room to spare (~42 s).
     httpRequestTimeoutMs: read.integer('HTTP_REQUEST_TIMEOUT_MS', 60_000, 100, 3_600_000),
     httpHeadersTimeoutMs: read.integer('HTTP_HEADERS_TIMEOUT_MS', 15_000, 100, 3_600_000),
+    // Redis outages (queue hardening).
+    redisReconnectMaxMs: read.integer('REDIS_RECONNECT_MAX_MS', 1_000, 50, 60_000),
+    redisCommandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', 500, 50, 10_000),
   };
   if (config.frameAncestors.length === 0) config.frameAncestors = ["'self'"];
   for (const source of config.frameAncestors) {

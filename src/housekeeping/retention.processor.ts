@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { redisOptions } from '../redis/redis.module';
+import { workerRedisOptions } from '../redis/redis.module';
 import { HOUSEKEEPING_QUEUE } from './retention-job';
 import { RetentionCounts, RetentionRepository } from './retention.repository';
 
@@ -19,9 +19,10 @@ export class RetentionProcessor implements OnApplicationBootstrap, BeforeApplica
   onApplicationBootstrap(): void {
     const { config } = this;
     this.worker = new Worker(HOUSEKEEPING_QUEUE, () => this.process(), {
-      connection: { url: config.redisUrl, ...redisOptions(config) },
+      connection: { url: config.redisUrl, ...workerRedisOptions(config) },
       prefix: config.redisPrefix,
       concurrency: 1,
+      runRetryDelay: config.redisReconnectMaxMs,
     });
     this.worker.on('error', (err) => this.logger.error({ err }, 'Housekeeping worker error'));
   }

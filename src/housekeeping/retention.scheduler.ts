@@ -17,7 +17,13 @@ export class RetentionScheduler implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
+    // Not awaited: with Redis down at start BullMQ waits for its first connection, and the app
+    // must start (and answer) meanwhile; the schedule is written once Redis is there.
+    void this.schedule();
+  }
+
+  private async schedule(): Promise<void> {
     const { config } = this;
     const keepsAll = config.retentionRunsDays === 0 && config.retentionNotificationsDays === 0 && config.retentionRetryTokensDays === 0;
     try {

@@ -20,7 +20,13 @@ export class PendingView {
 export class RunView {
   @ApiProperty({ description: 'Job id; GET /api/recalculations/:jobId' }) jobId: string;
   @ApiProperty() leaderboardId: number;
-  @ApiProperty({ enum: RUN_STATUSES }) status: RunStatus;
+  @ApiProperty({
+    enum: RUN_STATUSES,
+    description:
+      'queued (waiting for a worker, or for a retry), running, completed or failed. A job whose own run did not happen ends ' +
+      'with the outcome of the run that served it (see servedBy).',
+  })
+  status: RunStatus;
   @ApiProperty({ enum: RUN_TRIGGERS, description: 'AUTO (a result change), MANUAL (API), SWEEP (recovered by the sweeper), RETRY (a retry link)' }) trigger: RunTrigger;
   @ApiProperty({ format: 'date-time' }) queuedAt: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) startedAt: string | null;
@@ -28,6 +34,15 @@ export class RunView {
   @ApiProperty({ nullable: true, type: String }) error: string | null;
   @ApiProperty({ nullable: true, description: 'Standings rows inserted, updated and deleted', example: { inserted: 3, updated: 1, deleted: 0 } })
   rows: { inserted: number; updated: number; deleted: number } | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'Set when this job ended without running itself: the job id of the run of the same board that served it. That run ' +
+      'started after this job was requested, so it read every change committed before the request (BullMQ keeps one ' +
+      'follow-up per board, so a later change can take the place of a promised run). null when the job ran itself.',
+  })
+  servedBy: string | null;
 }
 
 export class LeaderboardView extends LeaderboardOptionsDto {

@@ -168,6 +168,7 @@ export function toRunView(run: RecalcRun): RunView {
     finishedAt: run.finishedAt?.toISOString() ?? null,
     error: run.error,
     rows: finished ? { inserted: run.rowsInserted!, updated: run.rowsUpdated ?? 0, deleted: run.rowsDeleted ?? 0 } : null,
+    servedBy: run.servedBy,
   };
 }
 

@@ -72,4 +72,8 @@ export class RecalcRun {
 
   @Column('jsonb', { nullable: true })
   summary: unknown;
+
+  /** The job of the run that served this one when its own job did not run (see RunsRepository.closeServed). */
+  @Column('text', { name: 'served_by', nullable: true })
+  servedBy: string | null;
 }

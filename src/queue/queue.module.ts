@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../config/config';
-import { redisOptions } from '../redis/redis.module';
+import { producerRedisOptions } from '../redis/redis.module';
 import { RECALC_QUEUE } from './recalc-job';
 import { RecalcQueue } from './recalc-queue.service';
 
@@ -13,7 +13,10 @@ import { RecalcQueue } from './recalc-queue.service';
 })
 export class QueueModule {}
 
-/** BullMQ's connection and key prefix, the same for every process (app, workers, import command). */
+/**
+ * BullMQ's producer connection and key prefix, the same for every process (app, workers, import
+ * command). It fails fast while Redis is away; the worker has connections of its own.
+ */
 export function queueRoot(config: AppConfig): DynamicModule {
-  return BullModule.forRoot({ connection: { url: config.redisUrl, ...redisOptions(config) }, prefix: config.redisPrefix });
+  return BullModule.forRoot({ connection: { url: config.redisUrl, ...producerRedisOptions(config) }, prefix: config.redisPrefix });
 }

@@ -1,10 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { QueueUnavailableError } from '../common/errors/domain-errors';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { RunTrigger } from '../leaderboards/recalc.entities';
+import { outageLog } from '../redis/redis.module';
 import { dedupIdOf, RECALC_ATTEMPTS, RECALC_BACKOFF_MS, RECALC_JOB, RECALC_QUEUE, RecalcJobData } from './recalc-job';
 
 export interface Enqueued {
@@ -28,7 +30,17 @@ export class RecalcQueue {
     @InjectQueue(RECALC_QUEUE) private readonly queue: Queue<RecalcJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    // From construction on: the connection can fail before the app has finished starting.
+    const outage = outageLog(new Logger(RecalcQueue.name), 'recalculation queue');
+    this.queue.on('error', outage.down);
+    this.onReconnect(outage.up);
+  }
+
+  /** Calls `listener` each time the queue's connection to Redis becomes ready (after an outage too). */
+  onReconnect(listener: () => void): void {
+    this.queue.getBackend().on('ready', listener);
+  }
 
   /**
    * After a change: run each board once it has been quiet for RECALC_DEBOUNCE_MS, but no later
@@ -43,11 +55,11 @@ export class RecalcQueue {
   }
 
   /**
-   * Manual, sweep and retry runs: now, or right after the board's active run. The run is
-   * recorded as queued at once, so its status can be followed before a worker takes it.
+   * Manual, sweep and retry runs: now (or after `delayMs`), or right after the board's active
+   * run. The run is recorded as queued at once, so its status can be followed before a worker takes it.
    */
-  async enqueueNow(leaderboardId: number, trigger: RunTrigger): Promise<Enqueued> {
-    const enqueued = await this.add(leaderboardId, trigger, 0, 'replace');
+  async enqueueNow(leaderboardId: number, trigger: RunTrigger, delayMs = 0): Promise<Enqueued> {
+    const enqueued = await this.add(leaderboardId, trigger, delayMs, 'replace');
     if (!enqueued.joinedExisting) {
       await this.dataSource.query(
         `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status) VALUES ($1, $2, $3, 'queued') ON CONFLICT (job_id) DO NOTHING`,
@@ -58,20 +70,57 @@ export class RecalcQueue {
   }
 
   async getJob(jobId: string) {
-    return this.queue.getJob(jobId);
+    return this.redis(() => this.queue.getJob(jobId));
   }
 
   /** Whether a job for this board is delayed, waiting or running (the sweeper leaves those alone). */
   async hasLiveJob(leaderboardId: number): Promise<boolean> {
-    const jobId = await this.queue.getDeduplicationJobId(dedupIdOf(leaderboardId));
-    if (!jobId) return false;
+    return this.redis(async () => {
+      const jobId = await this.queue.getDeduplicationJobId(dedupIdOf(leaderboardId));
+      return jobId ? this.isLive(jobId) : false;
+    });
+  }
+
+  /** Whether this job is delayed, waiting or running: it has not ended and is not lost. */
+  async isLiveJob(jobId: string): Promise<boolean> {
+    return this.redis(() => this.isLive(jobId));
+  }
+
+  private async isLive(jobId: string): Promise<boolean> {
     const job = await this.queue.getJob(jobId);
     if (!job) return false;
     const state = await job.getState();
     return state === 'delayed' || state === 'waiting' || state === 'active' || state === 'prioritized' || state === 'waiting-children';
   }
 
-  private async add(leaderboardId: number, trigger: RunTrigger, delay: number, mode: 'reschedule' | 'replace'): Promise<Enqueued> {
+  /**
+   * Every failure of a queue call is Redis being unavailable (the producer connection fails fast
+   * rather than waiting): callers get a domain error the API answers with 503 and Retry-After.
+   * The deadline covers what the connection options cannot: BullMQ waits, without sending a
+   * command, for a connection that has never been ready (Redis down since start).
+   */
+  private async redis<T>(work: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from Redis within ${this.config.redisCommandTimeoutMs} ms`)), this.config.redisCommandTimeoutMs);
+    });
+    const call = work();
+    // Past the deadline the call may still finish; its late failure has nobody to tell.
+    call.catch(() => undefined);
+    try {
+      return await Promise.race([call, deadline]);
+    } catch (err) {
+      throw new QueueUnavailableError(err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private add(leaderboardId: number, trigger: RunTrigger, delay: number, mode: 'reschedule' | 'replace'): Promise<Enqueued> {
+    return this.redis(() => this.addJob(leaderboardId, trigger, delay, mode));
+  }
+
+  private async addJob(leaderboardId: number, trigger: RunTrigger, delay: number, mode: 'reschedule' | 'replace'): Promise<Enqueued> {
     const jobId = `${leaderboardId}-${randomUUID()}`;
     const job = await this.queue.add(
       RECALC_JOB,

@@ -2,7 +2,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import IORedis, { Redis } from 'ioredis';
 import { RecalculationFailedEvent, RecalculationRecoveredEvent } from '../../src/common/events/catalogue';
 import { EventBridge } from '../../src/common/events/event-bridge';
-import { PrivateRedis, privateRedis } from '../support/private-redis';
+import { PrivateRedis } from '../support/private-redis';
 import { eventually } from '../support/test-app';
 
 /** Two processes' buses joined by their bridges, on a Redis of this test's own. */
@@ -24,13 +24,12 @@ describe('event bridge', () => {
   }
 
   beforeAll(async () => {
-    redis = await privateRedis();
-    await redis.start();
+    redis = await PrivateRedis.start();
   });
   afterAll(async () => {
     for (const bridge of bridges) await bridge.onApplicationShutdown();
     for (const client of clients) await client.quit();
-    await redis.stop();
+    await redis.down();
   });
 
   it('delivers a published event to the other process as the catalogue class, and never back to its publisher', async () => {
@@ -64,8 +63,8 @@ describe('event bridge', () => {
     a.bus.emit(RecalculationFailedEvent.eventName, new RecalculationFailedEvent(3, 30, 'before'));
     await eventually(async () => b.received.length === 1);
 
-    await redis.stop();
-    await redis.start();
+    await redis.down();
+    await redis.up();
     // Published until one arrives: the subscriber is back once it does, however long its reconnect took.
     let n = 0;
     await eventually(async () => {

@@ -39,6 +39,36 @@ describe('synchronization: debounced recalculation on BullMQ', () => {
     return { boardId, setId, eventId };
   }
 
+  /** Starts a manual run and holds it once it has read its inputs and waits to write; returns the release. */
+  async function manualRunHeldMidWrite(boardId: number): Promise<() => Promise<void>> {
+    const release = await holdStandingsRow(t.sandbox.databaseUrl, boardId);
+    await t.http().post(`/api/leaderboards/${boardId}/recalculate`).set(AUTH).expect(202);
+    await eventually(async () => {
+      const [waiting] = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%' AND datname = current_database()`);
+      return waiting.n > 0;
+    });
+    return release;
+  }
+
+  /** Loses every job of this app, as a Redis flush or outage would. */
+  async function loseEveryJob(): Promise<void> {
+    const redis = new IORedis(t.config.redisUrl);
+    try {
+      const keys = await redis.keys(`${t.sandbox.redisPrefix}:*`);
+      if (keys.length) await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  /** The job's status once GET /api/recalculations/:jobId says completed. */
+  async function completed(jobId: string) {
+    return eventually(async () => {
+      const status = await t.http().get(`/api/recalculations/${jobId}`).set(AUTH).expect(200);
+      return status.body.status === 'completed' ? status.body : undefined;
+    });
+  }
+
   it('computes the standings automatically after the quiet period', async () => {
     const { boardId } = await boardWithRace('A');
     const res = await t.http().get(`/api/leaderboards/${boardId}/standings`).expect(200);
@@ -84,14 +114,8 @@ describe('synchronization: debounced recalculation on BullMQ', () => {
   it('a change committed during an active run causes exactly one follow-up run that includes it', async () => {
     const { boardId, setId } = await boardWithRace('D');
     const before = (await runsOf(t, boardId)).length;
-    const release = await holdStandingsRow(t.sandbox.databaseUrl, boardId);
+    const release = await manualRunHeldMidWrite(boardId);
     try {
-      await t.http().post(`/api/leaderboards/${boardId}/recalculate`).set(AUTH).expect(202);
-      // The run has read its inputs and waits to write.
-      await eventually(async () => {
-        const [waiting] = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%' AND datname = current_database()`);
-        return waiting.n > 0;
-      });
       await t.http().post(`/api/result-sets/${setId}/results`).set(AUTH).send(rider('Late', 'Change', { position: 3 })).expect(201);
       await t.http().post(`/api/result-sets/${setId}/results`).set(AUTH).send(rider('Later', 'Change', { position: 4 })).expect(201);
     } finally {
@@ -103,6 +127,46 @@ describe('synchronization: debounced recalculation on BullMQ', () => {
     expect((await standingsRows(t, boardId)).map((r) => r.name)).toEqual(expect.arrayContaining(['Late Change', 'Later Change']));
   });
 
+  it('a manual run promised after the active run ends, even when a later change takes its place as the follow-up', async () => {
+    const { boardId, setId } = await boardWithRace('J');
+    const release = await manualRunHeldMidWrite(boardId);
+    let promised: { jobId: string; afterActiveRun: boolean };
+    try {
+      promised = (await t.http().post(`/api/leaderboards/${boardId}/recalculate`).set(AUTH).expect(202)).body;
+      expect(promised.afterActiveRun).toBe(true);
+      // BullMQ keeps one follow-up per board: this change's job replaces the promised one.
+      await t.http().post(`/api/result-sets/${setId}/results`).set(AUTH).send(rider('Late', 'Change', { position: 3 })).expect(201);
+    } finally {
+      await release();
+    }
+    const done = await completed(promised.jobId);
+    // Served by the run that started after it was requested: that run read the change too.
+    expect(done).toMatchObject({ jobId: promised.jobId, servedBy: expect.any(String), finishedAt: expect.any(String) });
+    const server = await t.http().get(`/api/recalculations/${done.servedBy}`).set(AUTH).expect(200);
+    expect(server.body).toMatchObject({ status: 'completed', servedBy: null });
+    expect(new Date(server.body.startedAt).getTime()).toBeGreaterThan(new Date(done.queuedAt).getTime());
+    await settled(t, boardId); // and no run of the board is left queued or running
+    expect((await standingsRows(t, boardId)).map((r) => r.name)).toContain('Late Change');
+  });
+
+  it('a promised run whose job was lost with Redis is served by a run the sweeper starts', async () => {
+    const { boardId } = await boardWithRace('K');
+    const release = await manualRunHeldMidWrite(boardId);
+    let promised: { jobId: string; afterActiveRun: boolean };
+    try {
+      promised = (await t.http().post(`/api/leaderboards/${boardId}/recalculate`).set(AUTH).expect(202)).body;
+      expect(promised.afterActiveRun).toBe(true);
+      // Redis loses the queue, the promised follow-up with it; the board has no pending change.
+      await loseEveryJob();
+    } finally {
+      await release();
+    }
+    const done = await completed(promised.jobId);
+    expect(done.servedBy).toEqual(expect.any(String));
+    expect((await runsOf(t, boardId)).find((r) => r.job_id === done.servedBy)).toMatchObject({ trigger: 'SWEEP', status: 'completed' });
+    await settled(t, boardId);
+  });
+
   it('manual recalculation bypasses the debounce and reports its job', async () => {
     const { boardId, setId } = await boardWithRace('E');
     await fx.replaceRows(setId, [rider('Bo', 'Chen', { position: 1 }), rider('Ann', 'Lee', { position: 2 })]);
@@ -110,10 +174,7 @@ describe('synchronization: debounced recalculation on BullMQ', () => {
     expect(pending.body.pending).toMatchObject({ dueAt: expect.any(String) });
     const res = await t.http().post(`/api/leaderboards/${boardId}/recalculate`).set(AUTH).expect(202);
     expect(res.body).toMatchObject({ jobId: expect.any(String), status: 'queued', leaderboardId: boardId });
-    const done = await eventually(async () => {
-      const status = await t.http().get(`/api/recalculations/${res.body.jobId}`).set(AUTH).expect(200);
-      return status.body.status === 'completed' ? status.body : undefined;
-    });
+    const done = await completed(res.body.jobId);
     expect(done).toMatchObject({ jobId: res.body.jobId, leaderboardId: boardId, trigger: 'MANUAL', error: null });
     // It finished before the debounced run was even due.
     expect(new Date(done.finishedAt).getTime()).toBeLessThan(new Date(pending.body.pending.dueAt).getTime());
@@ -171,15 +232,8 @@ describe('synchronization: debounced recalculation on BullMQ', () => {
 
   it('the sweeper recovers boards whose jobs were lost (Redis flushed)', async () => {
     const { boardId, setId } = await boardWithRace('H');
-    const redis = new IORedis(t.config.redisUrl);
-    try {
-      await fx.replaceRows(setId, [rider('Bo', 'Chen', { position: 1 }), rider('Ann', 'Lee', { position: 2 })]);
-      // Lose every job of this app, as a Redis flush or outage would.
-      const keys = await redis.keys(`${t.sandbox.redisPrefix}:*`);
-      if (keys.length) await redis.del(...keys);
-    } finally {
-      redis.disconnect();
-    }
+    await fx.replaceRows(setId, [rider('Bo', 'Chen', { position: 1 }), rider('Ann', 'Lee', { position: 2 })]);
+    await loseEveryJob();
     await settled(t, boardId);
     expect((await standingsRows(t, boardId))[0].name).toBe('Bo Chen');
     expect((await runsOf(t, boardId)).at(-1)!.trigger).toBe('SWEEP');

@@ -4,7 +4,8 @@ import IORedis from 'ioredis';
 import request from 'supertest';
 import { RETRY_PAGE_LIMIT, RetryRateLimiter } from '../../src/notifications/retry/rate-limiter';
 import { REDIS } from '../../src/redis/redis.module';
-import { freePort, privateRedis } from '../support/private-redis';
+import { freePort } from '../support/free-port';
+import { PrivateRedis } from '../support/private-redis';
 import { eventually, newSandbox, startTestApp, TestApp } from '../support/test-app';
 
 /** Starts an app whose Redis connection is up: until it is, the limiter fails open and counts nothing. */
@@ -84,21 +85,20 @@ describe('the retry page rate limit', () => {
   });
 
   it('fails open, at once, while Redis is unreachable', async () => {
-    const redis = await privateRedis();
-    await redis.start();
+    const redis = await PrivateRedis.start();
     const client = new IORedis(redis.url, { maxRetriesPerRequest: null });
     try {
       await client.ping(); // connected: until then the limiter already fails open
       const limiter = new RetryRateLimiter(client, { redisPrefix: 'rate-outage' });
       for (let i = 0; i < points; i++) expect(await limiter.allow('192.0.2.1')).toBe(true);
       expect(await limiter.allow('192.0.2.1')).toBe(false);
-      await redis.stop();
+      await redis.down();
       const started = Date.now();
       expect(await limiter.allow('192.0.2.1')).toBe(true);
       expect(Date.now() - started).toBeLessThan(2000);
     } finally {
       client.disconnect();
-      await redis.stop();
+      await redis.down();
     }
   });
 });

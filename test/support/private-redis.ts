@@ -1,53 +1,52 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import IORedis from 'ioredis';
+import { freePort } from './free-port';
 import { eventually } from './test-app';
 
-/** A throwaway redis-server of the test's own (never the shared one), for outages and restarts. */
-export interface PrivateRedis {
-  readonly port: number;
-  readonly url: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
+/**
+ * A throwaway redis-server of the test's own, on a free port, for outages: the shared Redis on
+ * 6379 is never stopped. No persistence, so a restart comes back empty, as after a crash.
+ */
+export class PrivateRedis {
+  private process: ChildProcess | null = null;
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+  private constructor(readonly port: number) {}
 
-export async function privateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
-  let child: ChildProcess | null = null;
-  return {
-    port,
-    url,
-    async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-      await eventually(() => accepts(port), 10_000);
-    },
-    async stop() {
-      const running = child;
-      child = null;
-      if (!running || running.exitCode !== null) return;
-      const exited = new Promise((resolve) => running.once('close', resolve));
-      running.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
+  static async start(): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort());
+    await redis.up();
+    return redis;
+  }
 
-/** Whether something accepts connections on the local port. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+  get running(): boolean {
+    return this.process !== null;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts the server (again, on the same port) and resolves once it answers PING. */
+  async up(): Promise<void> {
+    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    await eventually(async () => {
+      const client = new IORedis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      try {
+        await client.connect();
+        return (await client.ping()) === 'PONG';
+      } finally {
+        client.disconnect();
+      }
+    }, 10_000);
+  }
+
+  /** Kills the server, as a crash would, and resolves once it has exited. */
+  async down(): Promise<void> {
+    const child = this.process;
+    this.process = null;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
 }

@@ -36,3 +36,16 @@ export class InvalidInputError extends DomainError {
     super(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
   }
 }
+
+/**
+ * The recalculation queue (Redis) cannot take work right now. Outages are short and the
+ * connection retries within a second, so the client is told to try again in a few seconds.
+ */
+export class QueueUnavailableError extends DomainError {
+  readonly status = 503;
+  readonly retryAfterSeconds = 5;
+  constructor(cause: unknown) {
+    super('Recalculations cannot be queued right now (the queue is unavailable); try again in a few seconds');
+    this.cause = cause;
+  }
+}

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/config';
-import { redisOptions } from '../../redis/redis.module';
+import { workerRedisOptions } from '../../redis/redis.module';
 import { RECALC_ATTEMPTS, RECALC_QUEUE, RecalcJobData } from '../../queue/recalc-job';
 import { RecalculationRunner } from './recalculation-runner';
 
@@ -24,12 +24,14 @@ export class RecalcProcessor implements OnApplicationBootstrap, BeforeApplicatio
   onApplicationBootstrap(): void {
     const { config } = this;
     this.worker = new Worker<RecalcJobData>(RECALC_QUEUE, (job) => this.process(job), {
-      connection: { url: config.redisUrl, ...redisOptions(config) },
+      connection: { url: config.redisUrl, ...workerRedisOptions(config) },
       prefix: config.redisPrefix,
       // Different boards run in parallel; one board never does (deduplication + advisory lock).
       concurrency: config.workerConcurrency,
       lockDuration: config.recalcLockDurationMs,
       stalledInterval: config.recalcStalledIntervalMs,
+      // After a Redis error, try again about when the connection is back (BullMQ's default is 15 s).
+      runRetryDelay: config.redisReconnectMaxMs,
     });
     this.worker.on('error', (err) => this.logger.error({ err }, 'Recalculation worker error'));
   }

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RecalcQueue } from '../../queue/recalc-queue.service';
+import { RunsRepository } from './runs.repository';
 
 const SWEEPER_LOCK = [74_201_513, 0];
 const INTERVAL_NAME = 'recalc-sweeper';
@@ -10,16 +11,25 @@ const INTERVAL_NAME = 'recalc-sweeper';
 /**
  * The safety net of "nothing lost": every tick, boards whose pending mark is past due and that
  * have no live job (a crash between commit and enqueue, a Redis outage or flush) are enqueued.
+ * Each time the queue's Redis connection becomes ready (start, return after an outage, maybe
+ * empty) one catch-up sweep enqueues every pending board without a live job, due ones at once
+ * and the others when their quiet period ends, so boards are current soon after Redis is back.
+ * Run rows still open whose job is gone (replaced as a board's follow-up, lost with Redis or a
+ * killed worker) get a run of their board, which serves them (RunsRepository.closeServed).
  * One process sweeps at a time (a transaction-scoped advisory lock); it only enqueues.
  */
 @Injectable()
 export class RecalcSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RecalcSweeper.name);
   private running: Promise<unknown> | null = null;
+  /** Times the queue's connection became ready, and how many of those a catch-up sweep has handled. */
+  private readyCount = 0;
+  private caughtUpTo = 0;
 
   constructor(
     private readonly tx: TransactionRunner,
     private readonly queue: RecalcQueue,
+    private readonly runs: RunsRepository,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -27,6 +37,10 @@ export class RecalcSweeper implements OnApplicationBootstrap, OnApplicationShutd
   onApplicationBootstrap(): void {
     const timer = setInterval(() => void this.tick(), this.config.sweepIntervalMs);
     this.scheduler.addInterval(INTERVAL_NAME, timer);
+    this.queue.onReconnect(() => {
+      this.readyCount += 1;
+      void this.tick();
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -37,19 +51,29 @@ export class RecalcSweeper implements OnApplicationBootstrap, OnApplicationShutd
   /** One sweep; returns the boards it enqueued. Ticks never overlap within a process. */
   async tick(): Promise<number[]> {
     if (this.running) return [];
-    const sweep = this.sweep().catch((err) => {
-      this.logger.error({ err }, 'Sweep failed; the next tick tries again');
-      return [] as number[];
-    });
+    const readyCount = this.readyCount;
+    const catchUp = this.caughtUpTo < readyCount;
+    const sweep = this.sweep(catchUp).then(
+      (enqueued) => {
+        this.caughtUpTo = readyCount;
+        return enqueued;
+      },
+      (err) => {
+        this.logger.error({ err }, 'Sweep failed; the next tick tries again');
+        return [] as number[];
+      },
+    );
     this.running = sweep;
     try {
       return await sweep;
     } finally {
       this.running = null;
+      // Redis came back while this tick ran (and likely failed): catch up now, not a tick later.
+      if (this.readyCount > readyCount) void this.tick();
     }
   }
 
-  private sweep(): Promise<number[]> {
+  private sweep(catchUp: boolean): Promise<number[]> {
     return this.tx.run(async ({ manager }) => {
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1, $2) AS locked', SWEEPER_LOCK);
       if (!locked) return [];
@@ -57,21 +81,35 @@ export class RecalcSweeper implements OnApplicationBootstrap, OnApplicationShutd
       // was due: right at that time the debounced job may still be on its way from delayed to
       // active (BullMQ promotes delayed jobs on its own clock), and sweeping then would run the
       // board twice. The grace costs a lost job one more quiet period, never the change.
-      const due: { leaderboard_id: number }[] = await manager.query(
-        `SELECT o.leaderboard_id FROM recalc_outbox o JOIN leaderboard l ON l.id = o.leaderboard_id
+      // A catch-up sweep takes every pending board, each with what is left of its quiet period.
+      const pending: { leaderboard_id: number; delay_ms: number }[] = await manager.query(
+        `SELECT o.leaderboard_id,
+                GREATEST(0, ceil(1000 * extract(epoch FROM
+                  LEAST(COALESCE(o.last_changed_at, o.first_pending_at) + make_interval(secs => $1::float8 / 1000),
+                        o.first_pending_at + make_interval(secs => $2::float8 / 1000)) - now())))::int AS delay_ms
+           FROM recalc_outbox o JOIN leaderboard l ON l.id = o.leaderboard_id
           WHERE o.results_version > o.standings_version AND o.first_pending_at IS NOT NULL
-            AND (o.last_changed_at + make_interval(secs => 2 * $1::float8 / 1000) <= now()
+            AND ($3::boolean
+                 OR o.last_changed_at + make_interval(secs => 2 * $1::float8 / 1000) <= now()
                  OR o.first_pending_at + make_interval(secs => ($2::float8 + $1::float8) / 1000) <= now())
           ORDER BY o.first_pending_at`,
-        [this.config.recalcDebounceMs, this.config.recalcMaxWaitMs],
+        [this.config.recalcDebounceMs, this.config.recalcMaxWaitMs, catchUp],
       );
       const enqueued: number[] = [];
-      for (const { leaderboard_id: id } of due) {
+      for (const { leaderboard_id: id, delay_ms: delayMs } of pending) {
         if (await this.queue.hasLiveJob(id)) continue;
+        await this.queue.enqueueNow(id, 'SWEEP', delayMs);
+        enqueued.push(id);
+      }
+      for (const { jobId, leaderboardId: id } of await this.runs.open(manager)) {
+        // A live job of the board serves the row when it runs, or leaves it for a later tick.
+        if (enqueued.includes(id) || (await this.queue.isLiveJob(jobId)) || (await this.queue.hasLiveJob(id))) continue;
         await this.queue.enqueueNow(id, 'SWEEP');
         enqueued.push(id);
       }
-      if (enqueued.length > 0) this.logger.warn({ leaderboardIds: enqueued }, 'Sweeper enqueued boards whose job had gone missing');
+      if (enqueued.length > 0) {
+        this.logger.warn({ leaderboardIds: enqueued, catchUp }, catchUp ? 'Sweeper enqueued pending boards on (re)connecting to Redis' : 'Sweeper enqueued boards whose job had gone missing');
+      }
       return enqueued;
     });
   }

@@ -1,9 +1,12 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { IdPipe } from '../../common/id.pipe';
 import { RunView } from '../leaderboard-views';
 import { RecalculateAllQuery, RecalculateAllView, RecalculationView, RunsQuery } from './recalculation.dto';
 import { RecalculationService } from './recalculation.service';
+
+/** What a manual run answers while Redis is down, instead of waiting for it. */
+const QUEUE_UNAVAILABLE = { description: 'The queue (Redis) is unavailable; try again after the Retry-After header\'s seconds' };
 
 @ApiTags('recalculation')
 @ApiBearerAuth()
@@ -14,6 +17,7 @@ export class RecalculationController {
   @Post('leaderboards/recalculate-all')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: RecalculateAllView })
+  @ApiServiceUnavailableResponse(QUEUE_UNAVAILABLE)
   recalculateAll(@Query() query: RecalculateAllQuery): Promise<RecalculateAllView> {
     return this.recalculation.recalculateSeries(query.seriesId);
   }
@@ -21,6 +25,7 @@ export class RecalculationController {
   @Post('leaderboards/:id/recalculate')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: RecalculationView, description: 'Queued now, bypassing the debounce' })
+  @ApiServiceUnavailableResponse(QUEUE_UNAVAILABLE)
   recalculate(@Param('id', IdPipe) id: number): Promise<RecalculationView> {
     return this.recalculation.recalculate(id);
   }
@@ -33,6 +38,7 @@ export class RecalculationController {
 
   @Get('recalculations/:jobId')
   @ApiOkResponse({ type: RunView })
+  @ApiServiceUnavailableResponse(QUEUE_UNAVAILABLE)
   status(@Param('jobId') jobId: string): Promise<RunView> {
     return this.recalculation.status(jobId.slice(0, 100));
   }

@@ -15,7 +15,7 @@ export class RunsRepository {
     await manager.query(
       `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status, queued_at, started_at, attempts)
        VALUES ($1, $2, $3, 'running', $4, clock_timestamp(), $5)
-       ON CONFLICT (job_id) DO UPDATE SET status = 'running', started_at = clock_timestamp(), attempts = EXCLUDED.attempts, finished_at = NULL`,
+       ON CONFLICT (job_id) DO UPDATE SET status = 'running', started_at = clock_timestamp(), attempts = EXCLUDED.attempts, finished_at = NULL, served_by = NULL`,
       [jobId, leaderboardId, trigger, queuedAt, attempt],
     );
   }
@@ -28,18 +28,48 @@ export class RunsRepository {
   async complete(manager: EntityManager, jobId: string, counts: RunCounts, resultsVersion: number, summary: unknown): Promise<void> {
     await manager.query(
       `UPDATE recalc_run SET status = 'completed', finished_at = clock_timestamp(), rows_inserted = $2, rows_updated = $3, rows_deleted = $4,
-              results_version = $5, summary = $6, error = NULL
+              results_version = $5, summary = $6, error = NULL, served_by = NULL
         WHERE job_id = $1`,
       [jobId, counts.inserted, counts.updated, counts.deleted, resultsVersion, JSON.stringify(summary)],
     );
+    await this.closeServed(manager, jobId);
   }
 
   /** A failed attempt: `failed` for good, or back to `queued` while BullMQ retries it. */
   async fail(manager: EntityManager, jobId: string, error: string, final: boolean): Promise<void> {
     await manager.query(
-      `UPDATE recalc_run SET status = $2, finished_at = CASE WHEN $2 = 'failed' THEN clock_timestamp() END, error = $3 WHERE job_id = $1`,
+      `UPDATE recalc_run SET status = $2, finished_at = CASE WHEN $2 = 'failed' THEN clock_timestamp() END, error = $3, served_by = NULL WHERE job_id = $1`,
       [jobId, final ? 'failed' : 'queued', error],
     );
+    if (final) await this.closeServed(manager, jobId);
+  }
+
+  /**
+   * Ends the board's other open rows that this run served, with its outcome: a run reads
+   * everything committed before it started, so it answers every request made before then. Their
+   * own jobs may never run (BullMQ keeps one follow-up per board; a later change can take its
+   * place), or be lost with a killed worker or a flushed Redis. One that does run later reopens
+   * its row. A row running since before this run is a worker's that died (one job per board is
+   * active at a time).
+   */
+  private async closeServed(manager: EntityManager, jobId: string): Promise<void> {
+    await manager.query(
+      `UPDATE recalc_run q
+          SET status = r.status, served_by = r.job_id, finished_at = r.finished_at, error = r.error
+         FROM recalc_run r
+        WHERE r.job_id = $1 AND q.leaderboard_id = r.leaderboard_id AND q.job_id <> r.job_id
+          AND q.status IN ('queued', 'running') AND q.queued_at < r.started_at
+          AND (q.status = 'queued' OR q.started_at < r.started_at)`,
+      [jobId],
+    );
+  }
+
+  /** Rows not yet ended, oldest first: the sweeper checks their jobs still exist. */
+  async open(manager: EntityManager): Promise<{ jobId: string; leaderboardId: number }[]> {
+    const rows: { job_id: string; leaderboard_id: number }[] = await manager.query(
+      `SELECT job_id, leaderboard_id FROM recalc_run WHERE status IN ('queued', 'running') ORDER BY id`,
+    );
+    return rows.map((row) => ({ jobId: row.job_id, leaderboardId: row.leaderboard_id }));
   }
 
   async byJobId(manager: EntityManager, jobId: string): Promise<RecalcRun | null> {

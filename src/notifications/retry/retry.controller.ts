@@ -46,17 +46,22 @@ export class RetryController {
   @ApiResponse({ status: 202, description: 'Recalculation queued (HTML page with the job id)' })
   @ApiResponse({ status: 404, description: 'Unknown or tampered token' })
   @ApiResponse({ status: 410, description: 'Used, expired or superseded token' })
+  @ApiResponse({ status: 503, description: 'The queue (Redis) is unavailable; the token is not used up: try again after Retry-After seconds' })
   async retry(@Body() body: { token?: unknown }, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!(await this.admit(req, res))) return;
     const token = typeof body?.token === 'string' ? body.token : '';
     const check = await this.tokens.check(token);
     if (check.kind === 'unknown') return page(res, HttpStatus.NOT_FOUND, 'Link not recognised', '<p>This retry link is not valid.</p>');
-    const used = check.kind === 'valid' ? await this.tx.run(({ manager }) => this.tokens.consume(manager, token)) : null;
-    if (!used) {
+    // Queued inside the transaction that uses the token: if the queue is unavailable (503), the
+    // token is not used up and the link works again once it is back.
+    const job = check.kind === 'valid' ? await this.tx.run(async ({ manager }) => {
+      const used = await this.tokens.consume(manager, token);
+      return used && this.queue.enqueueNow(used.leaderboardId, 'RETRY');
+    }) : null;
+    if (!job) {
       const reason = check.kind === 'gone' ? check.reason : 'This retry link has already been used.';
       return page(res, HttpStatus.GONE, 'Link no longer valid', `<p>${escapeHtml(reason)}</p>`);
     }
-    const job = await this.queue.enqueueNow(used.leaderboardId, 'RETRY');
     page(res, HttpStatus.ACCEPTED, 'Recalculation queued', `
       <p>The recalculation is queued${job.afterActiveRun ? ' and runs right after the one in progress' : ''}.</p>
       <p>Job <code>${escapeHtml(job.jobId)}</code> — its status: <code>GET /api/recalculations/${escapeHtml(job.jobId)}</code> (admin key).</p>`);
