@@ -60,12 +60,12 @@ export class RecalcQueue {
    */
   async enqueueNow(leaderboardId: number, trigger: RunTrigger, delayMs = 0): Promise<Enqueued> {
     const enqueued = await this.add(leaderboardId, trigger, delayMs, 'replace');
-    if (!enqueued.joinedExisting) {
-      await this.dataSource.query(
-        `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status) VALUES ($1, $2, $3, 'queued') ON CONFLICT (job_id) DO NOTHING`,
-        [enqueued.jobId, leaderboardId, trigger],
-      );
-    }
+    // Also when it joined a waiting job: a debounced job has no row until it starts, and the id
+    // handed out must stay answerable (and be served by a sweep) if Redis loses that job.
+    await this.dataSource.query(
+      `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status) VALUES ($1, $2, $3, 'queued') ON CONFLICT (job_id) DO NOTHING`,
+      [enqueued.jobId, leaderboardId, trigger],
+    );
     return enqueued;
   }
 
