@@ -1,19 +1,20 @@
 import { concatResults, toPackedInput, validatePackedRace } from './packed';
 import { Digest } from './digest';
+import { eventInScope } from './event-scope';
 import { scoreRace } from './points';
 import { rank } from './ranking';
 import { applySeasonRules } from './season';
-import { DSQ_KEEPS, ScoreStore, STATUS_CODE, TeamRider, TEAM } from './store';
+import {
+  CUSTOM1_AT as CUSTOM1, INTS_PER_RESULT as STRIDE, PACKED, PARTICIPANT_AT as PARTICIPANT, PLACE_AT as PLACE, STATUS_AT as STATUS, STATUS_CODE,
+} from './packed-format';
+import { DSQ_KEEPS, ScoreStore, TeamRider, TEAM } from './store';
 import {
   BoardCategory, Breakdown, ComputeInput, ComputeResult, ComputeSummary, ContributionLine, CustomValueRef, EventInput,
-  GroupSlot, INTS_PER_RESULT, LeaderboardConfig, PACKED, PackedInput, PackedRace, PointsScaleConfig, StandingEntry, StandingHead,
+  GroupSlot, LeaderboardConfig, PackedInput, PackedRace, PointsScaleConfig, StandingEntry, StandingHead,
   StandingsTable,
 } from './types';
 import { validateEvent, validateLeaderboardConfig, validatePointsScale } from './validate';
 
-/** The packing's offsets and the status codes the rules read, as plain constants: hot loops read them once per result. */
-const STRIDE = INTS_PER_RESULT;
-const { participant: PARTICIPANT, custom1: CUSTOM1, place: PLACE, status: STATUS } = PACKED;
 const { FIN, DSQ } = STATUS_CODE;
 
 /**
@@ -306,9 +307,7 @@ function rankingGroups(board: LeaderboardConfig): (string | null)[] {
 }
 
 function inScope(board: LeaderboardConfig, event: EventInput): boolean {
-  if (board.eventScope === 'STARRED') return event.starred;
-  if (board.eventScope === 'LISTED') return (board.eventIds ?? []).includes(event.id);
-  return true;
+  return eventInScope(board.eventScope, event, board.eventIds);
 }
 
 const byDate = (a: EventInput, b: EventInput): number => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id);

@@ -1,9 +1,5 @@
-import { STATUS_CODE } from './store';
-import { INTS_PER_RESULT, PACKED, PointsScaleConfig, STATUSES } from './types';
-
-/** The packing's offsets as plain constants: hot loops read them once per result. */
-const STRIDE = INTS_PER_RESULT;
-const { place: PLACE, status: STATUS } = PACKED;
+import { INTS_PER_RESULT as STRIDE, PLACE_AT as PLACE, STATUS_AT as STATUS, STATUS_CODE, STATUSES } from './packed-format';
+import { PointsScaleConfig } from './types';
 
 const { FIN, DNS } = STATUS_CODE;
 
