@@ -1,5 +1,5 @@
 import { ScoreStore } from './store';
-import { tieBreakRules, TieKeys } from './tie-breaks';
+import { CountbackKeys, NO_PLACES, tieBreakRules, TieKeys } from './tie-breaks';
 import { TieBreak } from './types';
 
 /** What the ranking needs of an entry. */
@@ -59,50 +59,16 @@ interface Prepared<T extends Rankable> extends TieKeys {
  */
 export function rank<T extends Rankable>(items: T[], rules: RankingRules, data: RankingData): Ranked<T>[] {
   const { store, dates } = data;
-  const { milli, dropped, firstLine, linePlace } = store;
   const lowPoint = rules.lowPoint;
   const tieBreaks = tieBreakRules(rules.tieBreaks, { store, dates, lowPoint });
   const needsPlaces = rules.tieBreaks.includes('COUNTBACK');
 
   // Tie-break keys, for entries that share their points with another (only those are compared on them).
-  // The places of all of them fit in one buffer.
-  let total = 0;
-  if (needsPlaces) for (const item of items) total += firstLine[item.end] - firstLine[item.first];
-  const buffer = new Float64Array(total);
-  const empty = new Float64Array(0);
-  let at = 0;
+  const countback = needsPlaces ? new CountbackKeys(store, items, lowPoint) : null;
   const prepare = (index: number): Prepared<T> => {
     const item = items[index];
-    let places = empty;
-    let best: Float64Array | null = null;
-    if (needsPlaces) {
-      // Places of the counted results, ascending.
-      const start = at;
-      for (let s = item.first; s < item.end; s++) {
-        if (dropped[s]) continue;
-        for (let l = firstLine[s]; l < firstLine[s + 1]; l++) {
-          const p = linePlace[l];
-          if (p === p) buffer[at++] = p;
-        }
-      }
-      places = buffer.subarray(start, at);
-      if (places.length > 64) places.sort();
-      else {
-        for (let i = 1; i < places.length; i++) {
-          const p = places[i];
-          let j = i;
-          while (j > 0 && places[j - 1] > p) places[j] = places[--j];
-          places[j] = p;
-        }
-      }
-      if (places.length === 0) {
-        best = new Float64Array(item.counted);
-        let i = 0;
-        for (let s = item.first; s < item.end; s++) if (!dropped[s]) best[i++] = milli[s];
-        best.sort();
-        if (!lowPoint) best.reverse();
-      }
-    }
+    const places = countback ? countback.places(item) : NO_PLACES;
+    const best = countback && places.length === 0 ? countback.best(item) : null;
     return { item, index, key: item.key, ranked: item.ranked, milli: item.milli, first: item.first, end: item.end, counted: item.counted, places, best };
   };
 

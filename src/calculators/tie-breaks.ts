@@ -71,6 +71,66 @@ class Countback implements TieBreakRule {
   }
 }
 
+export const NO_PLACES = new Float64Array(0);
+
+/**
+ * Count-back's keys of entries (TieKeys.places and .best), made on demand; the places of all
+ * the entries given fit in one buffer, taken from as they are made.
+ */
+export class CountbackKeys {
+  private readonly buffer: Float64Array;
+  private at = 0;
+
+  constructor(
+    private readonly store: ScoreStore,
+    entries: readonly { first: number; end: number }[],
+    private readonly lowPoint: boolean,
+  ) {
+    const { firstLine } = store;
+    let total = 0;
+    for (const e of entries) total += firstLine[e.end] - firstLine[e.first];
+    this.buffer = new Float64Array(total);
+  }
+
+  /** The places of the entry's counted results, ascending. */
+  places(e: { first: number; end: number }): Float64Array {
+    const { dropped, firstLine, linePlace } = this.store;
+    const { buffer } = this;
+    const start = this.at;
+    let at = start;
+    for (let s = e.first; s < e.end; s++) {
+      if (dropped[s]) continue;
+      for (let l = firstLine[s]; l < firstLine[s + 1]; l++) {
+        const p = linePlace[l];
+        if (p === p) buffer[at++] = p;
+      }
+    }
+    this.at = at;
+    const places = buffer.subarray(start, at);
+    if (places.length > 64) places.sort();
+    else {
+      for (let i = 1; i < places.length; i++) {
+        const p = places[i];
+        let j = i;
+        while (j > 0 && places[j - 1] > p) places[j] = places[--j];
+        places[j] = p;
+      }
+    }
+    return places;
+  }
+
+  /** The entry's counted event scores, best first (for entries with no places). */
+  best(e: { first: number; end: number; counted: number }): Float64Array {
+    const { dropped, milli } = this.store;
+    const best = new Float64Array(e.counted);
+    let i = 0;
+    for (let s = e.first; s < e.end; s++) if (!dropped[s]) best[i++] = milli[s];
+    best.sort();
+    if (!this.lowPoint) best.reverse();
+    return best;
+  }
+}
+
 /** The first index where x and y differ (the shorter one's length when one is the other's start); -1 when equal. */
 function firstDifference(x: Float64Array, y: Float64Array): number {
   const n = Math.min(x.length, y.length);
