@@ -4,8 +4,10 @@
  * this format in SQL (packedResultSql, cached on the result set) and the calculators read it
  * in TypeScript; both are built from the constants below, so they cannot drift apart.
  *
- * Hot loops import the flat constants from this module itself: through the barrel
- * (src/calculators/index.ts) a CommonJS re-export is a getter, called once per result.
+ * Hot loops import the flat constants from this module itself (through the barrel,
+ * src/calculators/index.ts, a CommonJS re-export is a getter, called once per result) and hold
+ * them in module constants (`const { PLACE_AT: PLACE } = format`): read off the exports object
+ * in the loop, they measured 2-6 % slower at a million results.
  */
 
 /** A result's status; its code in packed results is its index in STATUSES. */

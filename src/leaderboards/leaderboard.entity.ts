@@ -65,7 +65,7 @@ export class Leaderboard {
   @Column('char', {
     name: 'initial_state',
     length: 1,
-    default: 'P',
+    default: stateCode('PROVISIONAL'),
     transformer: { to: (s?: ResultSetState) => (s ? stateCode(s) : s), from: (c: string) => stateFromCode(c) },
   })
   initialState: ResultSetState;

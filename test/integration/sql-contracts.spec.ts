@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Client } from 'pg';
-import { EVENT_SCOPES, EventScope, eventInScope, eventInScopeSql } from '../../src/calculators/event-scope';
+import { EVENT_SCOPES, eventInScope, eventInScopeSql } from '../../src/calculators/event-scope';
 import { toPackedInput } from '../../src/calculators/packed';
 import { packedResultSql, STATUSES, UNKNOWN_STATUS_CODE, unpackRace } from '../../src/calculators/packed-format';
 import type { RaceResultInput, Status } from '../../src/calculators/types';
@@ -133,7 +133,7 @@ describe('SQL made from the TypeScript definitions agrees with them', () => {
             [b.scope, b.id],
           );
           const listedIds = b.roles.flatMap((role, i) => (role === 'listed' ? [i + 1] : []));
-          const expected = starred.map((s, i) => ({ id: i + 1, starred: s })).filter((e) => eventInScope(b.scope as EventScope, e, listedIds)).map((e) => e.id);
+          const expected = starred.map((s, i) => ({ id: i + 1, starred: s })).filter((e) => eventInScope(b.scope, e, listedIds)).map((e) => e.id);
           expect(rows.map((r) => r.id)).toEqual(expected);
         }),
         { numRuns: 60 },

@@ -2,10 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { CustomValueRef, EventInput, PackedRace } from '../../calculators';
 import { EventScope, eventInScopeSql } from '../../calculators/event-scope';
-// Straight from the codec, not the barrel: a re-export is a getter, called once per result below.
-import { CUSTOM1_AT, CUSTOM2_AT, CUSTOM3_AT, INTS_PER_RESULT as STRIDE, PARTICIPANT_AT, unpackRace } from '../../calculators/packed-format';
+import * as format from '../../calculators/packed-format';
 import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
 import { RacePacksReader } from './race-packs.reader';
+
+// Straight from the codec, not the barrel (a re-export is a getter), and held in module
+// constants: collectIds reads them once per result.
+const { CUSTOM1_AT, CUSTOM2_AT, CUSTOM3_AT, INTS_PER_RESULT: STRIDE, PARTICIPANT_AT, unpackRace } = format;
 
 /**
  * Packed bytes read per COPY: bounds what is held at once while keeping round trips few. A
