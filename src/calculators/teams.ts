@@ -50,10 +50,7 @@ export function addTeams(
   return { store: placeTeamLines(entries.length, teamLines), used };
 }
 
-/**
- * In race `r` a group scores the sum of its best
- * `countingRiders` results, provided it has `minRiders` finishers.
- */
+/** In race `r` a group scores the sum of its best `countingRiders` results, provided it has `minRiders` finishers. */
 function addTeamsOfRace(
   entries: Accumulator[],
   byKey: Map<string, Accumulator>,
