@@ -1,6 +1,8 @@
 import { ScoringError } from './errors';
 import { EVENT_SCOPES } from './event-scope';
-import { EventInput, LeaderboardConfig, PointsScaleConfig, RaceResultInput, STATUSES } from './types';
+// From the codec itself: through types.ts's re-export it is a getter, called once per result here.
+import { STATUSES } from './packed-format';
+import { EventInput, LeaderboardConfig, PointsScaleConfig, RaceResultInput } from './types';
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
