@@ -1,4 +1,4 @@
-import { Status, STATUSES } from './types';
+import { Status, STATUSES } from './packed-format';
 
 /**
  * Working storage for one computation, kept column-wise in typed arrays so that a million
@@ -12,7 +12,7 @@ import { Status, STATUSES } from './types';
  * score. The breakdown's ContributionLine objects are only made from it at the end.
  */
 
-/** A line's `kind` byte: the status's index in STATUSES in the low bits, then flags. */
+/** A line's `kind` byte: the status's code (STATUS_CODE, as in packed results) in the low bits, then flags. */
 const STATUS_MASK = 3;
 /** The line makes its event score non-droppable (a DSQ with `dsqNonDroppable`). */
 export const DSQ_KEEPS = 4;
@@ -20,14 +20,6 @@ export const DSQ_KEEPS = 4;
 export const TEAM = 8;
 
 export type TeamRider = { name: string; place: number | null; points: number };
-
-/** Each status's index in STATUSES: its code in packed results and in a line's kind. */
-export const STATUS_CODE = { FIN: 0, DNF: 1, DNS: 2, DSQ: 3 } as const satisfies Record<Status, number>;
-
-/** A status's index in STATUSES. */
-export function statusCode(status: Status): number {
-  return STATUS_CODE[status];
-}
 
 export class ScoreStore {
   /** Lines, entry by entry (in race order within an entry). */

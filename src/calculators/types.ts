@@ -1,6 +1,10 @@
 /** The calculators' input and output shapes: plain data, no framework types. */
-export type Status = 'FIN' | 'DNF' | 'DNS' | 'DSQ';
-export const STATUSES: readonly Status[] = ['FIN', 'DNF', 'DNS', 'DSQ'];
+import type { EventScope } from './event-scope';
+import type { Status } from './packed-format';
+
+// The packed format and the statuses are owned by packed-format.ts; re-exported for the barrel.
+export { STATUSES, PACKED, INTS_PER_RESULT } from './packed-format';
+export type { Status } from './packed-format';
 
 export type PointsScaleKind = 'TABLE' | 'LINEAR' | 'FIELD_SIZE' | 'PERCENT_OF_FIELD';
 
@@ -34,7 +38,7 @@ export interface BoardCategory {
 export interface LeaderboardConfig {
   type: LeaderboardType;
   categories: BoardCategory[];
-  eventScope: 'ALL' | 'STARRED' | 'LISTED';
+  eventScope: EventScope;
   eventIds?: number[];
   bestOf?: number | null;
   dropWorst?: number | null;
@@ -127,7 +131,7 @@ export interface ComputeResult {
 
 /**
  * One race's results (one event, one category) packed into one Int32Array, INTS_PER_RESULT
- * ints per result at the offsets of PACKED: a million results are one flat buffer per race,
+ * ints per result at the offsets of PACKED (packed-format.ts): a million results are one flat buffer per race,
  * not a million objects, and a loader can hand over the bytes it read as they are.
  * "None" is -1 for ids and 0 for a place.
  */
@@ -137,20 +141,6 @@ export interface PackedRace {
   results: Int32Array;
 }
 
-/** Where each value of a result sits in its INTS_PER_RESULT ints of PackedRace.results. */
-export const PACKED = {
-  /** The result's own id, for error messages. */
-  id: 0,
-  participant: 1,
-  /** Custom list value ids of the three grouping slots. */
-  custom1: 2,
-  custom2: 3,
-  custom3: 4,
-  place: 5,
-  /** The status's index in STATUSES. */
-  status: 6,
-} as const;
-export const INTS_PER_RESULT = 7;
 
 /** The calculators' input with the results packed race by race, and the names they refer to by id. */
 export interface PackedInput {

@@ -1,5 +1,8 @@
 import { ScoringError } from './errors';
-import { EventInput, LeaderboardConfig, PointsScaleConfig, RaceResultInput, STATUSES } from './types';
+import { EVENT_SCOPES } from './event-scope';
+// From the codec itself: through types.ts's re-export it is a getter, called once per result here.
+import { STATUSES } from './packed-format';
+import { EventInput, LeaderboardConfig, PointsScaleConfig, RaceResultInput } from './types';
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -51,7 +54,7 @@ export function validateLeaderboardConfig(board: LeaderboardConfig): void {
     seen.add(c.code);
     if (!finite(c.multiplier) || c.multiplier <= 0) boardError('categories', `category "${c.code}" has multiplier ${c.multiplier}; it must be a positive number`);
   }
-  if (!['ALL', 'STARRED', 'LISTED'].includes(board.eventScope)) boardError('eventScope', `unknown event scope "${board.eventScope}"`);
+  if (!EVENT_SCOPES.includes(board.eventScope)) boardError('eventScope', `unknown event scope "${board.eventScope}"`);
   if (board.eventScope === 'LISTED' && !(board.eventIds?.length)) boardError('eventIds', 'eventScope LISTED needs at least one event');
   if (board.bestOf != null && !positiveInt(board.bestOf)) boardError('bestOf', `bestOf must be a whole number ≥ 1, got ${board.bestOf}`);
   if (board.dropWorst != null && !nonNegativeInt(board.dropWorst)) boardError('dropWorst', `dropWorst must be a whole number ≥ 0, got ${board.dropWorst}`);

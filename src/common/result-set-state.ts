@@ -24,3 +24,19 @@ export function stateFromCode(code: string): ResultSetState {
 
 /** Race results in these states feed leaderboards; standings in these states are public. */
 export const PUBLIC_STATES: readonly ResultSetState[] = ['PROVISIONAL', 'APPROVED'];
+
+/**
+ * The state codes as SQL, made from the table above so that queries cannot drift from it: a
+ * code as a literal (`s.state <> ${stateSql('REPLACED')}`) and a set of them as a list
+ * (`s.state IN ${statesSql(PUBLIC_STATES)}`).
+ */
+export function stateSql(state: ResultSetState): string {
+  return `'${stateCode(state)}'`;
+}
+
+export function statesSql(states: readonly ResultSetState[]): string {
+  return `(${states.map(stateSql).join(', ')})`;
+}
+
+/** `('P', 'A')`: PUBLIC_STATES in SQL. */
+export const PUBLIC_STATES_SQL = statesSql(PUBLIC_STATES);

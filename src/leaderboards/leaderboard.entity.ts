@@ -1,10 +1,11 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { EventScope } from '../calculators/event-scope';
 import { ResultSetState, stateCode, stateFromCode } from '../common/result-set-state';
 
 export const LEADERBOARD_TYPES = ['INDIVIDUAL', 'SCHOOL', 'TOP_SCHOOLS', 'GROUP'] as const;
 export type LeaderboardType = (typeof LEADERBOARD_TYPES)[number];
-export const EVENT_SCOPES = ['ALL', 'STARRED', 'LISTED'] as const;
-export type EventScope = (typeof EVENT_SCOPES)[number];
+export { EVENT_SCOPES } from '../calculators/event-scope';
+export type { EventScope } from '../calculators/event-scope';
 export const GROUP_SLOTS = ['custom1', 'custom2', 'custom3'] as const;
 export type GroupSlot = (typeof GROUP_SLOTS)[number];
 export const TIE_BREAKS = ['COUNTBACK', 'MOST_RECENT', 'FEWER_EVENTS'] as const;
@@ -64,7 +65,7 @@ export class Leaderboard {
   @Column('char', {
     name: 'initial_state',
     length: 1,
-    default: 'P',
+    default: stateCode('PROVISIONAL'),
     transformer: { to: (s?: ResultSetState) => (s ? stateCode(s) : s), from: (c: string) => stateFromCode(c) },
   })
   initialState: ResultSetState;

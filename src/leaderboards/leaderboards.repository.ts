@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors/domain-errors';
+import { PUBLIC_STATES_SQL, stateSql } from '../common/result-set-state';
 import { ResultSet } from '../results/result-set.entity';
 import { Leaderboard, LeaderboardCategory, LeaderboardEvent } from './leaderboard.entity';
 import { RecalcRun } from './recalc.entities';
@@ -88,14 +89,14 @@ export class LeaderboardsRepository {
     return manager
       .getRepository(ResultSet)
       .createQueryBuilder('s')
-      .where(`s.leaderboard_id = :leaderboardId AND s.state <> 'R'`, { leaderboardId })
+      .where(`s.leaderboard_id = :leaderboardId AND s.state <> ${stateSql('REPLACED')}`, { leaderboardId })
       .getOne();
   }
 
   /** Whether the set a DRAFT revision replaced was published: the public keeps seeing that one. */
   async replacesPublished(manager: EntityManager, set: ResultSet): Promise<boolean> {
     if (set.replacesId === null) return false;
-    const rows: unknown[] = await manager.query(`SELECT 1 FROM result_set WHERE id = $1 AND replaced_from IN ('P', 'A')`, [set.replacesId]);
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM result_set WHERE id = $1 AND replaced_from IN ${PUBLIC_STATES_SQL}`, [set.replacesId]);
     return rows.length > 0;
   }
 

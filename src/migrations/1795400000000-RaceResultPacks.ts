@@ -1,12 +1,13 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * A race's results, packed (see PACKED_RESULT in race-packs.reader.ts), cached on
+ * A race's results, packed (the format and its SQL: src/calculators/packed-format.ts), cached on
  * its result set: a recalculation reads a few hundred of these instead of packing a million
  * rows again. The cache can never be stale: every statement that writes race_result rows, by
  * whatever path (the API, imports, revisions, SQL by hand), clears the packs of the sets it
- * touched and bumps their `results_rev` in the same transaction, and a pack is only stored
- * back while the set's rev is still the one it was read at.
+ * touched in the same transaction, and packs are made and stored in SQL by one statement before
+ * a run (RacePacksReader.cacheMissing), skipping sets a writer holds. (`results_rev`, added
+ * here for packs once stored back after a run, is dropped by migration DropResultsRev.)
  *
  * Statement-level triggers with transition tables: one trigger call per statement, not per
  * row, so a 50 000-row import pays once per batch.

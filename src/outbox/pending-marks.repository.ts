@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { eventInScopeSql } from '../calculators/event-scope';
 
 export interface PendingBoard {
   leaderboardId: number;
@@ -25,11 +26,7 @@ export class PendingMarksRepository {
          JOIN event e ON e.series_id = l.series_id AND e.id = $1
         WHERE l.active
           AND EXISTS (SELECT 1 FROM leaderboard_category c WHERE c.leaderboard_id = l.id AND c.code = ANY($2::text[]))
-          AND (l.event_scope = 'ALL'
-               OR (l.event_scope = 'STARRED' AND e.starred)
-               OR (l.event_scope = 'LISTED' AND EXISTS (
-                     SELECT 1 FROM leaderboard_event le
-                      WHERE le.leaderboard_id = l.id AND le.event_id = e.id AND le.listed)))
+          AND ${eventInScopeSql({ scope: 'l.event_scope', board: 'l.id', event: 'e' })}
         ORDER BY l.id`,
       [eventId, categories],
     );

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { execute } from '../common/database/execute';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
-import { ResultSetState, stateCode } from '../common/result-set-state';
+import { PUBLIC_STATES, ResultSetState, stateCode, stateSql, statesSql } from '../common/result-set-state';
 import { ResultSet } from './result-set.entity';
 
 /** The labels of a series' grouping slots (e.g. custom1 = "School"). */
@@ -62,8 +62,8 @@ export class ResultSetsRepository {
       .getRepository(ResultSet)
       .createQueryBuilder('s')
       .where('s.event_id = :eventId AND s.category = :category', { eventId, category })
-      .andWhere(`s.state IN ('-', 'P', 'A')`)
-      .andWhere(`(s.replaces_id IS NULL OR NOT EXISTS (SELECT 1 FROM result_set o WHERE o.id = s.replaces_id AND o.state <> 'R'))`)
+      .andWhere(`s.state IN ${statesSql(['DRAFT', ...PUBLIC_STATES])}`)
+      .andWhere(`(s.replaces_id IS NULL OR NOT EXISTS (SELECT 1 FROM result_set o WHERE o.id = s.replaces_id AND o.state <> ${stateSql('REPLACED')}))`)
       .orderBy('s.id', 'DESC')
       .getOne();
   }
@@ -77,7 +77,7 @@ export class ResultSetsRepository {
   async compareAndSetState(manager: EntityManager, id: number, from: ResultSetState[], to: ResultSetState): Promise<void> {
     const count = await execute(manager,
       `UPDATE result_set SET state = $3::char(1), updated_at = now(),
-              replaced_from = CASE WHEN $3::char(1) = 'R' THEN state ELSE replaced_from END
+              replaced_from = CASE WHEN $3::char(1) = ${stateSql('REPLACED')} THEN state ELSE replaced_from END
         WHERE id = $1 AND state = ANY($2::char(1)[])`,
       [id, from.map(stateCode), stateCode(to)],
     );
@@ -92,7 +92,7 @@ export class ResultSetsRepository {
 
   async openRevisionOf(manager: EntityManager, id: number): Promise<number | null> {
     const rows: { id: number }[] = await manager.query(
-      `SELECT id FROM result_set WHERE replaces_id = $1 AND state NOT IN ('R', 'D')`,
+      `SELECT id FROM result_set WHERE replaces_id = $1 AND state NOT IN ${statesSql(['REPLACED', 'DELETED'])}`,
       [id],
     );
     return rows[0]?.id ?? null;

@@ -39,6 +39,17 @@ export function newSandbox(extraEnv: Record<string, string> = {}): Sandbox {
   };
 }
 
+/** Creates the sandbox's database, empty (the app's migrations are not run). */
+export async function createSandboxDatabase(sandbox: Sandbox): Promise<void> {
+  const pg = new Client({ connectionString: PG_ADMIN_URL });
+  await pg.connect();
+  try {
+    await pg.query(`CREATE DATABASE "${sandbox.databaseName}"`);
+  } finally {
+    await pg.end();
+  }
+}
+
 /** Drops the sandbox's database and every Redis key under its prefix. */
 export async function destroySandbox(sandbox: Sandbox): Promise<void> {
   const pg = new Client({ connectionString: PG_ADMIN_URL });

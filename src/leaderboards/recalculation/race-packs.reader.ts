@@ -2,22 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
+import { packedResultSql } from '../../calculators/packed-format';
+import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
 
-/**
- * One result as the calculators' PACKED ints, big-endian: id, participant, custom1, custom2,
- * custom3 (ids, -1 for none), place (0 for none), status (its index in STATUSES; 255 when
- * unknown, which the calculators reject). Two int4 go into one int8send: half the calls.
- */
-const pair = (high: string, low: string) => `int8send((${high})::int8 << 32 | ((${low})::int8 & 4294967295))`;
-const PACKED_RESULT = [
-  pair('r.id', 'COALESCE(r.participant_id, -1)'),
-  pair('COALESCE(r.custom1_id, -1)', 'COALESCE(r.custom2_id, -1)'),
-  pair('COALESCE(r.custom3_id, -1)', 'COALESCE(r.position, 0)'),
-  `int4send(CASE r.status WHEN 'FIN' THEN 0 WHEN 'DNF' THEN 1 WHEN 'DNS' THEN 2 WHEN 'DSQ' THEN 3 ELSE 255 END)`,
-].join(' || ');
-
-/** Set s's results packed from its rows (NULL when it has none). */
-const PACK_OF_SET = `(SELECT string_agg(${PACKED_RESULT}, ''::bytea) FROM race_result r WHERE r.result_set_id = s.id)`;
+/** Set s's results packed from its rows in the calculators' format (NULL when it has none). */
+const PACK_OF_SET = `(SELECT string_agg(${packedResultSql('r')}, ''::bytea) FROM race_result r WHERE r.result_set_id = s.id)`;
 
 export interface RacePack {
   id: number;
@@ -49,7 +38,7 @@ export class RacePacksReader {
           SET packed_results = COALESCE(${PACK_OF_SET}, ''::bytea)
         WHERE s.id IN (SELECT l.id FROM result_set l JOIN event e ON e.id = l.event_id
                         WHERE e.series_id = (SELECT series_id FROM leaderboard WHERE id = $1)
-                          AND l.state IN ('P', 'A') AND l.packed_results IS NULL
+                          AND l.state IN ${PUBLIC_STATES_SQL} AND l.packed_results IS NULL
                           FOR NO KEY UPDATE OF l SKIP LOCKED)`,
       [leaderboardId],
     );

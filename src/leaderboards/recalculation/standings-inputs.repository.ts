@@ -1,7 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import { CustomValueRef, EventInput, INTS_PER_RESULT, PACKED, PackedRace } from '../../calculators';
+import { CustomValueRef, EventInput, PackedRace } from '../../calculators';
+import { EventScope, eventInScopeSql } from '../../calculators/event-scope';
+import * as format from '../../calculators/packed-format';
+import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
 import { RacePacksReader } from './race-packs.reader';
+
+// Straight from the codec, not the barrel (a re-export is a getter), and held in module
+// constants: collectIds reads them once per result.
+const { CUSTOM1_AT, CUSTOM2_AT, CUSTOM3_AT, INTS_PER_RESULT: STRIDE, PARTICIPANT_AT, unpackRace } = format;
 
 /**
  * Packed bytes read per COPY: bounds what is held at once while keeping round trips few. A
@@ -13,7 +20,7 @@ const UNCACHED_ESTIMATE = 256 * 2 ** 10;
 export interface BoardScope {
   seriesId: number;
   categories: string[];
-  eventScope: 'ALL' | 'STARRED' | 'LISTED';
+  eventScope: EventScope;
   leaderboardId: number;
 }
 
@@ -77,9 +84,8 @@ export class StandingsInputsRepository {
       `SELECT s.id, s.event_id AS "eventId", s.category, octet_length(s.packed_results) AS bytes
          FROM result_set s
          JOIN event e ON e.id = s.event_id
-        WHERE e.series_id = $1 AND s.state IN ('P', 'A') AND s.category = ANY($2::text[])
-          AND ($3 = 'ALL' OR ($3 = 'STARRED' AND e.starred) OR ($3 = 'LISTED' AND EXISTS (
-                SELECT 1 FROM leaderboard_event le WHERE le.leaderboard_id = $4 AND le.event_id = e.id AND le.listed)))
+        WHERE e.series_id = $1 AND s.state IN ${PUBLIC_STATES_SQL} AND s.category = ANY($2::text[])
+          AND ${eventInScopeSql({ scope: '$3::text', board: '$4::int', event: 'e' })}
         ORDER BY s.id`,
       [scope.seriesId, scope.categories, scope.eventScope, scope.leaderboardId],
     );
@@ -127,14 +133,10 @@ export class StandingsInputsRepository {
   }
 }
 
-/** A race's pack (big-endian) as the calculators' PackedRace: the same ints, in host order. */
+/** A race's pack as the calculators' PackedRace. */
 function decodeRace(set: RaceSet, packed: Buffer): PackedRace {
   if (packed.length % (STRIDE * 4) !== 0) throw new Error(`result set ${set.id}: packed results of ${packed.length} bytes`);
-  const results = new Int32Array(packed.length / 4);
-  const bytes = Buffer.from(results.buffer, results.byteOffset, packed.length);
-  packed.copy(bytes);
-  bytes.swap32();
-  return { eventId: set.eventId, category: set.category, results };
+  return { eventId: set.eventId, category: set.category, results: unpackRace(packed) };
 }
 
 /** The sets in batches of about BYTES_PER_READ packed bytes, by id. */
@@ -153,20 +155,13 @@ function* batches(sets: RaceSet[]): Generator<Map<number, RaceSet>> {
   if (batch.size > 0) yield batch;
 }
 
-/**
- * The packing's offsets as plain constants: read through the calculators' barrel they are
- * getter calls, which in a loop over a million results cost more than the loop.
- */
-const STRIDE = INTS_PER_RESULT;
-const { participant: PARTICIPANT, custom1: CUSTOM1, custom2: CUSTOM2, custom3: CUSTOM3 } = PACKED;
-
 /** Adds a packed race's rider ids to `participants` and its three slots' value ids to `groups`. */
 function collectIds(results: Int32Array, participants: IdSet, groups: IdSet): void {
   for (let at = 0; at < results.length; at += STRIDE) {
-    participants.add(results[at + PARTICIPANT]);
-    const c1 = results[at + CUSTOM1];
-    const c2 = results[at + CUSTOM2];
-    const c3 = results[at + CUSTOM3];
+    participants.add(results[at + PARTICIPANT_AT]);
+    const c1 = results[at + CUSTOM1_AT];
+    const c2 = results[at + CUSTOM2_AT];
+    const c3 = results[at + CUSTOM3_AT];
     if (c1 >= 0) groups.add(c1);
     if (c2 >= 0) groups.add(c2);
     if (c3 >= 0) groups.add(c3);

@@ -5,9 +5,10 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
 import type { StandingsTable } from '../../calculators';
+import { entryFingerprint, sameBreakdown } from '../../calculators/fingerprint';
 import { execute, returning } from '../../common/database/execute';
 import { ConflictError } from '../../common/errors/domain-errors';
-import { ResultSetState, stateCode, stateFromCode } from '../../common/result-set-state';
+import { ResultSetState, stateCode, stateFromCode, stateSql } from '../../common/result-set-state';
 import { failedStateOf, LiveStandings, planStandingsWrite } from './standings-state';
 
 export interface WriteOutcome {
@@ -76,7 +77,7 @@ export class StandingsWriterRepository {
     const { stateBeforeFailure } = failedStateOf(live && toLive(live), initialState);
     if (live === null) {
       const [row]: { id: number }[] = await manager.query(
-        `INSERT INTO result_set (leaderboard_id, state, state_before_failure, error_message) VALUES ($1, 'F', $2, $3) RETURNING id`,
+        `INSERT INTO result_set (leaderboard_id, state, state_before_failure, error_message) VALUES ($1, ${stateSql('FAILED')}, $2, $3) RETURNING id`,
         [leaderboardId, stateCode(stateBeforeFailure), message],
       );
       return row.id;
@@ -87,7 +88,7 @@ export class StandingsWriterRepository {
 
   private async lockLive(manager: EntityManager, leaderboardId: number): Promise<LiveRow | null> {
     const rows: LiveRow[] = await manager.query(
-      `SELECT id, state, state_before_failure, standings_fingerprints FROM result_set WHERE leaderboard_id = $1 AND state <> 'R' FOR UPDATE`,
+      `SELECT id, state, state_before_failure, standings_fingerprints FROM result_set WHERE leaderboard_id = $1 AND state <> ${stateSql('REPLACED')} FOR UPDATE`,
       [leaderboardId],
     );
     return rows[0] ?? null;
@@ -117,7 +118,7 @@ export class StandingsWriterRepository {
     const count = await execute(manager,
       `UPDATE result_set SET state = $3::char(1), state_before_failure = $4, error_message = $5, updated_at = now(),
               -- a FAILED set is replaced as the state it stood for
-              replaced_from = CASE WHEN $3::char(1) = 'R' THEN (CASE WHEN state = 'F' THEN state_before_failure ELSE state END) ELSE replaced_from END
+              replaced_from = CASE WHEN $3::char(1) = ${stateSql('REPLACED')} THEN (CASE WHEN state = ${stateSql('FAILED')} THEN state_before_failure ELSE state END) ELSE replaced_from END
         WHERE id = $1 AND state = $2`,
       [id, fromCode, stateCode(to), stateBeforeFailure && stateCode(stateBeforeFailure), errorMessage],
     );
@@ -184,25 +185,17 @@ function planRows(standings: StandingsTable, stored: Map<string, string | null>)
   for (let i = 0; i < standings.entries.length; i++) {
     const { key } = standings.entries[i];
     const previous = stored.get(key);
-    const breakdown = standings.breakdownDigest(i);
-    const fingerprint = FINGERPRINT_VERSION + standings.valuesDigest(i) + breakdown;
+    const current = entryFingerprint(standings, i);
+    const { fingerprint } = current;
     fingerprints.push([key, fingerprint]);
     if (previous !== undefined) kept += 1;
     if (fingerprint === previous) continue;
-    const op = previous === undefined ? 'I'
-      : previous !== null && previous.startsWith(FINGERPRINT_VERSION) && previous.endsWith(breakdown) ? 'V'
-      : 'U';
+    const op = previous === undefined ? 'I' : sameBreakdown(previous, current) ? 'V' : 'U';
     changed.push({ index: i, fingerprint, op });
     counts[op] += 1;
   }
   return { changed, counts, kept, fingerprints };
 }
-
-/**
- * A fingerprint is this, the values digest, then the breakdown digest (16 hex digits each). The
- * prefix marks the scheme: fingerprints of an earlier one (a sha1 of the row's JSON) never match.
- */
-const FINGERPRINT_VERSION = 'v3:';
 
 /** An entry to write: I a new row, U a changed breakdown (and maybe values), V changed values only. */
 interface Staged {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ResultSetState, stateFromCode } from '../../common/result-set-state';
+import { PUBLIC_STATES_SQL, ResultSetState, stateFromCode, stateSql } from '../../common/result-set-state';
 import { StandingsEntryView } from './standings.dto';
 
 export interface StandingsHead {
@@ -32,7 +32,7 @@ export class StandingsRepository {
 
   /** The board's live standings set (the one not REPLACED). */
   async head(leaderboardId: number): Promise<StandingsHead | null> {
-    return this.headWhere(`s.leaderboard_id = $1 AND s.state <> 'R'`, leaderboardId);
+    return this.headWhere(`s.leaderboard_id = $1 AND s.state <> ${stateSql('REPLACED')}`, leaderboardId);
   }
 
   /**
@@ -40,7 +40,7 @@ export class StandingsRepository {
    * then: the public keeps seeing it until the revision is published.
    */
   async publishedPredecessor(resultSetId: number): Promise<StandingsHead | null> {
-    return this.headWhere(`s.id = $1 AND s.state = 'R' AND s.replaced_from IN ('P', 'A')`, resultSetId);
+    return this.headWhere(`s.id = $1 AND s.state = ${stateSql('REPLACED')} AND s.replaced_from IN ${PUBLIC_STATES_SQL}`, resultSetId);
   }
 
   private async headWhere(where: string, param: number): Promise<StandingsHead | null> {

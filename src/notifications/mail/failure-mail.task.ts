@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { returning } from '../../common/database/execute';
+import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { PodiumMetrics } from '../../metrics/podium-metrics';
 import { RetryTokens } from '../retry/retry-tokens';
@@ -110,7 +111,7 @@ export class FailureMailTask implements OnApplicationBootstrap, OnApplicationShu
     await this.tx.run(async ({ manager }) => {
       const [facts]: { board: string; series: string; event: string | null; last_good: Date | null }[] = await manager.query(
         `SELECT l.name AS board, s.name AS series,
-                (SELECT e.name FROM event e JOIN result_set rs ON rs.event_id = e.id AND rs.state IN ('P', 'A')
+                (SELECT e.name FROM event e JOIN result_set rs ON rs.event_id = e.id AND rs.state IN ${PUBLIC_STATES_SQL}
                   WHERE e.series_id = l.series_id
                     AND rs.category IN (SELECT code FROM leaderboard_category WHERE leaderboard_id = l.id)
                   ORDER BY e.date DESC, e.id DESC LIMIT 1) AS event,

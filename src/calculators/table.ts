@@ -1,0 +1,121 @@
+/** The standings as a StandingsTable: heads, breakdowns built on demand, and the entries' digests (fingerprint.ts). */
+import { Digest } from './digest';
+import { Accumulator } from './entry';
+import { RaceName } from './races';
+import { ScoreStore } from './store';
+import { Breakdown, ComputeSummary, ContributionLine, StandingHead, StandingsTable } from './types';
+
+/** An entry as ranked: the breakdown and digest read its scores in the store. */
+export interface RankedEntry {
+  acc: Accumulator;
+  tieBreak: string | null;
+}
+
+/** Which of the two drop reasons a dropped line gives. */
+const WORST = 0;
+const BEST_OF = 1;
+
+export class Table implements StandingsTable {
+  private readonly make: LineMaker;
+  /** Two words (64 bits) per race naming its event and category, and per drop reason, for the digests. */
+  private readonly raceWords: Int32Array;
+  private readonly reasonWords: [number, number][];
+
+  constructor(
+    readonly entries: StandingHead[],
+    readonly summary: ComputeSummary,
+    private readonly ranked: RankedEntry[],
+    private readonly store: ScoreStore,
+    races: RaceName[],
+    private readonly reasons: [string, string],
+  ) {
+    this.make = new LineMaker(store, races);
+    this.raceWords = Int32Array.from(races.flatMap(({ event, category }) =>
+      new Digest().number(event.id).string(event.name).string(event.date).string(category.code).words()));
+    this.reasonWords = reasons.map((reason) => new Digest().string(reason).words());
+  }
+
+  breakdown(i: number): Breakdown {
+    const { store, make } = this;
+    const { acc, tieBreak } = this.ranked[i];
+    const counted: ContributionLine[] = [];
+    for (let s = acc.first; s < acc.end; s++) {
+      if (!store.dropped[s]) for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) counted.push(make.line(l));
+    }
+    const dropped: (ContributionLine & { reason: string })[] = [];
+    for (let d = 0; d < acc.dropped.length; d++) {
+      const reason = this.reasons[d < acc.droppedWorst ? WORST : BEST_OF];
+      const s = acc.dropped[d];
+      for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) dropped.push(make.line(l, reason));
+    }
+    return { counted, dropped, tieBreak };
+  }
+
+  valuesDigest(i: number): string {
+    const head = this.entries[i];
+    return new Digest()
+      .string(head.key).string(head.kind).number(head.participantId ?? NaN).number(head.customValueId ?? NaN)
+      .optional(head.category).string(head.name).optional(head.group)
+      .number(head.points).number(head.position ?? NaN).number(head.seq).number(head.eventsCounted)
+      .hex();
+  }
+
+  breakdownDigest(i: number): string {
+    const { store } = this;
+    const { acc, tieBreak } = this.ranked[i];
+    const d = new Digest().optional(tieBreak);
+    d.word(acc.counted);
+    for (let s = acc.first; s < acc.end; s++) {
+      if (!store.dropped[s]) for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) this.line(d, l);
+    }
+    d.word(acc.dropped.length);
+    for (let k = 0; k < acc.dropped.length; k++) {
+      const s = acc.dropped[k];
+      const [r1, r2] = this.reasonWords[k < acc.droppedWorst ? WORST : BEST_OF];
+      d.word(r1).word(r2);
+      for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) this.line(d, l);
+    }
+    return d.hex();
+  }
+
+  /** What LineMaker.line shows of line l, into the digest. */
+  private line(d: Digest, l: number): void {
+    const { store } = this;
+    const place = store.linePlace[l];
+    const race = 2 * store.lineRace[l];
+    d.words4(this.raceWords[race], this.raceWords[race + 1], place === place ? place : -1, store.lineKind[l], store.lineMilli[l]);
+    if (store.isTeam(l)) {
+      const riders = store.lineRiders[l];
+      d.word(riders.length);
+      for (const rider of riders) d.string(rider.name).number(rider.place ?? NaN).number(rider.points);
+    }
+  }
+}
+
+/** Builds the breakdown's lines from the store. */
+class LineMaker {
+  constructor(
+    private readonly store: ScoreStore,
+    private readonly races: RaceName[],
+  ) {}
+
+  /** Line l as a breakdown line; a dropped one ends with its reason. Built in one literal per shape: no spread. */
+  line(l: number): ContributionLine;
+  line(l: number, reason: string): ContributionLine & { reason: string };
+  line(l: number, reason?: string): ContributionLine {
+    const { store } = this;
+    const { event, category } = this.races[store.lineRace[l]];
+    const points = store.lineMilli[l] / 1000;
+    if (store.isTeam(l)) {
+      const riders = store.lineRiders[l];
+      return reason === undefined
+        ? { eventId: event.id, eventName: event.name, date: event.date, category: category.code, place: null, status: 'FIN', points, riders }
+        : { eventId: event.id, eventName: event.name, date: event.date, category: category.code, place: null, status: 'FIN', points, riders, reason } as ContributionLine;
+    }
+    const place = store.linePlace[l] === store.linePlace[l] ? store.linePlace[l] : null;
+    const status = store.status(l);
+    return reason === undefined
+      ? { eventId: event.id, eventName: event.name, date: event.date, category: category.code, place, status, points }
+      : { eventId: event.id, eventName: event.name, date: event.date, category: category.code, place, status, points, reason } as ContributionLine;
+  }
+}
