@@ -14,7 +14,7 @@ import { LeaderboardsModule } from './leaderboards/leaderboards.module';
 import { RecalculationModule } from './leaderboards/recalculation/recalculation.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { eventBusRoot } from './common/events/event-bus';
-import { queueRoot } from './queue/queue.module';
+import { queueRoot } from './common/queue/queue-root';
 import { RedisModule } from './redis/redis.module';
 import { ResultsModule } from './results/results.module';
 import { SeriesModule } from './series/series.module';

@@ -4,7 +4,8 @@ import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { RecalcListener } from '../leaderboards/recalculation/recalc.listener';
 import { eventBusRoot } from '../common/events/event-bus';
-import { QueueModule, queueRoot } from '../queue/queue.module';
+import { queueRoot } from '../common/queue/queue-root';
+import { RecalcQueueModule } from '../leaderboards/recalculation/recalc-queue.module';
 import { ResultsModule } from '../results/results.module';
 
 /**
@@ -22,7 +23,7 @@ export class ImportCliModule {
         eventBusRoot(),
         queueRoot(config),
         DatabaseModule,
-        QueueModule,
+        RecalcQueueModule,
         ResultsModule,
       ],
       providers: [RecalcListener],

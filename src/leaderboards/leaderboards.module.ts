@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { OutboxModule } from '../outbox/outbox.module';
+import { PendingRecalcModule } from '../pending-recalc/pending-recalc.module';
 import { LeaderboardsController } from './leaderboards.controller';
 import { LeaderboardsRepository } from './leaderboards.repository';
 import { LeaderboardsService } from './leaderboards.service';
@@ -9,7 +9,7 @@ import { PointsScalesController } from './points-scales.controller';
 import { PointsScalesService } from './points-scales.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PointsScale]), OutboxModule],
+  imports: [TypeOrmModule.forFeature([PointsScale]), PendingRecalcModule],
   controllers: [PointsScalesController, LeaderboardsController],
   providers: [LeaderboardsService, LeaderboardsRepository, PointsScalesService],
   exports: [LeaderboardsService, LeaderboardsRepository, PointsScalesService],

@@ -6,7 +6,7 @@ import { TransactionRunner, UnitOfWork } from '../common/database/transaction-ru
 import { InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { LeaderboardConfigChangedEvent } from '../common/events/catalogue';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { PendingMarksRepository } from '../outbox/pending-marks.repository';
+import { PendingRecalcRepository } from '../pending-recalc/pending-recalc.repository';
 import { toLeaderboardConfig } from './board-config';
 import { Leaderboard } from './leaderboard.entity';
 import { LeaderboardView, PendingView, RunView } from './leaderboard-views';
@@ -21,13 +21,13 @@ export class LeaderboardsService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly boards: LeaderboardsRepository,
-    private readonly pending: PendingMarksRepository,
+    private readonly pending: PendingRecalcRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async create(dto: CreateLeaderboardDto): Promise<LeaderboardView> {
     return this.tx.run(async (uow) => {
-      const board = uow.manager.getRepository(Leaderboard).create({ seriesId: dto.seriesId });
+      const board = this.boards.newBoard(uow.manager, dto.seriesId);
       const id = await this.save(uow, board, dto, 'CREATED');
       return this.view(uow.manager, id, true);
     });
@@ -49,8 +49,7 @@ export class LeaderboardsService {
   /** Admins get every board of the series; the public only active boards whose standings are public. */
   async list(seriesId: number, admin: boolean): Promise<LeaderboardView[]> {
     return this.tx.run(async (uow) => {
-      const series: unknown[] = await uow.manager.query('SELECT 1 FROM series WHERE id = $1', [seriesId]);
-      if (series.length === 0) throw new NotFoundError('Series', seriesId);
+      if (!(await this.boards.seriesExists(uow.manager, seriesId))) throw new NotFoundError('Series', seriesId);
       // Boards with their categories and events in three queries, not three per board.
       const defs = await this.boards.definitions(uow.manager, await this.boards.listBySeries(uow.manager, seriesId));
       const views: LeaderboardView[] = [];
@@ -92,7 +91,7 @@ export class LeaderboardsService {
     };
     rejectUnscorable(() => validateLeaderboardConfig(toLeaderboardConfig(definition)));
 
-    const saved = await manager.getRepository(Leaderboard).save(board);
+    const saved = await this.boards.save(manager, board);
     await this.boards.replaceCategories(manager, saved.id, categories);
     await this.boards.replaceEvents(manager, saved.id, listed, nonDroppable);
     await this.pending.mark(manager, [saved.id]);
@@ -102,10 +101,9 @@ export class LeaderboardsService {
 
   private async checkReferences(manager: EntityManager, board: Leaderboard, listed: number[], nonDroppable: number[]): Promise<void> {
     const problems: { field: string; message: string }[] = [];
-    const [series]: unknown[] = await manager.query('SELECT 1 FROM series WHERE id = $1', [board.seriesId]);
+    const series = await this.boards.seriesExists(manager, board.seriesId);
     if (!series) problems.push({ field: 'seriesId', message: `series ${board.seriesId} does not exist` });
-    const [scale]: unknown[] = await manager.query('SELECT 1 FROM points_scale WHERE id = $1', [board.pointsScaleId]);
-    if (!scale) problems.push({ field: 'pointsScaleId', message: `points scale ${board.pointsScaleId} does not exist` });
+    if (!(await this.boards.pointsScaleExists(manager, board.pointsScaleId))) problems.push({ field: 'pointsScaleId', message: `points scale ${board.pointsScaleId} does not exist` });
     if (series) {
       const foreignListed = await this.boards.foreignEventIds(manager, board.seriesId, listed);
       if (foreignListed.length) problems.push({ field: 'eventIds', message: `not events of series ${board.seriesId}: ${foreignListed.join(', ')}` });

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
-import { RECALC_QUEUE } from '../queue/recalc-job';
+import { RECALC_QUEUE } from '../common/queue/queue-names';
 import { BacklogSnapshot, MetricsRepository } from './metrics.repository';
 import { PodiumMetrics } from './podium-metrics';
 

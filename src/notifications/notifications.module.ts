@@ -1,21 +1,23 @@
+import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { QueueModule } from '../queue/queue.module';
+import { NOTIFICATIONS_QUEUE } from '../common/queue/queue-names';
 import { FailureEpisodesRepository } from './failure-episodes.repository';
-import { FailureMailTask } from './mail/failure-mail.task';
+import { FailureMailProcessor } from './mail/failure-mail.processor';
+import { FailureMailScheduler } from './mail/failure-mail.scheduler';
 import { MailTransport } from './mail/mail-transport';
 import { NotificationsController } from './notifications.controller';
 import { RetryRateLimiter } from './retry/rate-limiter';
-import { RetryController } from './retry/retry.controller';
 import { RetryTokens } from './retry/retry-tokens';
 
 /**
- * Failure episodes, UI notifications, failure e-mails and retry links. It imports the queue
- * (to retry), never the leaderboards modules: those import it, and cycles are not allowed.
+ * Failure episodes, UI notifications, failure e-mails (a job per episode on the notifications
+ * queue) and retry-link tokens. It imports no other feature: the recalculation feature imports
+ * it, records episodes through it and serves the retry links with its tokens.
  */
 @Module({
-  imports: [QueueModule],
-  controllers: [NotificationsController, RetryController],
-  providers: [FailureEpisodesRepository, MailTransport, RetryTokens, FailureMailTask, RetryRateLimiter],
-  exports: [FailureEpisodesRepository],
+  imports: [BullModule.registerQueue({ name: NOTIFICATIONS_QUEUE })],
+  controllers: [NotificationsController],
+  providers: [FailureEpisodesRepository, MailTransport, RetryTokens, FailureMailScheduler, FailureMailProcessor, RetryRateLimiter],
+  exports: [FailureEpisodesRepository, RetryTokens, RetryRateLimiter],
 })
 export class NotificationsModule {}

@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import { errorFor, isPublicSet } from '../common/audience';
 import { ChangeReason, ResultSetChangedEvent } from '../common/events/catalogue';
 import { PUBLIC_STATES, ResultSetState } from '../common/result-set-state';
-import { PendingMarksRepository } from '../outbox/pending-marks.repository';
+import { PendingRecalcRepository } from '../pending-recalc/pending-recalc.repository';
 import { groupOf, IncomingRow, ResultRowsRepository } from './result-rows.repository';
 import { LockedRaceSet, ResultSetsRepository } from './result-sets.repository';
 import { ResultSet } from './result-set.entity';
@@ -25,7 +25,7 @@ export class ResultSetsService {
     private readonly tx: TransactionRunner,
     private readonly sets: ResultSetsRepository,
     private readonly rows: ResultRowsRepository,
-    private readonly pending: PendingMarksRepository,
+    private readonly pending: PendingRecalcRepository,
   ) {}
 
   async create(eventId: number, dto: CreateResultSetDto): Promise<ResultSetView> {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { OutboxModule } from '../outbox/outbox.module';
+import { PendingRecalcModule } from '../pending-recalc/pending-recalc.module';
 import { ResultsImportController } from './import/results-import.controller';
 import { ResultsImportService } from './import/results-import.service';
 import { ResultRowsRepository } from './result-rows.repository';
@@ -11,7 +11,7 @@ import { ResultsController } from './results.controller';
 
 @Module({
   imports: [
-    OutboxModule,
+    PendingRecalcModule,
     // Uploads are held in memory (bounded by IMPORT_MAX_BYTES) and never written to disk.
     MulterModule.registerAsync({
       inject: [APP_CONFIG],

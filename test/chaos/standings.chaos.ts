@@ -8,7 +8,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { RECALC_JOB, RECALC_QUEUE, RecalcJobData } from '../../src/queue/recalc-job';
+import { RECALC_QUEUE } from '../../src/common/queue/queue-names';
+import { RECALC_JOB, RecalcJobData } from '../../src/leaderboards/recalculation/recalc-job';
 import { eventually } from '../support/test-app';
 import { problemsOf, openDatabase, timeUntilCurrent } from './support/checks';
 import { Api, buildSeason, EditLog, EditStream, percentile, prng, randomRows, Season, sentKey } from './support/edits';

@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { RecalcListener } from '../../src/leaderboards/recalculation/recalc.listener';
-import { RECALC_QUEUE } from '../../src/queue/recalc-job';
+import { RECALC_QUEUE } from '../../src/common/queue/queue-names';
 import { Fixtures, rider } from '../support/fixtures';
 import { eventually, startTestApp, TestApp } from '../support/test-app';
 

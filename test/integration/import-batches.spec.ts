@@ -1,5 +1,5 @@
 import { TransactionRunner } from '../../src/common/database/transaction-runner';
-import { PendingMarksRepository } from '../../src/outbox/pending-marks.repository';
+import { PendingRecalcRepository } from '../../src/pending-recalc/pending-recalc.repository';
 import { ImportBatching, ImportValidationError, ResultsImportService } from '../../src/results/import/results-import.service';
 import { ResultRowsRepository } from '../../src/results/result-rows.repository';
 import { ResultSetsRepository } from '../../src/results/result-sets.repository';
@@ -46,7 +46,7 @@ describe('import rider matching does not depend on where batches are cut', () =>
   afterAll(() => t?.close());
 
   const importer = (batching: ImportBatching = {}) => new ResultsImportService(
-    t.app.get(TransactionRunner), t.app.get(ResultSetsRepository), t.app.get(ResultRowsRepository), t.app.get(PendingMarksRepository), t.config, batching,
+    t.app.get(TransactionRunner), t.app.get(ResultSetsRepository), t.app.get(ResultRowsRepository), t.app.get(PendingRecalcRepository), t.config, batching,
   );
 
   const footprint = async () => (await t.db.query(`

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { FailureMailTask } from '../../src/notifications/mail/failure-mail.task';
+import { FailureMailScheduler } from '../../src/notifications/mail/failure-mail.scheduler';
 import { Fixtures, rider } from '../support/fixtures';
 import { startSmtp, TestSmtp } from '../support/smtp';
 import { runsOf, settled, standingsState } from '../support/sync';
@@ -70,7 +70,7 @@ describe('failure notifications: e-mail, retry links, UI notifications', () => {
     const boardId = await failingBoard('Mail board');
     await eventually(async () => mailsFor('Mail board').length === 1);
     // More ticks send nothing more.
-    const task = t.app.get(FailureMailTask);
+    const task = t.app.get(FailureMailScheduler);
     for (let i = 0; i < 3; i++) await task.tick();
     const mails = mailsFor('Mail board');
     expect(mails).toHaveLength(1);
@@ -121,11 +121,31 @@ describe('failure notifications: e-mail, retry links, UI notifications', () => {
     await t.http().post('/admin/retry').type('form').send({ token }).expect(410);
   });
 
+  it('the retry link works as soon as the e-mail arrives: its token is committed before the send', async () => {
+    const unusedTokens: number[] = [];
+    // Asked while the SMTP server holds the message, before it answers the sender.
+    smtp.onMessage = async (mail) => {
+      if (!mail.subject?.includes('Token first')) return;
+      const [{ n }] = await t.db.query(
+        `SELECT count(*)::int AS n FROM retry_token r JOIN failure_episode e ON e.id = r.episode_id
+           JOIN leaderboard l ON l.id = e.leaderboard_id WHERE l.name = 'Token first' AND r.used_at IS NULL`,
+      );
+      unusedTokens.push(n);
+    };
+    try {
+      await failingBoard('Token first');
+      await eventually(async () => mailsFor('Token first').length === 1);
+      expect(unusedTokens).toEqual([1]);
+    } finally {
+      smtp.onMessage = undefined;
+    }
+  });
+
   it('two scheduler processes still send exactly one e-mail', async () => {
     const second = await startTestApp({}, t.sandbox);
     try {
       await failingBoard('Two schedulers');
-      const tasks = [t.app.get(FailureMailTask), second.app.get(FailureMailTask)];
+      const tasks = [t.app.get(FailureMailScheduler), second.app.get(FailureMailScheduler)];
       for (let i = 0; i < 5; i++) await Promise.all(tasks.map((task) => task.tick()));
       await eventually(async () => mailsFor('Two schedulers').length >= 1);
       for (let i = 0; i < 3; i++) await Promise.all(tasks.map((task) => task.tick()));
@@ -148,7 +168,7 @@ describe('failure notifications: e-mail, retry links, UI notifications', () => {
       smtp.accepting = true;
     }
     await eventually(async () => mailsFor('SMTP outage').length === 1, 20_000);
-    const task = t.app.get(FailureMailTask);
+    const task = t.app.get(FailureMailScheduler);
     for (let i = 0; i < 3; i++) await task.tick();
     expect(mailsFor('SMTP outage')).toHaveLength(1);
   });

@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { loadConfig } from '../../src/config/config';
-import { RECALC_QUEUE } from '../../src/queue/recalc-job';
+import { RECALC_QUEUE } from '../../src/common/queue/queue-names';
 import { RecalcSweeper } from '../../src/leaderboards/recalculation/recalc.sweeper';
 import { Fixtures, rider } from '../support/fixtures';
 import { holdStandingsRow, runsOf, settled, standingsRows, standingsState } from '../support/sync';

@@ -7,11 +7,13 @@ export interface TestSmtp {
   url: string;
   messages: ParsedMail[];
   accepting: boolean;
+  /** Called with each message before the server answers the sender (the send is still in flight). */
+  onMessage?: (mail: ParsedMail) => Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startSmtp(): Promise<TestSmtp> {
-  const state = { accepting: true };
+  const state: { accepting: boolean; onMessage?: (mail: ParsedMail) => Promise<void> } = { accepting: true };
   const messages: ParsedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -23,10 +25,13 @@ export async function startSmtp(): Promise<TestSmtp> {
       callback(err);
     },
     onData(stream, _session, callback) {
-      simpleParser(stream).then((mail) => {
-        messages.push(mail);
-        callback();
-      }, callback);
+      simpleParser(stream)
+        .then(async (mail) => {
+          await state.onMessage?.(mail);
+          messages.push(mail);
+          callback();
+        })
+        .catch(callback);
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -39,6 +44,12 @@ export async function startSmtp(): Promise<TestSmtp> {
     },
     set accepting(value: boolean) {
       state.accepting = value;
+    },
+    get onMessage() {
+      return state.onMessage;
+    },
+    set onMessage(hook: ((mail: ParsedMail) => Promise<void>) | undefined) {
+      state.onMessage = hook;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { RecalcQueue } from '../../src/queue/recalc-queue.service';
+import { RecalcQueue } from '../../src/leaderboards/recalculation/recalc-queue.service';
 import { eventually, TestApp } from './test-app';
 
 /** Short debounce, lock and stalled-job intervals, so worker tests see a killed or closed worker's job retaken in about a second. */

@@ -1,5 +1,5 @@
 import { AppConfig } from '../../config/config';
-import { RECALC_QUEUE } from '../../queue/recalc-job';
+import { RECALC_QUEUE } from '../queue/queue-names';
 
 /** The start-up and shutdown lines every role writes: what this process is and where to reach it. */
 

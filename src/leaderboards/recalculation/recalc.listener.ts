@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { LeaderboardConfigChangedEvent, ResultSetChangedEvent } from '../../common/events/catalogue';
 import { APP_CONFIG, AppConfig } from '../../config/config';
-import { RecalcQueue } from '../../queue/recalc-queue.service';
+import { RecalcQueue } from './recalc-queue.service';
 
 /**
  * Turns committed changes into debounced jobs, and nothing else. A failed enqueue is logged,

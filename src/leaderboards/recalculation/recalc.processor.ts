@@ -2,7 +2,8 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { workerRedisOptions } from '../../redis/redis.module';
-import { RECALC_ATTEMPTS, RECALC_QUEUE, RecalcJobData } from '../../queue/recalc-job';
+import { RECALC_QUEUE } from '../../common/queue/queue-names';
+import { RECALC_ATTEMPTS, RecalcJobData } from './recalc-job';
 import { RecalculationRunner } from './recalculation-runner';
 
 /**

@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { tryAdvisoryXactLock } from '../../common/database/advisory-locks';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { APP_CONFIG, AppConfig } from '../../config/config';
-import { RecalcQueue } from '../../queue/recalc-queue.service';
+import { PendingRecalcRepository } from '../../pending-recalc/pending-recalc.repository';
+import { RecalcQueue } from './recalc-queue.service';
 import { RunsRepository } from './runs.repository';
 
-const SWEEPER_LOCK = [74_201_513, 0];
+const SWEEPER_LOCK_NAMESPACE = 74_201_513;
 const INTERVAL_NAME = 'recalc-sweeper';
 
 /**
@@ -30,6 +32,7 @@ export class RecalcSweeper implements OnApplicationBootstrap, OnApplicationShutd
     private readonly tx: TransactionRunner,
     private readonly queue: RecalcQueue,
     private readonly runs: RunsRepository,
+    private readonly pending: PendingRecalcRepository,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -75,28 +78,10 @@ export class RecalcSweeper implements OnApplicationBootstrap, OnApplicationShutd
 
   private sweep(catchUp: boolean): Promise<number[]> {
     return this.tx.run(async ({ manager }) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1, $2) AS locked', SWEEPER_LOCK);
-      if (!locked) return [];
-      // A board is the sweeper's only once it is a whole quiet period past the time its own job
-      // was due: right at that time the debounced job may still be on its way from delayed to
-      // active (BullMQ promotes delayed jobs on its own clock), and sweeping then would run the
-      // board twice. The grace costs a lost job one more quiet period, never the change.
-      // A catch-up sweep takes every pending board, each with what is left of its quiet period.
-      const pending: { leaderboard_id: number; delay_ms: number }[] = await manager.query(
-        `SELECT o.leaderboard_id,
-                GREATEST(0, ceil(1000 * extract(epoch FROM
-                  LEAST(COALESCE(o.last_changed_at, o.first_pending_at) + make_interval(secs => $1::float8 / 1000),
-                        o.first_pending_at + make_interval(secs => $2::float8 / 1000)) - now())))::int AS delay_ms
-           FROM recalc_outbox o JOIN leaderboard l ON l.id = o.leaderboard_id
-          WHERE o.results_version > o.standings_version AND o.first_pending_at IS NOT NULL
-            AND ($3::boolean
-                 OR o.last_changed_at + make_interval(secs => 2 * $1::float8 / 1000) <= now()
-                 OR o.first_pending_at + make_interval(secs => ($2::float8 + $1::float8) / 1000) <= now())
-          ORDER BY o.first_pending_at`,
-        [this.config.recalcDebounceMs, this.config.recalcMaxWaitMs, catchUp],
-      );
+      if (!(await tryAdvisoryXactLock(manager, SWEEPER_LOCK_NAMESPACE, 0))) return [];
+      const due = await this.pending.due(manager, this.config.recalcDebounceMs, this.config.recalcMaxWaitMs, catchUp);
       const enqueued: number[] = [];
-      for (const { leaderboard_id: id, delay_ms: delayMs } of pending) {
+      for (const { leaderboardId: id, delayMs } of due) {
         if (await this.queue.hasLiveJob(id)) continue;
         await this.queue.enqueueNow(id, 'SWEEP', delayMs);
         enqueued.push(id);

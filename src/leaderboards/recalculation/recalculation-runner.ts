@@ -2,10 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { EntityManager } from 'typeorm';
 import { computeStandingsTable, StandingsTable } from '../../calculators';
+import { advisoryXactLock } from '../../common/database/advisory-locks';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { RecalculationFailedEvent, RecalculationRecoveredEvent } from '../../common/events/catalogue';
 import { PodiumMetrics } from '../../metrics/podium-metrics';
 import { FailureEpisodesRepository } from '../../notifications/failure-episodes.repository';
+import { PendingRecalcRepository } from '../../pending-recalc/pending-recalc.repository';
 import { toLeaderboardConfig, toPointsScaleConfig } from '../board-config';
 import { BoardDefinition, LeaderboardsRepository } from '../leaderboards.repository';
 import { PointsScale } from '../points-scale.entity';
@@ -48,6 +50,7 @@ export class RecalculationRunner {
     private readonly inputs: StandingsInputsRepository,
     private readonly writer: StandingsWriterRepository,
     private readonly runs: RunsRepository,
+    private readonly pending: PendingRecalcRepository,
     private readonly episodes: FailureEpisodesRepository,
     private readonly metrics: PodiumMetrics,
   ) {}
@@ -76,24 +79,24 @@ export class RecalculationRunner {
 
   private async compute(manager: EntityManager, request: RunRequest): Promise<RunOutcome> {
     const { leaderboardId, jobId } = request;
-    await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [BOARD_LOCK_NAMESPACE, leaderboardId]);
+    await advisoryXactLock(manager, BOARD_LOCK_NAMESPACE, leaderboardId);
     await this.runs.locked(manager, jobId);
     // Read the version before the inputs: any change committed later has a higher version
     // and leaves the board pending, so nothing is lost between the two reads.
-    const resultsVersion = await this.resultsVersion(manager, leaderboardId);
+    const resultsVersion = await this.pending.resultsVersion(manager, leaderboardId);
     const def = await this.boards.definition(manager, leaderboardId);
     if (!def.board.active) {
-      await this.markComputed(manager, leaderboardId, resultsVersion);
+      await this.pending.markComputed(manager, leaderboardId, resultsVersion);
       await this.runs.complete(manager, jobId, { inserted: 0, updated: 0, deleted: 0 }, resultsVersion, { skipped: 'inactive board' });
       return { kind: 'completed', write: null, resultsVersion };
     }
-    const scale = await manager.getRepository(PointsScale).findOneByOrFail({ id: def.board.pointsScaleId });
+    const scale = await this.boards.pointsScale(manager, def.board.pointsScaleId);
     const started = performance.now();
     const { standings, loaded } = await this.loadAndCompute(manager, def, scale);
     const computed = performance.now();
     const write = await this.writer.write(manager, leaderboardId, def.board.initialState, standings);
     const timings = { loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
-    await this.markComputed(manager, leaderboardId, resultsVersion);
+    await this.pending.markComputed(manager, leaderboardId, resultsVersion);
     await this.runs.complete(manager, jobId, write, resultsVersion, { ...standings.summary, timings });
     this.metrics.runPhases(timings);
     return { kind: 'completed', write, resultsVersion };
@@ -130,34 +133,11 @@ export class RecalculationRunner {
       const board = await this.boards.find(uow.manager, leaderboardId);
       const resultSetId = await this.writer.markFailed(uow.manager, leaderboardId, board.initialState, error);
       // The failure is the answer to this version: without a new change, re-running would fail the same way.
-      await this.markComputed(uow.manager, leaderboardId, await this.resultsVersion(uow.manager, leaderboardId));
+      await this.pending.markComputed(uow.manager, leaderboardId, await this.pending.resultsVersion(uow.manager, leaderboardId));
       const { episodeId, opened } = await this.episodes.recordFailure(uow.manager, leaderboardId, resultSetId, error);
       await this.runs.fail(uow.manager, jobId, error, true);
       if (opened) uow.publishAfterCommit(new RecalculationFailedEvent(leaderboardId, episodeId, error));
     });
     return { kind: 'failed', error };
-  }
-
-  private async resultsVersion(manager: EntityManager, leaderboardId: number): Promise<number> {
-    const rows: { results_version: string }[] = await manager.query(
-      'SELECT results_version FROM recalc_outbox WHERE leaderboard_id = $1',
-      [leaderboardId],
-    );
-    return rows.length ? Number(rows[0].results_version) : 0;
-  }
-
-  /**
-   * Records that the standings reflect `version`. The board stays pending if a newer change
-   * arrived meanwhile; its max-wait clock then restarts from now, the earliest that change can be.
-   */
-  private async markComputed(manager: EntityManager, leaderboardId: number, version: number): Promise<void> {
-    await manager.query(
-      `INSERT INTO recalc_outbox AS o (leaderboard_id, results_version, standings_version)
-       VALUES ($1, $2, $2)
-       ON CONFLICT (leaderboard_id) DO UPDATE
-          SET standings_version = GREATEST(o.standings_version, $2),
-              first_pending_at = CASE WHEN o.results_version <= $2 THEN NULL ELSE now() END`,
-      [leaderboardId, version],
-    );
   }
 }

@@ -1,18 +1,19 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
 import { NotificationsModule } from '../../notifications/notifications.module';
-import { QueueModule } from '../../queue/queue.module';
+import { PendingRecalcModule } from '../../pending-recalc/pending-recalc.module';
 import { LeaderboardsModule } from '../leaderboards.module';
 import { StandingsController } from '../standings/standings.controller';
 import { StandingsRepository } from '../standings/standings.repository';
 import { StandingsService } from '../standings/standings.service';
 import { RecalcListener } from './recalc.listener';
+import { RecalcQueueModule } from './recalc-queue.module';
 import { RecalcProcessor } from './recalc.processor';
 import { RecalcSweeper } from './recalc.sweeper';
 import { RecalculationController } from './recalculation.controller';
 import { RecalculationRunner } from './recalculation-runner';
 import { RecalculationService } from './recalculation.service';
-import { RunsRepository } from './runs.repository';
+import { RetryController } from './retry.controller';
 import { RacePacksReader } from './race-packs.reader';
 import { StandingsInputsRepository } from './standings-inputs.repository';
 import { StandingsWriterRepository } from './standings-writer.repository';
@@ -27,13 +28,12 @@ export class RecalculationModule {
     const worker: Provider[] = config.appRole === 'api' ? [] : [RecalcProcessor, RecalcSweeper];
     return {
       module: RecalculationModule,
-      imports: [QueueModule, NotificationsModule, LeaderboardsModule],
-      controllers: [RecalculationController, StandingsController],
+      imports: [RecalcQueueModule, PendingRecalcModule, NotificationsModule, LeaderboardsModule],
+      controllers: [RecalculationController, StandingsController, RetryController],
       providers: [
         RecalcListener,
         RecalculationService,
         RecalculationRunner,
-        RunsRepository,
         StandingsInputsRepository,
         RacePacksReader,
         StandingsWriterRepository,

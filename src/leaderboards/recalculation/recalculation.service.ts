@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-errors';
-import { RecalcQueue } from '../../queue/recalc-queue.service';
+import { RecalcQueue } from './recalc-queue.service';
 import { RunView } from '../leaderboard-views';
 import { LeaderboardsRepository } from '../leaderboards.repository';
 import { toRunView } from '../leaderboards.service';
@@ -27,8 +27,7 @@ export class RecalculationService {
 
   async recalculateSeries(seriesId: number): Promise<RecalculateAllView> {
     const boards = await this.tx.run(async (uow) => {
-      const [series] = await uow.manager.query('SELECT 1 FROM series WHERE id = $1', [seriesId]);
-      if (!series) throw new NotFoundError('Series', seriesId);
+      if (!(await this.boards.seriesExists(uow.manager, seriesId))) throw new NotFoundError('Series', seriesId);
       return this.boards.listBySeries(uow.manager, seriesId);
     });
     const jobs: RecalculationView[] = [];

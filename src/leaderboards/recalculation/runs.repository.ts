@@ -11,6 +11,14 @@ export interface RunCounts {
 /** The run history: one row per job, from queued (RecalcQueue.enqueueNow) or started (worker) to its end. */
 @Injectable()
 export class RunsRepository {
+  /** A run queued for a job; a row the job already has (it joined a waiting one) is kept. */
+  async queued(manager: EntityManager, jobId: string, leaderboardId: number, trigger: RunTrigger): Promise<void> {
+    await manager.query(
+      `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status) VALUES ($1, $2, $3, 'queued') ON CONFLICT (job_id) DO NOTHING`,
+      [jobId, leaderboardId, trigger],
+    );
+  }
+
   async start(manager: EntityManager, jobId: string, leaderboardId: number, trigger: RunTrigger, queuedAt: Date, attempt: number): Promise<void> {
     await manager.query(
       `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status, queued_at, started_at, attempts)

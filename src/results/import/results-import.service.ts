@@ -3,7 +3,7 @@ import { UnitOfWork, TransactionRunner } from '../../common/database/transaction
 import { DomainError } from '../../common/errors/domain-errors';
 import { ResultSetChangedEvent } from '../../common/events/catalogue';
 import { APP_CONFIG, AppConfig } from '../../config/config';
-import { PendingMarksRepository } from '../../outbox/pending-marks.repository';
+import { PendingRecalcRepository } from '../../pending-recalc/pending-recalc.repository';
 import { ResultRowsRepository } from '../result-rows.repository';
 import { ResultSetsRepository } from '../result-sets.repository';
 import { ImportProblem, parseImport } from './import-parser';
@@ -65,7 +65,7 @@ export class ResultsImportService {
     private readonly tx: TransactionRunner,
     private readonly sets: ResultSetsRepository,
     private readonly rows: ResultRowsRepository,
-    private readonly pending: PendingMarksRepository,
+    private readonly pending: PendingRecalcRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(IMPORT_BATCHING) private readonly batching: ImportBatching = {},
   ) {}

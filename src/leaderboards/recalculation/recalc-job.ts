@@ -1,6 +1,5 @@
-import { RunTrigger } from '../leaderboards/recalc.entities';
+import { RunTrigger } from '../recalc.entities';
 
-export const RECALC_QUEUE = 'recalculation';
 export const RECALC_JOB = 'recalculate';
 
 export interface RecalcJobData {

@@ -3,11 +3,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { QueueUnavailableError } from '../common/errors/domain-errors';
-import { APP_CONFIG, AppConfig } from '../config/config';
-import { RunTrigger } from '../leaderboards/recalc.entities';
-import { outageLog } from '../redis/redis.module';
-import { dedupIdOf, RECALC_ATTEMPTS, RECALC_BACKOFF_MS, RECALC_JOB, RECALC_QUEUE, RecalcJobData } from './recalc-job';
+import { QueueUnavailableError } from '../../common/errors/domain-errors';
+import { RECALC_QUEUE } from '../../common/queue/queue-names';
+import { APP_CONFIG, AppConfig } from '../../config/config';
+import { PendingRecalcRepository } from '../../pending-recalc/pending-recalc.repository';
+import { outageLog } from '../../redis/redis.module';
+import { RunTrigger } from '../recalc.entities';
+import { dedupIdOf, RECALC_ATTEMPTS, RECALC_BACKOFF_MS, RECALC_JOB, RecalcJobData } from './recalc-job';
+import { RunsRepository } from './runs.repository';
 
 export interface Enqueued {
   leaderboardId: number;
@@ -30,6 +33,8 @@ export class RecalcQueue {
     @InjectQueue(RECALC_QUEUE) private readonly queue: Queue<RecalcJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
+    private readonly pending: PendingRecalcRepository,
+    private readonly runs: RunsRepository,
   ) {
     // From construction on: the connection can fail before the app has finished starting.
     const outage = outageLog(new Logger(RecalcQueue.name), 'recalculation queue');
@@ -62,10 +67,7 @@ export class RecalcQueue {
     const enqueued = await this.add(leaderboardId, trigger, delayMs, 'replace');
     // Also when it joined a waiting job: a debounced job has no row until it starts, and the id
     // handed out must stay answerable (and be served by a sweep) if Redis loses that job.
-    await this.dataSource.query(
-      `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status) VALUES ($1, $2, $3, 'queued') ON CONFLICT (job_id) DO NOTHING`,
-      [enqueued.jobId, leaderboardId, trigger],
-    );
+    await this.runs.queued(this.dataSource.manager, enqueued.jobId, leaderboardId, trigger);
     return enqueued;
   }
 
@@ -146,16 +148,13 @@ export class RecalcQueue {
   }
 
   private async debounceDelays(leaderboardIds: number[]): Promise<Map<number, number>> {
-    const rows: { leaderboard_id: number; first_pending_at: Date | null }[] = await this.dataSource.query(
-      'SELECT leaderboard_id, first_pending_at FROM recalc_outbox WHERE leaderboard_id = ANY($1::int[])',
-      [leaderboardIds],
-    );
+    const firstPending = await this.pending.firstPendingAt(this.dataSource.manager, leaderboardIds);
     const now = Date.now();
     const { recalcDebounceMs, recalcMaxWaitMs } = this.config;
     return new Map(
-      rows.map((row) => {
-        const capLeft = row.first_pending_at ? row.first_pending_at.getTime() + recalcMaxWaitMs - now : recalcMaxWaitMs;
-        return [row.leaderboard_id, Math.max(0, Math.min(recalcDebounceMs, capLeft))];
+      [...firstPending].map(([id, firstPendingAt]) => {
+        const capLeft = firstPendingAt ? firstPendingAt.getTime() + recalcMaxWaitMs - now : recalcMaxWaitMs;
+        return [id, Math.max(0, Math.min(recalcDebounceMs, capLeft))];
       }),
     );
   }

@@ -3,10 +3,10 @@ import { ApiBody, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../common/auth/public.decorator';
 import { TransactionRunner } from '../../common/database/transaction-runner';
-import { RecalcQueue } from '../../queue/recalc-queue.service';
-import { escapeHtml } from '../mail/failure-email';
-import { RetryRateLimiter } from './rate-limiter';
-import { RetryTokens } from './retry-tokens';
+import { escapeHtml } from '../../notifications/mail/failure-email';
+import { RetryRateLimiter } from '../../notifications/retry/rate-limiter';
+import { RetryTokens } from '../../notifications/retry/retry-tokens';
+import { RecalcQueue } from './recalc-queue.service';
 
 /**
  * The retry link of failure e-mails: GET shows a confirmation page and changes nothing (mail
