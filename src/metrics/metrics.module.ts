@@ -1,6 +1,6 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
-import { RECALC_QUEUE } from '../common/queue/queue-names';
+import { QueuesModule } from '../common/queue/queues.module';
+import { PendingRecalcModule } from '../pending-recalc/pending-recalc.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsRepository } from './metrics.repository';
 import { PodiumMetrics } from './podium-metrics';
@@ -10,7 +10,7 @@ import { WorkerMetricsServer } from './worker-metrics-server';
 /** Prometheus metrics: GET /metrics (admin key) in HTTP processes, METRICS_PORT in worker-only ones. */
 @Global()
 @Module({
-  imports: [BullModule.registerQueue({ name: RECALC_QUEUE })],
+  imports: [QueuesModule, PendingRecalcModule],
   controllers: [MetricsController],
   providers: [PodiumMetrics, MetricsRepository, ScrapeGauges, WorkerMetricsServer],
   exports: [PodiumMetrics],

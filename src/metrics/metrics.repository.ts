@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { PendingRecalcRepository } from '../pending-recalc/pending-recalc.repository';
 
 export interface BacklogSnapshot {
   boardsPending: number;
@@ -10,17 +11,18 @@ export interface BacklogSnapshot {
 /** Scrape-time figures from the database, each read through a partial index (never a table scan). */
 @Injectable()
 export class MetricsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pending: PendingRecalcRepository,
+  ) {}
 
   async backlog(): Promise<BacklogSnapshot> {
-    // recalc_outbox_pending_idx covers first_pending_at IS NOT NULL; failure_episode_open_uq covers closed_at IS NULL.
-    const [row]: { pending: number; oldest: number | null; open: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS pending,
-              extract(epoch FROM now() - min(first_pending_at))::float8 AS oldest,
-              (SELECT count(*)::int FROM failure_episode WHERE closed_at IS NULL) AS open
-         FROM recalc_outbox
-        WHERE first_pending_at IS NOT NULL AND results_version <> standings_version`,
-    );
-    return { boardsPending: row.pending, oldestPendingAgeSeconds: Math.max(0, row.oldest ?? 0), failureEpisodesOpen: row.open };
+    const { manager } = this.dataSource;
+    // failure_episode_open_uq covers closed_at IS NULL.
+    const [[row], pending] = await Promise.all([
+      manager.query('SELECT count(*)::int AS open FROM failure_episode WHERE closed_at IS NULL') as Promise<{ open: number }[]>,
+      this.pending.backlog(manager),
+    ]);
+    return { ...pending, failureEpisodesOpen: row.open };
   }
 }

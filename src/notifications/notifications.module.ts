@@ -1,6 +1,5 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { NOTIFICATIONS_QUEUE } from '../common/queue/queue-names';
+import { QueuesModule } from '../common/queue/queues.module';
 import { FailureEpisodesRepository } from './failure-episodes.repository';
 import { FailureMailProcessor } from './mail/failure-mail.processor';
 import { FailureMailScheduler } from './mail/failure-mail.scheduler';
@@ -15,7 +14,7 @@ import { RetryTokens } from './retry/retry-tokens';
  * it, records episodes through it and serves the retry links with its tokens.
  */
 @Module({
-  imports: [BullModule.registerQueue({ name: NOTIFICATIONS_QUEUE })],
+  imports: [QueuesModule],
   controllers: [NotificationsController],
   providers: [FailureEpisodesRepository, MailTransport, RetryTokens, FailureMailScheduler, FailureMailProcessor, RetryRateLimiter],
   exports: [FailureEpisodesRepository, RetryTokens, RetryRateLimiter],

@@ -145,4 +145,14 @@ export class PendingRecalcRepository {
     );
     return rows.map((row) => ({ leaderboardId: row.leaderboard_id, delayMs: row.delay_ms }));
   }
+
+  /** How many boards are pending and how long the oldest has waited, read through recalc_outbox_pending_idx. */
+  async backlog(manager: EntityManager): Promise<{ boardsPending: number; oldestPendingAgeSeconds: number }> {
+    const [row]: { pending: number; oldest: number | null }[] = await manager.query(
+      `SELECT count(*)::int AS pending, extract(epoch FROM now() - min(first_pending_at))::float8 AS oldest
+         FROM recalc_outbox
+        WHERE first_pending_at IS NOT NULL AND results_version <> standings_version`,
+    );
+    return { boardsPending: row.pending, oldestPendingAgeSeconds: Math.max(0, row.oldest ?? 0) };
+  }
 }

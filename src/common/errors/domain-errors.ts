@@ -1,9 +1,9 @@
 /**
- * Domain errors say what went wrong in the product's terms; the one exception filter maps
- * them to HTTP. Services throw these, never HttpException, so they stay usable from workers.
+ * Domain errors say what went wrong in the product's terms and know nothing of HTTP: the one
+ * exception filter maps each kind to a status. Services throw these, never HttpException, so
+ * they stay usable from workers and the import command.
  */
 export abstract class DomainError extends Error {
-  abstract readonly status: number;
   /** Extra fields of the error's answer (e.g. the list of problems with an upload). */
   readonly details?: Record<string, unknown>;
   constructor(message: string) {
@@ -13,16 +13,25 @@ export abstract class DomainError extends Error {
 }
 
 export class NotFoundError extends DomainError {
-  readonly status = 404;
   constructor(what: string, id: number | string) {
     super(`${what} ${id} not found`);
   }
 }
 
 /** A request that conflicts with the current state (the state machine, a uniqueness rule). */
-export class ConflictError extends DomainError {
-  readonly status = 409;
-}
+export class ConflictError extends DomainError {}
+
+/** Input the domain cannot read at all (a broken upload), as opposed to wrong field values. */
+export class UnreadableInputError extends DomainError {}
+
+/** Input of a kind the domain does not handle (a file format). */
+export class UnsupportedInputError extends DomainError {}
+
+/** Input over a configured limit. */
+export class InputTooLargeError extends DomainError {}
+
+/** Input that was read whole and is wrong in places, listed in `details`; nothing was changed. */
+export class RejectedInputError extends DomainError {}
 
 export interface FieldProblem {
   field: string;
@@ -31,7 +40,6 @@ export interface FieldProblem {
 
 /** Input that is well-formed JSON but wrong for the domain, with the fields at fault. */
 export class InvalidInputError extends DomainError {
-  readonly status = 400;
   constructor(readonly problems: FieldProblem[]) {
     super(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
   }
@@ -42,7 +50,6 @@ export class InvalidInputError extends DomainError {
  * connection retries within a second, so the client is told to try again in a few seconds.
  */
 export class QueueUnavailableError extends DomainError {
-  readonly status = 503;
   readonly retryAfterSeconds = 5;
   constructor(cause: unknown) {
     super('Recalculations cannot be queued right now (the queue is unavailable); try again in a few seconds');

@@ -3,7 +3,17 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, OutageLog } from './database-unavailable';
-import { DomainError, InvalidInputError, QueueUnavailableError } from './domain-errors';
+import {
+  ConflictError,
+  DomainError,
+  InputTooLargeError,
+  InvalidInputError,
+  NotFoundError,
+  QueueUnavailableError,
+  RejectedInputError,
+  UnreadableInputError,
+  UnsupportedInputError,
+} from './domain-errors';
 import { requestErrorAnswer } from './request-errors';
 
 /** "Unprocessable Entity" from UNPROCESSABLE_ENTITY. */
@@ -28,6 +38,29 @@ const PG_CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
   '22P02': { status: HttpStatus.BAD_REQUEST, message: 'A value has the wrong format' },
   '22003': { status: HttpStatus.BAD_REQUEST, message: 'A number is out of range' },
 };
+
+type DomainErrorKind = abstract new (...args: never[]) => DomainError;
+
+/** Each kind of domain error's HTTP status; a subclass answers as its nearest listed ancestor. */
+const DOMAIN_STATUS = new Map<DomainErrorKind, number>([
+  [NotFoundError, HttpStatus.NOT_FOUND],
+  [ConflictError, HttpStatus.CONFLICT],
+  [InvalidInputError, HttpStatus.BAD_REQUEST],
+  [UnreadableInputError, HttpStatus.BAD_REQUEST],
+  [UnsupportedInputError, HttpStatus.UNSUPPORTED_MEDIA_TYPE],
+  [InputTooLargeError, HttpStatus.PAYLOAD_TOO_LARGE],
+  [RejectedInputError, HttpStatus.UNPROCESSABLE_ENTITY],
+  [QueueUnavailableError, HttpStatus.SERVICE_UNAVAILABLE],
+]);
+
+/** The status of a domain error; a kind missing from the table is a bug on our side (500). */
+export function domainStatus(error: DomainError): number {
+  for (let kind = error.constructor; kind && kind !== DomainError; kind = Object.getPrototypeOf(kind)) {
+    const status = DOMAIN_STATUS.get(kind as DomainErrorKind);
+    if (status !== undefined) return status;
+  }
+  return HttpStatus.INTERNAL_SERVER_ERROR;
+}
 
 /**
  * The single place where errors become HTTP answers. Domain errors keep their message;
@@ -66,7 +99,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       return { statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors: exception.problems };
     }
     if (exception instanceof DomainError) {
-      return { ...exception.details, statusCode: exception.status, error: httpError(exception.status), message: exception.message };
+      const status = domainStatus(exception);
+      return { ...exception.details, statusCode: status, error: httpError(status), message: exception.message };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

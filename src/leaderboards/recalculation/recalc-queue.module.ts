@@ -1,14 +1,13 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { RECALC_QUEUE } from '../../common/queue/queue-names';
+import { QueuesModule } from '../../common/queue/queues.module';
 import { PendingRecalcModule } from '../../pending-recalc/pending-recalc.module';
 import { RecalcQueue } from './recalc-queue.service';
 import { RunsRepository } from './runs.repository';
 
 /** The producer side of recalculation: the queue, and the run rows it opens for queued jobs. */
 @Module({
-  imports: [BullModule.registerQueue({ name: RECALC_QUEUE }), PendingRecalcModule],
+  imports: [QueuesModule, PendingRecalcModule],
   providers: [RecalcQueue, RunsRepository],
-  exports: [RecalcQueue, RunsRepository, BullModule],
+  exports: [RecalcQueue, RunsRepository, QueuesModule],
 })
 export class RecalcQueueModule {}

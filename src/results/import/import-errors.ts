@@ -1,19 +1,13 @@
-import { DomainError } from '../../common/errors/domain-errors';
+import { InputTooLargeError, UnreadableInputError, UnsupportedInputError } from '../../common/errors/domain-errors';
 
 /** The upload is not a file this importer reads (wrong kind, encrypted, legacy .xls). */
-export class UnsupportedFileError extends DomainError {
-  readonly status = 415;
-}
+export class UnsupportedFileError extends UnsupportedInputError {}
 
 /** The upload is of a readable kind but broken, empty or without a recognisable header. */
-export class UnreadableFileError extends DomainError {
-  readonly status = 400;
-}
+export class UnreadableFileError extends UnreadableInputError {}
 
 /** The upload is over a configured limit (bytes, rows, ZIP entries, uncompressed size). */
-export class FileTooLargeError extends DomainError {
-  readonly status = 413;
-}
+export class FileTooLargeError extends InputTooLargeError {}
 
 export interface ReadLimits {
   maxZipEntries: number;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { UnitOfWork, TransactionRunner } from '../../common/database/transaction-runner';
-import { DomainError } from '../../common/errors/domain-errors';
+import { RejectedInputError } from '../../common/errors/domain-errors';
 import { ResultSetChangedEvent } from '../../common/events/catalogue';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { PendingRecalcRepository } from '../../pending-recalc/pending-recalc.repository';
@@ -11,8 +11,7 @@ import { ImportedCategory, ImportState, ImportWriter } from './import-writer';
 import { openSpreadsheet, UnreadableFileError } from './spreadsheet-reader';
 
 /** Every row was checked and some are wrong: nothing was written. */
-export class ImportValidationError extends DomainError {
-  readonly status = 422;
+export class ImportValidationError extends RejectedInputError {
   override readonly details: { errors: ImportProblem[]; totalErrors: number };
   constructor(problems: ImportProblem[], total: number) {
     super(`The file has ${total} problem${total === 1 ? '' : 's'}; nothing was imported`);
