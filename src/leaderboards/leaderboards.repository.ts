@@ -4,7 +4,6 @@ import { NotFoundError } from '../common/errors/domain-errors';
 import { PUBLIC_STATES_SQL, stateSql } from '../common/result-set-state';
 import { ResultSet } from '../results/result-set.entity';
 import { Leaderboard, LeaderboardCategory, LeaderboardEvent } from './leaderboard.entity';
-import { PointsScale } from './points-scale.entity';
 import { RecalcRun } from './recalc.entities';
 
 /** A board with everything that configures it. */
@@ -29,15 +28,6 @@ export class LeaderboardsRepository {
   async seriesExists(manager: EntityManager, seriesId: number): Promise<boolean> {
     const rows: unknown[] = await manager.query('SELECT 1 FROM series WHERE id = $1', [seriesId]);
     return rows.length > 0;
-  }
-
-  async pointsScaleExists(manager: EntityManager, scaleId: number): Promise<boolean> {
-    const rows: unknown[] = await manager.query('SELECT 1 FROM points_scale WHERE id = $1', [scaleId]);
-    return rows.length > 0;
-  }
-
-  pointsScale(manager: EntityManager, scaleId: number): Promise<PointsScale> {
-    return manager.getRepository(PointsScale).findOneByOrFail({ id: scaleId });
   }
 
   async find(manager: EntityManager, id: number, lock = false): Promise<Leaderboard> {

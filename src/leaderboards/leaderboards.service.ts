@@ -12,6 +12,7 @@ import { Leaderboard } from './leaderboard.entity';
 import { LeaderboardView, PendingView, RunView } from './leaderboard-views';
 import { CategoryDto, CreateLeaderboardDto, UpdateLeaderboardDto } from './leaderboards.dto';
 import { BoardDefinition, LeaderboardsRepository } from './leaderboards.repository';
+import { PointsScalesRepository } from './points-scales.repository';
 import { rejectUnscorable } from './points-scales.service';
 import { RecalcRun } from './recalc.entities';
 import { ResultSet } from '../results/result-set.entity';
@@ -22,6 +23,7 @@ export class LeaderboardsService {
     private readonly tx: TransactionRunner,
     private readonly boards: LeaderboardsRepository,
     private readonly pending: PendingRecalcRepository,
+    private readonly scales: PointsScalesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -103,7 +105,7 @@ export class LeaderboardsService {
     const problems: { field: string; message: string }[] = [];
     const series = await this.boards.seriesExists(manager, board.seriesId);
     if (!series) problems.push({ field: 'seriesId', message: `series ${board.seriesId} does not exist` });
-    if (!(await this.boards.pointsScaleExists(manager, board.pointsScaleId))) problems.push({ field: 'pointsScaleId', message: `points scale ${board.pointsScaleId} does not exist` });
+    if (!(await this.scales.find(manager, board.pointsScaleId))) problems.push({ field: 'pointsScaleId', message: `points scale ${board.pointsScaleId} does not exist` });
     if (series) {
       const foreignListed = await this.boards.foreignEventIds(manager, board.seriesId, listed);
       if (foreignListed.length) problems.push({ field: 'eventIds', message: `not events of series ${board.seriesId}: ${foreignListed.join(', ')}` });

@@ -1,21 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { ScoringError, validatePointsScale } from '../calculators';
+import { TransactionRunner } from '../common/database/transaction-runner';
 import { InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { CreatePointsScaleDto, PointsScaleView } from './leaderboards.dto';
 import { PointsScale, PointsScaleSettings } from './points-scale.entity';
+import { PointsScalesRepository } from './points-scales.repository';
 import { toPointsScaleConfig } from './board-config';
 
 @Injectable()
 export class PointsScalesService {
-  constructor(@InjectRepository(PointsScale) private readonly scales: Repository<PointsScale>) {}
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly scales: PointsScalesRepository,
+  ) {}
 
   async create(dto: CreatePointsScaleDto): Promise<PointsScaleView> {
     const { name, kind, ...settings } = dto;
-    const scale = this.scales.create({ name, kind, config: settings as PointsScaleSettings });
-    rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale)));
-    return toView(await this.scales.save(scale));
+    return this.tx.run(async ({ manager }) => {
+      const scale = this.scales.build(manager, { name, kind, config: settings as PointsScaleSettings });
+      rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale)));
+      return toView(await this.scales.save(manager, scale));
+    });
   }
 
   async get(id: number): Promise<PointsScaleView> {
@@ -23,7 +28,7 @@ export class PointsScalesService {
   }
 
   async require(id: number): Promise<PointsScale> {
-    const scale = await this.scales.findOneBy({ id });
+    const scale = await this.tx.run(({ manager }) => this.scales.find(manager, id));
     if (!scale) throw new NotFoundError('Points scale', id);
     return scale;
   }

@@ -7,6 +7,7 @@ import { MailTransport } from './mail/mail-transport';
 import { NotificationsController } from './notifications.controller';
 import { RetryRateLimiter } from './retry/rate-limiter';
 import { RetryTokens } from './retry/retry-tokens';
+import { RetryTokensRepository } from './retry/retry-tokens.repository';
 
 /**
  * Failure episodes, UI notifications, failure e-mails (a job per episode on the notifications
@@ -16,7 +17,7 @@ import { RetryTokens } from './retry/retry-tokens';
 @Module({
   imports: [QueuesModule],
   controllers: [NotificationsController],
-  providers: [FailureEpisodesRepository, MailTransport, RetryTokens, FailureMailScheduler, FailureMailProcessor, RetryRateLimiter],
+  providers: [FailureEpisodesRepository, MailTransport, RetryTokens, RetryTokensRepository, FailureMailScheduler, FailureMailProcessor, RetryRateLimiter],
   exports: [FailureEpisodesRepository, RetryTokens, RetryRateLimiter],
 })
 export class NotificationsModule {}

@@ -1,14 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { RaceEvent } from './race-event.entity';
 import { SeriesController } from './series.controller';
-import { Series } from './series.entity';
+import { SeriesRepository } from './series.repository';
 import { SeriesService } from './series.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Series, RaceEvent])],
   controllers: [SeriesController],
-  providers: [SeriesService],
+  providers: [SeriesService, SeriesRepository],
   exports: [SeriesService],
 })
 export class SeriesModule {}

@@ -1,21 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { TransactionRunner } from '../common/database/transaction-runner';
 import { NotFoundError } from '../common/errors/domain-errors';
 import { CreateEventDto, CreateSeriesDto, EventView, SeriesView } from './series.dto';
 import { RaceEvent } from './race-event.entity';
 import { Series } from './series.entity';
+import { SeriesRepository } from './series.repository';
 
 @Injectable()
 export class SeriesService {
   constructor(
-    @InjectRepository(Series) private readonly series: Repository<Series>,
-    @InjectRepository(RaceEvent) private readonly events: Repository<RaceEvent>,
+    private readonly tx: TransactionRunner,
+    private readonly repository: SeriesRepository,
   ) {}
 
   async create(dto: CreateSeriesDto): Promise<SeriesView> {
-    const saved = await this.series.save(
-      this.series.create({
+    const saved = await this.tx.run(({ manager }) =>
+      this.repository.insert(manager, {
         name: dto.name,
         season: dto.season ?? null,
         custom1Label: dto.customLabels?.custom1 ?? null,
@@ -31,15 +31,15 @@ export class SeriesService {
   }
 
   async require(id: number): Promise<Series> {
-    const found = await this.series.findOneBy({ id });
+    const found = await this.tx.run(({ manager }) => this.repository.find(manager, id));
     if (!found) throw new NotFoundError('Series', id);
     return found;
   }
 
   async addEvent(seriesId: number, dto: CreateEventDto): Promise<EventView> {
     await this.require(seriesId);
-    const saved = await this.events.save(
-      this.events.create({
+    const saved = await this.tx.run(({ manager }) =>
+      this.repository.insertEvent(manager, {
         seriesId,
         name: dto.name,
         date: dto.date,
@@ -52,12 +52,12 @@ export class SeriesService {
 
   async listEvents(seriesId: number): Promise<EventView[]> {
     await this.require(seriesId);
-    const events = await this.events.find({ where: { seriesId }, order: { date: 'ASC', id: 'ASC' } });
+    const events = await this.tx.run(({ manager }) => this.repository.events(manager, seriesId));
     return events.map(toEventView);
   }
 
   async requireEvent(id: number): Promise<RaceEvent> {
-    const found = await this.events.findOneBy({ id });
+    const found = await this.tx.run(({ manager }) => this.repository.findEvent(manager, id));
     if (!found) throw new NotFoundError('Event', id);
     return found;
   }

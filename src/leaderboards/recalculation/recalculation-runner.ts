@@ -11,6 +11,7 @@ import { PendingRecalcRepository } from '../../pending-recalc/pending-recalc.rep
 import { toLeaderboardConfig, toPointsScaleConfig } from '../board-config';
 import { BoardDefinition, LeaderboardsRepository } from '../leaderboards.repository';
 import { PointsScale } from '../points-scale.entity';
+import { PointsScalesRepository } from '../points-scales.repository';
 import { RunTrigger } from '../recalc.entities';
 import { describeFailure, isTransient } from './failure-kind';
 import { RunsRepository } from './runs.repository';
@@ -47,6 +48,7 @@ export class RecalculationRunner {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly boards: LeaderboardsRepository,
+    private readonly scales: PointsScalesRepository,
     private readonly inputs: StandingsInputsRepository,
     private readonly writer: StandingsWriterRepository,
     private readonly runs: RunsRepository,
@@ -90,7 +92,7 @@ export class RecalculationRunner {
       await this.runs.complete(manager, jobId, { inserted: 0, updated: 0, deleted: 0 }, resultsVersion, { skipped: 'inactive board' });
       return { kind: 'completed', write: null, resultsVersion };
     }
-    const scale = await this.boards.pointsScale(manager, def.board.pointsScaleId);
+    const scale = await this.scales.get(manager, def.board.pointsScaleId);
     const started = performance.now();
     const { standings, loaded } = await this.loadAndCompute(manager, def, scale);
     const computed = performance.now();
