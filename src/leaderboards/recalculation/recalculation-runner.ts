@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { PoolClient } from 'pg';
 import { EntityManager } from 'typeorm';
 import { computeStandingsTable, StandingsTable } from '../../calculators';
 import { advisoryXactLock } from '../../common/database/advisory-locks';
+import { rawClient } from '../../common/database/raw-client';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { RecalculationFailedEvent, RecalculationRecoveredEvent } from '../../common/events/catalogue';
 import { PodiumMetrics } from '../../metrics/podium-metrics';
@@ -109,7 +109,7 @@ export class RecalculationRunner {
    * memory can be reclaimed while the standings are written.
    */
   private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScale): Promise<{ standings: StandingsTable; loaded: number }> {
-    const client = (await manager.queryRunner!.connect()) as PoolClient;
+    const client = await rawClient(manager);
     const events = await this.inputs.events(client, def.board.seriesId);
     const inputs = await this.inputs.results(client, {
       seriesId: def.board.seriesId,
