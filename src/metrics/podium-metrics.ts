@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { RUN_TRIGGERS } from '../leaderboards/recalc.entities';
 
 const RUN_OUTCOMES = ['completed', 'retry', 'failed'] as const;
 export type RunOutcomeKind = (typeof RUN_OUTCOMES)[number];
@@ -53,8 +52,15 @@ export class PodiumMetrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     // Every series exists from the start at 0, so rate() and alerts see the first failure.
-    for (const trigger of RUN_TRIGGERS) for (const outcome of RUN_OUTCOMES) this.runs.inc({ trigger, outcome }, 0);
     for (const outcome of ['sent', 'failed']) this.mails.inc({ outcome }, 0);
+  }
+
+  /**
+   * Creates the run counters of these triggers at 0. The recalculation feature names its
+   * triggers at start-up, so that metrics (below it) need not import it.
+   */
+  declareRunTriggers(triggers: readonly string[]): void {
+    for (const trigger of triggers) for (const outcome of RUN_OUTCOMES) this.runs.inc({ trigger, outcome }, 0);
   }
 
   runFinished(trigger: string, outcome: RunOutcomeKind): void {

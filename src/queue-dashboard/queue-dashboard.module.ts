@@ -5,7 +5,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AdminKeys } from '../common/auth/admin-keys';
 import { AppConfig } from '../config/config';
-import { RECALC_QUEUE } from '../common/queue/queue-names';
+import { NOTIFICATIONS_QUEUE, RECALC_QUEUE } from '../common/queue/queue-names';
 
 /** Where the dashboard is served; excluded from the /api prefix in bootstrap.ts. */
 export const QUEUE_DASHBOARD_ROUTE = '/admin/queues';
@@ -41,7 +41,7 @@ export class QueueDashboardModule {
           middleware: adminKeyOrBasicAuth(new AdminKeys(config.adminApiKeys)),
           boardOptions: { uiConfig: { boardTitle: 'Podium queues' } },
         }),
-        BullBoardModule.forFeature({ name: RECALC_QUEUE, adapter: BullMQAdapter }),
+        BullBoardModule.forFeature({ name: RECALC_QUEUE, adapter: BullMQAdapter }, { name: NOTIFICATIONS_QUEUE, adapter: BullMQAdapter }),
       ],
     };
   }

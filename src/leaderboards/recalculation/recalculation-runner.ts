@@ -12,7 +12,7 @@ import { toLeaderboardConfig, toPointsScaleConfig } from '../board-config';
 import { BoardDefinition, LeaderboardsRepository } from '../leaderboards.repository';
 import { PointsScale } from '../points-scale.entity';
 import { PointsScalesRepository } from '../points-scales.repository';
-import { RunTrigger } from '../recalc.entities';
+import { RUN_TRIGGERS, RunTrigger } from '../recalc.entities';
 import { describeFailure, isTransient } from './failure-kind';
 import { RunsRepository } from './runs.repository';
 import { StandingsInputsRepository } from './standings-inputs.repository';
@@ -55,7 +55,9 @@ export class RecalculationRunner {
     private readonly pending: PendingRecalcRepository,
     private readonly episodes: FailureEpisodesRepository,
     private readonly metrics: PodiumMetrics,
-  ) {}
+  ) {
+    this.metrics.declareRunTriggers(RUN_TRIGGERS);
+  }
 
   async run(request: RunRequest): Promise<RunOutcome> {
     const outcome = await this.runOnce(request);
