@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { NOTIFICATIONS_QUEUE } from '../../common/queue/queue-names';
 import { APP_CONFIG, AppConfig } from '../../config/config';
+import { outageLog } from '../../redis/redis.module';
 import { FailureEpisodesRepository } from '../failure-episodes.repository';
 import { FAILURE_MAIL_JOB, FailureMailJobData, failureMailJobId } from './failure-mail-job';
 
@@ -30,7 +31,10 @@ export class FailureMailScheduler implements OnApplicationBootstrap, OnApplicati
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.queue.on('error', (err) => this.logger.warn({ err }, 'Notifications queue error'));
+    // Logged once per outage, not once per failed command.
+    const outage = outageLog(this.logger, 'notifications queue');
+    this.queue.on('error', outage.down);
+    this.queue.getBackend().on('ready', outage.up);
   }
 
   onApplicationBootstrap(): void {
