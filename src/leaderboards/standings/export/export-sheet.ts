@@ -118,6 +118,17 @@ export function exportFilename(boardName: string, leaderboardId: number, ext: 'c
 }
 
 /**
+ * `attachment; filename="…"` with an ASCII name (accents dropped, other letters as "-"), plus
+ * RFC 5987 `filename*` with the UTF-8 name when that differs. The name is a slug from
+ * `exportFilename`, so it needs no quoting and percent-encoding covers every byte outside ASCII.
+ */
+export function attachmentHeader(filename: string): string {
+  const ascii = filename.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^a-z0-9.-]+/g, '-').replace(/^-+/, '');
+  const header = `attachment; filename="${ascii}"`;
+  return ascii === filename ? header : `${header}; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/**
  * Rows with ties marked: whether an entry is tied depends on the next one too, so each row is
  * given out one entry late.
  */

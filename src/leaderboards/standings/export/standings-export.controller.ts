@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { isAdminRequest } from '../../../common/auth/admin.guard';
 import { Public } from '../../../common/auth/public.decorator';
 import { IdPipe } from '../../../common/id.pipe';
-import { Cell } from './export-sheet';
+import { attachmentHeader, Cell } from './export-sheet';
 import { StandingsExport, StandingsExportService } from './standings-export.service';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -79,7 +79,7 @@ export class StandingsExportController {
 }
 
 function start(res: Response, filename: string, contentType: string): void {
-  res.attachment(filename); // content-disposition: a quoted ASCII filename, plus RFC 5987 filename* when needed
+  res.setHeader('Content-Disposition', attachmentHeader(filename));
   res.setHeader('Content-Type', contentType);
   res.setHeader('Cache-Control', 'no-cache');
   res.status(200);
