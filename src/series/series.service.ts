@@ -30,6 +30,10 @@ export class SeriesService {
     return toSeriesView(await this.require(id));
   }
 
+  async findByName(name: string): Promise<SeriesView[]> {
+    return (await this.series.find({ where: { name }, order: { id: 'ASC' }, take: 100 })).map(toSeriesView);
+  }
+
   async require(id: number): Promise<Series> {
     const found = await this.series.findOneBy({ id });
     if (!found) throw new NotFoundError('Series', id);
