@@ -1,4 +1,4 @@
-import { attachmentHeader, entryRows, ExportEntry, exportFilename, neutralise } from './export-sheet';
+import { attachmentHeader, columnHeader, ExportBoard, entryRow, entryRows, ExportEntry, exportFilename, neutralise } from './export-sheet';
 
 describe('export sheet', () => {
   it('neutralises text a spreadsheet would evaluate, never numbers', () => {
@@ -24,5 +24,16 @@ describe('export sheet', () => {
     const positions: unknown[] = [];
     for await (const row of entryRows(entries(), [])) positions.push(row[0]);
     expect(positions).toEqual([1, "'=2", "'=2", "'=2", 5, null, null]);
+  });
+
+  it('heads the group column with the series\' slot label; TOP_SCHOOLS has none', () => {
+    const board = (type: ExportBoard['type'], groupBy: string[] = []): ExportBoard => ({ name: 'B', type, groupBy, labels: { custom1: 'Academy', custom2: null, custom3: 'Crew' } });
+    const events = [{ id: 1, name: 'R1', date: '2026-01-01' }];
+    expect(columnHeader(board('INDIVIDUAL'), events)).toEqual(['Position', 'Rider', 'Academy', 'Points', 'R1']);
+    expect(columnHeader(board('SCHOOL'), events)).toEqual(['Position', 'Academy', 'Category', 'Points', 'R1']);
+    expect(columnHeader(board('GROUP', ['custom3', 'custom2']), events)).toEqual(['Position', 'Crew / Club', 'Category', 'Points', 'R1']);
+    expect(columnHeader(board('TOP_SCHOOLS'), events)).toEqual(['Position', 'Academy', 'Points', 'R1']);
+    const entry: ExportEntry = { position: 1, points: 30, name: 'Hillside', group: null, counted: [{ eventId: 1, status: 'FIN', points: 20 }, { eventId: 1, status: 'FIN', points: 10 }], dropped: [] };
+    expect(entryRow(entry, false, events, false)).toEqual([1, 'Hillside', 30, 30]);
   });
 });

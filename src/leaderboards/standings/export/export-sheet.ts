@@ -43,6 +43,11 @@ export function neutralise(cell: Cell): Cell {
   return typeof cell === 'string' && FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
+/** TOP_SCHOOLS entries span every category: they have no group to show. */
+export function hasGroupColumn(board: ExportBoard): boolean {
+  return board.type !== 'TOP_SCHOOLS';
+}
+
 /** The header row: who is ranked, their group (the series' own slot label), points, an event per column. */
 export function columnHeader(board: ExportBoard, events: ExportEvent[]): string[] {
   const slot = (s: string) => board.labels[s as keyof ExportBoard['labels']] ?? defaultLabel(s);
@@ -51,7 +56,7 @@ export function columnHeader(board: ExportBoard, events: ExportEvent[]): string[
     : board.type === 'GROUP'
       ? [board.groupBy.map(slot).join(' / ') || 'Group', 'Category']
       : [slot('custom1'), 'Category'];
-  return ['Position', name, group, 'Points', ...events.map((e) => e.name)];
+  return ['Position', name, ...(hasGroupColumn(board) ? [group] : []), 'Points', ...events.map((e) => e.name)];
 }
 
 function defaultLabel(slot: string): string {
@@ -74,9 +79,9 @@ export function titleRows(board: ExportBoard, state: string, stale: boolean, com
  * points the entry made there (a number); text when the result was dropped ("(12)") or not a
  * finish ("DNF", "DNF 2"); blank when it has no result in that event.
  */
-export function entryRow(entry: ExportEntry, tied: boolean, events: ExportEvent[]): Cell[] {
+export function entryRow(entry: ExportEntry, tied: boolean, events: ExportEvent[], withGroup = true): Cell[] {
   const position = entry.position === null ? null : tied ? `=${entry.position}` : entry.position;
-  const cells: Cell[] = [position, entry.name, entry.group, entry.points];
+  const cells: Cell[] = withGroup ? [position, entry.name, entry.group, entry.points] : [position, entry.name, entry.points];
   const counted = byEvent(entry.counted);
   const dropped = byEvent(entry.dropped);
   for (const event of events) {
@@ -132,16 +137,16 @@ export function attachmentHeader(filename: string): string {
  * Rows with ties marked: whether an entry is tied depends on the next one too, so each row is
  * given out one entry late.
  */
-export async function* entryRows(entries: AsyncIterable<ExportEntry>, events: ExportEvent[]): AsyncGenerator<Cell[]> {
+export async function* entryRows(entries: AsyncIterable<ExportEntry>, events: ExportEvent[], withGroup = true): AsyncGenerator<Cell[]> {
   let previous: ExportEntry | null = null;
   let previousTiedAbove = false;
   for await (const entry of entries) {
     if (previous) {
       const tiedBelow = entry.position !== null && entry.position === previous.position;
-      yield entryRow(previous, previousTiedAbove || tiedBelow, events);
+      yield entryRow(previous, previousTiedAbove || tiedBelow, events, withGroup);
       previousTiedAbove = tiedBelow;
     }
     previous = entry;
   }
-  if (previous) yield entryRow(previous, previousTiedAbove, events);
+  if (previous) yield entryRow(previous, previousTiedAbove, events, withGroup);
 }

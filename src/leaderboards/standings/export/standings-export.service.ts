@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../../../common/errors/domain-errors';
 import { StandingsService } from '../standings.service';
-import { Cell, columnHeader, entryRows, exportFilename, titleRows } from './export-sheet';
+import { Cell, columnHeader, entryRows, exportFilename, hasGroupColumn, titleRows } from './export-sheet';
 import { StandingsExportRepository } from './standings-export.repository';
 
 export interface StandingsExport {
@@ -31,7 +31,7 @@ export class StandingsExportService {
       filename: (ext) => exportFilename(board.name, leaderboardId, ext),
       head: titleRows(board, visible.shownState, visible.stale, visible.head.computedAt),
       header: columnHeader(board, events),
-      rows: entryRows(this.exports.entries(visible.head.resultSetId), events),
+      rows: entryRows(this.exports.entries(visible.head.resultSetId), events, hasGroupColumn(board)),
     };
   }
 }
