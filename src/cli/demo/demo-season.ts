@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { prng } from '../../common/prng';
 
 /**
  * The demo season (`npm run demo`): a schools league, made from a fixed seed so every run
@@ -65,20 +66,8 @@ const EVENTS = [
 /** The event whose results were corrected after publication (index into EVENTS). */
 export const CORRECTED_EVENT = 2;
 
-/** mulberry32: a small seeded generator, enough for made-up names and race draws. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function demoSeason(seed = 2026): DemoSeason {
-  const rnd = random(seed);
+  const rnd = prng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
   const riders: DemoRider[] = [];
   const names = new Set<string>();
