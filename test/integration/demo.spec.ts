@@ -55,6 +55,13 @@ describe('demo season', () => {
       expect(standings.state).toMatch(/PROVISIONAL|APPROVED/);
       expect(standings.entries.length).toBeGreaterThan(board.type === 'INDIVIDUAL' ? 350 : 5);
       expect(standings.entries[0].position).toBe(1);
+      // Its export has a row per entry, the same first entry, and a cell per event.
+      const csv = (await t.http().get(`/api/leaderboards/${board.id}/standings.csv`).expect(200)).text;
+      const lines = csv.split('\r\n').filter(Boolean);
+      const header = lines.findIndex((l) => l.startsWith('Position,'));
+      expect(lines.length - header - 1).toBe(standings.total);
+      expect(lines[header].split(',')).toHaveLength(board.type === 'TOP_SCHOOLS' ? 3 + 6 : 4 + 6);
+      expect(lines[header + 1]).toContain(`,${standings.entries[0].points},`);
     }
 
     const before = await counts(t);
