@@ -33,6 +33,9 @@ describe('export sheet', () => {
     expect(columnHeader(board('SCHOOL'), events)).toEqual(['Position', 'Academy', 'Category', 'Points', 'R1']);
     expect(columnHeader(board('GROUP', ['custom3', 'custom2']), events)).toEqual(['Position', 'Crew / Club', 'Category', 'Points', 'R1']);
     expect(columnHeader(board('TOP_SCHOOLS'), events)).toEqual(['Position', 'Academy', 'Points', 'R1']);
+    // Event names and slot labels are organisers' text too.
+    const hostile = { ...board('INDIVIDUAL'), labels: { custom1: '+Academy', custom2: null, custom3: null } };
+    expect(columnHeader(hostile, [{ id: 1, name: '=cmd|calc', date: '2026-01-01' }])).toEqual(['Position', 'Rider', "'+Academy", 'Points', "'=cmd|calc"]);
     const entry: ExportEntry = { position: 1, points: 30, name: 'Hillside', group: null, counted: [{ eventId: 1, status: 'FIN', points: 20 }, { eventId: 1, status: 'FIN', points: 10 }], dropped: [] };
     expect(entryRow(entry, false, events, false)).toEqual([1, 'Hillside', 30, 30]);
   });

@@ -49,14 +49,14 @@ export function hasGroupColumn(board: ExportBoard): boolean {
 }
 
 /** The header row: who is ranked, their group (the series' own slot label), points, an event per column. */
-export function columnHeader(board: ExportBoard, events: ExportEvent[]): string[] {
+export function columnHeader(board: ExportBoard, events: ExportEvent[]): Cell[] {
   const slot = (s: string) => board.labels[s as keyof ExportBoard['labels']] ?? defaultLabel(s);
   const [name, group] = board.type === 'INDIVIDUAL'
     ? ['Rider', slot('custom1')]
     : board.type === 'GROUP'
       ? [board.groupBy.map(slot).join(' / ') || 'Group', 'Category']
       : [slot('custom1'), 'Category'];
-  return ['Position', name, ...(hasGroupColumn(board) ? [group] : []), 'Points', ...events.map((e) => e.name)];
+  return ['Position', name, ...(hasGroupColumn(board) ? [group] : []), 'Points', ...events.map((e) => e.name)].map(neutralise);
 }
 
 function defaultLabel(slot: string): string {

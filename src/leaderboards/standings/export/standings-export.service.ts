@@ -8,7 +8,7 @@ export interface StandingsExport {
   filename(ext: 'csv' | 'xlsx'): string;
   /** Title lines and a blank line, then the column header. */
   head: Cell[][];
-  header: string[];
+  header: Cell[];
   /** One row per entry, read as the file is written. */
   rows: AsyncIterable<Cell[]>;
 }
