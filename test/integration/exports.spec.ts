@@ -1,9 +1,12 @@
 import ExcelJS from 'exceljs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import type request from 'superagent';
 import { parse } from 'csv-parse/sync';
 import { Fixtures, rider } from '../support/fixtures';
 import { settled } from '../support/sync';
-import { AUTH, startTestApp, TestApp } from '../support/test-app';
+import { seedSeason } from '../../bench/seed';
+import { AUTH, eventually, startTestApp, TestApp } from '../support/test-app';
 
 type Row = (string | number | null)[];
 
@@ -168,4 +171,42 @@ describe('standings exports (CSV, XLSX)', () => {
     expect(doc.paths['/api/leaderboards/{id}/standings.csv'].get.responses['200']).toBeDefined();
     expect(doc.paths['/api/leaderboards/{id}/standings.xlsx'].get.responses['404']).toBeDefined();
   });
+});
+
+/** A client that stops reading must not hold the export's snapshot (and a pool connection) for ever. */
+describe('a stalled export download', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ EXPORT_STALL_TIMEOUT_MS: '500' });
+    await t.app.listen(0, '127.0.0.1');
+  });
+  afterAll(() => t?.close());
+
+  it('is cut off after EXPORT_STALL_TIMEOUT_MS and its transaction ends', async () => {
+    // 50,000 entries with long names, about 60 MB of CSV: far more than the socket buffers hold
+    // (loopback TCP autotunes a receive buffer up to tcp_rmem's maximum, 32 MB here).
+    const board = await seedSeason(t.db, { events: 1, categories: 1, riders: 50_000 });
+    await t.db.query(`UPDATE participant SET first_name = repeat('F', 500), last_name = 'L' || id || repeat('l', 490)`);
+    await t.db.query(`UPDATE custom_list_value SET name = repeat('S', 190) || id`);
+    await t.http().post(`/api/leaderboards/${board.leaderboardId}/recalculate`).set(AUTH).expect(202);
+    await eventually(async () => (await t.http().get(`/api/leaderboards/${board.leaderboardId}/standings?limit=1`)).status === 200, 60_000);
+
+    const exporting = async () => {
+      const [row] = await t.db.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE '%jsonb_path_query_array%'`,
+      );
+      return row.n;
+    };
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const request = http.get(`http://127.0.0.1:${port}/api/leaderboards/${board.leaderboardId}/standings.csv`);
+    request.on('error', () => undefined);
+    request.on('response', (res) => res.pause()); // reads nothing more
+    try {
+      await eventually(async () => (await exporting()) === 1, 20_000);
+      await eventually(async () => (await exporting()) === 0, 5_000);
+    } finally {
+      request.destroy();
+    }
+  }, 60_000);
 });

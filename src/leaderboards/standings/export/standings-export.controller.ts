@@ -1,4 +1,4 @@
-import { Controller, Get, Logger, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isAdminRequest } from '../../../common/auth/admin.guard';
+import { APP_CONFIG, AppConfig } from '../../../config/config';
 import { Public } from '../../../common/auth/public.decorator';
 import { IdPipe } from '../../../common/id.pipe';
 import { attachmentHeader, Cell } from './export-sheet';
@@ -24,7 +25,10 @@ const COLUMNS = 'Title lines (board, state, update time, a key), a blank line, t
 export class StandingsExportController {
   private readonly logger = new Logger(StandingsExportController.name);
 
-  constructor(private readonly exports: StandingsExportService) {}
+  constructor(
+    private readonly exports: StandingsExportService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get('standings.csv')
   @Public()
@@ -34,7 +38,7 @@ export class StandingsExportController {
   @ApiResponse({ status: 404, description: 'No such board or no standings yet; without an admin key also standings that are not published' })
   async csv(@Param('id', IdPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
     const sheet = await this.exports.prepare(id, isAdminRequest(req));
-    start(res, sheet.filename('csv'), 'text/csv; charset=utf-8');
+    this.start(res, sheet.filename('csv'), 'text/csv; charset=utf-8');
     await this.streaming(res, id, () => pipeline(
       Readable.from(allRows(sheet)),
       stringify({ bom: true, record_delimiter: 'windows' }),
@@ -50,7 +54,7 @@ export class StandingsExportController {
   @ApiResponse({ status: 404, description: 'No such board or no standings yet; without an admin key also standings that are not published' })
   async xlsx(@Param('id', IdPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
     const sheet = await this.exports.prepare(id, isAdminRequest(req));
-    start(res, sheet.filename('xlsx'), XLSX_TYPE);
+    this.start(res, sheet.filename('xlsx'), XLSX_TYPE);
     await this.streaming(res, id, async () => {
       const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true, useSharedStrings: false });
       const worksheet = workbook.addWorksheet('Standings');
@@ -67,6 +71,15 @@ export class StandingsExportController {
     });
   }
 
+  private start(res: Response, filename: string, contentType: string): void {
+    res.setHeader('Content-Disposition', attachmentHeader(filename));
+    res.setHeader('Content-Type', contentType);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.status(200);
+    // The rows come from one open snapshot: a client that stops reading would hold it, and a pool connection, for ever.
+    res.setTimeout(this.config.exportStallTimeoutMs, () => res.destroy());
+  }
+
   /** Once the headers are out an error cannot become an error answer: the response is cut short instead. */
   private async streaming(res: Response, leaderboardId: number, write: () => Promise<unknown>): Promise<void> {
     try {
@@ -76,13 +89,6 @@ export class StandingsExportController {
       res.destroy();
     }
   }
-}
-
-function start(res: Response, filename: string, contentType: string): void {
-  res.setHeader('Content-Disposition', attachmentHeader(filename));
-  res.setHeader('Content-Type', contentType);
-  res.setHeader('Cache-Control', 'no-cache');
-  res.status(200);
 }
 
 async function* allRows(sheet: StandingsExport): AsyncGenerator<Cell[]> {
