@@ -148,4 +148,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REDIS_RECONNECT_MAX_MS: '0' })).toThrow(/REDIS_RECONNECT_MAX_MS must be between 50 and 60000/);
     expect(() => loadConfig({ REDIS_COMMAND_TIMEOUT_MS: 'soon' })).toThrow(/REDIS_COMMAND_TIMEOUT_MS must be a whole number/);
   });
+
+  // Standings exports (CSV, XLSX).
+  it('cuts off an export whose client stalls after 30 s by default; bounded', () => {
+    expect(loadConfig({}).exportStallTimeoutMs).toBe(30_000);
+    expect(loadConfig({ EXPORT_STALL_TIMEOUT_MS: '500' }).exportStallTimeoutMs).toBe(500);
+    expect(() => loadConfig({ EXPORT_STALL_TIMEOUT_MS: '0' })).toThrow(/EXPORT_STALL_TIMEOUT_MS must be between 100 and 600000/);
+  });
 });

@@ -73,6 +73,9 @@ export interface AppConfig {
   redisReconnectMaxMs: number;
   /** How long a request's Redis command (an enqueue, a health ping) may take before it is given up. */
   redisCommandTimeoutMs: number;
+  // Standings exports (CSV, XLSX).
+  /** An export whose client reads nothing for this long is cut off, freeing its database connection. */
+  exportStallTimeoutMs: number;
 }
 
 /** What Express's `trust proxy` accepts, minus `true` (believing any client's X-Forwarded-For). */
@@ -262,6 +265,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // Redis outages (queue hardening).
     redisReconnectMaxMs: read.integer('REDIS_RECONNECT_MAX_MS', 1_000, 50, 60_000),
     redisCommandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', 500, 50, 10_000),
+    // Standings exports (CSV, XLSX).
+    exportStallTimeoutMs: read.integer('EXPORT_STALL_TIMEOUT_MS', 30_000, 100, 600_000),
   };
   if (config.frameAncestors.length === 0) config.frameAncestors = ["'self'"];
   for (const source of config.frameAncestors) {

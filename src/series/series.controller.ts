@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/public.decorator';
 import { IdPipe } from '../common/id.pipe';
-import { CreateEventDto, CreateSeriesDto, EventView, SeriesView } from './series.dto';
+import { CreateEventDto, CreateSeriesDto, EventView, FindSeriesQuery, SeriesView } from './series.dto';
 import { SeriesService } from './series.service';
 
 @ApiTags('series')
@@ -16,6 +16,14 @@ export class SeriesController {
   @ApiCreatedResponse({ type: SeriesView })
   create(@Body() dto: CreateSeriesDto): Promise<SeriesView> {
     return this.series.create(dto);
+  }
+
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'The series with this exact name (oldest first); empty when there is none' })
+  @ApiOkResponse({ type: [SeriesView] })
+  findByName(@Query() query: FindSeriesQuery): Promise<SeriesView[]> {
+    return this.series.findByName(query.name);
   }
 
   @Get(':id')

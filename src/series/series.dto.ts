@@ -32,6 +32,13 @@ export class CreateSeriesDto {
   customLabels?: CustomLabelsDto;
 }
 
+/** GET /api/series?name=: how a script finds a series it made before (`npm run demo`). */
+export class FindSeriesQuery {
+  @ApiProperty({ description: 'The exact name of the series', maxLength: 200 })
+  @IsString() @Length(1, 200)
+  name: string;
+}
+
 export class CreateEventDto {
   @ApiProperty({ description: 'Name of the event', maxLength: 200, example: 'Round 1 — Hillside' })
   @IsString() @Length(1, 200)

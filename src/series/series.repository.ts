@@ -18,6 +18,11 @@ export class SeriesRepository {
     return manager.getRepository(Series).findOneBy({ id });
   }
 
+  /** Series with exactly this name, oldest first (at most 100). */
+  findByName(manager: EntityManager, name: string): Promise<Series[]> {
+    return manager.getRepository(Series).find({ where: { name }, order: { id: 'ASC' }, take: 100 });
+  }
+
   insertEvent(manager: EntityManager, fields: NewEvent): Promise<RaceEvent> {
     const events = manager.getRepository(RaceEvent);
     return events.save(events.create(fields));

@@ -30,6 +30,11 @@ export class SeriesService {
     return toSeriesView(await this.require(id));
   }
 
+  async findByName(name: string): Promise<SeriesView[]> {
+    const found = await this.tx.run(({ manager }) => this.repository.findByName(manager, name));
+    return found.map(toSeriesView);
+  }
+
   async require(id: number): Promise<Series> {
     const found = await this.tx.run(({ manager }) => this.repository.find(manager, id));
     if (!found) throw new NotFoundError('Series', id);

@@ -6,6 +6,10 @@ import { LeaderboardsModule } from '../leaderboards.module';
 import { StandingsController } from '../standings/standings.controller';
 import { StandingsRepository } from '../standings/standings.repository';
 import { StandingsService } from '../standings/standings.service';
+// Standings exports (CSV, XLSX)
+import { StandingsExportController } from '../standings/export/standings-export.controller';
+import { StandingsExportRepository } from '../standings/export/standings-export.repository';
+import { StandingsExportService } from '../standings/export/standings-export.service';
 import { RecalcListener } from './recalc.listener';
 import { RecalcQueueModule } from './recalc-queue.module';
 import { RecalcProcessor } from './recalc.processor';
@@ -29,7 +33,7 @@ export class RecalculationModule {
     return {
       module: RecalculationModule,
       imports: [RecalcQueueModule, PendingRecalcModule, NotificationsModule, LeaderboardsModule],
-      controllers: [RecalculationController, StandingsController, RetryController],
+      controllers: [RecalculationController, StandingsController, StandingsExportController, RetryController],
       providers: [
         RecalcListener,
         RecalculationService,
@@ -39,6 +43,8 @@ export class RecalculationModule {
         StandingsWriterRepository,
         StandingsRepository,
         StandingsService,
+        StandingsExportRepository,
+        StandingsExportService,
         ...worker,
       ],
       exports: [RecalculationService, RecalculationRunner],

@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ExportBoard, ExportEntry, ExportEvent, ExportLine } from './export-sheet';
+
+const BATCH = 2_000;
+
+interface EntryRow {
+  seq: number;
+  position: number | null;
+  points: number;
+  name: string;
+  group_name: string | null;
+  counted_events: number[] | null;
+  counted_statuses: string[] | null;
+  counted_points: number[] | null;
+  dropped_events: number[] | null;
+  dropped_statuses: string[] | null;
+  dropped_points: number[] | null;
+}
+
+function lines(events: number[] | null, statuses: string[] | null, points: number[] | null): ExportLine[] {
+  return (events ?? []).map((eventId, i) => ({ eventId, status: statuses![i], points: points![i] }));
+}
+
+/** Reads for the standings exports: the board's columns and its entries in rank order. */
+@Injectable()
+export class StandingsExportRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async board(leaderboardId: number): Promise<ExportBoard | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT l.name, l.type, l.group_by, s.custom1_label, s.custom2_label, s.custom3_label
+         FROM leaderboard l JOIN series s ON s.id = l.series_id WHERE l.id = $1`,
+      [leaderboardId],
+    );
+    if (!row) return null;
+    return {
+      name: row.name,
+      type: row.type,
+      groupBy: row.group_by ?? [],
+      labels: { custom1: row.custom1_label, custom2: row.custom2_label, custom3: row.custom3_label },
+    };
+  }
+
+  /**
+   * The events the board counts (its event scope) that have published results in one of its
+   * categories, in date order: the recalculation reads exactly these.
+   */
+  async events(leaderboardId: number): Promise<ExportEvent[]> {
+    return this.dataSource.query(
+      `SELECT e.id, e.name, to_char(e.date, 'YYYY-MM-DD') AS date
+         FROM leaderboard l JOIN event e ON e.series_id = l.series_id
+        WHERE l.id = $1
+          AND (l.event_scope = 'ALL' OR (l.event_scope = 'STARRED' AND e.starred) OR (l.event_scope = 'LISTED' AND EXISTS (
+                SELECT 1 FROM leaderboard_event le WHERE le.leaderboard_id = l.id AND le.event_id = e.id AND le.listed)))
+          AND EXISTS (SELECT 1 FROM result_set rs JOIN leaderboard_category lc ON lc.leaderboard_id = l.id AND lc.code = rs.category
+                       WHERE rs.event_id = e.id AND rs.state IN ('P', 'A'))
+        ORDER BY e.date, e.id`,
+      [leaderboardId],
+    );
+  }
+
+  /**
+   * A standings set's entries in seq order, in batches read from one REPEATABLE READ snapshot,
+   * so a recalculation committing mid-export cannot make rows repeat or go missing. Only the
+   * three breakdown fields a cell shows leave the database, as parallel arrays: jsonpath picks
+   * them out about three times as fast as rebuilding each line as an object (25 000 entries of
+   * 20 events: 550–653 ms against 1 604–1 986 ms, three runs each, on a loaded machine).
+   */
+  async *entries(resultSetId: number): AsyncGenerator<ExportEntry> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let open = false;
+    try {
+      await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      open = true;
+      let after = 0;
+      for (;;) {
+        const rows: EntryRow[] = await runner.query(
+          `SELECT seq, position, points, name, group_name,
+                  jsonb_path_query_array(breakdown, '$.counted[*].eventId') AS counted_events,
+                  jsonb_path_query_array(breakdown, '$.counted[*].status') AS counted_statuses,
+                  jsonb_path_query_array(breakdown, '$.counted[*].points') AS counted_points,
+                  jsonb_path_query_array(breakdown, '$.dropped[*].eventId') AS dropped_events,
+                  jsonb_path_query_array(breakdown, '$.dropped[*].status') AS dropped_statuses,
+                  jsonb_path_query_array(breakdown, '$.dropped[*].points') AS dropped_points
+             FROM race_result
+            WHERE result_set_id = $1 AND group_key IS NOT NULL AND seq > $2
+            ORDER BY seq LIMIT $3`,
+          [resultSetId, after, BATCH],
+        );
+        for (const row of rows) {
+          yield {
+            position: row.position,
+            points: row.points,
+            name: row.name,
+            group: row.group_name,
+            counted: lines(row.counted_events, row.counted_statuses, row.counted_points),
+            dropped: lines(row.dropped_events, row.dropped_statuses, row.dropped_points),
+          };
+        }
+        if (rows.length < BATCH) break;
+        after = rows[rows.length - 1].seq;
+      }
+      await runner.query('COMMIT');
+      open = false;
+    } finally {
+      // An export stopped early (client gone) leaves the read-only transaction open: rolled back here.
+      if (open) await runner.query('ROLLBACK').catch(() => undefined);
+      await runner.release();
+    }
+  }
+}
