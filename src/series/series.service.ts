@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
 import { NotFoundError } from '../common/errors/domain-errors';
 import { CreateEventDto, CreateSeriesDto, EventView, SeriesView } from './series.dto';
 import { RaceEvent } from './race-event.entity';
@@ -11,6 +12,7 @@ export class SeriesService {
   constructor(
     @InjectRepository(Series) private readonly series: Repository<Series>,
     @InjectRepository(RaceEvent) private readonly events: Repository<RaceEvent>,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'defaultTimeZone'>,
   ) {}
 
   async create(dto: CreateSeriesDto): Promise<SeriesView> {
@@ -18,6 +20,7 @@ export class SeriesService {
       this.series.create({
         name: dto.name,
         season: dto.season ?? null,
+        timeZone: dto.timeZone ?? this.config.defaultTimeZone,
         custom1Label: dto.customLabels?.custom1 ?? null,
         custom2Label: dto.customLabels?.custom2 ?? null,
         custom3Label: dto.customLabels?.custom3 ?? null,
@@ -68,7 +71,7 @@ function toSeriesView(series: Series): SeriesView {
   if (series.custom1Label) customLabels.custom1 = series.custom1Label;
   if (series.custom2Label) customLabels.custom2 = series.custom2Label;
   if (series.custom3Label) customLabels.custom3 = series.custom3Label;
-  return { id: series.id, name: series.name, season: series.season, customLabels };
+  return { id: series.id, name: series.name, season: series.season, customLabels, timeZone: series.timeZone };
 }
 
 export function toEventView(event: RaceEvent): EventView {

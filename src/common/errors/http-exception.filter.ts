@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, OutageLog } from './database-unavailable';
-import { DomainError, InvalidInputError, QueueUnavailableError } from './domain-errors';
+import { DomainError, InvalidInputError, QueueUnavailableError, TooManyStreamsError } from './domain-errors';
 import { requestErrorAnswer } from './request-errors';
 
 /** "Unprocessable Entity" from UNPROCESSABLE_ENTITY. */
@@ -57,7 +57,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     // --- end PostgreSQL unreachable ---
     const body = this.toBody(exception);
     // Queue (Redis) unavailable: the 503 says when to try again.
-    if (exception instanceof QueueUnavailableError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof QueueUnavailableError || exception instanceof TooManyStreamsError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(body.statusCode).json(body);
   }
 

@@ -6,6 +6,9 @@ import { LeaderboardsModule } from '../leaderboards.module';
 import { StandingsController } from '../standings/standings.controller';
 import { StandingsRepository } from '../standings/standings.repository';
 import { StandingsService } from '../standings/standings.service';
+// Public pages and live updates
+import { RenderCache } from '../../common/http/render-cache';
+import { StandingsStreams } from '../standings/standings-streams';
 import { RecalcListener } from './recalc.listener';
 import { RecalcProcessor } from './recalc.processor';
 import { RecalcSweeper } from './recalc.sweeper';
@@ -40,8 +43,11 @@ export class RecalculationModule {
         StandingsRepository,
         StandingsService,
         ...worker,
+        // Public pages and live updates
+        StandingsStreams,
+        RenderCache,
       ],
-      exports: [RecalculationService, RecalculationRunner],
+      exports: [RecalculationService, RecalculationRunner, StandingsService, StandingsRepository, RenderCache],
     };
   }
 }
