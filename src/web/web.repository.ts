@@ -63,6 +63,13 @@ export class WebRepository {
     return rows[0] ?? null;
   }
 
+  async boardsOf(seriesId: number): Promise<BoardRow[]> {
+    return this.dataSource.query(
+      `SELECT id, series_id AS "seriesId", name, type, group_by AS "groupBy", min_events AS "minEvents", active FROM leaderboard WHERE series_id = $1 ORDER BY id`,
+      [seriesId],
+    );
+  }
+
   /**
    * The columns of a standings table: the board's events (by its scope) that have published
    * results in one of its categories, in date order.

@@ -3,12 +3,7 @@ import { AppConfig } from '../../config/config';
 import { NotificationsModule } from '../../notifications/notifications.module';
 import { QueueModule } from '../../queue/queue.module';
 import { LeaderboardsModule } from '../leaderboards.module';
-import { StandingsController } from '../standings/standings.controller';
-import { StandingsRepository } from '../standings/standings.repository';
-import { StandingsService } from '../standings/standings.service';
-// Public pages and live updates
-import { RenderCache } from '../../common/http/render-cache';
-import { StandingsStreams } from '../standings/standings-streams';
+import { StandingsModule } from '../standings/standings.module';
 import { RecalcListener } from './recalc.listener';
 import { RecalcProcessor } from './recalc.processor';
 import { RecalcSweeper } from './recalc.sweeper';
@@ -30,8 +25,8 @@ export class RecalculationModule {
     const worker: Provider[] = config.appRole === 'api' ? [] : [RecalcProcessor, RecalcSweeper];
     return {
       module: RecalculationModule,
-      imports: [QueueModule, NotificationsModule, LeaderboardsModule],
-      controllers: [RecalculationController, StandingsController],
+      imports: [QueueModule, NotificationsModule, LeaderboardsModule, StandingsModule],
+      controllers: [RecalculationController],
       providers: [
         RecalcListener,
         RecalculationService,
@@ -40,14 +35,9 @@ export class RecalculationModule {
         StandingsInputsRepository,
         RacePacksReader,
         StandingsWriterRepository,
-        StandingsRepository,
-        StandingsService,
         ...worker,
-        // Public pages and live updates
-        StandingsStreams,
-        RenderCache,
       ],
-      exports: [RecalculationService, RecalculationRunner, StandingsService, StandingsRepository, RenderCache],
+      exports: [RecalculationService, RecalculationRunner],
     };
   }
 }

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { RenderCache } from '../../common/http/render-cache';
+import { StandingsStreams } from './standings-streams';
+import { StandingsController } from './standings.controller';
+import { StandingsRepository } from './standings.repository';
+import { StandingsService } from './standings.service';
+
+/**
+ * The read side of standings: the JSON reads, the live-update stream and the visibility rules
+ * the public pages share. A static module, so the API and the pages use one render cache.
+ */
+@Module({
+  controllers: [StandingsController],
+  providers: [StandingsRepository, StandingsService, StandingsStreams, RenderCache],
+  exports: [StandingsRepository, StandingsService, RenderCache],
+})
+export class StandingsModule {}
