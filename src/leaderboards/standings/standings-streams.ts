@@ -54,7 +54,7 @@ export class StandingsStreams implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Takes over the response for as long as the client stays. */
-  async open(leaderboardId: number, req: Request, res: Response): Promise<void> {
+  async open(leaderboardId: number, req: Request, res: Response, since?: string): Promise<void> {
     if (this.clients.size >= this.config.sseMaxConnections) throw new TooManyStreamsError();
     const current = await this.versionId(leaderboardId);
     res.status(200);
@@ -65,7 +65,7 @@ export class StandingsStreams implements OnModuleInit, OnApplicationShutdown {
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
     res.write(`retry: 3000\n\n`);
-    const lastSeen = req.headers['last-event-id'];
+    const lastSeen = req.headers['last-event-id'] ?? since;
     if (typeof lastSeen === 'string' && lastSeen !== current) res.write(message({ leaderboardId, id: current }));
     this.clients.add(res);
     const subscription = this.changes.pipe(filter((change) => change.leaderboardId === leaderboardId)).subscribe((change) => res.write(message(change)));

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { isAdminRequest } from '../../common/auth/admin.guard';
 import { Public } from '../../common/auth/public.decorator';
@@ -62,9 +62,10 @@ export class StandingsController {
   @ApiResponse({ status: 200, description: 'text/event-stream' })
   @ApiResponse({ status: 404, description: 'No such board, or (without an admin key) no published standings' })
   @ApiResponse({ status: 503, description: 'Too many open streams on this process' })
-  async stream(@Param('id', IdPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @ApiQuery({ name: 'since', required: false, description: 'The version the page was rendered from (like Last-Event-ID, for the first connection)' })
+  async stream(@Param('id', IdPipe) id: number, @Query('since') since: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.standings.visible(id, isAdminRequest(req), 'stream');
-    await this.streams.open(id, req, res);
+    await this.streams.open(id, req, res, typeof since === 'string' ? since : undefined);
   }
 
   @Get(':key')

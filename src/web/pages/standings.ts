@@ -75,7 +75,7 @@ function table(ctx: PageContext, m: StandingsModel): Html {
     if (breakdown?.tieBreak) {
       const n = notes.length + 1;
       notes.push({ n, name: e.name, text: breakdown.tieBreak });
-      note = html`<sup><a href="#tie-${n}" id="tie-ref-${n}" aria-label="${t.tieNote}">${n}</a></sup>`;
+      note = html`<sup><a href="#tie-${n}" id="tie-ref-${n}" title="${t.tieNote}">${n}</a></sup>`;
     }
     const position = e.position === null ? '–' : m.tied.has(e.position) ? `=${e.position}` : String(e.position);
     return html`${head}<tr data-key="${e.key}">
