@@ -42,7 +42,7 @@ export const en = {
   csv: 'CSV',
   xlsx: 'Excel',
   droppedTitle: (reason: string) => `Dropped: ${reason}`,
-  tieNote: 'Tied on points; decided by',
+  tieNote: 'Tie on points',
   entryTitle: (name: string) => `How ${name} made their points`,
   counted: 'Counted',
   dropped: 'Dropped',

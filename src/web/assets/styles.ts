@@ -42,6 +42,9 @@ del { color: var(--muted); }
 ul.cards { list-style: none; padding: 0; display: grid; gap: 12px; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); }
 ul.cards > li { border: 1px solid var(--line); border-radius: 6px; padding: 12px; }
 ul.cards h2 { margin: 0 0 4px; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
 footer.site { color: var(--muted); font-size: .85rem; text-align: center; padding: 16px; }
 @media print {
   @page { size: A4; margin: 12mm 10mm; }
@@ -57,6 +60,8 @@ footer.site { color: var(--muted); font-size: .85rem; text-align: center; paddin
   tr { break-inside: avoid; }
   .standings th.name, .standings td.name { position: static; box-shadow: none; }
   a { color: inherit; text-decoration: none; }
-  .banner { border: 1px solid #000; color: #000; background: none; }
+  thead th, .ev small { font-size: 7.5pt; }
+  .notes { font-size: 7pt; columns: 2; column-gap: 8mm; margin: 4px 0; padding-left: 4mm; }
+  .banner, .banner.provisional, .banner.stale, .banner.revision { border: 1px solid #000; color: #000; background: none; padding: 2px 6px; }
 }
 `;

@@ -72,7 +72,7 @@ export function entryPage(ctx: PageContext, series: SeriesRow, board: BoardRow, 
     ],
     body: html`<h1>${t.entryTitle(entry.name)}</h1>
 <p class="sub">${board.name} · ${seriesLabel(series)}</p>
-<dl>
+<dl class="facts">
 <dt>${t.rank}</dt><dd>${entry.position === null ? t.unranked(board.minEvents) : `${entry.position} / ${total}`}</dd>
 <dt>${t.total}</dt><dd>${points(entry.points)}</dd>
 ${entry.group ? html`<dt>${t.group}</dt><dd>${entry.group}</dd>` : ''}

@@ -74,7 +74,7 @@ function table(ctx: PageContext, m: StandingsModel): Html {
     let note: Html | string = '';
     if (breakdown?.tieBreak) {
       const n = notes.length + 1;
-      notes.push({ n, name: e.name, text: breakdown.tieBreak });
+      notes.push({ n, name: e.name, text: namesForKeys(breakdown.tieBreak, m.entries) });
       note = html`<sup><a href="#tie-${n}" id="tie-ref-${n}" title="${t.tieNote}">${n}</a></sup>`;
     }
     const position = e.position === null ? '–' : m.tied.has(e.position) ? `=${e.position}` : String(e.position);
@@ -101,7 +101,7 @@ ${rows}
 </tbody>
 </table>
 </div>
-${notes.length ? html`<ol class="notes">${notes.map((n) => html`<li id="tie-${n.n}">${n.name}: ${t.tieNote} ${n.text}.</li>`)}</ol>` : ''}`;
+${notes.length ? html`<ol class="notes">${notes.map((n) => html`<li id="tie-${n.n}">${t.tieNote}, ${n.name}: ${n.text}.</li>`)}</ol>` : ''}`;
 }
 
 /** One event's cell: counted points, dropped ones struck through with the reason, status codes; blank when not raced. */
@@ -132,6 +132,12 @@ function groupHeading(fallback: string, category: string, m: StandingsModel): st
   if (m.board.type !== 'INDIVIDUAL') return category;
   const slot = (m.board.groupBy[0] ?? 'custom1') as keyof SeriesRow['labels'];
   return m.series.labels[slot] ?? m.series.labels.custom1 ?? fallback;
+}
+
+/** The calculators name entries by key (p:12) in tie-break notes; readers know them by name. */
+function namesForKeys(text: string, entries: StandingsEntryView[]): string {
+  const names = new Map(entries.map((e) => [e.key, e.name]));
+  return text.replace(/\b[pc]:[0-9]+(?::[^\s;,.]+)?/g, (key) => names.get(key) ?? key);
 }
 
 export function seriesLabel(series: SeriesRow): string {
