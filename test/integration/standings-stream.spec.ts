@@ -95,6 +95,18 @@ describe('standings live-update stream', () => {
     expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning' || /MaxListeners/.test(w.message))).toEqual([]);
   });
 
+  it('approving the standings is announced too (the page loses its provisional banner)', async () => {
+    const client = openSse(port, path(), {});
+    try {
+      await client.connected;
+      const head = (await standingsState(t, boardId))!;
+      await fx.transition(head.id, 'APPROVED');
+      await eventually(async () => client.received.includes(`id: ${await versionId()}\nevent: standings`));
+    } finally {
+      client.close();
+    }
+  });
+
   it('is 404 for a board without published standings, like the standings themselves', async () => {
     const res = await t.http().get('/api/leaderboards/999999/standings/stream');
     expect(res.status).toBe(404);
