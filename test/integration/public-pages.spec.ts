@@ -39,6 +39,10 @@ describe('public pages (HTTP)', () => {
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(asset.headers['content-type']).toMatch(/^text\/css/);
     await t.http().get('/assets/nothing.css').expect(404);
+    // A browser gets errors of the pages as HTML; the API stays JSON whatever it asks.
+    const missing = await t.http().get('/leaderboards/999999').set('Accept', 'text/html').expect(404).expect('Content-Type', /^text\/html/);
+    expect(missing.text).toContain('<title>404 Not Found · Podium</title>');
+    await t.http().get('/api/leaderboards/999999').set('Accept', 'text/html').expect(404).expect('Content-Type', /json/);
     await t.http().get('/leaderboards/abc').expect(400);
     await t.http().get(`/leaderboards/${id}?page=0`).expect(400);
     await t.http().get(`/leaderboards/${id}?q=${'x'.repeat(101)}`).expect(400);
