@@ -69,7 +69,7 @@ export class StandingsStreams implements OnModuleInit, OnApplicationShutdown {
     if (typeof lastSeen === 'string' && lastSeen !== current) res.write(message({ leaderboardId, id: current }));
     this.clients.add(res);
     const subscription = this.changes.pipe(filter((change) => change.leaderboardId === leaderboardId)).subscribe((change) => res.write(message(change)));
-    req.on('close', () => {
+    res.on('close', () => {
       subscription.unsubscribe();
       this.clients.delete(res);
     });
