@@ -24,6 +24,8 @@ export class StandingsStreams implements OnModuleInit, OnApplicationShutdown {
   private readonly clients = new Set<Response>();
   private readonly changes: Observable<Change>;
   private heartbeat: NodeJS.Timeout | null = null;
+  /** Streams being set up: they count towards the limit before they are added. */
+  private opening = 0;
 
   constructor(
     streams: EventStreams,
@@ -31,7 +33,8 @@ export class StandingsStreams implements OnModuleInit, OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'sseMaxConnections' | 'sseHeartbeatMs'>,
   ) {
     this.changes = streams.of(StandingsChangedEvent).pipe(
-      concatMap(async (event) => ({ leaderboardId: event.leaderboardId, id: await this.versionId(event.leaderboardId) })),
+      // A failed lookup (database away) must not end the shared stream: the change is still announced.
+      concatMap(async (event) => ({ leaderboardId: event.leaderboardId, id: await this.versionId(event.leaderboardId).catch(() => 'unknown') })),
       share(),
     );
   }
@@ -55,8 +58,14 @@ export class StandingsStreams implements OnModuleInit, OnApplicationShutdown {
 
   /** Takes over the response for as long as the client stays. */
   async open(leaderboardId: number, req: Request, res: Response, since?: string): Promise<void> {
-    if (this.clients.size >= this.config.sseMaxConnections) throw new TooManyStreamsError();
-    const current = await this.versionId(leaderboardId);
+    if (this.clients.size + this.opening >= this.config.sseMaxConnections) throw new TooManyStreamsError();
+    this.opening += 1;
+    let current: string;
+    try {
+      current = await this.versionId(leaderboardId);
+    } finally {
+      this.opening -= 1;
+    }
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
