@@ -25,7 +25,7 @@ table { border-collapse: separate; border-spacing: 0; width: 100%; }
 th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; background: #fff; }
 thead th { background: var(--band); font-size: .85rem; white-space: nowrap; position: sticky; top: 0; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-tbody tr:nth-child(even) td { background: #fbfcfd; }
+tbody tr:nth-child(even) > * { background: #fbfcfd; }
 .standings th.name, .standings td.name { position: sticky; left: 0; z-index: 1; min-width: 9rem; box-shadow: 1px 0 0 var(--line); }
 .standings thead th.name { z-index: 2; }
 .standings td.pos { white-space: nowrap; }
