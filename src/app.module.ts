@@ -24,6 +24,8 @@ import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { EventBridgeModule } from './common/events/event-bridge.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
+// Public pages and live updates
+import { WebModule } from './web/web.module';
 
 @Module({})
 export class AppModule {
@@ -59,6 +61,8 @@ export class AppModule {
         MetricsModule,
         QueueDashboardModule.forRoot(config),
         EventBridgeModule,
+        // Public pages and live updates (last: the pages' routes come after the API's)
+        WebModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AdminGuard },

@@ -12,6 +12,7 @@ import { applyServerTimeouts } from './common/http/server-timeouts';
 import { AppConfig, DEVELOPMENT_RETRY_SECRET } from './config/config';
 import { prepareDatabase } from './database/prepare-database';
 import { PodiumMetrics } from './metrics/podium-metrics';
+import { PAGE_ROUTES } from './web/web.controller';
 
 export interface StartOptions {
   /** Buffer logs until the pino logger is ready (false in tests to keep output quiet). */
@@ -47,6 +48,8 @@ export async function createPodiumApp(config: AppConfig, options: StartOptions =
       { path: 'metrics', method: RequestMethod.GET },
       { path: 'admin/queues', method: RequestMethod.ALL },
       { path: 'admin/queues/{*path}', method: RequestMethod.ALL },
+      // Public pages: their exact route strings (escaped ':'), so no API route with the same shape leaves /api.
+      ...Object.values(PAGE_ROUTES).map((path) => ({ path: path.replace(/:/g, '\\:'), method: RequestMethod.GET })),
     ],
   });
   // Operations: the client address behind a trusted proxy, and request timings by route.

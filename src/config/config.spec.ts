@@ -155,4 +155,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ EXPORT_STALL_TIMEOUT_MS: '500' }).exportStallTimeoutMs).toBe(500);
     expect(() => loadConfig({ EXPORT_STALL_TIMEOUT_MS: '0' })).toThrow(/EXPORT_STALL_TIMEOUT_MS must be between 100 and 600000/);
   });
+
+  // Public pages and live updates.
+  it('public pages: Europe/London, 1000 streams, 15 s heartbeats, 500 cached pages by default; a zone Intl does not know is refused', () => {
+    expect(loadConfig({})).toMatchObject({ defaultTimeZone: 'Europe/London', sseMaxConnections: 1_000, sseHeartbeatMs: 15_000, pageCacheEntries: 500 });
+    expect(loadConfig({ DEFAULT_TIME_ZONE: 'America/New_York', SSE_MAX_CONNECTIONS: '5' })).toMatchObject({ defaultTimeZone: 'America/New_York', sseMaxConnections: 5 });
+    expect(() => loadConfig({ DEFAULT_TIME_ZONE: 'Mars/Olympus' })).toThrow(/DEFAULT_TIME_ZONE: "Mars\/Olympus" is not an IANA time zone/);
+    expect(() => loadConfig({ SSE_MAX_CONNECTIONS: '0' })).toThrow(/SSE_MAX_CONNECTIONS must be between 1 and 100000/);
+    expect(() => loadConfig({ PAGE_CACHE_ENTRIES: 'many' })).toThrow(/PAGE_CACHE_ENTRIES must be a whole number/);
+  });
 });

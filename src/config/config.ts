@@ -76,6 +76,15 @@ export interface AppConfig {
   // Standings exports (CSV, XLSX).
   /** An export whose client reads nothing for this long is cut off, freeing its database connection. */
   exportStallTimeoutMs: number;
+  // Public pages and live updates.
+  /** IANA time zone of series created without one (times on the public pages are shown in it). */
+  defaultTimeZone: string;
+  /** Most open live-update (SSE) connections per API process; more answer 503. */
+  sseMaxConnections: number;
+  /** How often an idle live-update stream sends a heartbeat comment, so proxies keep it open. */
+  sseHeartbeatMs: number;
+  /** Rendered pages and JSON standings kept in memory per process (least recently used go first). */
+  pageCacheEntries: number;
 }
 
 /** What Express's `trust proxy` accepts, minus `true` (believing any client's X-Forwarded-For). */
@@ -267,7 +276,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisCommandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', 500, 50, 10_000),
     // Standings exports (CSV, XLSX).
     exportStallTimeoutMs: read.integer('EXPORT_STALL_TIMEOUT_MS', 30_000, 100, 600_000),
+    // Public pages and live updates.
+    defaultTimeZone: read.string('DEFAULT_TIME_ZONE', 'Europe/London'),
+    sseMaxConnections: read.integer('SSE_MAX_CONNECTIONS', 1_000, 1, 100_000),
+    sseHeartbeatMs: read.integer('SSE_HEARTBEAT_MS', 15_000, 50, 600_000),
+    pageCacheEntries: read.integer('PAGE_CACHE_ENTRIES', 500, 1, 100_000),
   };
+  if (!isTimeZone(config.defaultTimeZone)) {
+    read.problems.push(`DEFAULT_TIME_ZONE: "${config.defaultTimeZone}" is not an IANA time zone such as Europe/London`);
+  }
   if (config.frameAncestors.length === 0) config.frameAncestors = ["'self'"];
   for (const source of config.frameAncestors) {
     if (!FRAME_ANCESTOR.test(source)) {
@@ -302,6 +319,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return Object.freeze(config);
+}
+
+/** An IANA zone name Intl knows (Europe/London, UTC, America/New_York). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone.length > 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Injection token for the validated configuration. */

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RESULT_SET_STATES, ResultSetState } from '../common/result-set-state';
 import { CategoryDto, LeaderboardOptionsDto } from './leaderboards.dto';
 import { LEADERBOARD_TYPES, LeaderboardType } from './leaderboard.entity';
@@ -9,6 +9,8 @@ export class StandingsSummaryView {
   @ApiProperty({ enum: RESULT_SET_STATES }) state: ResultSetState;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) computedAt: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Why the last recalculation failed (state FAILED)' }) errorMessage: string | null;
+  @ApiPropertyOptional({ description: 'Admins only, present and true while this DRAFT is a revision of published standings (the public sees the published set)' })
+  revisionPending?: boolean;
 }
 
 export class PendingView {

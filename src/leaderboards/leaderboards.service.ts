@@ -144,6 +144,7 @@ export class LeaderboardsService {
         state: standings.state,
         computedAt: standings.computedAt?.toISOString() ?? null,
         errorMessage: errorFor(admin, standings.errorMessage),
+        ...(admin && standings.state === 'DRAFT' && (await this.boards.replacesPublished(manager, standings)) ? { revisionPending: true } : {}),
       },
       pending: pending && this.pendingView(pending.firstPendingAt, pending.lastChangedAt),
       lastRun: lastRun && { ...toRunView(lastRun), error: errorFor(admin, lastRun.error) },

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { UnitOfWork, TransactionRunner } from '../common/database/transaction-runner';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import { errorFor, isPublicSet } from '../common/audience';
-import { ChangeReason, ResultSetChangedEvent } from '../common/events/catalogue';
+import { ChangeReason, ResultSetChangedEvent, StandingsChangedEvent } from '../common/events/catalogue';
 import { PUBLIC_STATES, ResultSetState } from '../common/result-set-state';
 import { PendingRecalcRepository } from '../pending-recalc/pending-recalc.repository';
 import { groupOf, IncomingRow, ResultRowsRepository } from './result-rows.repository';
@@ -129,6 +129,8 @@ export class ResultSetsService {
       }
       await this.sets.compareAndSetState(uow.manager, id, [before], to);
       set.state = to;
+      // Open standings pages show the new state (approved, a revision published) without a reload.
+      if (set.leaderboardId !== null) uow.publishAfterCommit(new StandingsChangedEvent(set.leaderboardId, id));
       // A standings set's state is not a result change; a race set's is, when it feeds boards.
       if (set.eventId !== null && (feeds(before) || feeds(to) || replacesOriginal)) {
         await this.recordChange(uow, locked, replacesOriginal ? 'REVISION_PUBLISHED' : 'STATE_CHANGED');

@@ -1,8 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsBoolean, IsDateString, IsNumber, IsOptional, IsPositive, IsString, Length, Matches, Max, MaxLength, ValidateNested,
+  IsBoolean, IsDateString, IsNumber, IsOptional, IsPositive, IsString, Length, Matches, Max, MaxLength, ValidateBy, ValidateNested,
 } from 'class-validator';
+import { isTimeZone } from '../config/config';
+
+/** Validated with Intl, the same check as DEFAULT_TIME_ZONE. */
+function IsTimeZone(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isTimeZone',
+    validator: { validate: (value) => typeof value === 'string' && isTimeZone(value), defaultMessage: () => 'timeZone must be an IANA time zone such as Europe/London' },
+  });
+}
 
 export class CustomLabelsDto {
   @ApiPropertyOptional({ description: 'Label of grouping slot 1, e.g. "School"', maxLength: 50 })
@@ -26,6 +35,10 @@ export class CreateSeriesDto {
   @ApiPropertyOptional({ description: 'Season label', maxLength: 50, example: '2026' })
   @IsOptional() @IsString() @MaxLength(50)
   season?: string;
+
+  @ApiPropertyOptional({ description: 'IANA time zone the public pages show times in; default DEFAULT_TIME_ZONE', example: 'Europe/London', maxLength: 64 })
+  @IsOptional() @IsString() @MaxLength(64) @IsTimeZone()
+  timeZone?: string;
 
   @ApiPropertyOptional({ description: 'Names of the up to three grouping slots', type: CustomLabelsDto })
   @IsOptional() @ValidateNested() @Type(() => CustomLabelsDto)
@@ -63,6 +76,7 @@ export class SeriesView {
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true, type: String }) season: string | null;
   @ApiProperty({ type: CustomLabelsDto }) customLabels: CustomLabelsDto;
+  @ApiProperty({ example: 'Europe/London' }) timeZone: string;
 }
 
 export class EventView {

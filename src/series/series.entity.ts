@@ -20,6 +20,10 @@ export class Series {
   @Column('text', { name: 'custom3_label', nullable: true })
   custom3Label: string | null;
 
+  /** IANA zone the public pages show times in. */
+  @Column('text', { name: 'time_zone' })
+  timeZone: string;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

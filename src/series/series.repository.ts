@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { RaceEvent } from './race-event.entity';
 import { Series } from './series.entity';
 
-export type NewSeries = Pick<Series, 'name' | 'season' | 'custom1Label' | 'custom2Label' | 'custom3Label'>;
+export type NewSeries = Pick<Series, 'name' | 'season' | 'timeZone' | 'custom1Label' | 'custom2Label' | 'custom3Label'>;
 export type NewEvent = Pick<RaceEvent, 'seriesId' | 'name' | 'date' | 'starred' | 'pointsMultiplier'>;
 
 /** Series and their events. */

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TransactionRunner } from '../common/database/transaction-runner';
+import { APP_CONFIG, AppConfig } from '../config/config';
 import { NotFoundError } from '../common/errors/domain-errors';
 import { CreateEventDto, CreateSeriesDto, EventView, SeriesView } from './series.dto';
 import { RaceEvent } from './race-event.entity';
@@ -11,6 +12,7 @@ export class SeriesService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly repository: SeriesRepository,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'defaultTimeZone'>,
   ) {}
 
   async create(dto: CreateSeriesDto): Promise<SeriesView> {
@@ -18,6 +20,7 @@ export class SeriesService {
       this.repository.insert(manager, {
         name: dto.name,
         season: dto.season ?? null,
+        timeZone: dto.timeZone ?? this.config.defaultTimeZone,
         custom1Label: dto.customLabels?.custom1 ?? null,
         custom2Label: dto.customLabels?.custom2 ?? null,
         custom3Label: dto.customLabels?.custom3 ?? null,
@@ -73,7 +76,7 @@ function toSeriesView(series: Series): SeriesView {
   if (series.custom1Label) customLabels.custom1 = series.custom1Label;
   if (series.custom2Label) customLabels.custom2 = series.custom2Label;
   if (series.custom3Label) customLabels.custom3 = series.custom3Label;
-  return { id: series.id, name: series.name, season: series.season, customLabels };
+  return { id: series.id, name: series.name, season: series.season, customLabels, timeZone: series.timeZone };
 }
 
 export function toEventView(event: RaceEvent): EventView {

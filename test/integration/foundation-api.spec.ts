@@ -50,7 +50,7 @@ describe('foundation API over HTTP', () => {
     it('creates and reads a series with its slot labels', async () => {
       const res = await t.http().post('/api/series').set(AUTH)
         .send({ name: 'Club Series', season: '2026', customLabels: { custom1: 'School', custom3: 'Team' } }).expect(201);
-      expect(res.body).toEqual({ id: expect.any(Number), name: 'Club Series', season: '2026', customLabels: { custom1: 'School', custom3: 'Team' } });
+      expect(res.body).toEqual({ id: expect.any(Number), name: 'Club Series', season: '2026', customLabels: { custom1: 'School', custom3: 'Team' }, timeZone: 'Europe/London' });
       const read = await t.http().get(`/api/series/${res.body.id}`).expect(200);
       expect(read.body).toEqual(res.body);
     });

@@ -248,7 +248,7 @@ describe('hostile input: a 4xx with a clear message, never a 500, nothing writte
       for (const code of ['22021', '54001']) {
         const sent: { status?: number; body?: { statusCode: number; message: string } } = {};
         const response = { headersSent: false, status(s: number) { sent.status = s; return this; }, json(b: never) { sent.body = b; } };
-        const host = { switchToHttp: () => ({ getResponse: () => response }) };
+        const host = { switchToHttp: () => ({ getResponse: () => response, getRequest: () => ({ path: '/api/series', method: 'POST' }) }) };
         new HttpErrorFilter().catch(new QueryFailedError('SELECT 1', [], Object.assign(new Error('x'), { code })), host as never);
         expect(sent.status).toBe(400);
         expect(sent.body?.message).toMatch(code === '22021' ? /not valid text/ : /nested too deeply/);

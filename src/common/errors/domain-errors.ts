@@ -56,3 +56,11 @@ export class QueueUnavailableError extends DomainError {
     this.cause = cause;
   }
 }
+
+/** This process holds as many live-update streams as it may (SSE_MAX_CONNECTIONS); the client retries later. */
+export class TooManyStreamsError extends DomainError {
+  readonly retryAfterSeconds = 10;
+  constructor() {
+    super('Too many live-update connections right now; reload the page for the latest standings or try again shortly');
+  }
+}

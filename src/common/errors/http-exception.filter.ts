@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, OutageLog } from './database-unavailable';
 import {
@@ -13,7 +13,9 @@ import {
   RejectedInputError,
   UnreadableInputError,
   UnsupportedInputError,
+  TooManyStreamsError,
 } from './domain-errors';
+import { escapeHtml } from '../http/escape-html';
 import { requestErrorAnswer } from './request-errors';
 
 /** "Unprocessable Entity" from UNPROCESSABLE_ENTITY. */
@@ -51,6 +53,7 @@ const DOMAIN_STATUS = new Map<DomainErrorKind, number>([
   [InputTooLargeError, HttpStatus.PAYLOAD_TOO_LARGE],
   [RejectedInputError, HttpStatus.UNPROCESSABLE_ENTITY],
   [QueueUnavailableError, HttpStatus.SERVICE_UNAVAILABLE],
+  [TooManyStreamsError, HttpStatus.SERVICE_UNAVAILABLE],
 ]);
 
 /** The status of a domain error; a kind missing from the table is a bug on our side (500). */
@@ -90,7 +93,12 @@ export class HttpErrorFilter implements ExceptionFilter {
     // --- end PostgreSQL unreachable ---
     const body = this.toBody(exception);
     // Queue (Redis) unavailable: the 503 says when to try again.
-    if (exception instanceof QueueUnavailableError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof QueueUnavailableError || exception instanceof TooManyStreamsError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    // Public pages: a browser gets the same answer as a short HTML page.
+    if (wantsPage(http.getRequest<Request>())) {
+      response.status(body.statusCode).type('html').send(errorPage(body.statusCode, body.error, body.message));
+      return;
+    }
     response.status(body.statusCode).json(body);
   }
 
@@ -130,4 +138,16 @@ export class HttpErrorFilter implements ExceptionFilter {
 /** The error's code and message, no stack: an outage is one known condition, not a bug to trace. */
 function summary(err: unknown): { code?: unknown; message: string } {
   return err instanceof Error ? { code: (err as { code?: unknown }).code, message: err.message } : { message: String(err) };
+}
+
+/** A browser asking for one of the public pages (not the API, which always answers JSON). */
+function wantsPage(req: Request): boolean {
+  return !/^\/(api|admin|metrics|health)(\/|$)/.test(req.path) && req.accepts(['json', 'html']) === 'html' && req.method === 'GET';
+}
+
+function errorPage(status: number, error: string, message: unknown): string {
+  const text = typeof message === 'string' ? message : error;
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
+    + `<title>${status} ${escapeHtml(error)} · Podium</title></head><body><main><h1>${escapeHtml(error)}</h1><p>${escapeHtml(text)}</p>`
+    + `<p><a href="/">Podium</a></p></main></body></html>\n`;
 }

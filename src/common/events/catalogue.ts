@@ -60,11 +60,25 @@ export class RecalculationRecoveredEvent {
   ) {}
 }
 
+/**
+ * A board's standings were written (a run committed new rows, or a run failed and they went
+ * stale). Bridged across processes: the worker that wrote them is rarely the API process
+ * holding the live-update streams.
+ */
+export class StandingsChangedEvent {
+  static readonly eventName = 'standings.changed';
+  constructor(
+    readonly leaderboardId: number,
+    readonly resultSetId: number | null,
+  ) {}
+}
+
 export type DomainEvent =
   | ResultSetChangedEvent
   | LeaderboardConfigChangedEvent
   | RecalculationFailedEvent
-  | RecalculationRecoveredEvent;
+  | RecalculationRecoveredEvent
+  | StandingsChangedEvent;
 
 export function eventNameOf(event: DomainEvent): string {
   return (event.constructor as unknown as { eventName: string }).eventName;

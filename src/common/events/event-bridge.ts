@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { REDIS } from '../../redis/redis.module';
-import { DomainEvent, RecalculationFailedEvent, RecalculationRecoveredEvent } from './catalogue';
+import { DomainEvent, RecalculationFailedEvent, RecalculationRecoveredEvent, StandingsChangedEvent } from './catalogue';
 import { EventClass } from './event-streams';
 
 /**
@@ -12,7 +12,7 @@ import { EventClass } from './event-streams';
  * reaches the SSE streams of every API process. Bridge another event by listing it here (its
  * payload must survive JSON: dates arrive as strings).
  */
-export const BRIDGED_EVENTS: readonly EventClass[] = [RecalculationFailedEvent, RecalculationRecoveredEvent];
+export const BRIDGED_EVENTS: readonly EventClass[] = [RecalculationFailedEvent, RecalculationRecoveredEvent, StandingsChangedEvent];
 
 interface Envelope {
   origin: string;

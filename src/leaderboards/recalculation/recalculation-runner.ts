@@ -4,7 +4,7 @@ import { computeStandingsTable, StandingsTable } from '../../calculators';
 import { advisoryXactLock } from '../../common/database/advisory-locks';
 import { rawClient } from '../../common/database/raw-client';
 import { TransactionRunner } from '../../common/database/transaction-runner';
-import { RecalculationFailedEvent, RecalculationRecoveredEvent } from '../../common/events/catalogue';
+import { RecalculationFailedEvent, RecalculationRecoveredEvent, StandingsChangedEvent } from '../../common/events/catalogue';
 import { PodiumMetrics } from '../../metrics/podium-metrics';
 import { FailureEpisodesRepository } from '../../notifications/failure-episodes.repository';
 import { PendingRecalcRepository } from '../../pending-recalc/pending-recalc.repository';
@@ -74,6 +74,11 @@ export class RecalculationRunner {
         const outcome = await this.compute(uow.manager, request);
         const recovered = await this.episodes.recordRecovery(uow.manager, leaderboardId);
         if (recovered !== null) uow.publishAfterCommit(new RecalculationRecoveredEvent(leaderboardId, recovered));
+        // Open standings pages reload their table; a run that changed no row has nothing to show.
+        const write = outcome.kind === 'completed' ? outcome.write : null;
+        if (write && (write.inserted + write.updated + write.deleted > 0 || recovered !== null)) {
+          uow.publishAfterCommit(new StandingsChangedEvent(leaderboardId, write.resultSetId));
+        }
         return outcome;
       });
     } catch (err) {
@@ -141,6 +146,8 @@ export class RecalculationRunner {
       const { episodeId, opened } = await this.episodes.recordFailure(uow.manager, leaderboardId, resultSetId, error);
       await this.runs.fail(uow.manager, jobId, error, true);
       if (opened) uow.publishAfterCommit(new RecalculationFailedEvent(leaderboardId, episodeId, error));
+      // The pages now show the stale banner.
+      uow.publishAfterCommit(new StandingsChangedEvent(leaderboardId, resultSetId));
     });
     return { kind: 'failed', error };
   }

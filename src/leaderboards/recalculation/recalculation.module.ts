@@ -3,13 +3,7 @@ import { AppConfig } from '../../config/config';
 import { NotificationsModule } from '../../notifications/notifications.module';
 import { PendingRecalcModule } from '../../pending-recalc/pending-recalc.module';
 import { LeaderboardsModule } from '../leaderboards.module';
-import { StandingsController } from '../standings/standings.controller';
-import { StandingsRepository } from '../standings/standings.repository';
-import { StandingsService } from '../standings/standings.service';
-// Standings exports (CSV, XLSX)
-import { StandingsExportController } from '../standings/export/standings-export.controller';
-import { StandingsExportRepository } from '../standings/export/standings-export.repository';
-import { StandingsExportService } from '../standings/export/standings-export.service';
+import { StandingsModule } from '../standings/standings.module';
 import { RecalcListener } from './recalc.listener';
 import { RecalcQueueModule } from './recalc-queue.module';
 import { RecalcProcessor } from './recalc.processor';
@@ -32,8 +26,8 @@ export class RecalculationModule {
     const worker: Provider[] = config.appRole === 'api' ? [] : [RecalcProcessor, RecalcSweeper];
     return {
       module: RecalculationModule,
-      imports: [RecalcQueueModule, PendingRecalcModule, NotificationsModule, LeaderboardsModule],
-      controllers: [RecalculationController, StandingsController, StandingsExportController, RetryController],
+      imports: [RecalcQueueModule, PendingRecalcModule, NotificationsModule, LeaderboardsModule, StandingsModule],
+      controllers: [RecalculationController, RetryController],
       providers: [
         RecalcListener,
         RecalculationService,
@@ -41,10 +35,6 @@ export class RecalculationModule {
         StandingsInputsRepository,
         RacePacksReader,
         StandingsWriterRepository,
-        StandingsRepository,
-        StandingsService,
-        StandingsExportRepository,
-        StandingsExportService,
         ...worker,
       ],
       exports: [RecalculationService, RecalculationRunner],

@@ -1,16 +1,23 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { isAdminRequest } from '../../common/auth/admin.guard';
 import { Public } from '../../common/auth/public.decorator';
 import { IdPipe } from '../../common/id.pipe';
+import { notModified } from '../../common/http/conditional-get';
+import { RenderCache } from '../../common/http/render-cache';
+import { StandingsStreams } from './standings-streams';
 import { StandingsEntryLookupView, StandingsQuery, StandingsView } from './standings.dto';
 import { StandingsService } from './standings.service';
 
 @ApiTags('standings')
 @Controller('leaderboards/:id/standings')
 export class StandingsController {
-  constructor(private readonly standings: StandingsService) {}
+  constructor(
+    private readonly standings: StandingsService,
+    private readonly cache: RenderCache,
+    private readonly streams: StandingsStreams,
+  ) {}
 
   @Get()
   @Public()
@@ -27,13 +34,38 @@ export class StandingsController {
     @Param('id', IdPipe) id: number,
     @Query() query: StandingsQuery,
     @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<StandingsView | undefined> {
+    @Res() res: Response,
+  ): Promise<void> {
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 100;
-    const visible = await this.standings.visible(id, isAdminRequest(req), `${offset}-${limit}`);
-    if (notModified(req, res, visible.etag)) return undefined;
-    return this.standings.page(id, visible, offset, limit);
+    const admin = isAdminRequest(req);
+    const visible = await this.standings.visible(id, admin, `${offset}-${limit}`);
+    // Served from the render cache: the key holds the standings version, so a write makes a new one.
+    const key = `json|${id}|${visible.head.resultSetId}.${visible.head.version}|${visible.shownState}|${visible.revisionPending}|${offset}|${limit}`;
+    const rendered = await this.cache.get(key, async () => JSON.stringify(await this.standings.page(id, visible, offset, limit)));
+    if (notModified(req, res, rendered.etag, admin ? 'private' : 'public')) {
+      res.end();
+      return;
+    }
+    res.type('application/json').send(rendered.body);
+  }
+
+  @Get('stream')
+  @Public()
+  @ApiOperation({
+    summary: 'Live updates of the standings (Server-Sent Events)',
+    description: 'An event `standings` (id: the standings version) whenever the board\'s standings are written, in whichever process '
+      + 'wrote them; a heartbeat comment every SSE_HEARTBEAT_MS. Reconnect with Last-Event-ID to hear at once of a change missed '
+      + 'meanwhile. Public when the board\'s standings are. 503 with Retry-After past SSE_MAX_CONNECTIONS streams per process.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiResponse({ status: 200, description: 'text/event-stream' })
+  @ApiResponse({ status: 404, description: 'No such board, or (without an admin key) no published standings' })
+  @ApiResponse({ status: 503, description: 'Too many open streams on this process' })
+  @ApiQuery({ name: 'since', required: false, description: 'The version the page was rendered from (like Last-Event-ID, for the first connection)' })
+  async stream(@Param('id', IdPipe) id: number, @Query('since') since: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.standings.visible(id, isAdminRequest(req), 'stream');
+    await this.streams.open(id, req, res, typeof since === 'string' ? since : undefined);
   }
 
   @Get(':key')
@@ -43,16 +75,4 @@ export class StandingsController {
     const visible = await this.standings.visible(id, isAdminRequest(req), key);
     return this.standings.entry(id, visible, key);
   }
-}
-
-/** Sets the validators; answers 304 when the client already has this version. */
-function notModified(req: Request, res: Response, etag: string): boolean {
-  res.setHeader('ETag', etag);
-  res.setHeader('Cache-Control', 'no-cache');
-  const sent = req.headers['if-none-match'];
-  if (sent && sent.split(',').map((s) => s.trim()).includes(etag)) {
-    res.status(304);
-    return true;
-  }
-  return false;
 }

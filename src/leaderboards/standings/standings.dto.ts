@@ -32,6 +32,11 @@ export class StandingsView {
   @ApiProperty({ enum: RESULT_SET_STATES }) state: ResultSetState;
   @ApiProperty({ description: 'True while the standings are PROVISIONAL (or were, before a failure)' }) provisional: boolean;
   @ApiProperty({ description: 'True when the last recalculation FAILED: these are the last good rows' }) stale: boolean;
+  @ApiPropertyOptional({
+    description: 'Admins only, present and true while a DRAFT revision of published standings is being worked on: '
+      + 'these are the revision\'s rows, the public still sees the published set until the revision is published',
+  })
+  revisionPending?: boolean;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) computedAt: string | null;
   @ApiProperty({ description: 'Entries in all' }) total: number;
   @ApiProperty() offset: number;

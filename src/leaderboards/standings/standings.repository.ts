@@ -75,6 +75,35 @@ export class StandingsRepository {
     return rows.map(toEntry);
   }
 
+  /** A page of the entries whose name contains `q` (case-insensitive, taken literally), and how many match. */
+  async search(resultSetId: number, q: string, offset: number, limit: number): Promise<{ entries: StandingsEntryView[]; total: number }> {
+    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows: (EntryRow & { total: number })[] = await this.dataSource.query(
+      `SELECT position, points, seq, group_key, name, group_name, category, breakdown, count(*) OVER ()::int AS total FROM race_result
+        WHERE result_set_id = $1 AND group_key IS NOT NULL AND name ILIKE $2 ORDER BY seq OFFSET $3 LIMIT $4`,
+      [resultSetId, pattern, offset, limit],
+    );
+    if (rows.length === 0 && offset > 0) {
+      const [{ n }]: { n: number }[] = await this.dataSource.query(
+        `SELECT count(*)::int AS n FROM race_result WHERE result_set_id = $1 AND group_key IS NOT NULL AND name ILIKE $2`,
+        [resultSetId, pattern],
+      );
+      return { entries: [], total: n };
+    }
+    return { entries: rows.map(toEntry), total: rows[0]?.total ?? 0 };
+  }
+
+  /** Which of these positions more than one entry shares (shown as "=3"). */
+  async tiedPositions(resultSetId: number, positions: number[]): Promise<Set<number>> {
+    if (positions.length === 0) return new Set();
+    const rows: { position: number }[] = await this.dataSource.query(
+      `SELECT position FROM race_result WHERE result_set_id = $1 AND group_key IS NOT NULL AND position = ANY($2::int[])
+        GROUP BY position HAVING count(*) > 1`,
+      [resultSetId, positions],
+    );
+    return new Set(rows.map((r) => r.position));
+  }
+
   async byKey(resultSetId: number, key: string): Promise<StandingsEntryView | null> {
     const rows: EntryRow[] = await this.dataSource.query(
       `SELECT position, points, seq, group_key, name, group_name, category, breakdown FROM race_result

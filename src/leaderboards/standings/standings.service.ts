@@ -15,6 +15,8 @@ export interface Visible {
   stale: boolean;
   /** Weak validator for conditional GETs: changes whenever the set is written. */
   etag: string;
+  /** Admins only: a DRAFT revision of published standings is being worked on (the public sees the published set). */
+  revisionPending: boolean;
 }
 
 @Injectable()
@@ -37,10 +39,11 @@ export class StandingsService {
       if (!board) throw new NotFoundError('Leaderboard', leaderboardId);
       throw new NotFoundError('Standings of leaderboard', `${leaderboardId} (not computed yet)`);
     }
-    if (admin || isPublicSet(head)) return visibleAs(head, head.state === 'FAILED' ? head.stateBeforeFailure! : head.state, variant);
+    if (isPublicSet(head)) return visibleAs(head, head.state === 'FAILED' ? head.stateBeforeFailure! : head.state, variant, false);
     const previous = head.replacesId === null ? null : await this.standings.publishedPredecessor(head.replacesId);
+    if (admin) return visibleAs(head, head.state === 'FAILED' ? head.stateBeforeFailure! : head.state, variant, previous !== null);
     if (!previous) throw new NotFoundError('Standings of leaderboard', leaderboardId);
-    return visibleAs(previous, previous.replacedFrom!, variant);
+    return visibleAs(previous, previous.replacedFrom!, variant, false);
   }
 
   async page(leaderboardId: number, visible: Visible, offset: number, limit: number): Promise<StandingsView> {
@@ -51,6 +54,7 @@ export class StandingsService {
       state: visible.shownState,
       provisional: visible.shownAs === 'PROVISIONAL',
       stale,
+      ...(visible.revisionPending ? { revisionPending: true } : {}),
       computedAt: head.computedAt?.toISOString() ?? null,
       total: head.total,
       offset,
@@ -66,8 +70,9 @@ export class StandingsService {
   }
 }
 
-function visibleAs(head: StandingsHead, shownAs: ResultSetState, variant: string): Visible {
+function visibleAs(head: StandingsHead, shownAs: ResultSetState, variant: string, revisionPending: boolean): Visible {
   return {
+    revisionPending,
     head,
     shownAs,
     shownState: head.state === 'REPLACED' ? shownAs : head.state,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { countedEventsSql } from '../counted-events';
 import { ExportBoard, ExportEntry, ExportEvent, ExportLine } from './export-sheet';
 
 const BATCH = 2_000;
@@ -42,22 +43,9 @@ export class StandingsExportRepository {
     };
   }
 
-  /**
-   * The events the board counts (its event scope) that have published results in one of its
-   * categories, in date order: the recalculation reads exactly these.
-   */
+  /** The board's event columns, the same as the page's (counted-events.ts). */
   async events(leaderboardId: number): Promise<ExportEvent[]> {
-    return this.dataSource.query(
-      `SELECT e.id, e.name, to_char(e.date, 'YYYY-MM-DD') AS date
-         FROM leaderboard l JOIN event e ON e.series_id = l.series_id
-        WHERE l.id = $1
-          AND (l.event_scope = 'ALL' OR (l.event_scope = 'STARRED' AND e.starred) OR (l.event_scope = 'LISTED' AND EXISTS (
-                SELECT 1 FROM leaderboard_event le WHERE le.leaderboard_id = l.id AND le.event_id = e.id AND le.listed)))
-          AND EXISTS (SELECT 1 FROM result_set rs JOIN leaderboard_category lc ON lc.leaderboard_id = l.id AND lc.code = rs.category
-                       WHERE rs.event_id = e.id AND rs.state IN ('P', 'A'))
-        ORDER BY e.date, e.id`,
-      [leaderboardId],
-    );
+    return this.dataSource.query(countedEventsSql(`e.id, e.name, to_char(e.date, 'YYYY-MM-DD') AS date`), [leaderboardId]);
   }
 
   /**

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '../common/errors/domain-errors';
+import { RenderCache, Rendered, strongEtag } from '../common/http/render-cache';
+import { StandingsRepository } from '../leaderboards/standings/standings.repository';
+import { StandingsService, Visible } from '../leaderboards/standings/standings.service';
+import { Html } from './html';
+import { ago } from './pages/format';
+import { PageContext } from './pages/layout';
+import { BoardSummary, entryPage, homePage, RiderLine, riderPage, seriesPage } from './pages/other-pages';
+import { AGO_MARK, standingsPage } from './pages/standings';
+import { BoardRow, SeriesRow, WebRepository } from './web.repository';
+
+/** Entries per page of a standings table (a 100-entry board prints on a few A4 pages). */
+export const PAGE_SIZE = 100;
+
+export interface StandingsRequest {
+  q: string;
+  page: number;
+}
+
+/** Builds the public pages from the repositories and the standings service's visibility rules. */
+@Injectable()
+export class WebService {
+  constructor(
+    private readonly pages: WebRepository,
+    private readonly standings: StandingsService,
+    private readonly standingsRows: StandingsRepository,
+    private readonly cache: RenderCache,
+  ) {}
+
+  async home(ctx: PageContext, admin: boolean): Promise<Html> {
+    const all = await this.pages.allSeries();
+    const series = [];
+    for (const s of all) series.push({ series: s, latestEvent: s.latestEvent, boards: await this.summaries(ctx, s.id, admin) });
+    return homePage(ctx, series);
+  }
+
+  async series(ctx: PageContext, id: number, admin: boolean): Promise<Html> {
+    const series = await this.requireSeries(id);
+    return seriesPage(ctx, series, await this.pages.events(id), await this.summaries(ctx, id, admin));
+  }
+
+  /**
+   * The standings page, rendered once per standings version and page parameters (RenderCache);
+   * only "updated 3 minutes ago" is filled in per request, and the ETag follows it.
+   */
+  async standingsPage(ctx: PageContext, id: number, admin: boolean, req: StandingsRequest): Promise<Rendered> {
+    const board = await this.requireBoard(id, admin);
+    const visible = await this.standings.visible(id, admin, 'page');
+    const { head } = visible;
+    const key = ['page', id, `${head.resultSetId}.${head.version}`, visible.shownState, visible.revisionPending, req.q, req.page, ctx.embed, ctx.t.lang].join('|');
+    const rendered = await this.cache.get(key, async () => (await this.renderStandings(ctx, board, visible, req)).value);
+    const since = head.computedAt ? ago(ctx.t, head.computedAt) : '';
+    return { body: rendered.body.replace(AGO_MARK, since), etag: strongEtag(rendered.etag + since) };
+  }
+
+  async entry(ctx: PageContext, id: number, key: string, admin: boolean): Promise<Html> {
+    const board = await this.requireBoard(id, admin);
+    const visible = await this.standings.visible(id, admin, key);
+    const { entry, total } = await this.standings.entry(id, visible, key);
+    return entryPage(ctx, (await this.pages.series(board.seriesId))!, board, entry, total);
+  }
+
+  async rider(ctx: PageContext, participantId: number, admin: boolean): Promise<Html> {
+    const name = await this.pages.riderName(participantId);
+    if (name === null) throw new NotFoundError('Rider', participantId);
+    const lines: RiderLine[] = [];
+    const key = `p:${participantId}`;
+    for (const boardId of await this.pages.riderBoards(participantId)) {
+      const board = await this.pages.board(boardId);
+      if (!board || (!board.active && !admin)) continue;
+      const visible = await this.shown(boardId, admin);
+      const entry = visible && (await this.standingsRows.byKey(visible.head.resultSetId, key));
+      if (!visible || !entry) continue;
+      lines.push({ series: (await this.pages.series(board.seriesId))!, board, entry, state: ctx.t.states[visible.shownAs] ?? visible.shownAs });
+    }
+    return riderPage(ctx, name, lines);
+  }
+
+  private async renderStandings(ctx: PageContext, board: BoardRow, visible: Visible, req: StandingsRequest): Promise<Html> {
+    const series = (await this.pages.series(board.seriesId))!;
+    const offset = (req.page - 1) * PAGE_SIZE;
+    const { entries, total } = req.q
+      ? await this.standingsRows.search(visible.head.resultSetId, req.q, offset, PAGE_SIZE)
+      : { entries: await this.standingsRows.page(visible.head.resultSetId, offset, PAGE_SIZE), total: visible.head.total };
+    const positions = entries.map((e) => e.position).filter((p): p is number => p !== null);
+    return standingsPage(ctx, {
+      series,
+      board,
+      events: await this.pages.countedEvents(board.id),
+      state: visible.shownState,
+      provisional: visible.shownAs === 'PROVISIONAL',
+      stale: visible.stale,
+      revisionPending: visible.revisionPending,
+      computedAt: visible.head.computedAt,
+      entries,
+      tied: await this.standingsRows.tiedPositions(visible.head.resultSetId, positions),
+      q: req.q,
+      page: req.page,
+      pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+      total,
+      streamUrl: `/api/leaderboards/${board.id}/standings/stream?since=${visible.head.resultSetId}.${visible.head.version}`,
+      version: `${visible.head.resultSetId}.${visible.head.version}`,
+    });
+  }
+
+  /** Each board of a series with the state this reader may see (null: nothing to show). */
+  private async summaries(ctx: PageContext, seriesId: number, admin: boolean): Promise<BoardSummary[]> {
+    const summaries: BoardSummary[] = [];
+    for (const board of await this.pages.boardsOf(seriesId)) {
+      if (!board.active && !admin) continue;
+      const visible = await this.shown(board.id, admin);
+      summaries.push({ board, state: visible ? (ctx.t.states[visible.shownAs] ?? visible.shownAs) : null, stale: visible?.stale ?? false });
+    }
+    return summaries;
+  }
+
+  /** The standings this reader may see, or null when there are none (yet). */
+  private async shown(boardId: number, admin: boolean): Promise<Visible | null> {
+    try {
+      return await this.standings.visible(boardId, admin, 'summary');
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    }
+  }
+
+  private async requireSeries(id: number): Promise<SeriesRow> {
+    const series = await this.pages.series(id);
+    if (!series) throw new NotFoundError('Series', id);
+    return series;
+  }
+
+  /** An inactive board is the admins' business, like a missing one to the public. */
+  private async requireBoard(id: number, admin: boolean): Promise<BoardRow> {
+    const board = await this.pages.board(id);
+    if (!board || (!board.active && !admin)) throw new NotFoundError('Leaderboard', id);
+    return board;
+  }
+}
