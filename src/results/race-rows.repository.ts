@@ -10,6 +10,13 @@ import { ResultRowView } from './results.dto';
 import { groupOf, IncomingRow, riderKey, spelling } from './rider-identity';
 
 /**
+ * race_result holds race rows and standings rows alike (DESIGN.md): a race row is one without a
+ * group_key. This file is the one place race rows are told apart; standings rows are
+ * StandingsRowsRepository's.
+ */
+export const RACE_ROW = (row: string): string => `${row}.group_key IS NULL`;
+
+/**
  * Merges `rows` (p participant, c1..c3, b bib, pos, st status, t time) into set $1 under
  * category $2; MERGE_INSERT adds the riders the set does not have. Each rider is looked up in
  * the set by an index probe (`present`): joining the batch against the set hashed all of the
@@ -25,12 +32,12 @@ const MERGE_CTES = `
       FROM rows i
       CROSS JOIN LATERAL (
         SELECT x.custom1_id, x.custom2_id, x.custom3_id, x.category, x.bib, x.position, x.status, x.time_ms
-          FROM race_result x WHERE x.result_set_id = $1 AND x.participant_id = i.p AND x.group_key IS NULL
+          FROM race_result x WHERE x.result_set_id = $1 AND x.participant_id = i.p AND ${RACE_ROW('x')}
         OFFSET 0) x),
   changed AS (
     UPDATE race_result x SET category = $2, bib = i.b, position = i.pos, status = i.st, time_ms = i.t
       FROM rows i
-     WHERE x.result_set_id = $1 AND x.group_key IS NULL AND x.participant_id = i.p
+     WHERE x.result_set_id = $1 AND ${RACE_ROW('x')} AND x.participant_id = i.p
        AND x.participant_id = ANY (ARRAY(SELECT p FROM present WHERE differs)))`;
 const MERGE_INSERT = `
   INSERT INTO race_result (result_set_id, participant_id, custom1_id, custom2_id, custom3_id, category, bib, position, status, time_ms)
@@ -232,7 +239,7 @@ export class RaceRowsRepository {
     await manager.query(
       `UPDATE race_result x SET custom1_id = u.c1, custom2_id = u.c2, custom3_id = u.c3
          FROM unnest($2::int[], $3::int[], $4::int[], $5::int[]) AS u(p, c1, c2, c3)
-        WHERE x.result_set_id = $1 AND x.group_key IS NULL AND x.participant_id = u.p`,
+        WHERE x.result_set_id = $1 AND ${RACE_ROW('x')} AND x.participant_id = u.p`,
       [resultSetId, intArray(riders), ...custom.map(intArray)],
     );
   }
@@ -253,7 +260,7 @@ export class RaceRowsRepository {
   /** Deletes the set's rider rows other than these riders'. */
   async removeOthers(manager: EntityManager, resultSetId: number, keep: number[]): Promise<number> {
     return execute(manager,
-      `DELETE FROM race_result WHERE result_set_id = $1 AND group_key IS NULL AND participant_id <> ALL($2::int[])`,
+      `DELETE FROM race_result WHERE result_set_id = $1 AND ${RACE_ROW('race_result')} AND participant_id <> ALL($2::int[])`,
       [resultSetId, keep],
     );
   }

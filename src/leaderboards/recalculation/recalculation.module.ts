@@ -5,6 +5,7 @@ import { QueueModule } from '../../queue/queue.module';
 import { LeaderboardsModule } from '../leaderboards.module';
 import { StandingsController } from '../standings/standings.controller';
 import { StandingsRepository } from '../standings/standings.repository';
+import { StandingsRowsRepository } from '../standings/standings-rows.repository';
 import { StandingsService } from '../standings/standings.service';
 import { RecalcListener } from './recalc.listener';
 import { RecalcProcessor } from './recalc.processor';
@@ -38,6 +39,7 @@ export class RecalculationModule {
         RacePacksReader,
         StandingsWriterRepository,
         StandingsRepository,
+        StandingsRowsRepository,
         StandingsService,
         ...worker,
       ],

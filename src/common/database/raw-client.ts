@@ -1,0 +1,12 @@
+import type { PoolClient } from 'pg';
+import { EntityManager } from 'typeorm';
+
+/**
+ * The pg connection under a transaction's EntityManager. COPY (pg-copy-streams) and row-mode
+ * queries need pg's own client, which TypeORM does not expose; this is the same connection, so
+ * they run in the transaction's snapshot and locks.
+ */
+export async function rawClient(manager: EntityManager): Promise<PoolClient> {
+  if (!manager.queryRunner) throw new Error('rawClient() runs inside a transaction (TransactionRunner.run)');
+  return (await manager.queryRunner.connect()) as PoolClient;
+}
