@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors/domain-errors';
-import { PUBLIC_STATES_SQL, stateSql } from '../common/result-set-state';
+import { PUBLIC_STATES_SQL } from '../common/result-set-state';
 import { ResultSet } from '../results/result-set.entity';
 import { Leaderboard, LeaderboardCategory, LeaderboardEvent } from './leaderboard.entity';
 import { RecalcRun } from './recalc.entities';
+import { LIVE_STANDINGS_SET } from './standings/standings-rows.repository';
 
 /** A board with everything that configures it. */
 export interface BoardDefinition {
@@ -103,7 +104,7 @@ export class LeaderboardsRepository {
     return manager
       .getRepository(ResultSet)
       .createQueryBuilder('s')
-      .where(`s.leaderboard_id = :leaderboardId AND s.state <> ${stateSql('REPLACED')}`, { leaderboardId })
+      .where(LIVE_STANDINGS_SET('s', ':leaderboardId'), { leaderboardId })
       .getOne();
   }
 

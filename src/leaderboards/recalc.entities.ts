@@ -1,24 +1,4 @@
-import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-
-/** The durable pending mark of a board: pending while resultsVersion > standingsVersion. */
-@Entity('recalc_outbox')
-export class RecalcOutbox {
-  @PrimaryColumn('integer', { name: 'leaderboard_id' })
-  leaderboardId: number;
-
-  @Column('bigint', { name: 'results_version', default: 0 })
-  resultsVersion: string;
-
-  @Column('bigint', { name: 'standings_version', default: 0 })
-  standingsVersion: string;
-
-  /** When the oldest change not yet in the standings was committed: the max-wait clock. */
-  @Column('timestamptz', { name: 'first_pending_at', nullable: true })
-  firstPendingAt: Date | null;
-
-  @Column('timestamptz', { name: 'last_changed_at', nullable: true })
-  lastChangedAt: Date | null;
-}
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export const RUN_TRIGGERS = ['AUTO', 'MANUAL', 'SWEEP', 'RETRY'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];

@@ -6,9 +6,10 @@ import { errorFor, isPublicSet } from '../common/audience';
 import { ChangeReason, ResultSetChangedEvent, StandingsChangedEvent } from '../common/events/catalogue';
 import { PUBLIC_STATES, ResultSetState } from '../common/result-set-state';
 import { PendingRecalcRepository } from '../pending-recalc/pending-recalc.repository';
-import { groupOf, IncomingRow, ResultRowsRepository } from './result-rows.repository';
+import { RaceRowsRepository } from './race-rows.repository';
 import { LockedRaceSet, ResultSetsRepository } from './result-sets.repository';
 import { ResultSet } from './result-set.entity';
+import { IncomingRow } from './rider-identity';
 import { CreateResultSetDto, ResultRowView, ResultSetView, UpdateResultRowDto } from './results.dto';
 import { assertEditable, assertRevisable, planTransition } from './state-machine';
 
@@ -24,7 +25,7 @@ export class ResultSetsService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly sets: ResultSetsRepository,
-    private readonly rows: ResultRowsRepository,
+    private readonly rows: RaceRowsRepository,
     private readonly pending: PendingRecalcRepository,
   ) {}
 
@@ -82,19 +83,12 @@ export class ResultSetsService {
 
   async updateRow(rowId: number, patch: UpdateResultRowDto): Promise<ResultRowView> {
     return this.tx.run(async (uow) => {
-      const setId = await this.setOfRow(uow.manager, rowId);
+      const setId = await this.rows.setOfRow(uow.manager, rowId);
       const locked = await this.lockRaceSetForEdit(uow.manager, setId);
       const current = await this.rowView(uow.manager, setId, rowId);
       const merged = mergeRow(current, patch);
       this.rows.validate([merged], 'body');
-      const [participantId] = await this.rows.resolveParticipants(uow.manager, [merged.participant], [groupOf(merged)]);
-      const custom = await this.rows.resolveCustomValues(uow.manager, locked.seriesId!, [merged]);
-      await uow.manager.query(
-        `UPDATE race_result SET participant_id = $2, bib = $3, position = $4, status = $5, time_ms = $6,
-                custom1_id = $7, custom2_id = $8, custom3_id = $9 WHERE id = $1`,
-        [rowId, participantId, merged.bib ?? null, merged.position ?? null, merged.status, merged.timeMs ?? null,
-          custom[0][0], custom[1][0], custom[2][0]],
-      );
+      await this.rows.update(uow.manager, rowId, locked.seriesId!, merged);
       await this.sets.touch(uow.manager, setId);
       await this.recordChangeIfFeeding(uow, locked, 'RESULT_UPDATED');
       return this.rowView(uow.manager, setId, rowId);
@@ -103,9 +97,9 @@ export class ResultSetsService {
 
   async deleteRow(rowId: number): Promise<void> {
     await this.tx.run(async (uow) => {
-      const setId = await this.setOfRow(uow.manager, rowId);
+      const setId = await this.rows.setOfRow(uow.manager, rowId);
       const locked = await this.lockRaceSetForEdit(uow.manager, setId);
-      await uow.manager.query('DELETE FROM race_result WHERE id = $1', [rowId]);
+      await this.rows.deleteRow(uow.manager, rowId);
       await this.sets.touch(uow.manager, setId);
       await this.recordChangeIfFeeding(uow, locked, 'RESULT_DELETED');
     });
@@ -182,12 +176,6 @@ export class ResultSetsService {
     const categories = [set.category!];
     const boards = markBoards ? await this.pending.markAffected(uow.manager, set.eventId!, categories) : [];
     uow.publishAfterCommit(new ResultSetChangedEvent(set.id, set.eventId!, seriesId!, categories, reason, boards));
-  }
-
-  private async setOfRow(manager: EntityManager, rowId: number): Promise<number> {
-    const rows: { result_set_id: number }[] = await manager.query('SELECT result_set_id FROM race_result WHERE id = $1', [rowId]);
-    if (rows.length === 0) throw new NotFoundError('Result', rowId);
-    return rows[0].result_set_id;
   }
 
   private async rowView(manager: EntityManager, setId: number, rowId: number): Promise<ResultRowView> {

@@ -4,7 +4,7 @@ import {
   IsIn, IsInt, IsNotEmptyObject, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { RESULT_SET_STATES, ResultSetState } from '../common/result-set-state';
-import { RESULT_STATUSES, ResultStatus } from './race-result.entity';
+import { RESULT_STATUSES, ResultStatus } from './result-status';
 
 export const MAX_ROWS_PER_REQUEST = 10_000;
 

@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { PendingRecalcModule } from '../pending-recalc/pending-recalc.module';
+import { SeriesModule } from '../series/series.module';
 import { ResultsImportController } from './import/results-import.controller';
 import { ResultsImportService } from './import/results-import.service';
-import { ResultRowsRepository } from './result-rows.repository';
+import { ParticipantsRepository } from './participants.repository';
+import { RaceRowsRepository } from './race-rows.repository';
 import { ResultSetsRepository } from './result-sets.repository';
 import { ResultSetsService } from './result-sets.service';
 import { ResultsController } from './results.controller';
@@ -12,6 +14,7 @@ import { ResultsController } from './results.controller';
 @Module({
   imports: [
     PendingRecalcModule,
+    SeriesModule,
     // Uploads are held in memory (bounded by IMPORT_MAX_BYTES) and never written to disk.
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
@@ -19,7 +22,7 @@ import { ResultsController } from './results.controller';
     }),
   ],
   controllers: [ResultsController, ResultsImportController],
-  providers: [ResultSetsService, ResultSetsRepository, ResultRowsRepository, ResultsImportService],
-  exports: [ResultSetsService, ResultSetsRepository, ResultRowsRepository, ResultsImportService],
+  providers: [ResultSetsService, ResultSetsRepository, RaceRowsRepository, ParticipantsRepository, ResultsImportService],
+  exports: [ResultSetsService, ResultSetsRepository, RaceRowsRepository, ParticipantsRepository, ResultsImportService],
 })
 export class ResultsModule {}

@@ -93,6 +93,26 @@ describe('database: creation, migrations and constraints', () => {
     });
   });
 
+  // The migrations are the schema; the entities only map the columns the code reads and writes
+  // through TypeORM. What they map must exist as they say, or a query fails at run time.
+  it('every entity column exists in the migrated schema, with the entity\'s nullability', async () => {
+    const ds = new DataSource(dataSourceOptions(sandbox.databaseUrl));
+    await ds.initialize();
+    try {
+      const { rows } = await db.query<{ table_name: string; column_name: string; is_nullable: 'YES' | 'NO' }>(
+        `SELECT table_name, column_name, is_nullable FROM information_schema.columns WHERE table_schema = 'public'`);
+      const schema = new Map(rows.map((r) => [`${r.table_name}.${r.column_name}`, r.is_nullable === 'YES']));
+      const mapped = ds.entityMetadatas.flatMap((entity) => entity.columns.map((column) => ({
+        column: `${entity.tableName}.${column.databaseName}`,
+        nullable: column.isNullable,
+      })));
+      expect(mapped.length).toBeGreaterThan(0);
+      expect(mapped.filter(({ column, nullable }) => schema.get(column) !== nullable)).toEqual([]);
+    } finally {
+      await ds.destroy();
+    }
+  });
+
   it('the migrations revert cleanly and apply again', async () => {
     const other = newSandbox();
     try {

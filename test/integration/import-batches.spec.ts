@@ -1,7 +1,8 @@
 import { TransactionRunner } from '../../src/common/database/transaction-runner';
 import { PendingRecalcRepository } from '../../src/pending-recalc/pending-recalc.repository';
 import { ImportBatching, ImportValidationError, ResultsImportService } from '../../src/results/import/results-import.service';
-import { ResultRowsRepository } from '../../src/results/result-rows.repository';
+import { ParticipantsRepository } from '../../src/results/participants.repository';
+import { RaceRowsRepository } from '../../src/results/race-rows.repository';
 import { ResultSetsRepository } from '../../src/results/result-sets.repository';
 import { Fixtures } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -46,7 +47,7 @@ describe('import rider matching does not depend on where batches are cut', () =>
   afterAll(() => t?.close());
 
   const importer = (batching: ImportBatching = {}) => new ResultsImportService(
-    t.app.get(TransactionRunner), t.app.get(ResultSetsRepository), t.app.get(ResultRowsRepository), t.app.get(PendingRecalcRepository), t.config, batching,
+    t.app.get(TransactionRunner), t.app.get(ResultSetsRepository), t.app.get(RaceRowsRepository), t.app.get(ParticipantsRepository), t.app.get(PendingRecalcRepository), t.config, batching,
   );
 
   const footprint = async () => (await t.db.query(`

@@ -2,8 +2,9 @@ import type { PoolClient } from 'pg';
 import { EntityManager } from 'typeorm';
 
 /**
- * The pg client under a transaction's manager, for what TypeORM does not offer (COPY, array-mode
- * rows, typed results). Statements on it run in the same transaction; it is released with it.
+ * The pg connection under a transaction's EntityManager. COPY (pg-copy-streams), array-mode rows
+ * and typed results need pg's own client, which TypeORM does not expose; this is the same
+ * connection, so they run in the transaction's snapshot and locks, and it is released with it.
  */
 export async function rawClient(manager: EntityManager): Promise<PoolClient> {
   if (!manager.queryRunner) throw new Error('rawClient() runs inside a transaction (TransactionRunner.run)');

@@ -5,6 +5,7 @@ import { StandingsExportController } from './export/standings-export.controller'
 import { StandingsExportRepository } from './export/standings-export.repository';
 import { StandingsExportService } from './export/standings-export.service';
 import { StandingsController } from './standings.controller';
+import { StandingsRowsRepository } from './standings-rows.repository';
 import { StandingsRepository } from './standings.repository';
 import { StandingsService } from './standings.service';
 
@@ -14,7 +15,7 @@ import { StandingsService } from './standings.service';
  */
 @Module({
   controllers: [StandingsController, StandingsExportController],
-  providers: [StandingsRepository, StandingsService, StandingsStreams, RenderCache, StandingsExportRepository, StandingsExportService],
-  exports: [StandingsRepository, StandingsService, RenderCache],
+  providers: [StandingsRepository, StandingsRowsRepository, StandingsService, StandingsStreams, RenderCache, StandingsExportRepository, StandingsExportService],
+  exports: [StandingsRepository, StandingsRowsRepository, StandingsService, RenderCache],
 })
 export class StandingsModule {}

@@ -1,4 +1,4 @@
-import type { ResultStatus } from '../race-result.entity';
+import type { ResultStatus } from '../result-status';
 
 /**
  * Spreadsheet cells as organisers' timing software writes them, turned into result fields.

@@ -1,5 +1,5 @@
-import type { ResultStatus } from '../race-result.entity';
-import { IncomingRow, riderKey } from '../result-rows.repository';
+import type { ResultStatus } from '../result-status';
+import { IncomingRow, riderKey } from '../rider-identity';
 import { CellValue, cellText, parsePlace, parseStatus, parseTime, splitName } from './cell-values';
 import type { SlotLabels } from '../result-sets.repository';
 import { HeaderMap, headerDictionary, ImportField, looksLikeHeader, mapHeader } from './header-mapping';

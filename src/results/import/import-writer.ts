@@ -1,6 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { PUBLIC_STATES, ResultSetState } from '../../common/result-set-state';
-import { GroupValues, MatchScope, MergedBatch, PreparedRows, prepareRows, ResultRowsRepository, spelling } from '../result-rows.repository';
+import { GroupValues } from '../../series/custom-group-values.repository';
+import { ParticipantsRepository } from '../participants.repository';
+import { MatchScope, MergedBatch, PreparedRows, prepareRows, RaceRowsRepository } from '../race-rows.repository';
+import { spelling } from '../rider-identity';
 import { ResultSetsRepository } from '../result-sets.repository';
 import { ResultSet } from '../result-set.entity';
 import { planTransition } from '../state-machine';
@@ -73,7 +76,8 @@ export class ImportWriter {
   constructor(
     private readonly manager: EntityManager,
     private readonly sets: ResultSetsRepository,
-    private readonly rows: ResultRowsRepository,
+    private readonly rows: RaceRowsRepository,
+    private readonly participants: ParticipantsRepository,
     private readonly scope: { eventId: number; seriesId: number; state: ImportState },
   ) {}
 
@@ -102,7 +106,7 @@ export class ImportWriter {
   /** Rows that came to a rider another row of their category has, in file order: if any, the import must be refused. */
   async clashes(max: number): Promise<{ errors: ImportProblem[]; total: number }> {
     const shown = this.clashing.sort((a, b) => a.row.seq - b.row.seq).slice(0, max);
-    const names = await this.rows.namesOf(this.manager, shown.map((c) => c.id));
+    const names = await this.participants.namesOf(this.manager, shown.map((c) => c.id));
     const errors = shown.map(({ row, first, id, category }) => ({
       sheet: row.sheet, row: row.row, column: null,
       message: `the same rider as ${where(first.sheet, first.row)} in category "${category}": both rows match ${names.get(id) ?? `participant ${id}`}, a rider already on file who could be either; add a licence to the row that is someone else`,
@@ -123,7 +127,7 @@ export class ImportWriter {
     }
     const renames = [...this.riders.values()].filter((r) => r.rename)
       .map(({ id, person }) => ({ id, ...spelling(person), ifCreated: !person.externalId }));
-    if (this.match) await this.rows.rename(this.manager, this.match.xid, renames);
+    if (this.match) await this.participants.rename(this.manager, this.match.xid, renames);
     return { written: all.map((t) => t.written), feeding: all.filter((t) => t.feedsBoards).map((t) => t.written.category) };
   }
 

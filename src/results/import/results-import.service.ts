@@ -4,7 +4,8 @@ import { RejectedInputError } from '../../common/errors/domain-errors';
 import { ResultSetChangedEvent } from '../../common/events/catalogue';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { PendingRecalcRepository } from '../../pending-recalc/pending-recalc.repository';
-import { ResultRowsRepository } from '../result-rows.repository';
+import { ParticipantsRepository } from '../participants.repository';
+import { RaceRowsRepository } from '../race-rows.repository';
 import { ResultSetsRepository } from '../result-sets.repository';
 import { ImportProblem, parseImport } from './import-parser';
 import { ImportedCategory, ImportState, ImportWriter } from './import-writer';
@@ -63,7 +64,8 @@ export class ResultsImportService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly sets: ResultSetsRepository,
-    private readonly rows: ResultRowsRepository,
+    private readonly rows: RaceRowsRepository,
+    private readonly participants: ParticipantsRepository,
     private readonly pending: PendingRecalcRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(IMPORT_BATCHING) private readonly batching: ImportBatching = {},
@@ -80,7 +82,7 @@ export class ResultsImportService {
     // anywhere in the file rolls all of it back.
     return this.tx.run(async (uow) => {
       const { seriesId, labels } = await this.sets.lockEvent(uow.manager, eventId);
-      const writer = new ImportWriter(uow.manager, this.sets, this.rows, { eventId, seriesId, state });
+      const writer = new ImportWriter(uow.manager, this.sets, this.rows, this.participants, { eventId, seriesId, state });
       const parsed = await parseImport(source, {
         labels,
         category: request.category?.trim() || null,

@@ -1,4 +1,4 @@
-import { intArray, textArray } from './result-rows.repository';
+import { intArray, textArray } from './pg-arrays';
 
 // pg's own serialiser, which these literals stand in for ahead of the query.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

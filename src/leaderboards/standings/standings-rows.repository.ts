@@ -1,0 +1,337 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { EntityManager } from 'typeorm';
+import type { StandingsTable } from '../../calculators';
+import { entryFingerprint, sameBreakdown } from '../../calculators/fingerprint';
+import { execute, returning } from '../../common/database/execute';
+import { rawClient } from '../../common/database/raw-client';
+import { PUBLIC_STATES_SQL, ResultSetState, stateFromCode, stateSql } from '../../common/result-set-state';
+import { StandingsEntryView } from './standings.dto';
+
+/**
+ * race_result and result_set hold race rows and standings rows alike (DESIGN.md): a standings
+ * row is one with a group_key (its entry's key), in a set with a leaderboard_id. This file is
+ * the one place that says so; race rows are RaceRowsRepository's.
+ */
+export const STANDINGS_ROW = (row: string): string => `${row}.group_key IS NOT NULL`;
+
+/**
+ * The board's live standings set: the one that is not REPLACED (at most one; the database
+ * enforces it). `board` is the SQL for the board's id (a parameter).
+ */
+export const LIVE_STANDINGS_SET = (set: string, board: string): string => `${set}.leaderboard_id = ${board} AND ${set}.state <> ${stateSql('REPLACED')}`;
+
+/** What a query runs on: the pooled DataSource for reads, a transaction's EntityManager for writes. */
+type Queryable = Pick<EntityManager, 'query'>;
+
+export interface StandingsHead {
+  resultSetId: number;
+  state: ResultSetState;
+  stateBeforeFailure: ResultSetState | null;
+  replacesId: number | null;
+  replacedFrom: ResultSetState | null;
+  computedAt: Date | null;
+  version: number;
+  total: number;
+}
+
+/** The live set as the writer locks it: its state, and the fingerprints of its rows by key (JSON). */
+export interface LockedLiveSet {
+  id: number;
+  state: string;
+  state_before_failure: string | null;
+  standings_fingerprints: string | null;
+}
+
+export interface UpsertOutcome {
+  inserted: number;
+  updated: number;
+  deleted: number;
+  /** The fingerprints to keep on the set (JSON), or null: keep those it has. */
+  fingerprints: string | null;
+}
+
+interface EntryRow {
+  position: number | null;
+  points: number;
+  seq: number;
+  group_key: string;
+  name: string;
+  group_name: string | null;
+  category: string | null;
+  breakdown: unknown;
+}
+
+const ENTRY_COLUMNS = 'position, points, seq, group_key, name, group_name, category, breakdown';
+
+/**
+ * Every statement on standings rows, read and write, and the live standings set's predicate
+ * and lock. Reads take the pooled DataSource or a transaction's manager; writes take the
+ * writer's transaction.
+ */
+@Injectable()
+export class StandingsRowsRepository {
+  /** The board's live standings set. */
+  head(on: Queryable, leaderboardId: number): Promise<StandingsHead | null> {
+    return this.headWhere(on, LIVE_STANDINGS_SET('s', '$1'), leaderboardId);
+  }
+
+  /**
+   * The set a live DRAFT revision replaced, when it was published (PROVISIONAL or APPROVED)
+   * then: the public keeps seeing it until the revision is published.
+   */
+  publishedPredecessor(on: Queryable, resultSetId: number): Promise<StandingsHead | null> {
+    return this.headWhere(on, `s.id = $1 AND s.state = ${stateSql('REPLACED')} AND s.replaced_from IN ${PUBLIC_STATES_SQL}`, resultSetId);
+  }
+
+  private async headWhere(on: Queryable, where: string, param: number): Promise<StandingsHead | null> {
+    const rows: { id: number; state: string; state_before_failure: string | null; replaces_id: number | null; replaced_from: string | null; computed_at: Date | null; version: string; total: number }[] =
+      await on.query(
+        `SELECT s.id, s.state, s.state_before_failure, s.replaces_id, s.replaced_from, s.computed_at,
+                (extract(epoch FROM s.updated_at) * 1000000)::bigint AS version,
+                (SELECT count(*)::int FROM race_result r WHERE r.result_set_id = s.id AND ${STANDINGS_ROW('r')}) AS total
+           FROM result_set s WHERE ${where}`,
+        [param],
+      );
+    if (rows.length === 0) return null;
+    const [row] = rows;
+    return {
+      resultSetId: row.id,
+      state: stateFromCode(row.state),
+      stateBeforeFailure: row.state_before_failure ? stateFromCode(row.state_before_failure) : null,
+      replacesId: row.replaces_id,
+      replacedFrom: row.replaced_from ? stateFromCode(row.replaced_from) : null,
+      computedAt: row.computed_at,
+      version: Number(row.version),
+      total: row.total,
+    };
+  }
+
+  async page(on: Queryable, resultSetId: number, offset: number, limit: number): Promise<StandingsEntryView[]> {
+    const rows: EntryRow[] = await on.query(
+      `SELECT ${ENTRY_COLUMNS} FROM race_result r
+        WHERE r.result_set_id = $1 AND ${STANDINGS_ROW('r')} ORDER BY seq OFFSET $2 LIMIT $3`,
+      [resultSetId, offset, limit],
+    );
+    return rows.map(toEntry);
+  }
+
+  /** A page of the entries whose name contains `q` (case-insensitive, taken literally), and how many match. */
+  async search(on: Queryable, resultSetId: number, q: string, offset: number, limit: number): Promise<{ entries: StandingsEntryView[]; total: number }> {
+    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows: (EntryRow & { total: number })[] = await on.query(
+      `SELECT ${ENTRY_COLUMNS}, count(*) OVER ()::int AS total FROM race_result r
+        WHERE r.result_set_id = $1 AND ${STANDINGS_ROW('r')} AND r.name ILIKE $2 ORDER BY seq OFFSET $3 LIMIT $4`,
+      [resultSetId, pattern, offset, limit],
+    );
+    if (rows.length === 0 && offset > 0) {
+      const [{ n }]: { n: number }[] = await on.query(
+        `SELECT count(*)::int AS n FROM race_result r WHERE r.result_set_id = $1 AND ${STANDINGS_ROW('r')} AND r.name ILIKE $2`,
+        [resultSetId, pattern],
+      );
+      return { entries: [], total: n };
+    }
+    return { entries: rows.map(toEntry), total: rows[0]?.total ?? 0 };
+  }
+
+  /** Which of these positions more than one entry shares (shown as "=3"). */
+  async tiedPositions(on: Queryable, resultSetId: number, positions: number[]): Promise<Set<number>> {
+    if (positions.length === 0) return new Set();
+    const rows: { position: number }[] = await on.query(
+      `SELECT position FROM race_result r WHERE r.result_set_id = $1 AND ${STANDINGS_ROW('r')} AND r.position = ANY($2::int[])
+        GROUP BY position HAVING count(*) > 1`,
+      [resultSetId, positions],
+    );
+    return new Set(rows.map((r) => r.position));
+  }
+
+  async byKey(on: Queryable, resultSetId: number, key: string): Promise<StandingsEntryView | null> {
+    const rows: EntryRow[] = await on.query(
+      `SELECT ${ENTRY_COLUMNS} FROM race_result
+        WHERE result_set_id = $1 AND group_key = $2`,
+      [resultSetId, key],
+    );
+    return rows.length ? toEntry(rows[0]) : null;
+  }
+
+  /** Locks the board's live set for the rest of the transaction: writers of one board queue up here. */
+  async lockLive(manager: EntityManager, leaderboardId: number): Promise<LockedLiveSet | null> {
+    const rows: LockedLiveSet[] = await manager.query(
+      `SELECT id, state, state_before_failure, standings_fingerprints FROM result_set s WHERE ${LIVE_STANDINGS_SET('s', '$1')} FOR UPDATE`,
+      [leaderboardId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Brings the set's standings rows in line with `standings`. Each row has a fingerprint (the
+   * calculators' digests of its values and of its breakdown), and the set keeps them all by
+   * key (`stored`; null when it does not, and the rows' own are read), so "did it change" is
+   * one comparison in memory, and only the breakdowns that changed are ever built. The changed
+   * rows are streamed with COPY into a temporary staging table (a row at a time: no document of
+   * every breakdown is ever held) and written from there, one statement per kind of change;
+   * dropped keys are deleted by key, and an unchanged board sends nothing. Returns the
+   * fingerprints to keep on the set when anything changed (null: keep those it has).
+   * A row whose stored fingerprint differs (or is missing: rows written before fingerprints)
+   * is compared value by value in SQL, so it only counts as updated if a value changed.
+   */
+  async upsert(manager: EntityManager, resultSetId: number, standings: StandingsTable, stored: Map<string, string | null> | null): Promise<UpsertOutcome> {
+    const client = await rawClient(manager);
+    const known = stored !== null;
+    if (stored === null) {
+      const { rows } = await client.query<[string, string | null]>({
+        text: `SELECT group_key, fingerprint FROM race_result r WHERE r.result_set_id = $1 AND ${STANDINGS_ROW('r')}`,
+        values: [resultSetId],
+        rowMode: 'array',
+      });
+      stored = new Map(rows);
+    }
+    const { changed, counts, kept, fingerprints } = planRows(standings, stored);
+
+    let inserted = 0;
+    let updated = 0;
+    if (changed.length > 0) {
+      await stageRows(client, standings, changed);
+      if (counts.I > 0) inserted = await execute(manager, INSERT_STAGED, [resultSetId]);
+      for (const [op, sql] of [['U', UPDATE_STAGED], ['V', UPDATE_STAGED_VALUES]] as const) {
+        if (counts[op] === 0) continue;
+        for (const row of await returning<{ changed: boolean }>(manager, sql, [resultSetId])) if (row.changed) updated++;
+      }
+    }
+
+    // Only if some stored key was not among the standings' keys is there anything to delete.
+    let deleted = 0;
+    if (kept < stored.size) {
+      const current = new Set(standings.entries.map((e) => e.key));
+      const dropped = [...stored.keys()].filter((key) => !current.has(key));
+      deleted = await execute(manager, `DELETE FROM race_result WHERE result_set_id = $1 AND group_key = ANY($2::text[])`, [resultSetId, dropped]);
+    }
+    const unchanged = known && changed.length === 0 && kept === stored.size;
+    return { inserted, updated, deleted, fingerprints: unchanged ? null : JSON.stringify(fingerprints) };
+  }
+}
+
+function toEntry(row: EntryRow): StandingsEntryView {
+  return {
+    position: row.position,
+    points: row.points,
+    seq: row.seq,
+    key: row.group_key,
+    name: row.name,
+    group: row.group_name,
+    category: row.category,
+    breakdown: row.breakdown,
+  };
+}
+
+/**
+ * Which entries to write and how, from the stored fingerprints by key; `kept` counts the
+ * entries whose key is stored; `fingerprints` are every entry's, by key.
+ */
+function planRows(standings: StandingsTable, stored: Map<string, string | null>) {
+  const changed: Staged[] = [];
+  const counts = { I: 0, U: 0, V: 0 };
+  const fingerprints: [string, string][] = [];
+  let kept = 0;
+  for (let i = 0; i < standings.entries.length; i++) {
+    const { key } = standings.entries[i];
+    const previous = stored.get(key);
+    const current = entryFingerprint(standings, i);
+    const { fingerprint } = current;
+    fingerprints.push([key, fingerprint]);
+    if (previous !== undefined) kept += 1;
+    if (fingerprint === previous) continue;
+    const op = previous === undefined ? 'I' : sameBreakdown(previous, current) ? 'V' : 'U';
+    changed.push({ index: i, fingerprint, op });
+    counts[op] += 1;
+  }
+  return { changed, counts, kept, fingerprints };
+}
+
+/** An entry to write: I a new row, U a changed breakdown (and maybe values), V changed values only. */
+interface Staged {
+  index: number;
+  fingerprint: string;
+  op: 'I' | 'U' | 'V';
+}
+
+/**
+ * The staging table: one per connection, emptied at every commit. `op` as in Staged; the
+ * breakdown is only sent for I and U.
+ */
+const STAGING_TABLE = `CREATE TEMPORARY TABLE IF NOT EXISTS standings_staged (
+  op "char", participant_id integer, custom1_id integer, category text, position integer, points double precision,
+  seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb) ON COMMIT DELETE ROWS`;
+const STAGED_COLUMNS = 'participant_id, custom1_id, category, position, points, seq, name, group_name, group_key, fingerprint, breakdown';
+
+const INSERT_STAGED = `
+  INSERT INTO race_result (result_set_id, ${STAGED_COLUMNS})
+  SELECT $1, ${STAGED_COLUMNS} FROM standings_staged WHERE op = 'I'`;
+
+/** The values a standings row holds besides its key, fingerprint and breakdown. */
+const VALUE_COLUMNS = ['participant_id', 'custom1_id', 'category', 'position', 'points', 'seq', 'name', 'group_name'];
+
+/**
+ * Writes the staged rows of kind `op` over the stored ones (their fingerprint and `columns`)
+ * and reports, per row, whether any stored value differed (the self-join `o` is the row as it
+ * was before this statement).
+ */
+function updateStaged(op: 'U' | 'V', columns: string[]): string {
+  const list = (alias: string) => columns.map((c) => `${alias}.${c}`).join(', ');
+  return `
+  UPDATE race_result r
+     SET ${columns.map((c) => `${c} = s.${c}`).join(', ')}, fingerprint = s.fingerprint
+    FROM standings_staged s, race_result o
+   WHERE s.op = '${op}' AND r.result_set_id = $1 AND r.group_key = s.group_key AND o.id = r.id
+  RETURNING (${list('o')}) IS DISTINCT FROM (${list('s')}) AS changed`;
+}
+
+/** Rows whose breakdown changed: every value and the breakdown. */
+const UPDATE_STAGED = updateStaged('U', [...VALUE_COLUMNS, 'breakdown']);
+
+/**
+ * Rows whose breakdown is unchanged: the values only. The stored breakdown is neither sent,
+ * nor parsed, nor written again (the new row version keeps its TOAST pointer).
+ */
+const UPDATE_STAGED_VALUES = updateStaged('V', VALUE_COLUMNS);
+
+/** Characters of COPY text that go in 32 KB strings: small enough to stay out of V8's large-object space. */
+const COPY_CHUNK_CHARS = 32 * 1024;
+
+/** Streams the changed entries, their breakdowns built one at a time, into the staging table. */
+async function stageRows(client: PoolClient, standings: StandingsTable, changed: Staged[]): Promise<void> {
+  // IF NOT EXISTS would answer a notice on every run after the first on this connection.
+  const { rows } = await client.query<{ exists: boolean }>(`SELECT to_regclass('pg_temp.standings_staged') IS NOT NULL AS exists`);
+  if (!rows[0].exists) await client.query(STAGING_TABLE);
+  await pipeline(Readable.from(copyText(standings, changed)), client.query(copyFrom(`COPY standings_staged FROM STDIN`)));
+}
+
+function* copyText(standings: StandingsTable, changed: Staged[]): Generator<string> {
+  let chunk = '';
+  for (const { index, fingerprint, op } of changed) {
+    const e = standings.entries[index];
+    chunk += [
+      op, e.participantId, e.customValueId, e.category, e.position, e.points, e.seq, e.name, e.group, e.key, fingerprint,
+      op === 'V' ? null : JSON.stringify(standings.breakdown(index)),
+    ].map(copyField).join('\t') + '\n';
+    if (chunk.length >= COPY_CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/** A value in COPY's text format: \N for null, and backslash, tab, newline and return escaped. */
+function copyField(value: string | number | null): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'number') return String(value);
+  return COPY_SPECIAL.test(value) ? value.replace(COPY_ESCAPES, (c) => COPY_ESCAPED[c]) : value;
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES = /[\\\t\n\r]/g;
+const COPY_ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
