@@ -16,6 +16,11 @@ export class StandingsRepository {
     private readonly rows: StandingsRowsRepository,
   ) {}
 
+  async boardExists(leaderboardId: number): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM leaderboard WHERE id = $1', [leaderboardId]);
+    return rows.length > 0;
+  }
+
   /** The board's live standings set (the one not REPLACED). */
   head(leaderboardId: number): Promise<StandingsHead | null> {
     return this.rows.head(this.dataSource, leaderboardId);

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../common/errors/domain-errors';
 import { isPublicSet } from '../../common/audience';
 import { ResultSetState } from '../../common/result-set-state';
@@ -23,7 +22,6 @@ export interface Visible {
 export class StandingsService {
   constructor(
     private readonly standings: StandingsRepository,
-    private readonly dataSource: DataSource,
   ) {}
 
   /**
@@ -35,8 +33,7 @@ export class StandingsService {
   async visible(leaderboardId: number, admin: boolean, variant: string): Promise<Visible> {
     const head = await this.standings.head(leaderboardId);
     if (!head) {
-      const [board] = await this.dataSource.query('SELECT 1 FROM leaderboard WHERE id = $1', [leaderboardId]);
-      if (!board) throw new NotFoundError('Leaderboard', leaderboardId);
+      if (!(await this.standings.boardExists(leaderboardId))) throw new NotFoundError('Leaderboard', leaderboardId);
       throw new NotFoundError('Standings of leaderboard', `${leaderboardId} (not computed yet)`);
     }
     if (isPublicSet(head)) return visibleAs(head, head.state === 'FAILED' ? head.stateBeforeFailure! : head.state, variant, false);
