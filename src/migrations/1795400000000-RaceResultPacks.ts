@@ -6,7 +6,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * rows again. The cache can never be stale: every statement that writes race_result rows, by
  * whatever path (the API, imports, revisions, SQL by hand), clears the packs of the sets it
  * touched in the same transaction, and packs are made and stored in SQL by one statement before
- * a run (RacePacksReader.cacheMissing), skipping sets a writer holds. (`results_rev`, added
+ * a run (RacePacksRepository.cacheMissing), skipping sets a writer holds. (`results_rev`, added
  * here for packs once stored back after a run, is dropped by migration DropResultsRev.)
  *
  * Statement-level triggers with transition tables: one trigger call per statement, not per

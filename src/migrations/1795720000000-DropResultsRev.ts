@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Drops result_set.results_rev, which the RaceResultPacks triggers bumped and no code reads:
  * packs are no longer stored back after a run, so there is no "rev it was read at" to compare.
- * They are packed and cached in SQL in one statement (RacePacksReader.cacheMissing, before a
+ * They are packed and cached in SQL in one statement (RacePacksRepository.cacheMissing, before a
  * run's transaction), from the rows that statement sees, under the set's row lock and skipping
  * sets a writer holds; a writer whose statement ends after that clears the pack again (the
  * triggers below). Clearing the pack is all a trigger has to do.

@@ -1,4 +1,4 @@
-import { RacePacksReader } from '../../src/leaderboards/recalculation/race-packs.reader';
+import { RacePacksRepository } from '../../src/leaderboards/recalculation/race-packs.repository';
 import { RecalculationRunner } from '../../src/leaderboards/recalculation/recalculation-runner';
 import { Fixtures, rider } from '../support/fixtures';
 import { AUTH, eventually, startTestApp, TestApp } from '../support/test-app';
@@ -124,7 +124,7 @@ describe('race packs: the cached packed results of each race', () => {
     await caching.startTransaction();
     let added: Promise<unknown>;
     try {
-      await t.app.get(RacePacksReader).cacheMissing(boardId, caching);
+      await t.app.get(RacePacksRepository).cacheMissing(boardId, caching);
       const [{ participant_id: riderId }] = await t.db.query('SELECT participant_id FROM race_result WHERE result_set_id = $1 LIMIT 1', [setId]);
       const [{ id: otherRider }] = await t.db.query(`INSERT INTO participant (first_name, last_name) VALUES ('Late', 'Rider') RETURNING id`);
       expect(otherRider).not.toBe(riderId);

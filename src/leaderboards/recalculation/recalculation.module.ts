@@ -12,7 +12,7 @@ import { RecalculationController } from './recalculation.controller';
 import { RecalculationRunner } from './recalculation-runner';
 import { RecalculationService } from './recalculation.service';
 import { RetryController } from './retry.controller';
-import { RacePacksReader } from './race-packs.reader';
+import { RacePacksRepository } from './race-packs.repository';
 import { StandingsInputsRepository } from './standings-inputs.repository';
 import { StandingsWriterRepository } from './standings-writer.repository';
 
@@ -33,7 +33,7 @@ export class RecalculationModule {
         RecalculationService,
         RecalculationRunner,
         StandingsInputsRepository,
-        RacePacksReader,
+        RacePacksRepository,
         StandingsWriterRepository,
         ...worker,
       ],

@@ -4,7 +4,7 @@ import { CustomValueRef, EventInput, PackedRace } from '../../calculators';
 import { EventScope, eventInScopeSql } from '../../calculators/event-scope';
 import * as format from '../../calculators/packed-format';
 import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
-import { RacePacksReader } from './race-packs.reader';
+import { RacePacksRepository } from './race-packs.repository';
 
 // Straight from the codec, not the barrel (a re-export is a getter), and held in module
 // constants: collectIds reads them once per result.
@@ -40,7 +40,7 @@ interface RaceSet {
 
 /**
  * Loads a board's inputs with set-based SQL and no entity hydration. Each race's results come
- * as one packed bytea, cached on its result set (migration RaceResultPacks, RacePacksReader),
+ * as one packed bytea, cached on its result set (migration RaceResultPacks, RacePacksRepository),
  * so a recalculation reads a few megabytes per hundred races instead of a million rows, and
  * decoding is a copy and a byte swap into the calculators' PackedRace. Rider and group names
  * come after, by id, once each.
@@ -49,7 +49,7 @@ interface RaceSet {
 export class StandingsInputsRepository {
   private readonly logger = new Logger(StandingsInputsRepository.name);
 
-  constructor(private readonly packs: RacePacksReader) {}
+  constructor(private readonly packs: RacePacksRepository) {}
 
   async events(client: PoolClient, seriesId: number): Promise<EventInput[]> {
     const { rows } = await client.query<{ id: number; name: string; date: string; starred: boolean; points_multiplier: number }>(
@@ -92,7 +92,7 @@ export class StandingsInputsRepository {
     return rows;
   }
 
-  /** Caches the packs the board's next load will read (RacePacksReader.cacheMissing); a failure only costs that load packing them. */
+  /** Caches the packs the board's next load will read (RacePacksRepository.cacheMissing); a failure only costs that load packing them. */
   async cachePacks(leaderboardId: number): Promise<void> {
     try {
       await this.packs.cacheMissing(leaderboardId);

@@ -20,7 +20,7 @@ export interface RacePack {
  * row mode.
  */
 @Injectable()
-export class RacePacksReader {
+export class RacePacksRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
