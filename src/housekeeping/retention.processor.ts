@@ -1,9 +1,9 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { workerRedisOptions } from '../redis/redis.module';
 import { HOUSEKEEPING_QUEUE } from './retention-job';
 import { RetentionCounts, RetentionRepository } from './retention.repository';
+import { podiumWorker } from '../common/queue/worker';
 
 /** The housekeeping worker: one retention pass at a time, deleting in batches. */
 @Injectable()
@@ -18,13 +18,7 @@ export class RetentionProcessor implements OnApplicationBootstrap, BeforeApplica
 
   onApplicationBootstrap(): void {
     const { config } = this;
-    this.worker = new Worker(HOUSEKEEPING_QUEUE, () => this.process(), {
-      connection: { url: config.redisUrl, ...workerRedisOptions(config) },
-      prefix: config.redisPrefix,
-      concurrency: 1,
-      runRetryDelay: config.redisReconnectMaxMs,
-    });
-    this.worker.on('error', (err) => this.logger.error({ err }, 'Housekeeping worker error'));
+    this.worker = podiumWorker(config, HOUSEKEEPING_QUEUE, () => this.process(), this.logger, 'Housekeeping', { concurrency: 1 });
   }
 
   async beforeApplicationShutdown(): Promise<void> {

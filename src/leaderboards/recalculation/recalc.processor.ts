@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/config';
-import { workerRedisOptions } from '../../redis/redis.module';
 import { RECALC_QUEUE } from '../../common/queue/queue-names';
 import { RECALC_ATTEMPTS, RecalcJobData } from './recalc-job';
 import { RecalculationRunner } from './recalculation-runner';
+import { podiumWorker } from '../../common/queue/worker';
 
 /**
  * The BullMQ worker of the recalculation queue. It is built here rather than with
@@ -24,17 +24,12 @@ export class RecalcProcessor implements OnApplicationBootstrap, BeforeApplicatio
 
   onApplicationBootstrap(): void {
     const { config } = this;
-    this.worker = new Worker<RecalcJobData>(RECALC_QUEUE, (job) => this.process(job), {
-      connection: { url: config.redisUrl, ...workerRedisOptions(config) },
-      prefix: config.redisPrefix,
+    this.worker = podiumWorker<RecalcJobData>(config, RECALC_QUEUE, (job) => this.process(job), this.logger, 'Recalculation', {
       // Different boards run in parallel; one board never does (deduplication + advisory lock).
       concurrency: config.workerConcurrency,
       lockDuration: config.recalcLockDurationMs,
       stalledInterval: config.recalcStalledIntervalMs,
-      // After a Redis error, try again about when the connection is back (BullMQ's default is 15 s).
-      runRetryDelay: config.redisReconnectMaxMs,
     });
-    this.worker.on('error', (err) => this.logger.error({ err }, 'Recalculation worker error'));
   }
 
   /** Lets the active runs finish (and commit) before the database pool closes. */

@@ -4,12 +4,12 @@ import { TransactionRunner } from '../../common/database/transaction-runner';
 import { NOTIFICATIONS_QUEUE } from '../../common/queue/queue-names';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { PodiumMetrics } from '../../metrics/podium-metrics';
-import { workerRedisOptions } from '../../redis/redis.module';
 import { EpisodeToMail, FailureEpisodesRepository } from '../failure-episodes.repository';
 import { RetryTokens } from '../retry/retry-tokens';
 import { composeFailureEmail } from './failure-email';
 import { FailureMailJobData } from './failure-mail-job';
 import { MailTransport } from './mail-transport';
+import { podiumWorker } from '../../common/queue/worker';
 
 /** A claimed episode is leased for this long: a process that dies mid-send gives it back. */
 const LEASE_SECONDS = 300;
@@ -39,12 +39,7 @@ export class FailureMailProcessor implements OnApplicationBootstrap, BeforeAppli
   onApplicationBootstrap(): void {
     const { config } = this;
     if (config.appRole === 'api') return;
-    this.worker = new Worker<FailureMailJobData>(NOTIFICATIONS_QUEUE, (job) => this.process(job), {
-      connection: { url: config.redisUrl, ...workerRedisOptions(config) },
-      prefix: config.redisPrefix,
-      runRetryDelay: config.redisReconnectMaxMs,
-    });
-    this.worker.on('error', (err) => this.logger.error({ err }, 'Failure e-mail worker error'));
+    this.worker = podiumWorker<FailureMailJobData>(config, NOTIFICATIONS_QUEUE, (job) => this.process(job), this.logger, 'Failure e-mail');
   }
 
   /** Lets a send in progress finish (and record itself) before the database pool closes. */
