@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AuditTrail } from '../audit/audit-trail';
 import { TransactionRunner } from '../common/database/transaction-runner';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { NotFoundError } from '../common/errors/domain-errors';
@@ -12,20 +13,24 @@ export class SeriesService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly repository: SeriesRepository,
+    private readonly audit: AuditTrail,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'defaultTimeZone'>,
   ) {}
 
   async create(dto: CreateSeriesDto): Promise<SeriesView> {
-    const saved = await this.tx.run(({ manager }) =>
-      this.repository.insert(manager, {
+    const saved = await this.tx.run(async ({ manager }) => {
+      const series = await this.repository.insert(manager, {
         name: dto.name,
         season: dto.season ?? null,
         timeZone: dto.timeZone ?? this.config.defaultTimeZone,
         custom1Label: dto.customLabels?.custom1 ?? null,
         custom2Label: dto.customLabels?.custom2 ?? null,
         custom3Label: dto.customLabels?.custom3 ?? null,
-      }),
-    );
+      });
+      const { id, ...fields } = toSeriesView(series);
+      await this.audit.record(manager, { action: 'series.create', entity: 'series', entityId: id, changes: { after: fields } });
+      return series;
+    });
     return toSeriesView(saved);
   }
 
