@@ -3,15 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '../common/database/execute';
 import { AuditEntity, AuditRecord, FieldChanges } from './audit-entry';
 
-export interface AuditRow {
-  actor: string;
-  action: string;
-  entity: AuditEntity;
-  entityId: string;
-  changes: FieldChanges;
-  reason: string | null;
-  requestId: string | null;
-}
+/** A row as written: the database stamps its id and time. */
+export type AuditRow = Omit<AuditRecord, 'id' | 'at'>;
 
 export interface AuditQuery {
   entity?: AuditEntity;
