@@ -4,6 +4,7 @@ import { AuditTrail } from '../audit/audit-trail';
 import { ScoringError, validatePointsScale } from '../calculators';
 import { TransactionRunner } from '../common/database/transaction-runner';
 import { InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
+import { rejectNulls } from '../common/errors/validation';
 import { LeaderboardConfigChangedEvent } from '../common/events/catalogue';
 import { PageQuery, pageWindow } from '../common/paging';
 import { PendingRecalcRepository } from '../pending-recalc/pending-recalc.repository';
@@ -40,8 +41,7 @@ export class PointsScalesService {
    * follows the commit; a PATCH that changes nothing writes, marks and records nothing.
    */
   async update(id: number, dto: UpdatePointsScaleDto): Promise<PointsScaleView> {
-    const nulls = (['name', 'kind'] as const).filter((field) => dto[field] === null);
-    if (nulls.length > 0) throw new InvalidInputError(nulls.map((field) => ({ field, message: `${field} cannot be null; leave it out to keep its value` })));
+    rejectNulls(dto, ['name', 'kind']);
     return this.tx.run(async (uow) => {
       const { manager } = uow;
       const scale = await this.scales.findForUpdate(manager, id);

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { changedFields } from '../audit/audit-entry';
 import { AuditTrail } from '../audit/audit-trail';
 import { TransactionRunner } from '../common/database/transaction-runner';
-import { ConflictError, FieldProblem, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
+import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
+import { rejectNulls } from '../common/errors/validation';
 import { RaceEventChangedEvent } from '../common/events/catalogue';
 import { PageQuery, pageWindow } from '../common/paging';
 import { stateFromCode } from '../common/result-set-state';
@@ -193,14 +194,6 @@ export class SeriesService {
     if (!found) throw new NotFoundError('Event', id);
     return found;
   }
-}
-
-/** PartialType lets null through its IsOptional; for these fields null is not a value. */
-function rejectNulls(dto: object, fields: string[]): void {
-  const problems: FieldProblem[] = fields
-    .filter((field) => (dto as Record<string, unknown>)[field] === null)
-    .map((field) => ({ field, message: `${field} cannot be null; leave it out to keep its value` }));
-  if (problems.length > 0) throw new InvalidInputError(problems);
 }
 
 /** The columns a series PATCH sets: null clears the season or a label, undefined keeps it. */
