@@ -319,6 +319,21 @@ describe('result writes: audit rows, DRAFT warnings, no-op writes, the sets of a
     });
   });
 
+  it('documents the list, the warnings, the body reasons and the import\'s changed flag in the OpenAPI', async () => {
+    const doc = (await t.http().get('/api/docs-json').expect(200)).body;
+    const list = doc.paths['/api/events/{id}/result-sets'].get;
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['id', 'offset', 'limit']));
+    const schemas = doc.components.schemas;
+    expect(schemas.ResultSetPage.properties).toHaveProperty('items');
+    expect(schemas.ResultSetSummaryView.properties).toHaveProperty('rows');
+    for (const view of ['ResultSetView', 'ResultRowView']) {
+      expect(schemas[view].properties.warnings).toMatchObject({ type: 'array', example: [expect.stringMatching(DRAFT_WARNING)] });
+    }
+    expect(schemas.TransitionDto.properties.reason).toMatchObject({ maxLength: 500 });
+    expect(schemas.RevisionDto.properties.reason).toMatchObject({ maxLength: 500 });
+    expect(schemas.ImportReportView.properties.changed).toMatchObject({ type: 'boolean' });
+  });
+
   describe('npm run import', () => {
     let dir: string;
     beforeAll(async () => (dir = await mkdtemp(join(tmpdir(), 'podium-audit-'))));
@@ -386,6 +401,9 @@ describe('result writes: audit rows, DRAFT warnings, no-op writes, the sets of a
 });
 
 describe('audit retention', () => {
+  // The retention schedule is written once at start through the producer connection, whose
+  // 500 ms command timeout a loaded test machine can exceed (the schedule is then missing).
+  const slowRedis = { REDIS_COMMAND_TIMEOUT_MS: '5000' };
   const ago = (days: number) => new Date(Date.now() - days * 86_400_000);
   const seed = async (t: TestApp) => {
     for (const [label, days] of [['old', 400], ['older', 800], ['recent', 5]] as const) {
@@ -395,7 +413,7 @@ describe('audit retention', () => {
   const left = async (t: TestApp) => (await t.db.query(`SELECT entity_id FROM audit_log WHERE actor = 'alice' ORDER BY id`)).map((r: { entity_id: string }) => r.entity_id);
 
   it('keeps every audit row by default, while the retention job deletes other old history', async () => {
-    const t = await startTestApp({ RETENTION_DAYS: '1', RETENTION_INTERVAL_MS: '200' });
+    const t = await startTestApp({ ...slowRedis, RETENTION_DAYS: '1', RETENTION_INTERVAL_MS: '200' });
     try {
       await seed(t);
       // Proof the job ran meanwhile: old finished runs (other than the board's latest) go.
@@ -412,7 +430,7 @@ describe('audit retention', () => {
   }, 60_000);
 
   it('deletes audit rows older than AUDIT_RETENTION_DAYS, and only those', async () => {
-    const t = await startTestApp({ AUDIT_RETENTION_DAYS: '365', RETENTION_DAYS: '0', RETENTION_INTERVAL_MS: '200', RETENTION_BATCH_SIZE: '1' });
+    const t = await startTestApp({ ...slowRedis, AUDIT_RETENTION_DAYS: '365', RETENTION_DAYS: '0', RETENTION_INTERVAL_MS: '200', RETENTION_BATCH_SIZE: '1' });
     try {
       await seed(t);
       await eventually(async () => (await left(t)).length === 1, 20_000);
