@@ -21,7 +21,7 @@ export class ImportCliModule {
       module: ImportCliModule,
       imports: [
         ConfigModule.forRoot(config),
-        // The audit trail (series, results) asks it for the current request; here there is none.
+        // The audit log reads the current request through nestjs-cls; the command has none (its actor is cli:<user>).
         ClsModule.forRoot({ global: true }),
         eventBusRoot(),
         queueRoot(config),

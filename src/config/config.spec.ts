@@ -83,6 +83,13 @@ describe('loadConfig', () => {
     expect([config.retentionRunsDays, config.retentionNotificationsDays, config.retentionRetryTokensDays]).toEqual([0, 30, 30]);
   });
 
+  it('keeps the audit log by default, whatever RETENTION_DAYS says; AUDIT_RETENTION_DAYS sets its own', () => {
+    expect(loadConfig({ RETENTION_DAYS: '30' }).auditRetentionDays).toBe(0);
+    expect(loadConfig({ AUDIT_RETENTION_DAYS: '400' }).auditRetentionDays).toBe(400);
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: 'a year' })).toThrow(/AUDIT_RETENTION_DAYS must be a whole number/);
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '40000' })).toThrow(/AUDIT_RETENTION_DAYS must be between 0 and 36500/);
+  });
+
   it('names bad retention and timeout values', () => {
     expect(() => loadConfig({ RETENTION_DAYS: '-1' })).toThrow(/RETENTION_DAYS must be a whole number/);
     expect(() => loadConfig({ RETENTION_NOTIFICATIONS_DAYS: '99999' })).toThrow(/RETENTION_NOTIFICATIONS_DAYS must be between 0 and 36500/);

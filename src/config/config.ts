@@ -60,6 +60,8 @@ export interface AppConfig {
   /** How often the retention job is scheduled, and how many rows each delete statement takes. */
   retentionIntervalMs: number;
   retentionBatchSize: number;
+  /** Days of audit log kept (0 = keep forever, the default: who changed a result may be asked years later). */
+  auditRetentionDays: number;
   // Operations (metrics, proxies)
   /** Express `trust proxy`: false, a hop count, or addresses/ranges whose X-Forwarded-For is believed. */
   trustProxy: TrustProxy;
@@ -204,6 +206,8 @@ function retention(read: EnvReader) {
     retentionRetryTokensDays: read.integer('RETENTION_RETRY_TOKENS_DAYS', days, 0, 36_500),
     retentionIntervalMs: read.integer('RETENTION_INTERVAL_MS', 3_600_000, 100),
     retentionBatchSize: read.integer('RETENTION_BATCH_SIZE', 1_000, 1, 100_000),
+    // Not RETENTION_DAYS's: the audit log is kept unless its own variable says otherwise.
+    auditRetentionDays: read.integer('AUDIT_RETENTION_DAYS', 0, 0, 36_500),
   };
 }
 

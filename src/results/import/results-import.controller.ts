@@ -43,10 +43,10 @@ export class ResultsImportController {
   @ApiPayloadTooLargeResponse({ description: 'Over IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, or the ZIP limits' })
   async import(
     @Param('id', IdPipe) eventId: number,
-    @UploadedFile() file: { buffer: Buffer } | undefined,
+    @UploadedFile() file: { buffer: Buffer; originalname?: string } | undefined,
     @Body() form: ImportFormDto,
   ): Promise<ImportReportView> {
     if (!file) throw new InvalidInputError([{ field: 'file', message: 'send the spreadsheet as the multipart/form-data part "file"' }]);
-    return this.imports.import({ eventId, file: file.buffer, category: form.category, state: form.state });
+    return this.imports.import({ eventId, file: file.buffer, fileName: file.originalname ?? null, category: form.category, state: form.state });
   }
 }
