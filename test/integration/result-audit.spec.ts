@@ -194,7 +194,7 @@ describe('result writes: audit rows, DRAFT warnings, no-op writes, the sets of a
       ]).expect(409);
       // A 422 import: every row checked, nothing written.
       await upload(eventId, Buffer.from('Place,Name\nfirst,Ann Lee\n'), 'bad.csv', { category: 'U14 Boys' }).expect(422);
-      expect((await auditSince(t, mark)).map((r) => r.action)).toEqual(['result_set.create']);
+      expect((await auditSince(t, mark)).map((r) => r.action)).toEqual(['event.create', 'result_set.create']);
       expect(await auditSince(t, draftMark)).toEqual([]);
       const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM race_result WHERE result_set_id = $1', [draft]);
       expect(n).toBe(0);
@@ -385,12 +385,13 @@ describe('result writes: audit rows, DRAFT warnings, no-op writes, the sets of a
     await t.http().post(`/api/result-sets/${revision}/transitions`).set(AUTH).send({ to: 'APPROVED', reason: 'Corrected' }).expect(200);
     story.push(`key#1 result_set.transition result_set ${revision}`);
 
-    // A manual recalculation; its audit row (recalculation.request) is wired by the leaderboards change.
+    // A manual recalculation, to see the corrected standings at once.
     await t.http().post(`/api/leaderboards/${boardId}/recalculate`).set(ALICE).expect(202);
+    story.push(`alice recalculation.request leaderboard ${boardId}`);
 
-    const told = (await auditSince(t, mark)).filter((r) => r.entity !== 'recalculation');
+    const told = await auditSince(t, mark);
     expect(told.map((r) => `${r.actor} ${r.action} ${r.entity} ${r.entity_id}`)).toEqual(story);
-    expect(told.map((r) => r.reason)).toEqual([null, null, 'Finish photo: Uma was 3rd= with Tia', 'Signed off', 'Parent query about Tia', 'Timing chip misread', 'Corrected']);
+    expect(told.map((r) => r.reason)).toEqual([null, null, 'Finish photo: Uma was 3rd= with Tia', 'Signed off', 'Parent query about Tia', 'Timing chip misread', 'Corrected', null]);
     expect(told[2].changes).toMatchObject({ before: { position: 3 }, after: { position: 2 } });
     expect(told[4].changes).toEqual({ after: { revisionId: revision } });
     expect(told[6].changes).toEqual({ before: { state: 'DRAFT' }, after: { state: 'APPROVED' }, replaced: setId });
