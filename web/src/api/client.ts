@@ -23,7 +23,8 @@ const auth: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: '' });
+// fetch looked up at each call (not captured once), so the tests' stand-in server is used.
+export const api = createClient<paths>({ baseUrl: window.location.origin, fetch: (request) => globalThis.fetch(request) });
 api.use(auth);
 
 /** The data of an openapi-fetch answer, or an ApiError with the server's words. */

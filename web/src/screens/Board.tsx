@@ -142,8 +142,8 @@ function Standings({ boardId, seriesId, version }: { boardId: number; seriesId: 
                       <strong>{e.points}</strong>
                     </td>
                     <td>
-                      <button type="button" aria-expanded={open === e.key} onClick={() => setOpen(open === e.key ? null : e.key)} aria-label={`Breakdown of ${e.name}`}>
-                        {open === e.key ? 'Hide' : 'Details'}
+                      <button type="button" aria-expanded={open === e.key} onClick={() => setOpen(open === e.key ? null : e.key)}>
+                        Details<span className="sr-only"> of {e.name}</span>
                       </button>
                     </td>
                   </tr>

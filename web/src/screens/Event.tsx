@@ -258,7 +258,7 @@ function ImportSummary({ report }: { report: ImportReport }) {
             {boards.map((b, i) => (
               <li key={report.leaderboardIds[i]}>
                 <Link to={`/boards/${report.leaderboardIds[i]}`}>{b.data?.name ?? `Board ${report.leaderboardIds[i]}`}</Link>
-                {b.data?.pending ? <> · recalculation <Countdown dueAt={b.data.pending.dueAt} /></> : b.data ? ' · up to date' : ''}
+                {b.data?.pending ? <> · recalculation due <Countdown dueAt={b.data.pending.dueAt} /></> : b.data ? ' · nothing pending' : ''}
               </li>
             ))}
           </ul>

@@ -191,7 +191,8 @@ function EditRow({ row, onDone, onCancel }: { row: ResultRow; onDone: () => void
             position: v.position === '' ? null : Number(v.position),
             status: v.status,
             bib: v.bib === '' ? null : v.bib,
-            participant: { ...row.participant, firstName: v.firstName, lastName: v.lastName },
+            // The row's view carries the rider's id; the edit names the rider only.
+            participant: { ...(row.participant.externalId ? { externalId: row.participant.externalId } : {}), firstName: v.firstName, lastName: v.lastName },
           },
         }),
       ),
