@@ -84,3 +84,18 @@ export function Field({ label, children, hint }: { label: string; children: Reac
     </div>
   );
 }
+
+/** A table's head: one header cell per column name. */
+export function Head({ columns }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th scope="col" key={c}>
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

@@ -3,7 +3,7 @@ import { Fragment, useEffect, useState } from 'react';
 import { api, ok } from '../api/client';
 import { countdown, eventCells, explainBoard } from '../logic';
 import { Link } from '../router';
-import { ErrorMessage, Loading } from '../ui';
+import { ErrorMessage, Head, Loading } from '../ui';
 import { useEvents } from './Series';
 
 const STANDINGS_PAGE = 50;
@@ -216,18 +216,8 @@ function Runs({ boardId, version }: { boardId: number; version: string }) {
       {runs.data && runs.data.length === 0 && <p>No runs yet.</p>}
       {runs.data && runs.data.length > 0 && (
         <div className="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Queued</th>
-                <th scope="col">Trigger</th>
-                <th scope="col">Status</th>
-                <th scope="col">Waited</th>
-                <th scope="col">Ran</th>
-                <th scope="col">Rows written</th>
-                <th scope="col">Error</th>
-              </tr>
-            </thead>
+          <table className="runs">
+            <Head columns={['Queued', 'Trigger', 'Status', 'Waited', 'Ran', 'Rows written', 'Error']} />
             <tbody>
               {runs.data.map((r) => (
                 <tr key={r.jobId}>

@@ -4,7 +4,7 @@ import { api, ok, rawFetch } from '../api/client';
 import { ApiError } from '../api/errors';
 import type { components } from '../api/schema';
 import { Link, navigate } from '../router';
-import { ErrorMessage, Field, Paged } from '../ui';
+import { ErrorMessage, Field, Head, Paged } from '../ui';
 import { useEvents, useSeries } from './Series';
 import { Countdown } from './Board';
 
@@ -200,14 +200,7 @@ function ImportProblems({ error }: { error: unknown }) {
         {(page) => (
           <table>
             <caption>Problems by sheet, row and column</caption>
-            <thead>
-              <tr>
-                <th scope="col">Sheet</th>
-                <th scope="col">Row</th>
-                <th scope="col">Column</th>
-                <th scope="col">Problem</th>
-              </tr>
-            </thead>
+            <Head columns={['Sheet', 'Row', 'Column', 'Problem']} />
             <tbody>
               {page.map((p, i) => (
                 <tr key={i}>

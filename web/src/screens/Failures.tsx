@@ -17,7 +17,7 @@ export function FailuresScreen() {
   if (!list.data) return <Loading what="notifications" />;
   return (
     <>
-      <h1>Failures</h1>
+      <h1>Failures and recoveries</h1>
       {list.data.length === 0 && <p>No failures. Recalculations are running cleanly.</p>}
       <ErrorMessage error={read.error} />
       <Paged items={list.data} label="Notifications">
@@ -55,9 +55,11 @@ function Retry({ boardId, name }: { boardId: number; name: string }) {
   const state = board.data?.standings?.state;
   return (
     <>
-      <span className={`state ${state ?? ''}`} aria-label={`State of ${name}`}>
-        {state ?? ''}
-      </span>
+      {state && (
+        <span>
+          Board now: <span className={`state ${state}`} aria-label={`State of ${name}`}>{state}</span>{' '}
+        </span>
+      )}
       {state === 'FAILED' && (
         <button type="button" onClick={() => retry.mutate()} disabled={retry.isPending} aria-label={`Retry ${name}`}>
           Retry

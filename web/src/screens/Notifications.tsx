@@ -9,7 +9,7 @@ export function useNotifications() {
 }
 
 /**
- * The header's failures indicator: unread count, kept live by the notifications stream (a
+ * The header's notifications indicator: the unread count of failures and recoveries, kept live by the notifications stream (a
  * failure or recovery in any process refreshes the list and every board on screen).
  */
 export function Notifications() {
@@ -32,7 +32,7 @@ export function Notifications() {
   const unread = (list.data ?? []).filter((n) => !n.readAt).length;
   return (
     <Link to="/failures" className={`bell${unread > 0 ? ' alert' : ''}`} data-live={live ? 'yes' : 'no'}>
-      Failures <span className="count">{unread}</span>
+      Notifications <span className="count">{unread}</span>
       <span className="sr-only"> unread</span>
     </Link>
   );

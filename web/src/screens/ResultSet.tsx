@@ -5,7 +5,7 @@ import { ApiError } from '../api/errors';
 import type { components } from '../api/schema';
 import { allowedTransitions, diffRows, editable, type ResultRow, type ResultSetState } from '../logic';
 import { Link, navigate } from '../router';
-import { ConfirmButton, ErrorMessage, Field, Loading, Paged } from '../ui';
+import { ConfirmButton, ErrorMessage, Field, Head, Loading, Paged } from '../ui';
 
 type RowInput = components['schemas']['ResultRowDto'];
 type Status = RowInput['status'];
@@ -125,17 +125,7 @@ function Rows({ rows, canEdit, onChange }: { rows: ResultRow[]; canEdit: boolean
         {(page) => (
           <div className="scroll">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Place</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Bib</th>
-                  <th scope="col">First name</th>
-                  <th scope="col">Last name</th>
-                  <th scope="col">Group</th>
-                  {canEdit && <th scope="col">Actions</th>}
-                </tr>
-              </thead>
+              <Head columns={['Place', 'Status', 'Bib', 'First name', 'Last name', 'Group', ...(canEdit ? ['Actions'] : [])]} />
               <tbody>
                 {page.map((r) =>
                   editing === r.id ? (

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ok } from '../api/client';
 import type { components } from '../api/schema';
 import { pointsPreview } from '../logic';
-import { ErrorMessage, Field } from '../ui';
+import { ErrorMessage, Field, Head } from '../ui';
 
 type ScaleInput = components['schemas']['CreatePointsScaleDto'];
 
@@ -66,12 +66,7 @@ export function Preview({ scale }: { scale: ScaleInput }) {
   return (
     <table className="preview">
       <caption>Points in a race of 20 starters</caption>
-      <thead>
-        <tr>
-          <th scope="col">Place</th>
-          <th scope="col">Points</th>
-        </tr>
-      </thead>
+      <Head columns={['Place', 'Points']} />
       <tbody>
         {p.places.map((pts, i) => (
           <tr key={i}>
@@ -104,6 +99,11 @@ function CreateScale({ onCreated }: { onCreated: (id: number) => void }) {
     e.preventDefault();
     create.mutate();
   };
+  const numberField = (k: 'first' | 'step' | 'floor' | 'dnf' | 'dns' | 'dsq', label: string) => (
+    <Field label={label}>
+      <input type="number" value={f[k]} onChange={set(k)} />
+    </Field>
+  );
   return (
     <section aria-labelledby="new-scale">
       <h2 id="new-scale">New points scale</h2>
@@ -132,15 +132,9 @@ function CreateScale({ onCreated }: { onCreated: (id: number) => void }) {
           )}
           {f.kind === 'LINEAR' && (
             <>
-              <Field label="First place's points">
-                <input type="number" value={f.first} onChange={set('first')} />
-              </Field>
-              <Field label="Step">
-                <input type="number" value={f.step} onChange={set('step')} />
-              </Field>
-              <Field label="Floor">
-                <input type="number" value={f.floor} onChange={set('floor')} />
-              </Field>
+              {numberField('first', "First place's points")}
+              {numberField('step', 'Step')}
+              {numberField('floor', 'Floor')}
             </>
           )}
           <Field label="Shared places">
@@ -154,15 +148,9 @@ function CreateScale({ onCreated }: { onCreated: (id: number) => void }) {
           </label>
           <fieldset>
             <legend>Points for non-finishers (empty: the default)</legend>
-            <Field label="DNF points">
-              <input type="number" value={f.dnf} onChange={set('dnf')} />
-            </Field>
-            <Field label="DNS points">
-              <input type="number" value={f.dns} onChange={set('dns')} />
-            </Field>
-            <Field label="DSQ points">
-              <input type="number" value={f.dsq} onChange={set('dsq')} />
-            </Field>
+            {numberField('dnf', 'DNF points')}
+            {numberField('dns', 'DNS points')}
+            {numberField('dsq', 'DSQ points')}
           </fieldset>
           <label className="check">
             <input type="checkbox" checked={f.dsqNonDroppable} onChange={(e) => setF({ ...f, dsqNonDroppable: e.target.checked })} /> A DSQ can never be dropped

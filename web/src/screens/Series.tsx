@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ok } from '../api/client';
 import { Link } from '../router';
-import { ErrorMessage, Field, Loading, Paged } from '../ui';
+import { ErrorMessage, Field, Head, Loading, Paged } from '../ui';
 
 export function useSeries(id: number) {
   return useQuery({ queryKey: ['series', id], queryFn: () => ok(api.GET('/api/series/{id}', { params: { path: { id } } })) });
@@ -51,13 +51,7 @@ function Events({ seriesId }: { seriesId: number }) {
           {(page) => (
             <table>
               <caption className="sr-only">Events of the series</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Date</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Points ×</th>
-                </tr>
-              </thead>
+              <Head columns={['Date', 'Event', 'Points ×']} />
               <tbody>
                 {page.map((e) => (
                   <tr key={e.id}>
