@@ -15,11 +15,13 @@ export const CONSOLE_ROUTE = '/admin';
 export const CONSOLE_DIR = join(__dirname, '..', '..', 'dist', 'admin');
 
 /**
- * Paths under /admin that are not the console: Bull Board, the retry-link page (Nest routes that
- * answer first anyway) and the console's own assets, so a missing asset is a 404 and not the
- * app's HTML under a script's name.
+ * The console's own assets are never answered with the shell: a missing one is a 404, not HTML
+ * under a script's name. Nothing else is listed: serve-static turns every error on a listed path
+ * into a 404 (a 413 from the retry page's body parser would become "Cannot POST"), and the routes
+ * that share /admin answer before the fallback anyway (Bull Board is middleware, /admin/retry a
+ * Nest route, both registered first).
  */
-export const NOT_CONSOLE = ['/admin/queues{/*path}', '/admin/retry', '/admin/assets/{*path}'];
+export const NOT_CONSOLE = ['/admin/assets/{*path}'];
 
 /** Hashed asset names never change: cache them for a year; the page itself is revalidated each time. */
 function cacheHeaders(res: Response, path: string): void {

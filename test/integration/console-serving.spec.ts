@@ -48,6 +48,11 @@ describe('the organiser console is served at /admin', () => {
     expect((await t.http().get('/admin/queues')).status).toBe(401);
     const queues = await t.http().get('/admin/queues').set(AUTH).expect(200);
     expect(queues.text).not.toContain('<div id="root"></div>');
+    const queueApi = await t.http().get('/admin/queues/api/queues').set(AUTH).expect(200);
+    expect(queueApi.headers['content-type']).toMatch(/json/);
+    // Errors on the paths beside the console keep their status (serve-static would make them 404s).
+    const tooBig = await t.http().post('/admin/retry').type('form').send(`token=${'x'.repeat(200_000)}`);
+    expect(tooBig.status).toBe(413);
     const retry = await t.http().get('/admin/retry');
     expect(retry.text).not.toBe(index);
     const api = await t.http().get('/api/series/999999').expect(404);
