@@ -21,6 +21,8 @@ const ROOMS = {
   housekeeping: ['audit', 'common', 'config', 'redis'],
   health: ['common', 'config', 'redis'],
   'queue-dashboard': ['common', 'config'],
+  // The organiser console's static files (the app itself lives in web/ and talks only to /api).
+  'admin-console': ['config'],
   // The public pages and exports read what the features publish; no feature imports them.
   web: ['calculators', 'common', 'config', 'leaderboards', 'metrics', 'redis', 'results', 'series'],
   exports: ['calculators', 'common', 'config', 'leaderboards', 'metrics', 'redis', 'results', 'series'],

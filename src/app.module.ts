@@ -29,6 +29,8 @@ import { MetricsModule } from './metrics/metrics.module';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 // Public pages and live updates
 import { WebModule } from './web/web.module';
+// The organiser console (web/, built into dist/admin)
+import { AdminConsoleModule } from './admin-console/admin-console.module';
 
 @Module({})
 export class AppModule {
@@ -71,6 +73,8 @@ export class AppModule {
         EventBridgeModule,
         // Public pages and live updates (last: the pages' routes come after the API's)
         WebModule,
+        // The organiser console at /admin (static files; after every route, so /api and /admin/queues answer first)
+        AdminConsoleModule.forRoot(config),
       ],
       providers: [
         { provide: APP_GUARD, useClass: AdminGuard },
