@@ -20,6 +20,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who changed what, when and why, newest first (admin) */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the presented admin key belongs to, as the audit log names them (admin) */
+        get: operations["AuditController_whoAmI"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/series": {
         parameters: {
             query?: never;
@@ -27,8 +61,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The series with this exact name (oldest first); empty when there is none */
-        get: operations["SeriesController_findByName"];
+        /**
+         * The series, newest season first, paged; or the series with an exact name
+         * @description Without `name`: a page `{ total, offset, limit, items }`, newest season first (season text descending, series without a season last, then newest series first), filtered by `q` (a part of the name or season, ignoring case and accents). With `name`: the plain array of series with exactly that name, oldest first (at most 100), as before paging existed; `q`, `offset` and `limit` cannot be combined with it.
+         */
+        get: operations["SeriesController_list"];
         put?: never;
         post: operations["SeriesController_create"];
         delete?: never;
@@ -50,7 +87,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a series
+         * @description Fields left out keep their value. `season: null` clears the season; a `customLabels` slot set to null clears that label (slots left out keep theirs). A PATCH that changes nothing records nothing in the audit log.
+         */
+        patch: operations["SeriesController_update"];
         trace?: never;
     };
     "/api/series/{id}/events": {
@@ -60,6 +101,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * The events of a series in calendar order
+         * @description A plain array of every event, as always; with `paged=true`, a page `{ total, offset, limit, items }` (`offset` and `limit` need `paged=true`).
+         */
         get: operations["SeriesController_listEvents"];
         put?: never;
         post: operations["SeriesController_addEvent"];
@@ -69,6 +114,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["EventsController_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an event that never published results
+         * @description Removes the event with its DRAFT and DELETED result sets and their rows. Refused with 409 while it holds published results or their history (PROVISIONAL, APPROVED or REPLACED sets): move those sets to DELETED instead, which takes them out of the standings and keeps the history. Also refused while a board names the event in eventIds or nonDroppableEventIds.
+         */
+        delete: operations["EventsController_delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit an event (name, date, starred, pointsMultiplier)
+         * @description A change to the date, the star or the points multiplier is a result change: every active board whose event scope contains the event (before or after the change, so a star toggle reaches STARRED boards) is marked pending in the same transaction and recalculated after the quiet period. A name-only change marks nothing; a PATCH that changes nothing writes and records nothing.
+         */
+        patch: operations["EventsController_update"];
+        trace?: never;
+    };
     "/api/events/{id}/result-sets": {
         parameters: {
             query?: never;
@@ -76,8 +145,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The result sets of an event, without their rows, oldest first
+         * @description Paged (offset, limit ≤ 500), ordered by id. With an admin key: every set in every state (revisions, drafts, deleted and replaced ones). Without one: only the sets the public may see (PROVISIONAL, APPROVED, and REPLACED sets that were published). Read a set's rows with GET /api/result-sets/{id}.
+         */
+        get: operations["ResultsController_list"];
         put?: never;
+        /**
+         * A new result set for a category of the event (DRAFT unless state is given)
+         * @description Recorded in the audit log (result_set.create). The answer's `warnings` say when the set is a DRAFT, which feeds no leaderboard until it is published.
+         */
         post: operations["ResultsController_create"];
         delete?: never;
         options?: never;
@@ -113,7 +190,15 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        /**
+         * Replace every row of a DRAFT or PROVISIONAL set
+         * @description Recorded in the audit log (result_set.replace_rows) with counts and the keys of the riders added, removed and changed. Rows identical to the stored ones change nothing: no board is marked, no change is published and no audit row is written. The answer's `warnings` say when the set is a DRAFT, which feeds no leaderboard until it is published.
+         */
         put: operations["ResultsController_replace"];
+        /**
+         * Add one row to a DRAFT or PROVISIONAL set
+         * @description Recorded in the audit log (result.create). The answer's `warnings` say when the set is a DRAFT, which feeds no leaderboard until it is published.
+         */
         post: operations["ResultsController_add"];
         delete?: never;
         options?: never;
@@ -131,9 +216,17 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /**
+         * Delete one row
+         * @description Recorded in the audit log (result.delete) with the row as it was. Send X-Reason to say why.
+         */
         delete: operations["ResultsController_remove"];
         options?: never;
         head?: never;
+        /**
+         * Change fields of one row
+         * @description Recorded in the audit log (result.update) with the changed fields before and after; a patch that changes nothing records nothing and marks nothing. Send X-Reason to say why. The answer's `warnings` say when the set is a DRAFT, which feeds no leaderboard until it is published.
+         */
         patch: operations["ResultsController_update"];
         trace?: never;
     };
@@ -146,6 +239,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Move a set to another state
+         * @description Recorded in the audit log (result_set.transition, state before and after) with the body's reason or X-Reason. The answer's `warnings` say when the set is a DRAFT, which feeds no leaderboard until it is published.
+         */
         post: operations["ResultsController_transition"];
         delete?: never;
         options?: never;
@@ -162,6 +259,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * A DRAFT revision of a published or deleted set
+         * @description Recorded in the audit log on the set revised (result_set.revise, with the revision's id) with the body's reason or X-Reason. The answer is the revision; its `warnings` say it is a DRAFT that takes effect when published.
+         */
         post: operations["ResultsController_revise"];
         delete?: never;
         options?: never;
@@ -192,7 +293,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The points scales, oldest first, paged */
+        get: operations["PointsScalesController_list"];
         put?: never;
         post: operations["PointsScalesController_create"];
         delete?: never;
@@ -214,7 +316,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a points scale
+         * @description Fields left out keep their value; a setting set to null is removed (back to its default). The result is validated as a new scale would be. Every board scored with the scale is marked pending in the same transaction and recalculated after the quiet period. A PATCH that changes nothing writes, marks and records nothing.
+         */
+        patch: operations["PointsScalesController_update"];
         trace?: never;
     };
     "/api/leaderboards": {
@@ -501,6 +607,78 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AuditRecordView: {
+            /** @example 17 */
+            id: number;
+            /**
+             * Format: date-time
+             * @example 2026-05-02T09:14:03.120Z
+             */
+            at: string;
+            /**
+             * @description The admin key's name (key#N for an unnamed key), retry-link, cli:<user> or system
+             * @example alice
+             */
+            actor: string;
+            /**
+             * @description <entity>.<verb>
+             * @example result.update
+             */
+            action: string;
+            /**
+             * @example result
+             * @enum {string}
+             */
+            entity: "series" | "event" | "points_scale" | "leaderboard" | "result_set" | "result" | "participant" | "import" | "recalculation";
+            /** @example 311 */
+            entityId: string;
+            /**
+             * @description The fields that changed, before and after; for a replace of result rows, counts and the changed rows' keys
+             * @example {
+             *       "before": {
+             *         "position": 4
+             *       },
+             *       "after": {
+             *         "position": 3
+             *       }
+             *     }
+             */
+            changes: Record<string, never>;
+            /**
+             * @description Why, from the X-Reason header or a reason field
+             * @example Protest upheld
+             */
+            reason: string | null;
+            /**
+             * @description The request id in the logs (X-Request-Id)
+             * @example c0a8012e-5b1f-4c43-9d0e-2f5b7d1a9e11
+             */
+            requestId: string | null;
+        };
+        AuditPage: {
+            /**
+             * @description Rows matching the filters, in all pages
+             * @example 1
+             */
+            total: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 50 */
+            limit: number;
+            items: components["schemas"]["AuditRecordView"][];
+        };
+        WhoAmIView: {
+            /**
+             * @description The admin key's name as the audit log records it (key#N for an unnamed key)
+             * @example alice
+             */
+            actor: string;
+            /**
+             * @description False for an unnamed key (ADMIN_API_KEYS entry without name:)
+             * @example true
+             */
+            named: boolean;
+        };
         CustomLabelsDto: {
             /** @description Label of grouping slot 1, e.g. "School" */
             custom1?: string;
@@ -508,6 +686,63 @@ export interface components {
             custom2?: string;
             /** @description Label of grouping slot 3, e.g. "Team" */
             custom3?: string;
+        };
+        SeriesView: {
+            /** @example 3 */
+            id: number;
+            /** @example Schools Cup */
+            name: string;
+            /** @example 2026 */
+            season: string | null;
+            /**
+             * @example {
+             *       "custom1": "School",
+             *       "custom2": "Club"
+             *     }
+             */
+            customLabels: components["schemas"]["CustomLabelsDto"];
+            /** @example Europe/London */
+            timeZone: string;
+        };
+        SeriesPage: {
+            /**
+             * @description Rows matching the filters, in all pages
+             * @example 1
+             */
+            total: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 50 */
+            limit: number;
+            /** @description Newest season first (season descending, series without one last), then newest series first */
+            items: components["schemas"]["SeriesView"][];
+        };
+        EventView: {
+            /** @example 12 */
+            id: number;
+            /** @example 3 */
+            seriesId: number;
+            /** @example Round 1 — Hillside */
+            name: string;
+            /** @example 2026-03-14 */
+            date: string;
+            /** @example false */
+            starred: boolean;
+            /** @example 1 */
+            pointsMultiplier: number;
+        };
+        EventPage: {
+            /**
+             * @description Rows matching the filters, in all pages
+             * @example 1
+             */
+            total: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 50 */
+            limit: number;
+            /** @description In calendar order, then by id */
+            items: components["schemas"]["EventView"][];
         };
         CreateSeriesDto: {
             /**
@@ -528,13 +763,24 @@ export interface components {
             /** @description Names of the up to three grouping slots */
             customLabels?: components["schemas"]["CustomLabelsDto"];
         };
-        SeriesView: {
-            id: number;
-            name: string;
-            season: string | null;
-            customLabels: components["schemas"]["CustomLabelsDto"];
-            /** @example Europe/London */
-            timeZone: string;
+        UpdateSeriesDto: {
+            /**
+             * @description Name of the series
+             * @example Schools Cup
+             */
+            name?: string;
+            /**
+             * @description Season label
+             * @example 2026
+             */
+            season?: string;
+            /**
+             * @description IANA time zone the public pages show times in; default DEFAULT_TIME_ZONE
+             * @example Europe/London
+             */
+            timeZone?: string;
+            /** @description Names of the up to three grouping slots */
+            customLabels?: components["schemas"]["CustomLabelsDto"];
         };
         CreateEventDto: {
             /**
@@ -558,13 +804,26 @@ export interface components {
              */
             pointsMultiplier: number;
         };
-        EventView: {
-            id: number;
-            seriesId: number;
-            name: string;
-            /** @example 2026-03-14 */
-            date: string;
+        UpdateEventDto: {
+            /**
+             * @description Name of the event
+             * @example Round 1 — Hillside
+             */
+            name?: string;
+            /**
+             * @description Race day, YYYY-MM-DD
+             * @example 2026-03-14
+             */
+            date?: string;
+            /**
+             * @description Starred events can form a board of their own (eventScope STARRED)
+             * @default false
+             */
             starred: boolean;
+            /**
+             * @description Multiplies every point scored at this event (2 = double points)
+             * @default 1
+             */
             pointsMultiplier: number;
         };
         CreateResultSetDto: {
@@ -593,6 +852,13 @@ export interface components {
             custom1: string | null;
             custom2: string | null;
             custom3: string | null;
+            /**
+             * @description On the answers of writes only: what the organiser should know, e.g. that the set is a DRAFT, which feeds no leaderboard until it is published. Empty when there is nothing to say.
+             * @example [
+             *       "Result set 12 is a DRAFT: it feeds no leaderboard and is not public until it is published (POST /api/result-sets/12/transitions with {\"to\":\"PROVISIONAL\"} or {\"to\":\"APPROVED\"})"
+             *     ]
+             */
+            warnings?: string[];
         };
         ResultSetView: {
             id: number;
@@ -608,6 +874,59 @@ export interface components {
             replacedById: number | null;
             errorMessage: string | null;
             results: components["schemas"]["ResultRowView"][];
+            /**
+             * @description On the answers of writes only: what the organiser should know, e.g. that the set is a DRAFT, which feeds no leaderboard until it is published. Empty when there is nothing to say.
+             * @example [
+             *       "Result set 12 is a DRAFT: it feeds no leaderboard and is not public until it is published (POST /api/result-sets/12/transitions with {\"to\":\"PROVISIONAL\"} or {\"to\":\"APPROVED\"})"
+             *     ]
+             */
+            warnings?: string[];
+        };
+        ResultSetSummaryView: {
+            /** @example 12 */
+            id: number;
+            /** @example 3 */
+            eventId: number;
+            /** @example U14 Boys */
+            category: string;
+            /**
+             * @example PROVISIONAL
+             * @enum {string}
+             */
+            state: "DRAFT" | "PROVISIONAL" | "APPROVED" | "REPLACED" | "DELETED" | "FAILED";
+            /**
+             * @description The set this one revises (or replaced)
+             * @example null
+             */
+            replacesId: number | null;
+            /**
+             * @description The newer set that replaced this one
+             * @example null
+             */
+            replacedById: number | null;
+            /**
+             * @description Result rows in the set
+             * @example 42
+             */
+            rows: number;
+            /**
+             * Format: date-time
+             * @description Last change to the set or its rows
+             * @example 2026-03-14T17:02:11.000Z
+             */
+            updatedAt: string;
+        };
+        ResultSetPage: {
+            /**
+             * @description Rows matching the filters, in all pages
+             * @example 1
+             */
+            total: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 50 */
+            limit: number;
+            items: components["schemas"]["ResultSetSummaryView"][];
         };
         ResultRowDto: {
             participant: components["schemas"]["ParticipantDto"];
@@ -643,10 +962,22 @@ export interface components {
         };
         TransitionDto: {
             /**
+             * @description Why, for the audit log; takes precedence over the X-Reason header
+             * @example Protest upheld: rider 12 missed a lap
+             */
+            reason?: string;
+            /**
              * @description The state to move to
              * @enum {string}
              */
             to: "DRAFT" | "PROVISIONAL" | "APPROVED" | "REPLACED" | "DELETED" | "FAILED";
+        };
+        RevisionDto: {
+            /**
+             * @description Why, for the audit log; takes precedence over the X-Reason header
+             * @example Protest upheld: rider 12 missed a lap
+             */
+            reason?: string;
         };
         ImportedCategoryView: {
             /** @description Category code, from the Category column, the form field or the sheet name */
@@ -682,6 +1013,11 @@ export interface components {
             warnings: string[];
             /** @description Leaderboards marked for recalculation */
             leaderboardIds: number[];
+            /**
+             * @description False when the file matched what was stored (the same file imported again): no board was marked and no change published. Every import, changed or not, is recorded in the audit log (event.import, with the file's name, size and sha256).
+             * @example true
+             */
+            changed: boolean;
         };
         ImportProblemView: {
             /** @description Worksheet name; null for CSV */
@@ -828,6 +1164,73 @@ export interface components {
              */
             dsqNonDroppable: boolean;
             id: number;
+        };
+        PointsScalePage: {
+            /**
+             * @description Rows matching the filters, in all pages
+             * @example 1
+             */
+            total: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 50 */
+            limit: number;
+            /** @description Oldest first (by id) */
+            items: components["schemas"]["PointsScaleView"][];
+        };
+        UpdatePointsScaleDto: {
+            /** @example F1 2010 */
+            name?: string;
+            /**
+             * @description TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten
+             * @enum {string}
+             */
+            kind?: "TABLE" | "LINEAR" | "FIELD_SIZE" | "PERCENT_OF_FIELD";
+            /**
+             * @description TABLE: points for 1st, 2nd, …
+             * @example [
+             *       25,
+             *       18,
+             *       15,
+             *       12,
+             *       10,
+             *       8,
+             *       6,
+             *       4,
+             *       2,
+             *       1
+             *     ]
+             */
+            table?: number[];
+            /**
+             * @description TABLE: points for a place beyond the table
+             * @default 0
+             */
+            beyondTable: number;
+            /** @description LINEAR: points for the winner */
+            first?: number;
+            /** @description LINEAR: points fewer per place */
+            step?: number;
+            /** @description LINEAR: points never go below this */
+            floor?: number;
+            /**
+             * @description Low-point scoring: place = points, lower is better (cross-country)
+             * @default false
+             */
+            lowPoint: boolean;
+            /** @description Points for non-finishers (default 0) */
+            statusPoints?: components["schemas"]["StatusPointsDto"];
+            /**
+             * @description Riders tied on a place: share the average of the tied points, or each get the full points
+             * @default AVERAGE
+             * @enum {string}
+             */
+            ties: "AVERAGE" | "SAME";
+            /**
+             * @description A DSQ result can never be dropped by best-of / drop-worst
+             * @default false
+             */
+            dsqNonDroppable: boolean;
         };
         CategoryDto: {
             /** @example U14 Boys */
@@ -1319,11 +1722,21 @@ export interface operations {
             };
         };
     };
-    SeriesController_findByName: {
+    AuditController_list: {
         parameters: {
-            query: {
-                /** @description The exact name of the series */
-                name: string;
+            query?: {
+                /** @description Rows to skip */
+                offset?: number;
+                /** @description Rows to answer */
+                limit?: number;
+                /** @description Only changes to this kind of thing */
+                entity?: "series" | "event" | "points_scale" | "leaderboard" | "result_set" | "result" | "participant" | "import" | "recalculation";
+                /** @description Only changes to the thing with this id (with entity) */
+                entityId?: string;
+                /** @description Only changes by this actor: an admin key's name, key#N, retry-link or cli:<user> */
+                actor?: string;
+                /** @description Only changes at or after this time */
+                since?: string;
             };
             header?: never;
             path?: never;
@@ -1336,8 +1749,63 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SeriesView"][];
+                    "application/json": components["schemas"]["AuditPage"];
                 };
+            };
+        };
+    };
+    AuditController_whoAmI: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhoAmIView"];
+                };
+            };
+        };
+    };
+    SeriesController_list: {
+        parameters: {
+            query?: {
+                /** @description Rows to skip */
+                offset?: number;
+                /** @description Rows to answer */
+                limit?: number;
+                /** @description The exact name of the series: answers a plain array (oldest first, at most 100), not a page */
+                name?: string;
+                /** @description Only series whose name or season contains this text, ignoring case and accents */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page, or (with `name`) an array */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesPage"] | components["schemas"]["SeriesView"][];
+                };
+            };
+            /** @description A bad filter or page, or `name` combined with `q`, `offset` or `limit` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1383,9 +1851,16 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesView"];
                 };
             };
+            /** @description No series with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
-    SeriesController_listEvents: {
+    SeriesController_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -1394,15 +1869,69 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSeriesDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EventView"][];
+                    "application/json": components["schemas"]["SeriesView"];
                 };
+            };
+            /** @description A bad value, or an unknown field (named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No series with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SeriesController_listEvents: {
+        parameters: {
+            query?: {
+                /** @description Rows to skip */
+                offset?: number;
+                /** @description Rows to answer */
+                limit?: number;
+                /** @description true: answer a page `{ total, offset, limit, items }` instead of the plain array of every event */
+                paged?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An array, or (with paged=true) a page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventView"][] | components["schemas"]["EventPage"];
+                };
+            };
+            /** @description No series with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1428,6 +1957,147 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["EventView"];
                 };
+            };
+            /** @description No series with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventView"];
+                };
+            };
+            /** @description No event with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No event with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The event holds published results, or a board names it; the message says what to do instead */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEventDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventView"];
+                };
+            };
+            /** @description A bad value, null, or an unknown field (named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No event with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ResultsController_list: {
+        parameters: {
+            query?: {
+                /** @description Rows to skip */
+                offset?: number;
+                /** @description Rows to answer */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultSetPage"];
+                };
+            };
+            /** @description No such event */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1613,7 +2283,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RevisionDto"];
+            };
+        };
         responses: {
             201: {
                 headers: {
@@ -1699,6 +2373,63 @@ export interface operations {
             };
         };
     };
+    PointsScalesController_list: {
+        parameters: {
+            query?: {
+                /** @description Rows to skip */
+                offset?: number;
+                /** @description Rows to answer */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "total": 1,
+                     *       "offset": 0,
+                     *       "limit": 50,
+                     *       "items": [
+                     *         {
+                     *           "id": 1,
+                     *           "name": "F1 2010",
+                     *           "kind": "TABLE",
+                     *           "table": [
+                     *             25,
+                     *             18,
+                     *             15,
+                     *             12,
+                     *             10,
+                     *             8,
+                     *             6,
+                     *             4,
+                     *             2,
+                     *             1
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PointsScalePage"];
+                };
+            };
+            /** @description A bad offset or limit (limit at most 500) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     PointsScalesController_create: {
         parameters: {
             query?: never;
@@ -1740,6 +2471,72 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PointsScaleView"];
                 };
+            };
+            /** @description No points scale with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PointsScalesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePointsScaleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "name": "F1 2010",
+                     *       "kind": "TABLE",
+                     *       "table": [
+                     *         25,
+                     *         18,
+                     *         15,
+                     *         12,
+                     *         10,
+                     *         8,
+                     *         6,
+                     *         4,
+                     *         2,
+                     *         1
+                     *       ],
+                     *       "ties": "SAME"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PointsScaleView"];
+                };
+            };
+            /** @description A bad value, a scale the calculators refuse, or an unknown field (named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No points scale with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
