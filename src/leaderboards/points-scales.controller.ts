@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/public.decorator';
 import { IdPipe } from '../common/id.pipe';
-import { CreatePointsScaleDto, PointsScaleView } from './leaderboards.dto';
+import { CreatePointsScaleDto, POINTS_SCALE_EXAMPLES, PointsScaleView } from './leaderboards.dto';
 import { PointsScalesService } from './points-scales.service';
 
 @ApiTags('points scales')
@@ -14,6 +14,7 @@ export class PointsScalesController {
   @HttpCode(201)
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: PointsScaleView })
+  @ApiBody({ type: CreatePointsScaleDto, examples: POINTS_SCALE_EXAMPLES })
   create(@Body() dto: CreatePointsScaleDto): Promise<PointsScaleView> {
     return this.scales.create(dto);
   }
