@@ -1,0 +1,163 @@
+/**
+ * Issue 15's series rules against the brute-force oracle (fast-check): time-based scales
+ * (TIME, PERCENT_OF_WINNER), participation points, the Appendix A discard schedule and the
+ * RRS A8.1 / A8.2 tie-breaks, on small random seasons with times, ties and non-finishers.
+ */
+import fc from 'fast-check';
+import { computeStandings, computeStandingsTable } from '../../../src/calculators';
+import { toPackedInput } from '../../../src/calculators/packed';
+import type { ComputeInput, EventInput, LeaderboardConfig, PointsScaleConfig, RaceResultInput, Status, TieBreak } from '../../../src/calculators/types';
+import { lowerWins, oracle, rrsCompare } from './oracle';
+
+const scaleArb: fc.Arbitrary<PointsScaleConfig> = fc.oneof(
+  fc.constant({ kind: 'TIME' as const }),
+  fc.record({
+    kind: fc.constant('PERCENT_OF_WINNER' as const),
+    precision: fc.integer({ min: 0, max: 3 }),
+    participationPoints: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+  }),
+  fc.record({ kind: fc.constant('TABLE' as const), table: fc.constant([10, 6, 4, 3, 2, 1]), participationPoints: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ kind: fc.constant('TABLE' as const), table: fc.constant([1] as number[]), lowPoint: fc.constant(true) }),
+);
+
+/** Up to 6 events, 2 categories, up to 7 riders, times from a small range (so they tie), missing times and non-finishers. */
+const inputArb: fc.Arbitrary<ComputeInput> = fc
+  .record({
+    scale: scaleArb,
+    eventCount: fc.integer({ min: 1, max: 6 }),
+    multipliers: fc.array(fc.constantFrom(1, 1, 2, 0.5), { minLength: 6, maxLength: 6 }),
+    schedule: fc.option(fc.uniqueArray(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 3 }).map((s) => s.sort((a, b) => a - b)), { nil: null }),
+    dropWorst: fc.option(fc.integer({ min: 0, max: 2 }), { nil: null }),
+    minEvents: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
+    tieBreaks: fc.constantFrom<TieBreak[]>(['RRS_A8_1', 'RRS_A8_2'], ['RRS_A8_1'], ['RRS_A8_2'], ['RRS_A8_2', 'RRS_A8_1'], ['RRS_A8_1', 'MOST_RECENT']),
+    catMultiplier: fc.constantFrom(1, 1.5),
+    rows: fc.array(
+      fc.record({
+        event: fc.integer({ min: 1, max: 6 }),
+        category: fc.constantFrom('A', 'B'),
+        rider: fc.integer({ min: 1, max: 7 }),
+        place: fc.option(fc.integer({ min: 1, max: 8 }), { nil: null, freq: 5 }),
+        status: fc.constantFrom<Status>('DNF', 'DNS', 'DSQ'),
+        timeMs: fc.option(fc.integer({ min: 0, max: 12 }).map((t) => 1000 * t + 500), { nil: null, freq: 6 }),
+      }),
+      { maxLength: 45 },
+    ),
+  })
+  .map((g) => {
+    const events: EventInput[] = Array.from({ length: g.eventCount }, (_, i) => ({
+      // Two events share a date: the season's order is then by id.
+      id: i + 1, name: `E${i + 1}`, date: `2026-03-${String(10 + Math.min(i, 4)).padStart(2, '0')}`, starred: true, pointsMultiplier: g.multipliers[i],
+    }));
+    const seen = new Set<string>();
+    const results: RaceResultInput[] = [];
+    g.rows.forEach((row, i) => {
+      const key = `${row.event}:${row.rider}`;
+      if (row.event > g.eventCount || seen.has(key)) return;
+      seen.add(key);
+      results.push({
+        id: i + 1, eventId: row.event, category: row.category, participantId: row.rider, participantName: `R${row.rider}`,
+        custom1: null, custom2: null, custom3: null, position: row.place, status: row.place === null ? row.status : 'FIN', timeMs: row.timeMs,
+      });
+    });
+    const board: LeaderboardConfig = {
+      type: 'INDIVIDUAL',
+      categories: [{ code: 'A', multiplier: 1 }, { code: 'B', multiplier: g.catMultiplier }],
+      eventScope: 'ALL',
+      discardSchedule: g.schedule,
+      dropWorst: g.schedule ? null : g.dropWorst,
+      minEvents: g.minEvents,
+      tieBreaks: g.tieBreaks,
+    };
+    return { scale: g.scale, board, events, results };
+  });
+
+const RUNS = { numRuns: 400 };
+
+describe('series rules against the brute-force oracle (fast-check)', () => {
+  it('gives every rider the points the oracle gives, and ranks exactly the riders with enough scored events', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const { entries } = computeStandings(input);
+        const { totals, ranked } = oracle(input);
+        expect(new Map(entries.map((e) => [e.key, Math.round(e.points * 1000)]))).toEqual(totals);
+        expect(new Map(entries.map((e) => [e.key, e.position !== null]))).toEqual(ranked);
+      }),
+      RUNS,
+    );
+  });
+
+  it('orders ranked entries by points (lowest first on low-point and TIME scales), unranked after', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const { entries } = computeStandings(input);
+        for (let i = 1; i < entries.length; i++) {
+          const [above, here] = [entries[i - 1], entries[i]];
+          if (above.position === null) expect(here.position).toBeNull();
+          if ((above.position === null) !== (here.position === null)) continue;
+          if (lowerWins(input)) expect(above.points).toBeLessThanOrEqual(here.points);
+          else expect(above.points).toBeGreaterThanOrEqual(here.points);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('breaks ties of equal points as RRS A8.1 / A8.2 say, and shares a position exactly where they cannot', () => {
+    fc.assert(
+      fc.property(inputArb.filter((i) => i.scale.kind !== 'TIME' && !i.board.tieBreaks!.includes('MOST_RECENT')), (input) => {
+        const { entries } = computeStandings(input);
+        const { perEvent, completed } = oracle(input);
+        const drops = input.board.discardSchedule?.length ? input.board.discardSchedule.filter((n) => n <= completed).length : input.board.dropWorst ?? 0;
+        const rules = input.board.tieBreaks as ('RRS_A8_1' | 'RRS_A8_2')[];
+        for (let i = 1; i < entries.length; i++) {
+          const [above, here] = [entries[i - 1], entries[i]];
+          if (above.points !== here.points || above.position === null || here.position === null) continue;
+          const decided = rrsCompare(input, perEvent.get(above.key)!, perEvent.get(here.key)!, drops, rules);
+          expect(decided).toBeLessThanOrEqual(0);
+          expect(here.position === above.position).toBe(decided === 0);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('on a TIME scale, equal totals are ordered by the latest race where their times differ', () => {
+    fc.assert(
+      fc.property(inputArb.filter((i) => i.scale.kind === 'TIME'), (input) => {
+        const { entries } = computeStandings(input);
+        const { perEvent } = oracle(input);
+        for (let i = 1; i < entries.length; i++) {
+          const [above, here] = [entries[i - 1], entries[i]];
+          if (above.points !== here.points || above.position === null || here.position === null) continue;
+          // A TIME total counts every scored race unless discards apply; then MOST_RECENT reads counted races only.
+          if (above.breakdown.dropped.length + here.breakdown.dropped.length > 0) continue;
+          const decided = rrsCompare(input, perEvent.get(above.key)!, perEvent.get(here.key)!, 0, ['RRS_A8_2']);
+          expect(decided).toBeLessThanOrEqual(0);
+          expect(here.position === above.position).toBe(decided === 0);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('the packed computation gives the same standings', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const table = computeStandingsTable(toPackedInput(input));
+        expect(computeStandings(input).entries).toEqual(table.entries.map((head, i) => ({ ...head, breakdown: table.breakdown(i) })));
+      }),
+      RUNS,
+    );
+  });
+
+  it("an entry's points are the sum of its counted breakdown", () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        for (const e of computeStandings(input).entries) {
+          expect(e.breakdown.counted.reduce((acc, line) => acc + Math.round(line.points * 1000), 0)).toBe(Math.round(e.points * 1000));
+        }
+      }),
+      RUNS,
+    );
+  });
+});
