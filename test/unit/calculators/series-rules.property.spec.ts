@@ -16,11 +16,11 @@ const scaleArb: fc.Arbitrary<PointsScaleConfig> = fc.oneof(
     precision: fc.integer({ min: 0, max: 3 }),
     participationPoints: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
   }),
-  fc.record({ kind: fc.constant('TABLE' as const), table: fc.constant([10, 6, 4, 3, 2, 1]), participationPoints: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ kind: fc.constant('TABLE' as const), table: fc.constant([10, 6, 4, 3, 2, 1] as number[]), participationPoints: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ kind: fc.constant('TABLE' as const), table: fc.constant([1] as number[]), lowPoint: fc.constant(true) }),
 );
 
-/** Up to 6 events, 2 categories, up to 7 riders, times from a small range (so they tie), missing times and non-finishers. */
+/** Up to 6 events (two on one date), 2 categories, up to 7 riders, times from a small range (so they tie), missing times and non-finishers. */
 const inputArb: fc.Arbitrary<ComputeInput> = fc
   .record({
     scale: scaleArb,
@@ -31,16 +31,19 @@ const inputArb: fc.Arbitrary<ComputeInput> = fc
     minEvents: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
     tieBreaks: fc.constantFrom<TieBreak[]>(['RRS_A8_1', 'RRS_A8_2'], ['RRS_A8_1'], ['RRS_A8_2'], ['RRS_A8_2', 'RRS_A8_1'], ['RRS_A8_1', 'MOST_RECENT']),
     catMultiplier: fc.constantFrom(1, 1.5),
-    rows: fc.array(
-      fc.record({
-        event: fc.integer({ min: 1, max: 6 }),
-        category: fc.constantFrom('A', 'B'),
-        rider: fc.integer({ min: 1, max: 7 }),
-        place: fc.option(fc.integer({ min: 1, max: 8 }), { nil: null, freq: 5 }),
-        status: fc.constantFrom<Status>('DNF', 'DNS', 'DSQ'),
-        timeMs: fc.option(fc.integer({ min: 0, max: 12 }).map((t) => 1000 * t + 500), { nil: null, freq: 6 }),
-      }),
-      { maxLength: 45 },
+    // Per event, each rider at most once (a rider races one category per event).
+    fields: fc.array(
+      fc.uniqueArray(
+        fc.record({
+          category: fc.constantFrom('A', 'B'),
+          rider: fc.integer({ min: 1, max: 7 }),
+          place: fc.option(fc.integer({ min: 1, max: 8 }), { nil: null, freq: 5 }),
+          status: fc.constantFrom<Status>('DNF', 'DNS', 'DSQ'),
+          timeMs: fc.option(fc.integer({ min: 0, max: 12 }).map((t) => 1000 * t + 500), { nil: null, freq: 6 }),
+        }),
+        { selector: (r) => r.rider, maxLength: 7 },
+      ),
+      { minLength: 6, maxLength: 6 },
     ),
   })
   .map((g) => {
@@ -48,17 +51,11 @@ const inputArb: fc.Arbitrary<ComputeInput> = fc
       // Two events share a date: the season's order is then by id.
       id: i + 1, name: `E${i + 1}`, date: `2026-03-${String(10 + Math.min(i, 4)).padStart(2, '0')}`, starred: true, pointsMultiplier: g.multipliers[i],
     }));
-    const seen = new Set<string>();
-    const results: RaceResultInput[] = [];
-    g.rows.forEach((row, i) => {
-      const key = `${row.event}:${row.rider}`;
-      if (row.event > g.eventCount || seen.has(key)) return;
-      seen.add(key);
-      results.push({
-        id: i + 1, eventId: row.event, category: row.category, participantId: row.rider, participantName: `R${row.rider}`,
-        custom1: null, custom2: null, custom3: null, position: row.place, status: row.place === null ? row.status : 'FIN', timeMs: row.timeMs,
-      });
-    });
+    let id = 0;
+    const results = events.flatMap((event, e) => g.fields[e].map((r): RaceResultInput => ({
+      id: ++id, eventId: event.id, category: r.category, participantId: r.rider, participantName: `R${r.rider}`,
+      custom1: null, custom2: null, custom3: null, position: r.place, status: r.place === null ? r.status : 'FIN', timeMs: r.timeMs,
+    })));
     const board: LeaderboardConfig = {
       type: 'INDIVIDUAL',
       categories: [{ code: 'A', multiplier: 1 }, { code: 'B', multiplier: g.catMultiplier }],
@@ -73,7 +70,7 @@ const inputArb: fc.Arbitrary<ComputeInput> = fc
 
 /**
  * Sailing-like fleets, where equal totals are common: every boat has a place in every race
- * (a random order, the occasional DNF scored fleet + 1), low point, a random discard schedule.
+ * (a random order, the occasional DNF), low point or a high-point table, a random discard schedule.
  */
 const fleetArb: fc.Arbitrary<ComputeInput> = fc
   .integer({ min: 2, max: 6 })
