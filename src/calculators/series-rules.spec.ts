@@ -3,7 +3,7 @@
  * A8.2), time-based scales (TIME, PERCENT_OF_WINNER) and participation points. Every expected
  * figure is worked out in the comments (and, for the sailing series, in docs/scoring.md).
  */
-import { computeStandings, ScoringError } from '.';
+import { computeStandings, computeStandingsTable, ScoringError } from '.';
 import { EventInput, LeaderboardConfig, PointsScaleConfig, RaceResultInput, Status } from './types';
 
 const LOW_POINT: PointsScaleConfig = { kind: 'TABLE', table: [1], lowPoint: true };
@@ -189,5 +189,12 @@ describe('PERCENT_OF_WINNER and participation points', () => {
   it('refuses a time that is not whole milliseconds', () => {
     expect(() => computeStandings({ scale: { kind: 'TIME' }, board: board(), events: [event(1)], results: [result(1, 1, 1, { timeMs: 1.5 })] }))
       .toThrow(/time 1.5 is not a whole number of milliseconds/);
+  });
+
+  it('refuses a packed race whose time slot is below "none" (-1), naming the result', () => {
+    // id, participant, custom1..3, place, status (FIN), time
+    const race = { eventId: 1, category: 'ILCA', results: Int32Array.from([7, 1, -1, -1, -1, 1, 0, -5]) };
+    const run = () => computeStandingsTable({ scale: { kind: 'TIME' }, board: board(), events: [event(1)], races: [race], participantNames: new Map([[1, 'Boat A']]), customValues: new Map() });
+    expect(run).toThrow(/result 7 \(Boat A, event 1, ILCA\): time -5 is not a whole number of milliseconds/);
   });
 });

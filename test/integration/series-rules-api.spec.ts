@@ -123,6 +123,13 @@ describe('series rules over the API (issue 15)', () => {
     });
   });
 
+  it('the database keeps discard thresholds positive and scale kinds known', async () => {
+    const [{ id: scaleId }] = await t.db.query(`INSERT INTO points_scale (name, kind, config) VALUES ('T', 'TIME', '{}') RETURNING id`);
+    await expect(t.db.query(`INSERT INTO points_scale (name, kind, config) VALUES ('T', 'STOPWATCH', '{}')`)).rejects.toMatchObject({ code: '23514' });
+    await expect(t.db.query(`INSERT INTO leaderboard (series_id, name, type, points_scale_id, discard_schedule) VALUES ($1, 'B', 'INDIVIDUAL', $2, '{4,0}')`, [seriesId, scaleId]))
+      .rejects.toMatchObject({ code: '23514' });
+  });
+
   it('documents the new fields with the sailing and time-series examples in the OpenAPI', async () => {
     const doc = (await t.http().get('/api/docs-json').expect(200)).body;
     for (const path of ['/api/points-scales', '/api/leaderboards']) {
