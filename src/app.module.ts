@@ -1,7 +1,10 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
+import { requestIdFor } from './common/logging/request-id';
 import { AdminGuard } from './common/auth/admin.guard';
 import { HttpErrorFilter } from './common/errors/http-exception.filter';
 import { redactRequestUrl } from './common/logging/redact-url';
@@ -39,17 +42,22 @@ export class AppModule {
             // Level, redaction, format and the role binding live on the process's root logger.
             logger: rootLogger(config),
             serializers: { req: redactRequestUrl },
+            // The same id is in the logs, the X-Request-Id response header and the audit log.
+            genReqId: requestIdFor,
             autoLogging: { ignore: (req) => req.url === '/health' },
           },
           // Every route, in Express 5's path syntax (the default '*' is rewritten with a warning at each start).
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),
+        // The current request, for the audit log's actor, reason and request id.
+        ClsModule.forRoot({ global: true, middleware: { mount: true } }),
         eventBusRoot(),
         ScheduleModule.forRoot(),
         queueRoot(config),
         DatabaseModule,
         RedisModule,
         HealthModule,
+        AuditModule,
         SeriesModule,
         ResultsModule,
         LeaderboardsModule,

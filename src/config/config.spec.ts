@@ -45,9 +45,20 @@ describe('loadConfig', () => {
 
   it('splits lists and trims the public URL', () => {
     const config = loadConfig({ ADMIN_API_KEYS: 'a'.repeat(16) + ', ' + 'b'.repeat(16), ADMIN_EMAILS: 'x@y.org,z@y.org', PUBLIC_URL: 'https://podium.example/' });
-    expect(config.adminApiKeys).toHaveLength(2);
+    expect(config.adminApiKeys.map((key) => key.name)).toEqual(['key#1', 'key#2']);
     expect(config.adminEmails).toEqual(['x@y.org', 'z@y.org']);
     expect(config.publicUrl).toBe('https://podium.example');
+  });
+
+  it('reads named admin keys as name:key and names bare keys by position, never by the key', () => {
+    const config = loadConfig({ ADMIN_API_KEYS: `alice:${'a'.repeat(16)}, ${'b'.repeat(16)}, results.desk@club.org:${'c'.repeat(20)}` });
+    expect(config.adminApiKeys).toEqual([
+      { name: 'alice', secret: 'a'.repeat(16) },
+      { name: 'key#2', secret: 'b'.repeat(16) },
+      { name: 'results.desk@club.org', secret: 'c'.repeat(20) },
+    ]);
+    expect(() => loadConfig({ ADMIN_API_KEYS: `alice:${'a'.repeat(16)},alice:${'b'.repeat(16)}` })).toThrow(/"alice" is given to more than one key/);
+    expect(() => loadConfig({ ADMIN_API_KEYS: 'bob:short' })).toThrow(/at least 16 characters/);
   });
 
   // Hostile input limits.

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { changedFields, FieldChanges } from '../audit/audit-entry';
+import { AuditTrail } from '../audit/audit-trail';
 import { validateLeaderboardConfig } from '../calculators';
 import { errorFor, isPublicSet } from '../common/audience';
 import { TransactionRunner, UnitOfWork } from '../common/database/transaction-runner';
@@ -24,6 +26,7 @@ export class LeaderboardsService {
     private readonly boards: LeaderboardsRepository,
     private readonly pending: PendingRecalcRepository,
     private readonly scales: PointsScalesRepository,
+    private readonly audit: AuditTrail,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -69,7 +72,8 @@ export class LeaderboardsService {
   /**
    * Applies create/patch fields, checks references and what the calculators will accept,
    * writes board, categories and event roles, and marks the board pending: its standings
-   * must be recomputed under the new configuration.
+   * must be recomputed under the new configuration. A PATCH that changes nothing writes, marks
+   * and records nothing.
    */
   private async save(
     uow: UnitOfWork,
@@ -79,6 +83,8 @@ export class LeaderboardsService {
   ): Promise<number> {
     const { manager } = uow;
     const current = board.id ? await this.boards.definition(manager, board.id) : null;
+    // A copy: the board entity is edited in place below.
+    const before = current && (JSON.parse(JSON.stringify(auditFields(current))) as Record<string, unknown>);
     assign(board, dto);
     const categories = dto.categories?.map(toCategory) ?? current?.categories.map((c) => ({ code: c.code, multiplier: c.multiplier })) ?? [];
     const listed = dto.eventIds ?? current?.listedEventIds ?? [];
@@ -92,12 +98,20 @@ export class LeaderboardsService {
       nonDroppableEventIds: nonDroppable,
     };
     rejectUnscorable(() => validateLeaderboardConfig(toLeaderboardConfig(definition)));
+    let changes: FieldChanges | null = null;
+    if (before) {
+      changes = changedFields(before, auditFields(definition));
+      if (changes === null) return board.id;
+    }
 
     const saved = await this.boards.save(manager, board);
     await this.boards.replaceCategories(manager, saved.id, categories);
     await this.boards.replaceEvents(manager, saved.id, listed, nonDroppable);
     await this.pending.mark(manager, [saved.id]);
     uow.publishAfterCommit(new LeaderboardConfigChangedEvent([saved.id], reason));
+    await this.audit.record(manager, reason === 'CREATED'
+      ? { action: 'leaderboard.create', entity: 'leaderboard', entityId: saved.id, changes: { after: auditFields(definition) } }
+      : { action: 'leaderboard.update', entity: 'leaderboard', entityId: saved.id, changes: changes ?? {} });
     return saved.id;
   }
 
@@ -170,6 +184,19 @@ export function toRunView(run: RecalcRun): RunView {
     error: run.error,
     rows: finished ? { inserted: run.rowsInserted!, updated: run.rowsUpdated ?? 0, deleted: run.rowsDeleted ?? 0 } : null,
     servedBy: run.servedBy,
+  };
+}
+
+/** What the audit log compares and records of a board: its own fields and its configuration. */
+function auditFields(def: BoardDefinition): Record<string, unknown> {
+  const { board } = def;
+  return {
+    seriesId: board.seriesId,
+    name: board.name,
+    pointsScaleId: board.pointsScaleId,
+    ...toLeaderboardConfig(def),
+    initialState: board.initialState === 'DRAFT' ? 'DRAFT' : 'PROVISIONAL',
+    active: board.active,
   };
 }
 

@@ -41,6 +41,20 @@ export class LeaderboardConfigChangedEvent {
   ) {}
 }
 
+/**
+ * A committed change to a race day that the standings read (its date, star or points
+ * multiplier), or its deletion. `leaderboardIds` are the boards it marked pending.
+ */
+export class RaceEventChangedEvent {
+  static readonly eventName = 'race-event.changed';
+  constructor(
+    readonly eventId: number,
+    readonly seriesId: number,
+    readonly reason: 'UPDATED' | 'DELETED',
+    readonly leaderboardIds: number[],
+  ) {}
+}
+
 /** A recalculation failed for good (after retries): the standings went FAILED. */
 export class RecalculationFailedEvent {
   static readonly eventName = 'recalculation.failed';
@@ -76,6 +90,7 @@ export class StandingsChangedEvent {
 export type DomainEvent =
   | ResultSetChangedEvent
   | LeaderboardConfigChangedEvent
+  | RaceEventChangedEvent
   | RecalculationFailedEvent
   | RecalculationRecoveredEvent
   | StandingsChangedEvent;
