@@ -6,7 +6,7 @@
  */
 import { Fixtures, rider } from '../support/fixtures';
 import { settled } from '../support/sync';
-import { AUTH, startTestApp, TestApp } from '../support/test-app';
+import { AUTH, eventually, startTestApp, TestApp } from '../support/test-app';
 
 type Entry = { name: string; points: number; position: number | null; breakdown: { tieBreak: string | null; dropped: { eventId: number }[] } };
 
@@ -85,6 +85,11 @@ describe('series rules over the API (issue 15)', () => {
     const boardId = await fx.leaderboard({ seriesId, name: 'Crit', type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: ['Crit'] });
     // 100 + 2; 3600 / 3780 × 100 = 95.2 (1 decimal) + 2; a DNF started: 0 + 2.
     expect(table(await standings(boardId))).toEqual([['Ann Lee', 102, 1], ['Bo Chen', 97.2, 2], ['Cy Diaz', 2, 3]]);
+
+    // A scale change marks its boards pending: whole percentages, no participation points (null removes the setting).
+    await t.http().patch(`/api/points-scales/${scaleId}`).set(AUTH).send({ precision: 0, participationPoints: null }).expect(200);
+    await eventually(async () => JSON.stringify(table(await standings(boardId))) === JSON.stringify([['Ann Lee', 100, 1], ['Bo Chen', 95, 2], ['Cy Diaz', 0, 3]]));
+    await t.http().patch(`/api/points-scales/${scaleId}`).set(AUTH).send({ precision: 7 }).expect(400);
   });
 
   describe('bad configuration is a 400 naming the field, and nothing is written', () => {
