@@ -1060,10 +1060,10 @@ export interface components {
             /** @example F1 2010 */
             name: string;
             /**
-             * @description TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten
+             * @description TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten; TIME: total elapsed time, lowest first (points are seconds); PERCENT_OF_WINNER: winner's time / rider's time × 100
              * @enum {string}
              */
-            kind: "TABLE" | "LINEAR" | "FIELD_SIZE" | "PERCENT_OF_FIELD";
+            kind: "TABLE" | "LINEAR" | "FIELD_SIZE" | "PERCENT_OF_FIELD" | "TIME" | "PERCENT_OF_WINNER";
             /**
              * @description TABLE: points for 1st, 2nd, …
              * @example [
@@ -1109,15 +1109,26 @@ export interface components {
              * @default false
              */
             dsqNonDroppable: boolean;
+            /**
+             * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
+             * @default 2
+             * @example 2
+             */
+            precision: number;
+            /**
+             * @description Points for every race started (not DNS), on top of place points; high-point scales only
+             * @example 2
+             */
+            participationPoints?: number;
         };
         PointsScaleView: {
             /** @example F1 2010 */
             name: string;
             /**
-             * @description TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten
+             * @description TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten; TIME: total elapsed time, lowest first (points are seconds); PERCENT_OF_WINNER: winner's time / rider's time × 100
              * @enum {string}
              */
-            kind: "TABLE" | "LINEAR" | "FIELD_SIZE" | "PERCENT_OF_FIELD";
+            kind: "TABLE" | "LINEAR" | "FIELD_SIZE" | "PERCENT_OF_FIELD" | "TIME" | "PERCENT_OF_WINNER";
             /**
              * @description TABLE: points for 1st, 2nd, …
              * @example [
@@ -1163,6 +1174,17 @@ export interface components {
              * @default false
              */
             dsqNonDroppable: boolean;
+            /**
+             * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
+             * @default 2
+             * @example 2
+             */
+            precision: number;
+            /**
+             * @description Points for every race started (not DNS), on top of place points; high-point scales only
+             * @example 2
+             */
+            participationPoints?: number;
             id: number;
         };
         PointsScalePage: {
@@ -1182,10 +1204,10 @@ export interface components {
             /** @example F1 2010 */
             name?: string;
             /**
-             * @description TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten
+             * @description TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten; TIME: total elapsed time, lowest first (points are seconds); PERCENT_OF_WINNER: winner's time / rider's time × 100
              * @enum {string}
              */
-            kind?: "TABLE" | "LINEAR" | "FIELD_SIZE" | "PERCENT_OF_FIELD";
+            kind?: "TABLE" | "LINEAR" | "FIELD_SIZE" | "PERCENT_OF_FIELD" | "TIME" | "PERCENT_OF_WINNER";
             /**
              * @description TABLE: points for 1st, 2nd, …
              * @example [
@@ -1231,6 +1253,17 @@ export interface components {
              * @default false
              */
             dsqNonDroppable: boolean;
+            /**
+             * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
+             * @default 2
+             * @example 2
+             */
+            precision: number;
+            /**
+             * @description Points for every race started (not DNS), on top of place points; high-point scales only
+             * @example 2
+             */
+            participationPoints?: number;
         };
         CategoryDto: {
             /** @example U14 Boys */
@@ -1271,13 +1304,25 @@ export interface components {
             /** @description GROUP: the key is the first non-empty of these slots, e.g. ["custom3","custom2"] */
             groupBy?: ("custom1" | "custom2" | "custom3")[];
             /**
-             * @description Tie-breaks in order; a final deterministic key always follows
+             * @description Tie-breaks in order; a final deterministic key always follows. RRS_A8_1: race scores best to worst, discards excluded; RRS_A8_2: the last race, then the one before, discards included. Not read on a TIME scale (the most recent race's time decides)
              * @default [
              *       "COUNTBACK",
              *       "MOST_RECENT"
              *     ]
+             * @example [
+             *       "RRS_A8_1",
+             *       "RRS_A8_2"
+             *     ]
              */
-            tieBreaks: ("COUNTBACK" | "MOST_RECENT" | "FEWER_EVENTS")[];
+            tieBreaks: ("COUNTBACK" | "MOST_RECENT" | "FEWER_EVENTS" | "RRS_A8_1" | "RRS_A8_2")[];
+            /**
+             * @description RRS A2.1 discards by races completed: [4, 8] = 1 discard once 4 races are completed, 2 once 8 are. Increasing; not with dropWorst
+             * @example [
+             *       4,
+             *       8
+             *     ]
+             */
+            discardSchedule?: number[] | null;
             /**
              * @description STANDARD "1224" or DENSE "1223" positions
              * @default STANDARD
@@ -1409,13 +1454,25 @@ export interface components {
             /** @description GROUP: the key is the first non-empty of these slots, e.g. ["custom3","custom2"] */
             groupBy?: ("custom1" | "custom2" | "custom3")[];
             /**
-             * @description Tie-breaks in order; a final deterministic key always follows
+             * @description Tie-breaks in order; a final deterministic key always follows. RRS_A8_1: race scores best to worst, discards excluded; RRS_A8_2: the last race, then the one before, discards included. Not read on a TIME scale (the most recent race's time decides)
              * @default [
              *       "COUNTBACK",
              *       "MOST_RECENT"
              *     ]
+             * @example [
+             *       "RRS_A8_1",
+             *       "RRS_A8_2"
+             *     ]
              */
-            tieBreaks: ("COUNTBACK" | "MOST_RECENT" | "FEWER_EVENTS")[];
+            tieBreaks: ("COUNTBACK" | "MOST_RECENT" | "FEWER_EVENTS" | "RRS_A8_1" | "RRS_A8_2")[];
+            /**
+             * @description RRS A2.1 discards by races completed: [4, 8] = 1 discard once 4 races are completed, 2 once 8 are. Increasing; not with dropWorst
+             * @example [
+             *       4,
+             *       8
+             *     ]
+             */
+            discardSchedule?: number[] | null;
             /**
              * @description STANDARD "1224" or DENSE "1223" positions
              * @default STANDARD
@@ -1476,13 +1533,25 @@ export interface components {
             /** @description GROUP: the key is the first non-empty of these slots, e.g. ["custom3","custom2"] */
             groupBy?: ("custom1" | "custom2" | "custom3")[];
             /**
-             * @description Tie-breaks in order; a final deterministic key always follows
+             * @description Tie-breaks in order; a final deterministic key always follows. RRS_A8_1: race scores best to worst, discards excluded; RRS_A8_2: the last race, then the one before, discards included. Not read on a TIME scale (the most recent race's time decides)
              * @default [
              *       "COUNTBACK",
              *       "MOST_RECENT"
              *     ]
+             * @example [
+             *       "RRS_A8_1",
+             *       "RRS_A8_2"
+             *     ]
              */
-            tieBreaks: ("COUNTBACK" | "MOST_RECENT" | "FEWER_EVENTS")[];
+            tieBreaks: ("COUNTBACK" | "MOST_RECENT" | "FEWER_EVENTS" | "RRS_A8_1" | "RRS_A8_2")[];
+            /**
+             * @description RRS A2.1 discards by races completed: [4, 8] = 1 discard once 4 races are completed, 2 once 8 are. Increasing; not with dropWorst
+             * @example [
+             *       4,
+             *       8
+             *     ]
+             */
+            discardSchedule?: number[] | null;
             /**
              * @description STANDARD "1224" or DENSE "1223" positions
              * @default STANDARD
