@@ -19,6 +19,10 @@ import { collapseSpaces, IncomingRow } from './rider-identity';
  *   are gathered once. A namesake who raced for the row's group (or, for a row without one,
  *   who never raced for a group) is preferred to one who merely may be the rider: a re-import
  *   then finds each of two namesakes its own row again.
+ * - Aliases (names and licences kept by merges, table participant_alias) come last: a licence
+ *   on no participant but on an alias is the rider it was merged into; a row that no namesake
+ *   fits is matched to a rider with that name as an alias, under the same group rule (the
+ *   merged rider's results carry the old rider's groups). Both are index probes as well.
  * - The others are created, their ids drawn from the identity's sequence first so that each
  *   row knows its own (RETURNING promises no order). They are the probed rows whose match is
  *   null, not an anti-join against the matches: the planner, which cannot estimate the
@@ -46,7 +50,12 @@ export function riderCtes(forImport: boolean): string {
     SELECT DISTINCT ON (x) x, f, l, ord FROM input WHERE x IS NOT NULL ORDER BY x, ord),
   known AS (
     SELECT p.id, p.external_id, g.ord, (p.first_name, p.last_name) IS NOT DISTINCT FROM (g.f, g.l) AS same
-      FROM licence g JOIN participant p ON p.external_id = g.x),
+      FROM licence g JOIN participant p ON p.external_id = g.x
+    UNION ALL
+    -- A licence kept as an alias by a merge: the rider it was merged into, never renamed to the old spelling.
+    SELECT a.participant_id, a.external_id, g.ord, true
+      FROM licence g JOIN participant_alias a ON a.external_id = g.x
+     WHERE NOT EXISTS (SELECT 1 FROM participant p WHERE p.external_id = g.x)),
   licensed AS (
     INSERT INTO participant AS p (external_id, first_name, last_name)
     SELECT x, f, l FROM licence g
@@ -62,17 +71,21 @@ export function riderCtes(forImport: boolean): string {
     SELECT DISTINCT ON (i.ord) i.ord, i.f, i.l, m.id
       FROM input i LEFT JOIN grp g ON g.key = lower(i.grp)
       LEFT JOIN LATERAL (
-        SELECT q.id, q.external_id, q.fit FROM (
-          SELECT p.id, p.external_id,
+        SELECT q.id, q.external_id, q.alias, q.fit FROM (
+          SELECT p.id, p.external_id, c.alias,
                  CASE WHEN i.grp IS NULL THEN CASE WHEN ${racedInAGroup} THEN 1 ELSE 0 END
                       WHEN ${racedForGroup} THEN 0
                       WHEN NOT ${racedInAGroup} THEN 1 END AS fit
-            FROM participant p
-           WHERE lower(p.last_name) = lower(i.l) AND lower(p.first_name) = lower(i.f)${forImport ? ' AND p.xmin <> $15::xid' : ''}
+            FROM (SELECT p.id, false AS alias FROM participant p
+                   WHERE lower(p.last_name) = lower(i.l) AND lower(p.first_name) = lower(i.f)
+                  UNION ALL
+                  SELECT a.participant_id, true FROM participant_alias a
+                   WHERE lower(a.last_name) = lower(i.l) AND lower(a.first_name) = lower(i.f)) c
+            JOIN participant p ON p.id = c.id${forImport ? ' AND p.xmin <> $15::xid' : ''}
            OFFSET 0) q
          WHERE q.fit IS NOT NULL) m ON true
      WHERE ${probed}
-     ORDER BY i.ord, m.fit, m.external_id IS NOT NULL, m.id),
+     ORDER BY i.ord, m.alias, m.fit, m.external_id IS NOT NULL, m.id),
   newcomer AS MATERIALIZED (
     SELECT ord, f, l, nextval((SELECT pg_get_serial_sequence('participant', 'id'))::regclass)::int AS id
       FROM namesake WHERE id IS NULL),
