@@ -76,8 +76,24 @@ export interface MergeMoves {
 /** "a_b" → "a\_b": a search word matched literally inside LIKE. */
 const likeLiteral = (word: string) => word.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** Letters that carry no combining mark in Unicode's decomposition, and what they fold to. */
+const STROKED = ['ØøĐđŁłĦħıŦŧ', 'OoDdLlHhiTt'];
+/** The combining marks of Latin accents (grave … ogonek), deleted after decomposition. */
+const MARKS = '\u0300\u0301\u0302\u0303\u0304\u0306\u0307\u0308\u030A\u030B\u030C\u0311\u031B\u0323\u0326\u0327\u0328';
+
+/**
+ * SQL folding a text expression for search: lower case, Latin accents removed (Zoë → zoe,
+ * Ødegård → odegard). Plain SQL rather than the unaccent extension, which needs contrib and
+ * rights to create. Names of ASCII only (most) take the cheap branch: decomposing every name
+ * cost 4 times a plain lower() over 100 000 riders.
+ */
+export function foldSql(expr: string): string {
+  return `(CASE WHEN octet_length(${expr}) = length(${expr}) THEN lower(${expr})
+                ELSE lower(translate(normalize(${expr}, NFD), '${STROKED[0]}${MARKS}', '${STROKED[1]}')) END)`;
+}
+
 /** A rider's searchable words: each query word must begin one of them (or the licence). */
-const SEARCHABLE = `' ' || rider_fold(p.first_name || ' ' || p.last_name)`;
+const SEARCHABLE = `' ' || ${foldSql(`(p.first_name || ' ' || p.last_name)`)}`;
 
 /**
  * Riders as the admin API shows and changes them: search, a rider's results across series with
@@ -94,14 +110,14 @@ export class RidersRepository {
       return `$${params.length}`;
     };
     if (search.q !== null) {
-      const words = (await manager.query(`SELECT regexp_split_to_array(rider_fold($1), '\\s+') AS words`, [search.q]))[0].words as string[];
+      const words = (await manager.query(`SELECT regexp_split_to_array(${foldSql('$1::text')}, '\\s+') AS words`, [search.q]))[0].words as string[];
       for (const word of words.filter(Boolean)) {
         const like = param(likeLiteral(word));
         // A word begins the first or last name (or a word of one), an alias's name, or the licence.
         where.push(`(${SEARCHABLE} LIKE '% ' || ${like} || '%'
                      OR lower(p.external_id) LIKE ${like} || '%'
                      OR EXISTS (SELECT 1 FROM participant_alias a WHERE a.participant_id = p.id
-                                  AND (' ' || rider_fold(a.first_name || ' ' || a.last_name) LIKE '% ' || ${like} || '%'
+                                  AND (' ' || ${foldSql(`(a.first_name || ' ' || a.last_name)`)} LIKE '% ' || ${like} || '%'
                                        OR lower(a.external_id) LIKE ${like} || '%')))`);
       }
     }
@@ -110,17 +126,23 @@ export class RidersRepository {
                            WHERE r.participant_id = p.id AND ${RACE_ROW('r')} AND e.series_id = ${param(search.seriesId)})`);
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = await manager.query(`SELECT count(*)::int AS total FROM participant p ${clause}`, params);
-    const rows: RiderRow[] = await manager.query(
-      `SELECT p.id, p.first_name, p.last_name, p.external_id,
-              (SELECT count(*)::int FROM race_result r JOIN result_set s ON s.id = r.result_set_id
-                WHERE r.participant_id = p.id AND ${RACE_ROW('r')} AND s.state <> ${stateSql('REPLACED')}) AS results
-         FROM participant p ${clause}
-        ORDER BY rider_fold(p.last_name), rider_fold(p.first_name), p.id
-        OFFSET ${param(search.offset)} LIMIT ${param(search.limit)}`,
+    // One pass over the riders: the matches are counted and paged from the same set, and the
+    // page's row is there (with nulls) even when the offset is past the end, for the total.
+    const rows: (RiderRow & { total: number })[] = await manager.query(
+      `WITH hits AS MATERIALIZED (SELECT p.id, p.first_name, p.last_name, p.external_id FROM participant p ${clause})
+       SELECT t.total, page.* FROM (SELECT count(*)::int AS total FROM hits) t
+       LEFT JOIN LATERAL (
+         SELECT w.*, row_number() OVER () AS n,
+                (SELECT count(*)::int FROM race_result r JOIN result_set s ON s.id = r.result_set_id
+                  WHERE r.participant_id = w.id AND ${RACE_ROW('r')} AND s.state <> ${stateSql('REPLACED')}) AS results
+           FROM (SELECT h.* FROM hits h ORDER BY ${foldSql('h.last_name')}, ${foldSql('h.first_name')}, h.id
+                 OFFSET ${param(search.offset)} LIMIT ${param(search.limit)}) w) page ON true
+       ORDER BY page.n`,
       params,
     );
-    return { total, items: rows.map((r) => ({ ...toRider(r), results: r.results! })) };
+    const total = rows[0].total;
+    const page = rows.filter((r) => r.id !== null);
+    return { total, items: page.map((r) => ({ ...toRider(r), results: r.results! })) };
   }
 
   async find(manager: EntityManager, id: number): Promise<RiderRecord | null> {
