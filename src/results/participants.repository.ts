@@ -45,6 +45,10 @@ export function riderCtes(forImport: boolean): string {
   const racedInAGroup = `EXISTS (SELECT 1 FROM race_result r WHERE r.participant_id = p.id${before}
                                   AND COALESCE(r.custom1_id, r.custom2_id, r.custom3_id) IS NOT NULL)`;
   const probed = forImport ? 'i.x IS NULL AND i.given IS NULL' : 'i.x IS NULL';
+  // How well participant p fits the row's group: 0 raced for it, 1 may be the rider, null does not count.
+  const fit = `CASE WHEN i.grp IS NULL THEN CASE WHEN ${racedInAGroup} THEN 1 ELSE 0 END
+                      WHEN ${racedForGroup} THEN 0
+                      WHEN NOT ${racedInAGroup} THEN 1 END`;
   return `
   licence AS (
     SELECT DISTINCT ON (x) x, f, l, ord FROM input WHERE x IS NOT NULL ORDER BY x, ord),
@@ -52,10 +56,12 @@ export function riderCtes(forImport: boolean): string {
     SELECT p.id, p.external_id, g.ord, (p.first_name, p.last_name) IS NOT DISTINCT FROM (g.f, g.l) AS same
       FROM licence g JOIN participant p ON p.external_id = g.x
     UNION ALL
-    -- A licence kept as an alias by a merge: the rider it was merged into, never renamed to the old spelling.
-    SELECT a.participant_id, a.external_id, g.ord, true
-      FROM licence g JOIN participant_alias a ON a.external_id = g.x
-     WHERE NOT EXISTS (SELECT 1 FROM participant p WHERE p.external_id = g.x)),
+    -- A licence kept as an alias by a merge: the rider it was merged into, never renamed to the
+    -- old spelling. Aliases first (OFFSET 0 keeps the join before the anti-join): there are few,
+    -- and the batch's licences need not all be probed twice.
+    SELECT t.participant_id, t.external_id, t.ord, true FROM (
+      SELECT a.participant_id, a.external_id, g.ord FROM licence g JOIN participant_alias a ON a.external_id = g.x OFFSET 0) t
+     WHERE NOT EXISTS (SELECT 1 FROM participant p WHERE p.external_id = t.external_id)),
   licensed AS (
     INSERT INTO participant AS p (external_id, first_name, last_name)
     SELECT x, f, l FROM licence g
@@ -68,24 +74,24 @@ export function riderCtes(forImport: boolean): string {
     SELECT lower(v.name) AS key, array_agg(v.id) AS ids FROM custom_list_value v
      WHERE lower(v.name) IN (SELECT lower(grp) FROM input i WHERE ${probed} AND grp IS NOT NULL) GROUP BY 1),
   namesake AS MATERIALIZED (
-    SELECT DISTINCT ON (i.ord) i.ord, i.f, i.l, m.id
+    SELECT DISTINCT ON (i.ord) i.ord, i.f, i.l, COALESCE(m.id, a.id) AS id
       FROM input i LEFT JOIN grp g ON g.key = lower(i.grp)
       LEFT JOIN LATERAL (
-        SELECT q.id, q.external_id, q.alias, q.fit FROM (
-          SELECT p.id, p.external_id, c.alias,
-                 CASE WHEN i.grp IS NULL THEN CASE WHEN ${racedInAGroup} THEN 1 ELSE 0 END
-                      WHEN ${racedForGroup} THEN 0
-                      WHEN NOT ${racedInAGroup} THEN 1 END AS fit
-            FROM (SELECT p.id, false AS alias FROM participant p
-                   WHERE lower(p.last_name) = lower(i.l) AND lower(p.first_name) = lower(i.f)
-                  UNION ALL
-                  SELECT a.participant_id, true FROM participant_alias a
-                   WHERE lower(a.last_name) = lower(i.l) AND lower(a.first_name) = lower(i.f)) c
-            JOIN participant p ON p.id = c.id${forImport ? ' AND p.xmin <> $15::xid' : ''}
+        SELECT q.id, q.external_id, q.fit FROM (
+          SELECT p.id, p.external_id, ${fit} AS fit
+            FROM participant p
+           WHERE lower(p.last_name) = lower(i.l) AND lower(p.first_name) = lower(i.f)${forImport ? ' AND p.xmin <> $15::xid' : ''}
            OFFSET 0) q
          WHERE q.fit IS NOT NULL) m ON true
+      LEFT JOIN LATERAL (
+        SELECT q.id, q.external_id, q.fit FROM (
+          SELECT p.id, p.external_id, ${fit} AS fit
+            FROM participant_alias al JOIN participant p ON p.id = al.participant_id${forImport ? ' AND p.xmin <> $15::xid' : ''}
+           WHERE lower(al.last_name) = lower(i.l) AND lower(al.first_name) = lower(i.f)
+           OFFSET 0) q
+         WHERE m.id IS NULL AND q.fit IS NOT NULL) a ON true
      WHERE ${probed}
-     ORDER BY i.ord, m.alias, m.fit, m.external_id IS NOT NULL, m.id),
+     ORDER BY i.ord, m.fit, m.external_id IS NOT NULL, m.id, a.fit, a.external_id IS NOT NULL, a.id),
   newcomer AS MATERIALIZED (
     SELECT ord, f, l, nextval((SELECT pg_get_serial_sequence('participant', 'id'))::regclass)::int AS id
       FROM namesake WHERE id IS NULL),
