@@ -5,7 +5,7 @@ import type { ComputeInput, RaceResultInput } from '../../src/calculators/types'
 import { oracle } from '../unit/calculators/oracle';
 import { Fixtures, rider } from '../support/fixtures';
 import { settled, standingsRows } from '../support/sync';
-import { ADMIN_KEY, AUTH, startTestApp, TestApp } from '../support/test-app';
+import { ADMIN_KEY, AUTH, eventually, startTestApp, TestApp } from '../support/test-app';
 
 const ALICE = { Authorization: 'Bearer alice-key-0123456789abcdef' };
 const TABLE = [10, 6, 3, 1];
@@ -218,6 +218,18 @@ describe('riders: search, edit, merge, aliases', () => {
       await t.http().patch(`/api/participants/${cy}`).set(AUTH).send({ firstName: 'Cyd', externalId: 'RS-7' }).expect(200);
       await t.http().patch(`/api/participants/${cy}`).set(AUTH).send({}).expect(200);
       expect(await snapshot()).toEqual(quiet);
+
+      // A transaction writing results of the rider (an import, a recalculation) does not hold a PATCH up.
+      const writer = new Client({ connectionString: t.sandbox.databaseUrl });
+      await writer.connect();
+      try {
+        await writer.query('BEGIN');
+        await writer.query('SELECT id FROM participant WHERE id = $1 FOR KEY SHARE', [cy]);
+        await t.http().patch(`/api/participants/${cy}`).set(AUTH).send({ lastName: 'Diaz' }).expect(200);
+      } finally {
+        await writer.query('ROLLBACK');
+        await writer.end();
+      }
     }, 120_000);
   });
 
@@ -270,11 +282,11 @@ describe('riders: search, edit, merge, aliases', () => {
       await writer.connect();
       try {
         await writer.query('BEGIN');
-        // What inserting a result row for John does to his participant row (the foreign key's lock).
-        await writer.query('SELECT id FROM participant WHERE id = $1 FOR KEY SHARE', [await idOf('John', 'Smith')]);
+        // What inserting a result row for Jon does to his participant row (the foreign key's lock).
+        await writer.query('SELECT id FROM participant WHERE id = $1 FOR KEY SHARE', [await idOf('Jon', 'Smith')]);
         const before = await snapshot();
         const res = await t.http().post(`/api/participants/${await idOf('Jon', 'Smith')}/merge`).set(AUTH).send({ intoId: await idOf('John', 'Smith') }).expect(409);
-        expect(res.body.message).toMatch(/being changed by another transaction/);
+        expect(res.body.message).toMatch(new RegExp(`Rider ${await idOf('Jon', 'Smith')} is being changed by another transaction`));
         expect(await snapshot()).toEqual(before);
       } finally {
         await writer.query('ROLLBACK');
@@ -394,6 +406,29 @@ describe('riders: search, edit, merge, aliases', () => {
       const res = await t.http().post(`/api/events/${events[3].id}/results/import`).set(AUTH).field('category', 'B').attach('file', Buffer.from(csv), 'r4b.csv').expect(200);
       const [row] = await t.db.query('SELECT participant_id FROM race_result WHERE result_set_id = $1', [res.body.categories[0].resultSetId]);
       expect(row.participant_id).not.toBe(john);
+    });
+
+    it('refuses while a real import of an event of either rider is running, and the import still completes', async () => {
+      const bo = await idOf('Bo', 'Chen');
+      const cy = await idOf('Cyd', 'Diaz');
+      const rows = Array.from({ length: 30_000 }, (_, i) => `${i + 1},Load${i},Runner${i}`).join('\n');
+      const importing = t.http().post(`/api/events/${events[2].id}/results/import`).set(AUTH).field('category', 'X')
+        .attach('file', Buffer.from(`Place,First Name,Last Name\n${rows}\n`), 'big.csv').then((res) => res);
+      // The import holds its event's row from its first statement to its commit.
+      const probe = new Client({ connectionString: t.sandbox.databaseUrl });
+      await probe.connect();
+      try {
+        await eventually(async () => (await probe.query('SELECT id FROM event WHERE id = $1 FOR SHARE SKIP LOCKED', [events[2].id])).rowCount === 0, 30_000, 10);
+      } finally {
+        await probe.end();
+      }
+      const aliases = (await snapshot()).aliases;
+      const res = await t.http().post(`/api/participants/${bo}/merge`).set(AUTH).send({ intoId: cy }).expect(409);
+      expect(res.body.message).toMatch(/An import or another change of event \d+ \("Round 3"\) is running/);
+      expect((await importing).status).toBe(200);
+      await t.http().get(`/api/participants/${bo}`).set(AUTH).expect(200);
+      expect((await snapshot()).aliases).toEqual(aliases);
+      expect(await auditOf('participant.merge')).toHaveLength(2);
     });
   });
 });

@@ -151,17 +151,27 @@ export class RidersRepository {
   }
 
   /**
-   * Locks these riders' rows (in id order, so two merges cannot deadlock) without waiting: a
-   * transaction still writing results of one of them (an import, an edit) holds a key-share
-   * lock on it, and the caller answers 409 rather than queueing behind it. Answers the riders
-   * that still exist.
+   * Locks a rider's row for a merge, without waiting: FOR UPDATE for the rider who is deleted
+   * (a transaction still writing results of them holds a key-share lock, and the caller answers
+   * 409 rather than queueing behind it), FOR NO KEY UPDATE for the one who stays (other merges
+   * of them conflict; recalculations writing their standings rows do not). Null when the rider
+   * no longer exists.
    */
-  async lockNoWait(manager: EntityManager, ids: number[]): Promise<RiderRecord[]> {
+  async lockNoWait(manager: EntityManager, id: number, forDelete: boolean): Promise<RiderRecord | null> {
     const rows: RiderRow[] = await manager.query(
-      `SELECT id, first_name, last_name, external_id FROM participant WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE NOWAIT`,
-      [ids],
+      `SELECT id, first_name, last_name, external_id FROM participant WHERE id = $1 FOR ${forDelete ? 'UPDATE' : 'NO KEY UPDATE'} NOWAIT`,
+      [id],
     );
-    return rows.map(toRider);
+    return rows.length ? toRider(rows[0]) : null;
+  }
+
+  /**
+   * Locks a rider's row for an edit, waiting for other edits of it. FOR NO KEY UPDATE: the
+   * writers of their results (imports, recalculations) only key-share it and go on meanwhile.
+   */
+  async lockForEdit(manager: EntityManager, id: number): Promise<RiderRecord | null> {
+    const rows: RiderRow[] = await manager.query('SELECT id, first_name, last_name, external_id FROM participant WHERE id = $1 FOR NO KEY UPDATE', [id]);
+    return rows.length ? toRider(rows[0]) : null;
   }
 
   /**

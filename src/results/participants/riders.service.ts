@@ -71,7 +71,7 @@ export class RidersService {
    */
   async update(id: number, patch: RiderPatch): Promise<RiderDetail> {
     return this.tx.run(async (uow) => {
-      const [current] = await this.lock(uow.manager, [id], 'Rider');
+      const current = await this.riders.lockForEdit(uow.manager, id);
       if (!current) throw new NotFoundError('Rider', id);
       const next = {
         firstName: patch.firstName === undefined ? current.firstName : collapseSpaces(patch.firstName),
@@ -123,9 +123,11 @@ export class RidersService {
         const busy = await this.firstBusyEvent(events);
         return `An import or another change of ${busy} is running; merge when it has finished (nothing was changed)`;
       });
-      const locked = await this.lock(manager, [id, intoId], 'One of the riders');
-      const from = locked.find((r) => r.id === id);
-      const into = locked.find((r) => r.id === intoId);
+      // In id order, so that two merges of the same riders cannot deadlock.
+      const locked = new Map<number, RiderRecord | null>();
+      for (const rider of [id, intoId].sort((a, b) => a - b)) locked.set(rider, await this.lockNoWait(manager, rider, rider === id));
+      const from = locked.get(id);
+      const into = locked.get(intoId);
       if (!from) throw new NotFoundError('Rider', id);
       if (!into) throw this.missingTarget(intoId);
       // Rows committed between the first reads and the locks: their events and boards must be locked too.
@@ -185,9 +187,10 @@ export class RidersService {
     return new ConflictError(`Rider ${intoId} does not exist (it may have been merged into another rider or never existed); merge into an existing rider`);
   }
 
-  private lock(manager: EntityManager, ids: number[], who: string): Promise<RiderRecord[]> {
-    return this.noWait(() => this.riders.lockNoWait(manager, ids), async () =>
-      `${who} is being changed by another transaction still running (an import or an edit of results); try again when it has finished (nothing was changed)`);
+  private lockNoWait(manager: EntityManager, id: number, forDelete: boolean): Promise<RiderRecord | null> {
+    return this.noWait(() => this.riders.lockNoWait(manager, id, forDelete), async () =>
+      `Rider ${id} is being changed by another transaction still running (an import or an edit of their results, or another merge); `
+      + 'try again when it has finished (nothing was changed)');
   }
 
   /**
