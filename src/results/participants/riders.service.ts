@@ -107,8 +107,9 @@ export class RidersService {
    * reference riders, so boards come first): the advisory locks of the affected boards
    * (waiting for a running recalculation to finish); the rows of the events either rider has
    * results in, share-locked without waiting (an import holds its event's row for its whole
-   * transaction: 409 while one runs); the two riders' rows, without waiting (409 while
-   * another transaction is writing results of either).
+   * transaction: 409 while one runs); the two riders' rows, without waiting (see
+   * RidersRepository.lockNoWait: 409 while another transaction writes results of the rider
+   * merged away, or merges either).
    */
   async merge(id: number, intoId: number, reason: string | undefined): Promise<MergeOutcome> {
     if (id === intoId) throw new ConflictError(`Rider ${id} cannot be merged into itself; give the id of the other record of this person as intoId`);
@@ -130,7 +131,7 @@ export class RidersService {
       const into = locked.get(intoId);
       if (!from) throw new NotFoundError('Rider', id);
       if (!into) throw this.missingTarget(intoId);
-      // Rows committed between the first reads and the locks: their events and boards must be locked too.
+      // Rows committed between the first reads and the locks, in events or boards not locked: refused.
       await this.lockLateComers(manager, [id, intoId], events, boards);
 
       const shared = await this.riders.sharedRaces(manager, id, intoId);
