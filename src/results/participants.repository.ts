@@ -49,6 +49,10 @@ export function riderCtes(forImport: boolean): string {
   const fit = `CASE WHEN i.grp IS NULL THEN CASE WHEN ${racedInAGroup} THEN 1 ELSE 0 END
                       WHEN ${racedForGroup} THEN 0
                       WHEN NOT ${racedInAGroup} THEN 1 END`;
+  // known: a licence kept as an alias by a merge is the rider it was merged into, never renamed
+  // to the old spelling. Aliases are joined first (OFFSET 0 keeps the join before the anti-join):
+  // there are few, and the batch's licences need not all be probed twice. No SQL comments here:
+  // pg_stat_activity shows only the statement's first 1 kB, and the upsert should be in it.
   return `
   licence AS (
     SELECT DISTINCT ON (x) x, f, l, ord FROM input WHERE x IS NOT NULL ORDER BY x, ord),
@@ -56,9 +60,6 @@ export function riderCtes(forImport: boolean): string {
     SELECT p.id, p.external_id, g.ord, (p.first_name, p.last_name) IS NOT DISTINCT FROM (g.f, g.l) AS same
       FROM licence g JOIN participant p ON p.external_id = g.x
     UNION ALL
-    -- A licence kept as an alias by a merge: the rider it was merged into, never renamed to the
-    -- old spelling. Aliases first (OFFSET 0 keeps the join before the anti-join): there are few,
-    -- and the batch's licences need not all be probed twice.
     SELECT t.participant_id, t.external_id, t.ord, true FROM (
       SELECT a.participant_id, a.external_id, g.ord FROM licence g JOIN participant_alias a ON a.external_id = g.x OFFSET 0) t
      WHERE NOT EXISTS (SELECT 1 FROM participant p WHERE p.external_id = t.external_id)),
