@@ -201,6 +201,43 @@ describe('synchronization: debounced recalculation on BullMQ', () => {
     await t.http().post('/api/leaderboards/999999/recalculate').set(AUTH).expect(404);
   });
 
+  it('recalculate-all adds its jobs in one bulk, records them queued in the same answer, and says which board runs after its active run', async () => {
+    const series = await fx.series();
+    const ids: number[] = [];
+    for (const name of ['bulk one', 'bulk two', 'bulk three']) {
+      ids.push(await fx.leaderboard({ seriesId: series, name, type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: ['BULK'] }));
+    }
+    const eventId = await fx.event(series, { name: 'Bulk race' });
+    const setId = await fx.resultSet(eventId, 'BULK');
+    await fx.replaceRows(setId, [rider('Ann', 'Lee', { position: 1 }), rider('Bo', 'Chen', { position: 2 })]);
+    for (const id of ids) await settled(t, id);
+    const release = await manualRunHeldMidWrite(ids[0]);
+    const queue = t.app.get<Queue>(getQueueToken(RECALC_QUEUE));
+    const add = jest.spyOn(queue, 'add');
+    const addBulk = jest.spyOn(queue, 'addBulk');
+    let res;
+    try {
+      res = await t.http().post(`/api/leaderboards/recalculate-all?seriesId=${series}`).set(AUTH).expect(202);
+      expect(add).not.toHaveBeenCalled();
+      expect(addBulk).toHaveBeenCalledTimes(1);
+      expect(addBulk.mock.calls[0][0].map((j) => j.data.leaderboardId)).toEqual(ids);
+      const jobs: { jobId: string; leaderboardId: number; afterActiveRun: boolean; joinedExisting: boolean }[] = res.body.jobs;
+      expect(jobs.map((j) => [j.leaderboardId, j.afterActiveRun, j.joinedExisting])).toEqual([[ids[0], true, false], [ids[1], false, false], [ids[2], false, false]]);
+      // Every job's run row exists before the answer: its status can be followed at once.
+      const rows: { job_id: string }[] = await t.db.query('SELECT job_id FROM recalc_run WHERE job_id = ANY($1)', [jobs.map((j) => j.jobId)]);
+      expect(rows.length).toBe(3);
+    } finally {
+      add.mockRestore();
+      addBulk.mockRestore();
+      await release();
+    }
+    for (const job of res.body.jobs) await completed(job.jobId);
+    for (const id of ids) expect((await standingsRows(t, id)).map((r) => r.name)).toEqual(['Ann Lee', 'Bo Chen']);
+    // The run's time split starts with the queue wait and the wait for the board's lock.
+    const [run] = await t.db.query(`SELECT summary FROM recalc_run WHERE job_id = $1`, [res.body.jobs[1].jobId]);
+    expect(run.summary.timings).toEqual({ queueMs: expect.any(Number), lockMs: expect.any(Number), loadMs: expect.any(Number), computeMs: expect.any(Number), writeMs: expect.any(Number) });
+  });
+
   it('running the same recalculation twice gives identical rows and writes nothing the second time', async () => {
     const { boardId } = await boardWithRace('F');
     const first = await standingsRows(t, boardId);
