@@ -129,8 +129,7 @@ export class RecalculationRunner {
    */
   private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScale): Promise<{ standings: StandingsTable; loaded: number }> {
     const client = await rawClient(manager);
-    const events = await this.inputs.events(client, def.board.seriesId);
-    const inputs = await this.inputs.results(client, {
+    const { events, ...inputs } = await this.inputs.load(client, {
       seriesId: def.board.seriesId,
       leaderboardId: def.board.id,
       categories: def.categories.map((c) => c.code),
