@@ -13,7 +13,6 @@
 import 'reflect-metadata';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { cpus, loadavg } from 'node:os';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
@@ -22,6 +21,7 @@ import { loadConfig } from '../src/config/config';
 import { RecalculationRunner } from '../src/leaderboards/recalculation/recalculation-runner';
 import { destroySandbox, newSandbox } from '../test/support/sandbox';
 import { seedSeason } from './seed';
+import { machineLine, runBench } from './run';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -32,7 +32,7 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  console.log(`machine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(machineLine());
   const sandbox = newSandbox({ APP_ROLE: 'api', LOG_LEVEL: 'silent' });
   const app = await createPodiumApp(loadConfig(sandbox.env), { bufferLogs: false });
   await app.init();
@@ -81,10 +81,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

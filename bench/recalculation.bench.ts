@@ -9,7 +9,6 @@
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createPodiumApp } from '../src/bootstrap';
@@ -17,6 +16,7 @@ import { loadConfig } from '../src/config/config';
 import { RecalculationRunner } from '../src/leaderboards/recalculation/recalculation-runner';
 import { destroySandbox, newSandbox } from '../test/support/sandbox';
 import { SeasonShape, seedSeason, SeededBoard, sqlStandings } from './seed';
+import { machineLine, runBench } from './run';
 
 const SHAPES: Record<string, SeasonShape> = {
   small: { events: 8, categories: 2, riders: 60 }, // 960 results: a club's board
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
   // BENCH_SIZES=season (or series1m, or both comma-separated; default both) and BENCH_RSS=0 to
   // skip the peak-RSS child: quicker runs while iterating.
   const sizes = (process.env.BENCH_SIZES ?? 'small,medium,season,series1m').split(',').map((s) => s.trim());
-  console.log(`machine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(machineLine());
   const rows = [];
   if (sizes.includes('small')) rows.push(await compare('small board (8 events × 2 categories × 60 riders)', SHAPES.small, 21, 10));
   if (sizes.includes('medium')) rows.push(await compare('medium board (10 events × 4 categories × 250 riders)', SHAPES.medium, 15, 5));
@@ -228,10 +228,4 @@ async function main(): Promise<void> {
   console.log(`\nworker peak RSS while recalculating 1 000 000 results: ${rss.peakMb.toFixed(0)} MB (baseline before the run ${rss.baselineMb.toFixed(0)} MB)`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

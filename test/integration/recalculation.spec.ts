@@ -238,6 +238,32 @@ describe('synchronization: debounced recalculation on BullMQ', () => {
     expect(run.summary.timings).toEqual({ queueMs: expect.any(Number), lockMs: expect.any(Number), loadMs: expect.any(Number), computeMs: expect.any(Number), writeMs: expect.any(Number) });
   });
 
+  it('recalculate-all of 250 boards adds them in batches of 100 and records every job it answers', async () => {
+    const series = await fx.series();
+    const boards: { id: number }[] = await t.db.query(
+      `INSERT INTO leaderboard (series_id, name, type, points_scale_id) SELECT $1, 'Many ' || b, 'INDIVIDUAL', $2 FROM generate_series(1, 250) AS b RETURNING id`,
+      [series, scaleId],
+    );
+    await t.db.query(`INSERT INTO leaderboard_category (leaderboard_id, code, multiplier, ordinal) SELECT id, 'MANY', 1, 1 FROM unnest($1::int[]) AS id`, [boards.map((b) => b.id)]);
+    const queue = t.app.get<Queue>(getQueueToken(RECALC_QUEUE));
+    const addBulk = jest.spyOn(queue, 'addBulk');
+    let res;
+    try {
+      res = await t.http().post(`/api/leaderboards/recalculate-all?seriesId=${series}`).set(AUTH).expect(202);
+      expect(addBulk.mock.calls.map((call) => call[0].length)).toEqual([100, 100, 50]);
+    } finally {
+      addBulk.mockRestore();
+    }
+    const jobIds: string[] = res.body.jobs.map((j: { jobId: string }) => j.jobId);
+    expect(new Set(res.body.jobs.map((j: { leaderboardId: number }) => j.leaderboardId))).toEqual(new Set(boards.map((b) => b.id)));
+    const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM recalc_run WHERE job_id = ANY($1)', [jobIds]);
+    expect(n).toBe(250);
+    await eventually(async () => {
+      const [{ done }] = await t.db.query(`SELECT count(*)::int AS done FROM recalc_run WHERE job_id = ANY($1) AND status = 'completed'`, [jobIds]);
+      return done === 250;
+    }, 120_000);
+  }, 180_000);
+
   it('running the same recalculation twice gives identical rows and writes nothing the second time', async () => {
     const { boardId } = await boardWithRace('F');
     const first = await standingsRows(t, boardId);

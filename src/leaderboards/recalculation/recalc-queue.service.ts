@@ -72,23 +72,33 @@ export class RecalcQueue {
   }
 
   /**
-   * enqueueNow for many boards at once (recalculate-all), as a bulk add: one pipelined batch of
+   * enqueueNow for many boards at once (recalculate-all), as bulk adds: pipelined batches of
    * BullMQ's add scripts instead of an `add` (a round trip to Redis) per board, and one
    * statement for all the run rows. Each job keeps its board's deduplication, as enqueueNow's.
+   * A batch has the Redis deadline to itself (REDIS_COMMAND_TIMEOUT_MS: a thousand adds in
+   * one pipeline outlast it on a loaded machine). If a batch fails, the jobs already added keep
+   * their run rows and the caller gets the error, as when one of enqueueNow's adds fails.
    */
   async enqueueNowMany(leaderboardIds: number[], trigger: RunTrigger): Promise<Enqueued[]> {
-    if (leaderboardIds.length === 0) return [];
-    const enqueued = await this.redis(async () => {
-      const wanted = leaderboardIds.map((leaderboardId) => ({ leaderboardId, jobId: newJobId(leaderboardId) }));
-      const jobs = await this.queue.addBulk(
-        wanted.map(({ leaderboardId, jobId }) => ({ name: RECALC_JOB, data: { leaderboardId, trigger }, opts: this.jobOptions(leaderboardId, jobId, 0, 'replace') })),
-      );
-      const out: Enqueued[] = [];
-      for (let i = 0; i < wanted.length; i++) out.push(await this.outcome(wanted[i].leaderboardId, wanted[i].jobId, jobs[i].id!));
-      return out;
-    });
-    await this.runs.queuedMany(this.dataSource.manager, enqueued.map((e) => ({ jobId: e.jobId, leaderboardId: e.leaderboardId })), trigger);
+    const enqueued: Enqueued[] = [];
+    try {
+      for (let at = 0; at < leaderboardIds.length; at += BULK_ADD_BATCH) {
+        enqueued.push(...(await this.redis(() => this.addBatch(leaderboardIds.slice(at, at + BULK_ADD_BATCH), trigger))));
+      }
+    } finally {
+      await this.runs.queuedMany(this.dataSource.manager, enqueued.map((e) => ({ jobId: e.jobId, leaderboardId: e.leaderboardId })), trigger);
+    }
     return enqueued;
+  }
+
+  private async addBatch(leaderboardIds: number[], trigger: RunTrigger): Promise<Enqueued[]> {
+    const wanted = leaderboardIds.map((leaderboardId) => ({ leaderboardId, jobId: newJobId(leaderboardId) }));
+    const jobs = await this.queue.addBulk(
+      wanted.map(({ leaderboardId, jobId }) => ({ name: RECALC_JOB, data: { leaderboardId, trigger }, opts: this.jobOptions(leaderboardId, jobId, 0, 'replace') })),
+    );
+    const out: Enqueued[] = [];
+    for (let i = 0; i < wanted.length; i++) out.push(await this.outcome(wanted[i].leaderboardId, wanted[i].jobId, jobs[i].id!));
+    return out;
   }
 
   async getJob(jobId: string) {
@@ -184,6 +194,9 @@ export class RecalcQueue {
     );
   }
 }
+
+/** Jobs per bulk add: each batch is one pipeline to Redis under its own deadline. */
+const BULK_ADD_BATCH = 100;
 
 /** A job id of its own for every request: the run row and the status endpoint follow it. */
 const newJobId = (leaderboardId: number): string => `${leaderboardId}-${randomUUID()}`;

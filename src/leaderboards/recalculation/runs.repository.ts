@@ -28,12 +28,18 @@ export class RunsRepository {
     await this.queuedMany(manager, [{ jobId, leaderboardId }], trigger);
   }
 
-  /** queued() for many jobs, in one statement. */
+  /**
+   * queued() for many jobs, in one statement. A worker may already have started some of them
+   * (their rows are committed by start()); those are skipped by NOT EXISTS rather than by ON
+   * CONFLICT alone, which would wait for each of those runs' transactions to end once they
+   * have updated their row (an index entry of a transaction in progress).
+   */
   async queuedMany(manager: EntityManager, jobs: { jobId: string; leaderboardId: number }[], trigger: RunTrigger): Promise<void> {
     if (jobs.length === 0) return;
     await manager.query(
       `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status)
-       SELECT job_id, leaderboard_id, $3, 'queued' FROM unnest($1::text[], $2::int[]) AS j(job_id, leaderboard_id)
+       SELECT j.job_id, j.leaderboard_id, $3, 'queued' FROM unnest($1::text[], $2::int[]) AS j(job_id, leaderboard_id)
+        WHERE NOT EXISTS (SELECT FROM recalc_run r WHERE r.job_id = j.job_id)
        ON CONFLICT (job_id) DO NOTHING`,
       [jobs.map((j) => j.jobId), jobs.map((j) => j.leaderboardId), trigger],
     );
