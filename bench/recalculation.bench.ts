@@ -2,8 +2,11 @@
  * End-to-end recalculation benchmark (issue 4). Run with `npm run bench:recalculation`.
  * Prints a Markdown table; the figures in BENCHMARKS.md come from this script.
  *
- *   - recalculation of a season board (60 000 results) and of a 1 000 000-result series,
- *     each beside the hand-written SQL that computes the same standings in the same run;
+ *   - recalculation of a small board (960 results), a medium one (10 000), a season board
+ *     (60 000) and a 1 000 000-result series, each beside the hand-written SQL that computes
+ *     the same standings in the same run;
+ *   - the round trips to PostgreSQL of each run (issue 16), and with BENCH_TRACE=1 each
+ *     statement of one repeated run with its time;
  *   - standings rows written after a one-result edit;
  *   - the worker's peak RSS while recalculating the 1M series (a separate, fresh process).
  */
@@ -201,8 +204,8 @@ function runChild(): Promise<{ baselineMb: number; peakMb: number }> {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--rss-child')) return peakRssChild();
-  // BENCH_SIZES=season (or series1m, or both comma-separated; default both) and BENCH_RSS=0 to
-  // skip the peak-RSS child: quicker runs while iterating.
+  // BENCH_SIZES=small,medium,season,series1m (any of them, comma-separated; default all) and
+  // BENCH_RSS=0 to skip the peak-RSS child: quicker runs while iterating.
   const sizes = (process.env.BENCH_SIZES ?? 'small,medium,season,series1m').split(',').map((s) => s.trim());
   console.log(machineLine());
   const rows = [];
