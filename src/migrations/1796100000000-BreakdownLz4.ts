@@ -3,9 +3,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Standings breakdowns are compressed with lz4 instead of pglz (PostgreSQL's default) when the
  * server has lz4 (PostgreSQL 14+ built with it; skipped otherwise). A first run of a 25 000-entry
- * board writes about 110 MB of breakdowns, and pglz compressing them was most of the time of
- * its COPY into the staging table; lz4 halved it, and reads decompress faster too
- * (`npm run bench:breakdown-storage`, BENCHMARKS.md). Values already stored stay as they are:
+ * board writes about 110 MB of breakdowns; with lz4 their COPY into the staging table took a
+ * third to a half less time than with pglz (`npm run bench:breakdown-storage`, BENCHMARKS.md;
+ * reads were faster in one run and slower in another, on a loaded machine). Values already stored stay as they are:
  * each value records its own method. The writer also compresses its staging table with lz4
  * (StandingsRowsRepository): a compressed value is copied as it is from there, so the method
  * of the staging table is the one the rows keep.

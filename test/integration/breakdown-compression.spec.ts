@@ -4,7 +4,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 /**
  * Standings breakdowns are stored compressed with lz4 (migration BreakdownLz4 and the writer's
- * staging table): half the COPY time of a first run against pglz, same jsonb for every reader.
+ * staging table): less COPY time for a first run than pglz, same jsonb for every reader.
  */
 describe('breakdown storage: jsonb, compressed with lz4', () => {
   let t: TestApp;
