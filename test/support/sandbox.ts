@@ -34,6 +34,10 @@ export function newSandbox(extraEnv: Record<string, string> = {}): Sandbox {
       ADMIN_API_KEYS: ADMIN_KEY,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       NODE_ENV: 'test',
+      // Test files share a loaded 2-core machine, where a Redis command can take longer than the
+      // production deadline (500 ms) and a write would answer 503. The deadline itself is tested by
+      // redis-outage.spec.ts, which sets it back to the default.
+      REDIS_COMMAND_TIMEOUT_MS: '5000',
       ...extraEnv,
     },
   };
