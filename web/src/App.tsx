@@ -4,11 +4,12 @@ import { Notifications } from './screens/Notifications';
 import { Link, match, usePath } from './router';
 import { BoardEditScreen, BoardNewScreen } from './screens/BoardForm';
 import { BoardScreen } from './screens/Board';
-import { EventScreen } from './screens/Event';
+import { EventByIdScreen, EventScreen } from './screens/Event';
+import { AuditScreen } from './screens/Audit';
 import { FailuresScreen } from './screens/Failures';
 import { HomeScreen } from './screens/Home';
 import { ResultSetScreen } from './screens/ResultSet';
-import { ScalesScreen } from './screens/Scales';
+import { ScaleScreen, ScalesScreen } from './screens/Scales';
 import { SeriesScreen } from './screens/Series';
 import { SignIn } from './screens/SignIn';
 import { currentSession, onSessionChange, signOut } from './session';
@@ -37,6 +38,7 @@ function Console() {
         <nav aria-label="Main">
           <Link to="/">Series</Link>
           <Link to="/scales">Points scales</Link>
+          <Link to="/audit">Audit log</Link>
           <Notifications />
         </nav>
         <div className="who">
@@ -56,6 +58,9 @@ function route(path: string): ReactNode {
   if (path === '/' || path === '') return <HomeScreen />;
   if (path === '/scales') return <ScalesScreen />;
   if (path === '/failures') return <FailuresScreen />;
+  if (path === '/audit') return <AuditScreen key={window.location.search} />;
+  if ((p = match('/scales/:id', path))) return <ScaleScreen key={p.id} id={p.id} />;
+  if ((p = match('/events/:id', path))) return <EventByIdScreen key={p.id} id={p.id} />;
   if ((p = match('/series/:id', path))) return <SeriesScreen key={p.id} id={p.id} />;
   if ((p = match('/series/:seriesId/events/:id', path))) return <EventScreen key={p.id} seriesId={p.seriesId} id={p.id} />;
   if ((p = match('/series/:seriesId/boards/new', path))) return <BoardNewScreen seriesId={p.seriesId} />;

@@ -119,3 +119,28 @@ export function eventCells(breakdown: unknown, eventIds: number[]): ({ points: n
     return null;
   });
 }
+
+/**
+ * The X-Reason header for a change, when the organiser gave one: percent-encoded because HTTP
+ * headers carry ASCII and a reason may have accents (the server decodes it).
+ */
+export function reasonHeaders(reason: string | undefined | null): Record<string, string> {
+  const text = (reason ?? '').trim();
+  return text ? { 'X-Reason': encodeURIComponent(text) } : {};
+}
+
+/** An audit row's compact before/after as short lines: "name: Round 1 → Round 1 (rain)". */
+export function describeChanges(changes: unknown): string[] {
+  if (!changes || typeof changes !== 'object') return [];
+  const c = changes as Record<string, unknown>;
+  const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const before = c.before && typeof c.before === 'object' ? (c.before as Record<string, unknown>) : null;
+  const after = c.after && typeof c.after === 'object' ? (c.after as Record<string, unknown>) : null;
+  if (before || after) {
+    const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+    const lines = keys.map((k) => `${k}: ${show(before?.[k])} → ${show(after?.[k])}`);
+    const rest = Object.entries(c).filter(([k]) => k !== 'before' && k !== 'after');
+    return [...lines, ...rest.map(([k, v]) => `${k}: ${show(v)}`)];
+  }
+  return Object.entries(c).map(([k, v]) => `${k}: ${show(v)}`);
+}

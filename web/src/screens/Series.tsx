@@ -2,14 +2,23 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ok } from '../api/client';
 import { Link } from '../router';
-import { ErrorMessage, Field, Head, Loading, Paged } from '../ui';
+import type { components } from '../api/schema';
+import { reasonHeaders } from '../logic';
+import { ErrorMessage, Field, Head, HistoryLink, Loading, Paged, ReasonField } from '../ui';
 
 export function useSeries(id: number) {
   return useQuery({ queryKey: ['series', id], queryFn: () => ok(api.GET('/api/series/{id}', { params: { path: { id } } })) });
 }
 
 export function useEvents(seriesId: number) {
-  return useQuery({ queryKey: ['series', seriesId, 'events'], queryFn: () => ok(api.GET('/api/series/{id}/events', { params: { path: { id: seriesId } } })) });
+  return useQuery({
+    queryKey: ['series', seriesId, 'events'],
+    // Without `paged` the answer is the plain array (the union is the endpoint's paged form).
+    queryFn: async () => {
+      const answer = await ok(api.GET('/api/series/{id}/events', { params: { path: { id: seriesId } } }));
+      return Array.isArray(answer) ? answer : answer.items;
+    },
+  });
 }
 
 export function useBoards(seriesId: number) {
@@ -29,8 +38,9 @@ export function SeriesScreen({ id }: { id: number }) {
       </h1>
       <p>
         Series {s.id} · time zone {s.timeZone}
-        {labels.length > 0 && <> · groups: {labels.join(', ')}</>}
+        {labels.length > 0 && <> · groups: {labels.join(', ')}</>} · <HistoryLink entity="series" id={s.id} />
       </p>
+      <EditSeries series={s} />
       <div className="columns">
         <Events seriesId={id} />
         <Boards seriesId={id} />
@@ -147,5 +157,89 @@ function Boards({ seriesId }: { seriesId: number }) {
       {all.data && <p role="status">{all.data.jobs.length} recalculations queued.</p>}
       <ErrorMessage error={all.error} />
     </section>
+  );
+}
+
+type SeriesView = components['schemas']['SeriesView'];
+const LABELS = ['custom1', 'custom2', 'custom3'] as const;
+
+/** Name, season, time zone and group labels of a series (PATCH /api/series/:id), behind a button. */
+function EditSeries({ series }: { series: SeriesView }) {
+  const queries = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const initial = () => ({
+    name: series.name,
+    season: series.season ?? '',
+    timeZone: series.timeZone,
+    ...Object.fromEntries(LABELS.map((k) => [k, series.customLabels?.[k] ?? ''])),
+    reason: '',
+  }) as Record<'name' | 'season' | 'timeZone' | 'reason' | (typeof LABELS)[number], string>;
+  const [f, setF] = useState(initial);
+  const save = useMutation({
+    mutationFn: () =>
+      ok(
+        api.PATCH('/api/series/{id}', {
+          params: { path: { id: series.id } },
+          headers: reasonHeaders(f.reason),
+          body: {
+            name: f.name,
+            ...(f.season.trim() ? { season: f.season.trim() } : {}),
+            timeZone: f.timeZone,
+            customLabels: Object.fromEntries(LABELS.filter((k) => f[k].trim()).map((k) => [k, f[k].trim()])),
+          },
+        }),
+      ),
+    onSuccess: () => {
+      setOpen(false);
+      return queries.invalidateQueries({ queryKey: ['series'] });
+    },
+  });
+  if (!open)
+    return (
+      <button
+        type="button"
+        onClick={() => {
+          setF(initial());
+          save.reset();
+          setOpen(true);
+        }}
+      >
+        Edit series
+      </button>
+    );
+  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+  return (
+    <form onSubmit={submit} aria-labelledby="edit-series" className="panel">
+      <h2 id="edit-series">Edit the series</h2>
+      <Field label="Series name">
+        <input value={f.name} onChange={set('name')} required />
+      </Field>
+      <Field label="Season">
+        <input value={f.season} onChange={set('season')} />
+      </Field>
+      <Field label="Time zone" hint="An IANA name, e.g. Europe/London: event dates are days in this zone">
+        <input value={f.timeZone} onChange={set('timeZone')} required />
+      </Field>
+      <fieldset>
+        <legend>Group labels</legend>
+        {LABELS.map((k, i) => (
+          <Field key={k} label={`Label of group ${i + 1}`}>
+            <input value={f[k]} onChange={set(k)} />
+          </Field>
+        ))}
+      </fieldset>
+      <ReasonField value={f.reason} onChange={(v) => setF({ ...f, reason: v })} />
+      <button type="submit" disabled={save.isPending}>
+        Save series
+      </button>
+      <button type="button" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+      <ErrorMessage error={save.error} />
+    </form>
   );
 }
