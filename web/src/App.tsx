@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { Notifications } from './screens/Notifications';
-import { Link, match, usePath } from './router';
+import { Link, match, usePath, useSearch } from './router';
 import { BoardEditScreen, BoardNewScreen } from './screens/BoardForm';
 import { BoardScreen } from './screens/Board';
 import { EventByIdScreen, EventScreen } from './screens/Event';
@@ -28,6 +28,7 @@ export function App() {
 
 function Console() {
   const path = usePath();
+  const search = useSearch();
   const who = useWhoami(true);
   return (
     <>
@@ -48,17 +49,17 @@ function Console() {
           </button>
         </div>
       </header>
-      <main>{route(path)}</main>
+      <main>{route(path, search)}</main>
     </>
   );
 }
 
-function route(path: string): ReactNode {
+function route(path: string, search: string): ReactNode {
   let p;
   if (path === '/' || path === '') return <HomeScreen />;
   if (path === '/scales') return <ScalesScreen />;
   if (path === '/failures') return <FailuresScreen />;
-  if (path === '/audit') return <AuditScreen key={window.location.search} />;
+  if (path === '/audit') return <AuditScreen key={search} />;
   if ((p = match('/scales/:id', path))) return <ScaleScreen key={p.id} id={p.id} />;
   if ((p = match('/events/:id', path))) return <EventByIdScreen key={p.id} id={p.id} />;
   if ((p = match('/series/:id', path))) return <SeriesScreen key={p.id} id={p.id} />;

@@ -82,7 +82,8 @@ function EventSets({ eventId }: { eventId: number }) {
   if (sets.data.total === 0) return <p>No result sets yet: import a file or start an empty set.</p>;
   return (
     <>
-      <table>
+      <div className="scroll">
+<table>
         <caption className="sr-only">Result sets of the event</caption>
         <Head columns={['Result set', 'Category', 'State', 'Rows', 'Updated']} />
         <tbody>
@@ -102,6 +103,7 @@ function EventSets({ eventId }: { eventId: number }) {
           ))}
         </tbody>
       </table>
+</div>
       <ServerPager label="Result sets" page={page} size={SETS_PAGE} total={sets.data.total} onPage={setPage} />
     </>
   );

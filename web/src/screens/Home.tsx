@@ -53,7 +53,8 @@ function SeriesList() {
       {!data && !list.error && <Loading what="the series" />}
       {data && data.total === 0 && <p>{q ? `No series matches “${q}”.` : 'No series yet: create the first one.'}</p>}
       {data && data.items.length > 0 && (
-        <table>
+        <div className="scroll">
+<table>
           <caption className="sr-only">Series, newest season first</caption>
           <Head columns={['Series', 'Season', 'Time zone']} />
           <tbody>
@@ -68,6 +69,7 @@ function SeriesList() {
             ))}
           </tbody>
         </table>
+</div>
       )}
       {data && <ServerPager label="Series" page={page} size={SERIES_PAGE} total={data.total} onPage={setPage} />}
     </section>

@@ -52,7 +52,8 @@ function ScaleList() {
       {!list.data && !list.error && <Loading what="the scales" />}
       {list.data && list.data.total === 0 && <p>No scales yet.</p>}
       {list.data && list.data.items.length > 0 && (
-        <table>
+        <div className="scroll">
+<table>
           <caption className="sr-only">Points scales</caption>
           <Head columns={['Scale', 'Kind', 'Points of places 1–3']} />
           <tbody>
@@ -67,6 +68,7 @@ function ScaleList() {
             ))}
           </tbody>
         </table>
+</div>
       )}
       {list.data && <ServerPager label="Scales" page={page} size={SCALES_PAGE} total={list.data.total} onPage={setPage} />}
     </section>
