@@ -20,6 +20,7 @@ import { eventBusRoot } from './common/events/event-bus';
 import { queueRoot } from './common/queue/queue-root';
 import { RedisModule } from './redis/redis.module';
 import { ResultsModule } from './results/results.module';
+import { RidersModule } from './results/participants/riders.module';
 import { SeriesModule } from './series/series.module';
 // Housekeeping: retention of history (RETENTION_*)
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
@@ -62,6 +63,7 @@ export class AppModule {
         AuditModule,
         SeriesModule,
         ResultsModule,
+        RidersModule,
         LeaderboardsModule,
         NotificationsModule,
         RecalculationModule.forRoot(config),

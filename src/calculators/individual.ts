@@ -1,7 +1,7 @@
 /** INDIVIDUAL boards: an entry per rider, a line per result. */
 import { Accumulator, entry, Names } from './entry';
 import * as format from './packed-format';
-import { scoreRace } from './points';
+import { isTimed, scoreRace } from './points';
 import { Race } from './races';
 import { DSQ_KEEPS, ScoreStore } from './store';
 import { PointsScaleConfig } from './types';
@@ -15,7 +15,10 @@ const { DSQ } = format.STATUS_CODE;
  * a second places the lines entry by entry, reading the packed races again rather than
  * keeping per-line copies of what they hold.
  */
-export function addIndividual(entries: Accumulator[], races: Race[], size: number, scale: PointsScaleConfig, names: Names): { store: ScoreStore; used: number } {
+export function addIndividual(entries: Accumulator[], races: Race[], size: number, scale: PointsScaleConfig, names: Names): { store: ScoreStore; used: number; untimed: number } {
+  // A TIME scale counts timed finishers only; the others have no line (and count as ignored).
+  const timedOnly = scale.kind === 'TIME';
+  let untimed = 0;
   const index = new EntryIndex(2 * size + 1024);
   const count: number[] = [];
   // The rider's school/club (custom1 id) as of the latest race, and that race's date rank, by entry.
@@ -25,6 +28,10 @@ export function addIndividual(entries: Accumulator[], races: Race[], size: numbe
     const { dateRank } = races[r].info;
     const results = races[r].results;
     for (let at = 0; at < results.length; at += STRIDE) {
+      if (timedOnly && !isTimed(results, at)) {
+        untimed += 1;
+        continue;
+      }
       const id = results[at + PARTICIPANT];
       let e = index.get(id);
       if (e < 0) {
@@ -45,20 +52,21 @@ export function addIndividual(entries: Accumulator[], races: Race[], size: numbe
   }
   for (let e = 0; e < entries.length; e++) if (groupId[e] >= 0) entries[e].group = names.group(groupId[e]).name;
 
-  const store = new ScoreStore(entries.length, size, count);
+  const store = new ScoreStore(entries.length, size - untimed, count);
   const dsqNonDroppable = scale.dsqNonDroppable === true;
   for (let r = 0; r < races.length; r++) {
     const race = races[r];
     const results = race.results;
     const milli = scoreRace(scale, results, race.event.pointsMultiplier * race.category.multiplier);
     for (let i = 0, at = 0; at < results.length; i++, at += STRIDE) {
+      if (timedOnly && !isTimed(results, at)) continue;
       const code = results[at + STATUS];
       const place = results[at + PLACE];
       const kind = code | (dsqNonDroppable && code === DSQ ? DSQ_KEEPS : 0);
       store.put(index.get(results[at + PARTICIPANT]), r, milli[i], place > 0 ? place : NaN, kind);
     }
   }
-  return { store, used: size };
+  return { store, used: size - untimed, untimed };
 }
 
 /**

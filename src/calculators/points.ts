@@ -2,7 +2,7 @@ import * as format from './packed-format';
 import { PointsScaleConfig } from './types';
 
 // Held in module constants: read off the codec's exports in a loop, each use is a property load (2-6 % slower at 1M results).
-const { INTS_PER_RESULT: STRIDE, PLACE_AT: PLACE, STATUS_AT: STATUS, STATUSES } = format;
+const { INTS_PER_RESULT: STRIDE, PLACE_AT: PLACE, STATUS_AT: STATUS, TIME_AT: TIME, STATUSES } = format;
 const { FIN, DNS } = format.STATUS_CODE;
 
 /**
@@ -20,6 +20,9 @@ export function basePoints(scale: PointsScaleConfig, place: number, starters: nu
       return Math.max(0, starters - place + 1);
     case 'PERCENT_OF_FIELD':
       return starters === 0 ? 0 : Math.max(0, Math.round((100 * (starters - place + 1)) / starters));
+    case 'TIME':
+    case 'PERCENT_OF_WINNER':
+      return 0; // scored by time, not place (scoreByTime)
   }
 }
 
@@ -39,6 +42,7 @@ export function statusPoints(scale: PointsScaleConfig, status: number, starters:
  * is rounded to 0.001 once.
  */
 export function scoreRace(scale: PointsScaleConfig, results: Int32Array, multiplier: number): Float64Array {
+  if (scale.kind === 'TIME' || scale.kind === 'PERCENT_OF_WINNER') return scoreByTime(scale, results, multiplier);
   const size = results.length / STRIDE;
   let starters = 0;
   let maxPlace = 0;
@@ -49,11 +53,57 @@ export function scoreRace(scale: PointsScaleConfig, results: Int32Array, multipl
   const pointsAt = maxPlace <= 2 * size + 64 ? densePlacePoints(scale, results, starters, maxPlace) : sparsePlacePoints(scale, results, starters);
   // Unplaced results score by status alone: four values, computed once.
   const byStatus = STATUSES.map((_, code) => statusPoints(scale, code, starters));
+  // Adding 0 changes no sum: scales without participation points score exactly as before.
+  const participation = scale.participationPoints ?? 0;
   const out = new Float64Array(size);
   for (let i = 0, at = 0; i < size; i++, at += STRIDE) {
     const place = results[at + PLACE];
-    const points = place > 0 ? pointsAt(place) : byStatus[results[at + STATUS]];
-    out[i] = Math.round(points * multiplier * 1000);
+    const status = results[at + STATUS];
+    const points = place > 0 ? pointsAt(place) : byStatus[status];
+    out[i] = Math.round((points * multiplier + (status !== DNS ? participation : 0)) * 1000);
+  }
+  return out;
+}
+
+// --- Time-based scoring (issue 15) ---
+
+/** TIME scales rank lowest first, like low-point scales. */
+export function lowerIsBetter(scale: PointsScaleConfig): boolean {
+  return scale.lowPoint === true || scale.kind === 'TIME';
+}
+
+/** Whether a packed result has a time a TIME scale can count: a finisher with a time. */
+export function isTimed(results: Int32Array, at: number): boolean {
+  return results[at + STATUS] === FIN && results[at + TIME] >= 0;
+}
+
+/**
+ * TIME: each timed finisher's elapsed time, in thousandths of a second (its milliseconds), so
+ * totals are exact and points read as seconds; multipliers do not apply to times. Untimed
+ * results are left out before scoring (isTimed), so their value here (NaN) is never read.
+ * PERCENT_OF_WINNER: winner's time / rider's time × 100 rounded to `precision` decimals
+ * (default 2), then multipliers; the untimed score by status (0 by default).
+ */
+function scoreByTime(scale: PointsScaleConfig, results: Int32Array, multiplier: number): Float64Array {
+  const size = results.length / STRIDE;
+  const out = new Float64Array(size);
+  if (scale.kind === 'TIME') {
+    for (let i = 0, at = 0; i < size; i++, at += STRIDE) out[i] = isTimed(results, at) ? results[at + TIME] : NaN;
+    return out;
+  }
+  let winner = Infinity;
+  let starters = 0;
+  for (let at = 0; at < results.length; at += STRIDE) {
+    if (isTimed(results, at) && results[at + TIME] < winner) winner = results[at + TIME];
+    if (results[at + STATUS] !== DNS) starters += 1;
+  }
+  const scaleBy = 10 ** (scale.precision ?? 2);
+  const participation = scale.participationPoints ?? 0;
+  for (let i = 0, at = 0; i < size; i++, at += STRIDE) {
+    const time = results[at + TIME];
+    const status = results[at + STATUS];
+    const points = !isTimed(results, at) ? statusPoints(scale, status, starters) : time === 0 ? 100 : Math.round((winner / time) * 100 * scaleBy) / scaleBy;
+    out[i] = Math.round((points * multiplier + (status !== DNS ? participation : 0)) * 1000);
   }
   return out;
 }

@@ -224,6 +224,7 @@ function assign(board: Leaderboard, dto: UpdateLeaderboardDto): void {
   set('groupBy', dto.groupBy, []);
   set('tieBreaks', dto.tieBreaks, ['COUNTBACK', 'MOST_RECENT']);
   set('ranking', dto.ranking, 'STANDARD');
+  set('discardSchedule', dto.discardSchedule === null ? [] : dto.discardSchedule, []);
   set('initialState', dto.initialState, 'PROVISIONAL');
   set('active', dto.active, true);
 }

@@ -55,6 +55,20 @@ export class RaceEventChangedEvent {
   ) {}
 }
 
+/**
+ * A committed change to riders that moves or renames what boards show: a merge (results moved
+ * from one rider to another) or a rename or licence change. One per change, however many events
+ * and series it spans; `leaderboardIds` are the boards it marked pending.
+ */
+export class ParticipantsChangedEvent {
+  static readonly eventName = 'participants.changed';
+  constructor(
+    readonly participantIds: number[],
+    readonly reason: 'MERGED' | 'UPDATED',
+    readonly leaderboardIds: number[],
+  ) {}
+}
+
 /** A recalculation failed for good (after retries): the standings went FAILED. */
 export class RecalculationFailedEvent {
   static readonly eventName = 'recalculation.failed';
@@ -91,6 +105,7 @@ export type DomainEvent =
   | ResultSetChangedEvent
   | LeaderboardConfigChangedEvent
   | RaceEventChangedEvent
+  | ParticipantsChangedEvent
   | RecalculationFailedEvent
   | RecalculationRecoveredEvent
   | StandingsChangedEvent;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { LeaderboardConfigChangedEvent, RaceEventChangedEvent, ResultSetChangedEvent } from '../../common/events/catalogue';
+import { LeaderboardConfigChangedEvent, ParticipantsChangedEvent, RaceEventChangedEvent, ResultSetChangedEvent } from '../../common/events/catalogue';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RecalcQueue } from './recalc-queue.service';
 
@@ -40,6 +40,11 @@ export class RecalcListener {
   @OnEvent(RaceEventChangedEvent.eventName, { suppressErrors: false })
   onRaceEventChanged(event: RaceEventChangedEvent): Promise<void> {
     return this.enqueue(event.leaderboardIds, `event ${event.eventId} (${event.reason})`);
+  }
+
+  @OnEvent(ParticipantsChangedEvent.eventName, { suppressErrors: false })
+  onParticipantsChanged(event: ParticipantsChangedEvent): Promise<void> {
+    return this.enqueue(event.leaderboardIds, `riders ${event.participantIds.join(', ')} (${event.reason})`);
   }
 
   private async enqueue(leaderboardIds: number[], cause: string): Promise<void> {

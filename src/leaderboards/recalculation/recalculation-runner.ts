@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { computeStandingsTable, StandingsTable } from '../../calculators';
-import { advisoryXactLock } from '../../common/database/advisory-locks';
+import { advisoryXactLock, BOARD_LOCK_NAMESPACE } from '../../common/database/advisory-locks';
 import { rawClient } from '../../common/database/raw-client';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { RecalculationFailedEvent, RecalculationRecoveredEvent, StandingsChangedEvent } from '../../common/events/catalogue';
@@ -17,9 +17,6 @@ import { describeFailure, isTransient } from './failure-kind';
 import { RunsRepository } from './runs.repository';
 import { StandingsInputsRepository } from './standings-inputs.repository';
 import { StandingsWriterRepository, WriteOutcome } from './standings-writer.repository';
-
-/** Namespace of the per-board advisory locks (the second key is the board id). */
-export const BOARD_LOCK_NAMESPACE = 74_201_512;
 
 export interface RunRequest {
   jobId: string;

@@ -286,6 +286,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search riders (admin)
+         * @description By name (each word the start of the first or last name, accents and case ignored), alias, or licence; paged, ordered by last name, first name, id. Admin only: licences are never public.
+         */
+        get: operations["RidersController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/participants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A rider with aliases and every result in every series (admin) */
+        get: operations["RidersController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Fix a rider's name or licence (admin)
+         * @description The boards that show the rider are marked pending: their standings take the new name on their next run. A PATCH that changes nothing records nothing. Audited as participant.update.
+         */
+        patch: operations["RidersController_update"];
+        trace?: never;
+    };
+    "/api/participants/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge this rider into another (admin)
+         * @description One transaction: every result moves to intoId, this rider's name and licence (and its aliases) become aliases of intoId so later imports of the old spelling find the merged rider, this rider is deleted, the affected boards are marked pending; one change event, one audit row (participant.merge). Final: there is no unmerge, but the audit row keeps the old name, licence and what moved.
+         */
+        post: operations["RidersController_merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/participants/{id}/aliases/{aliasId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an alias: imports stop matching that name or licence to the rider (admin; audited) */
+        delete: operations["RidersController_deleteAlias"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/points-scales": {
         parameters: {
             query?: never;
@@ -1039,6 +1117,198 @@ export interface components {
             /** @description How many problems there are in all */
             totalErrors: number;
         };
+        RiderListItemView: {
+            /** @example 12 */
+            id: number;
+            /** @example Ann */
+            firstName: string;
+            /** @example Lee */
+            lastName: string;
+            /**
+             * @description Licence (admin only, like every route here)
+             * @example BC-10442
+             */
+            externalId: string | null;
+            /**
+             * @description Race results on file (superseded versions of a race not counted)
+             * @example 6
+             */
+            results: number;
+        };
+        RiderPage: {
+            /**
+             * @description Rows matching the filters, in all pages
+             * @example 1
+             */
+            total: number;
+            /** @example 0 */
+            offset: number;
+            /** @example 50 */
+            limit: number;
+            /** @description By last name, first name (case and accents ignored), then id */
+            items: components["schemas"]["RiderListItemView"][];
+        };
+        AliasView: {
+            /** @example 12 */
+            id: number;
+            /** @example Ann */
+            firstName: string;
+            /** @example Lee */
+            lastName: string;
+            /**
+             * @description Licence (admin only, like every route here)
+             * @example BC-10442
+             */
+            externalId: string | null;
+            /**
+             * @description The rider whose merge left this alias (that id no longer exists)
+             * @example 31
+             */
+            mergedFrom: number;
+            /**
+             * Format: date-time
+             * @example 2026-05-02T09:14:03.120Z
+             */
+            createdAt: string;
+        };
+        BoardPointsView: {
+            /** @example 3 */
+            leaderboardId: number;
+            /** @example U14 Girls */
+            leaderboardName: string;
+            /**
+             * @description As the board's stored standings give it (multipliers applied)
+             * @example 18
+             */
+            points: number;
+            /**
+             * @description False when the result was dropped (best of N, drop worst)
+             * @example true
+             */
+            counted: boolean;
+        };
+        RiderResultView: {
+            /**
+             * @description The result row (PATCH /api/results/:id)
+             * @example 311
+             */
+            resultId: number;
+            /** @example 7 */
+            resultSetId: number;
+            /**
+             * @example PROVISIONAL
+             * @enum {string}
+             */
+            state: "DRAFT" | "PROVISIONAL" | "APPROVED" | "REPLACED" | "DELETED" | "FAILED";
+            /** @example 1 */
+            seriesId: number;
+            /** @example Schools Cup */
+            seriesName: string;
+            /** @example 2 */
+            eventId: number;
+            /** @example Round 2 */
+            eventName: string;
+            /** @example 2026-03-28 */
+            date: string;
+            /** @example U14 Girls */
+            category: string;
+            /** @example 2 */
+            position: number | null;
+            /**
+             * @example FIN
+             * @enum {string}
+             */
+            status: "FIN" | "DNF" | "DNS" | "DSQ";
+            /** @example 1823400 */
+            timeMs: number | null;
+            /** @description Points per individual board, from its current standings' breakdowns. Empty when none are known: the set is not published (DRAFT, DELETED), no active board reads the race, its boards have not been recalculated since the result changed (they are pending), or the boards are team boards (SCHOOL, TOP_SCHOOLS, GROUP: their lines name riders, not ids) */
+            points: components["schemas"]["BoardPointsView"][];
+        };
+        RiderDetailView: {
+            /** @example 12 */
+            id: number;
+            /** @example Ann */
+            firstName: string;
+            /** @example Lee */
+            lastName: string;
+            /**
+             * @description Licence (admin only, like every route here)
+             * @example BC-10442
+             */
+            externalId: string | null;
+            /** @description Names and licences of riders merged into this one; imports match them */
+            aliases: components["schemas"]["AliasView"][];
+            /** @description Every race result in every series, newest event first; REPLACED (superseded) sets left out */
+            results: components["schemas"]["RiderResultView"][];
+        };
+        UpdateRiderDto: {
+            /** @example John */
+            firstName?: string;
+            /** @example Smith */
+            lastName?: string;
+            /**
+             * @description Licence; null removes it. 409 if another rider (or an alias of one) has it
+             * @example BC-10442
+             */
+            externalId?: string | null;
+        };
+        MergeRiderDto: {
+            /**
+             * @description The rider who stays: every result moves to them
+             * @example 12
+             */
+            intoId: number;
+            /**
+             * @description Why, for the audit log (else the X-Reason header)
+             * @example Same girl: moved from Hillside to Riverside in May
+             */
+            reason?: string;
+        };
+        MergeMovesView: {
+            /**
+             * @description Race results moved
+             * @example 3
+             */
+            results: number;
+            /**
+             * @description The result sets they are in
+             * @example [
+             *       4,
+             *       9,
+             *       15
+             *     ]
+             */
+            resultSetIds: number[];
+            /**
+             * @description Standings rows moved (history, and entries the next run replaces)
+             * @example 2
+             */
+            standingsRows: number;
+            /**
+             * @description Aliases of the merged rider now the kept rider's
+             * @example 0
+             */
+            aliasesMoved: number;
+        };
+        MergeView: {
+            /**
+             * @description The rider merged (deleted); GET /api/participants/31 now answers 404
+             * @example 31
+             */
+            mergedId: number;
+            into: components["schemas"]["RiderDetailView"];
+            moved: components["schemas"]["MergeMovesView"];
+            /** @description The merged rider's name and licence, kept for later imports */
+            alias: components["schemas"]["AliasView"];
+            /**
+             * @description Boards marked pending: they recalculate after the usual quiet period
+             * @example [
+             *       3,
+             *       5
+             *     ]
+             */
+            leaderboardIds: number[];
+        };
         StatusPointsDto: {
             /**
              * @description Points for did not finish
@@ -1060,10 +1330,10 @@ export interface components {
             /** @example F1 2010 */
             name: string;
             /**
-             * @description TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten
+             * @description TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten; TIME: total elapsed time, lowest first (points are seconds); PERCENT_OF_WINNER: winner's time / rider's time × 100
              * @enum {string}
              */
-            kind: "TABLE" | "LINEAR" | "FIELD_SIZE" | "PERCENT_OF_FIELD";
+            kind: "TABLE" | "LINEAR" | "FIELD_SIZE" | "PERCENT_OF_FIELD" | "TIME" | "PERCENT_OF_WINNER";
             /**
              * @description TABLE: points for 1st, 2nd, …
              * @example [
@@ -1109,15 +1379,26 @@ export interface components {
              * @default false
              */
             dsqNonDroppable: boolean;
+            /**
+             * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
+             * @default 2
+             * @example 2
+             */
+            precision: number;
+            /**
+             * @description Points for every race started (not DNS), on top of place points; high-point scales only
+             * @example 2
+             */
+            participationPoints?: number;
         };
         PointsScaleView: {
             /** @example F1 2010 */
             name: string;
             /**
-             * @description TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten
+             * @description TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten; TIME: total elapsed time, lowest first (points are seconds); PERCENT_OF_WINNER: winner's time / rider's time × 100
              * @enum {string}
              */
-            kind: "TABLE" | "LINEAR" | "FIELD_SIZE" | "PERCENT_OF_FIELD";
+            kind: "TABLE" | "LINEAR" | "FIELD_SIZE" | "PERCENT_OF_FIELD" | "TIME" | "PERCENT_OF_WINNER";
             /**
              * @description TABLE: points for 1st, 2nd, …
              * @example [
@@ -1163,6 +1444,17 @@ export interface components {
              * @default false
              */
             dsqNonDroppable: boolean;
+            /**
+             * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
+             * @default 2
+             * @example 2
+             */
+            precision: number;
+            /**
+             * @description Points for every race started (not DNS), on top of place points; high-point scales only
+             * @example 2
+             */
+            participationPoints?: number;
             id: number;
         };
         PointsScalePage: {
@@ -1182,10 +1474,10 @@ export interface components {
             /** @example F1 2010 */
             name?: string;
             /**
-             * @description TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten
+             * @description TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten; TIME: total elapsed time, lowest first (points are seconds); PERCENT_OF_WINNER: winner's time / rider's time × 100
              * @enum {string}
              */
-            kind?: "TABLE" | "LINEAR" | "FIELD_SIZE" | "PERCENT_OF_FIELD";
+            kind?: "TABLE" | "LINEAR" | "FIELD_SIZE" | "PERCENT_OF_FIELD" | "TIME" | "PERCENT_OF_WINNER";
             /**
              * @description TABLE: points for 1st, 2nd, …
              * @example [
@@ -1231,6 +1523,17 @@ export interface components {
              * @default false
              */
             dsqNonDroppable: boolean;
+            /**
+             * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
+             * @default 2
+             * @example 2
+             */
+            precision: number;
+            /**
+             * @description Points for every race started (not DNS), on top of place points; high-point scales only
+             * @example 2
+             */
+            participationPoints?: number;
         };
         CategoryDto: {
             /** @example U14 Boys */
@@ -1271,13 +1574,25 @@ export interface components {
             /** @description GROUP: the key is the first non-empty of these slots, e.g. ["custom3","custom2"] */
             groupBy?: ("custom1" | "custom2" | "custom3")[];
             /**
-             * @description Tie-breaks in order; a final deterministic key always follows
+             * @description Tie-breaks in order; a final deterministic key always follows. RRS_A8_1: race scores best to worst, discards excluded; RRS_A8_2: the last race, then the one before, discards included. Not read on a TIME scale (the most recent race's time decides)
              * @default [
              *       "COUNTBACK",
              *       "MOST_RECENT"
              *     ]
+             * @example [
+             *       "RRS_A8_1",
+             *       "RRS_A8_2"
+             *     ]
              */
-            tieBreaks: ("COUNTBACK" | "MOST_RECENT" | "FEWER_EVENTS")[];
+            tieBreaks: ("COUNTBACK" | "MOST_RECENT" | "FEWER_EVENTS" | "RRS_A8_1" | "RRS_A8_2")[];
+            /**
+             * @description RRS A2.1 discards by races completed: [4, 8] = 1 discard once 4 races are completed, 2 once 8 are. Increasing; not with dropWorst
+             * @example [
+             *       4,
+             *       8
+             *     ]
+             */
+            discardSchedule?: number[] | null;
             /**
              * @description STANDARD "1224" or DENSE "1223" positions
              * @default STANDARD
@@ -1409,13 +1724,25 @@ export interface components {
             /** @description GROUP: the key is the first non-empty of these slots, e.g. ["custom3","custom2"] */
             groupBy?: ("custom1" | "custom2" | "custom3")[];
             /**
-             * @description Tie-breaks in order; a final deterministic key always follows
+             * @description Tie-breaks in order; a final deterministic key always follows. RRS_A8_1: race scores best to worst, discards excluded; RRS_A8_2: the last race, then the one before, discards included. Not read on a TIME scale (the most recent race's time decides)
              * @default [
              *       "COUNTBACK",
              *       "MOST_RECENT"
              *     ]
+             * @example [
+             *       "RRS_A8_1",
+             *       "RRS_A8_2"
+             *     ]
              */
-            tieBreaks: ("COUNTBACK" | "MOST_RECENT" | "FEWER_EVENTS")[];
+            tieBreaks: ("COUNTBACK" | "MOST_RECENT" | "FEWER_EVENTS" | "RRS_A8_1" | "RRS_A8_2")[];
+            /**
+             * @description RRS A2.1 discards by races completed: [4, 8] = 1 discard once 4 races are completed, 2 once 8 are. Increasing; not with dropWorst
+             * @example [
+             *       4,
+             *       8
+             *     ]
+             */
+            discardSchedule?: number[] | null;
             /**
              * @description STANDARD "1224" or DENSE "1223" positions
              * @default STANDARD
@@ -1476,13 +1803,25 @@ export interface components {
             /** @description GROUP: the key is the first non-empty of these slots, e.g. ["custom3","custom2"] */
             groupBy?: ("custom1" | "custom2" | "custom3")[];
             /**
-             * @description Tie-breaks in order; a final deterministic key always follows
+             * @description Tie-breaks in order; a final deterministic key always follows. RRS_A8_1: race scores best to worst, discards excluded; RRS_A8_2: the last race, then the one before, discards included. Not read on a TIME scale (the most recent race's time decides)
              * @default [
              *       "COUNTBACK",
              *       "MOST_RECENT"
              *     ]
+             * @example [
+             *       "RRS_A8_1",
+             *       "RRS_A8_2"
+             *     ]
              */
-            tieBreaks: ("COUNTBACK" | "MOST_RECENT" | "FEWER_EVENTS")[];
+            tieBreaks: ("COUNTBACK" | "MOST_RECENT" | "FEWER_EVENTS" | "RRS_A8_1" | "RRS_A8_2")[];
+            /**
+             * @description RRS A2.1 discards by races completed: [4, 8] = 1 discard once 4 races are completed, 2 once 8 are. Increasing; not with dropWorst
+             * @example [
+             *       4,
+             *       8
+             *     ]
+             */
+            discardSchedule?: number[] | null;
             /**
              * @description STANDARD "1224" or DENSE "1223" positions
              * @default STANDARD
@@ -2370,6 +2709,181 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ImportErrorView"];
                 };
+            };
+        };
+    };
+    RidersController_search: {
+        parameters: {
+            query?: {
+                /** @description Rows to skip */
+                offset?: number;
+                /** @description Rows to answer */
+                limit?: number;
+                /** @description Words, each the start of the first or last name (or of a word of one), of an alias's name, or of the licence; case and accents ignored ("zoe" finds Zoë). Empty or absent: every rider */
+                q?: string;
+                /** @description Only riders with a result in an event of this series (404 if there is no such series) */
+                seriesId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiderPage"];
+                };
+            };
+            /** @description seriesId names no series */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RidersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiderDetailView"];
+                };
+            };
+            /** @description No such rider (a merged rider answers 404: see the alias on the rider it went into) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RidersController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRiderDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiderDetailView"];
+                };
+            };
+            /** @description Unknown fields (named), blank names, values too long */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such rider */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The licence belongs to another rider, or is kept as an alias of one (the answer names them) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RidersController_merge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeRiderDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergeView"];
+                };
+            };
+            /** @description No rider :id (already merged, or never existed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Into itself; into a rider that does not exist; both riders have a result in one race (the answer names the event and category: fix that race first); an import of an event of either rider is running, or another transaction is writing their results (try again when it has finished). Nothing is changed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RidersController_deleteAlias: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                aliasId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such rider, or the alias is not one of theirs */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
