@@ -247,7 +247,66 @@ describe('the console manages a season in a browser', () => {
     expect(audit.items[0]).toMatchObject({ actor: 'ann', reason: 'Winners get more' });
   });
 
-  it('works at 375 px wide: the series list, an event and the audit log', async () => {
+  it('finds riders, opens one with every result, and merges a duplicate: refused in words while both rode one race, then done, the old spelling kept as an alias', async () => {
+    const post = async (path: string, body: object) => (await app.http().post(path).set(auth).send(body).expect(201)).body;
+    const round3 = (await post(`/api/series/${ids.series}/events`, { name: 'Round 3 — Lakeside', date: '2026-04-04' })).id;
+    const setA = (await post(`/api/events/${ids.round1}/result-sets`, { category: 'U16 Boys', state: 'PROVISIONAL' })).id;
+    const setB = (await post(`/api/events/${round3}/result-sets`, { category: 'U16 Boys', state: 'PROVISIONAL' })).id;
+    await post(`/api/result-sets/${setA}/results`, { participant: { firstName: 'John', lastName: 'Smith' }, position: 1, status: 'FIN' });
+    const jonInA = (await post(`/api/result-sets/${setA}/results`, { participant: { firstName: 'Jon', lastName: 'Smith' }, position: 2, status: 'FIN' })).id;
+    await post(`/api/result-sets/${setB}/results`, { participant: { firstName: 'Jon', lastName: 'Smith' }, position: 1, status: 'FIN' });
+    const riders = (await get('/api/participants?q=smith')).items as { id: number; firstName: string; results: number }[];
+    const john = riders.find((r) => r.firstName === 'John')!;
+    const jon = riders.find((r) => r.firstName === 'Jon')!;
+    expect([john.results, jon.results]).toEqual([1, 2]);
+
+    await page.getByRole('link', { name: 'Riders', exact: true }).click();
+    await page.getByLabel('Find a rider').fill('smith');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const found = page.getByRole('table').filter({ hasText: 'Licence' });
+    await found.getByRole('link', { name: 'Jon Smith' }).waitFor();
+    expect((await found.locator('tbody tr').allInnerTexts()).sort()).toEqual([expect.stringMatching(/^John Smith\s+—\s+1$/), expect.stringMatching(/^Jon Smith\s+—\s+2$/)]);
+    await screenshot(page, 'console-manage-riders');
+    await noSeriousAxeViolations();
+    await found.getByRole('link', { name: 'John Smith' }).click();
+    await page.getByRole('heading', { name: 'John Smith', exact: true }).waitFor();
+    expect(await page.locator('#rider-results ~ div tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/^2026-03-07\s+Valley Schools Cup \(spring\)\s+Round 1 — Hillside\s+U16 Boys\s+1\s+PROVISIONAL/)]);
+
+    // Both rode U16 Boys at Round 1: the merge is refused, naming that race, and nothing moves.
+    await page.getByLabel('Find the duplicate').fill('jon');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const mergeLabel = `Merge Jon Smith (rider ${jon.id}) into this rider`;
+    await page.getByRole('button', { name: mergeLabel }).click();
+    await page.getByRole('button', { name: `Yes, merge rider ${jon.id} into John Smith` }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'Both riders have a result in' });
+    await refused.waitFor();
+    expect(await refused.innerText()).toMatch(/Round 1 — Hillside/);
+    await screenshot(page, 'console-manage-merge-409');
+    expect((await get(`/api/participants/${jon.id}`)).results).toHaveLength(2);
+
+    // The organiser fixes that race (Jon's row there was the typo of John's), then merges.
+    await app.http().delete(`/api/results/${jonInA}`).set(auth).expect(204);
+    await page.getByLabel('Reason for the merge').fill('Same rider, name misspelt at Round 3');
+    await page.getByRole('button', { name: mergeLabel }).click();
+    await page.getByRole('button', { name: `Yes, merge rider ${jon.id} into John Smith` }).click();
+    await page.getByRole('status').filter({ hasText: `Merged rider ${jon.id}: 1 result moved` }).waitFor();
+    await eventually(async () => (await page.locator('#rider-results ~ div tbody tr').count()) === 2);
+    await app.http().get(`/api/participants/${jon.id}`).set(auth).expect(404);
+    const aliases = page.locator('#aliases ~ ul li');
+    await aliases.first().waitFor();
+    expect(await aliases.innerText()).toMatch(new RegExp(`^Jon Smith from rider ${jon.id}`));
+    await screenshot(page, 'console-manage-rider-merged');
+    const merged = (await get(`/api/audit?entity=participant&actor=ann`)).items.find((r: { action: string }) => /merge/.test(r.action));
+    expect(merged).toMatchObject({ reason: 'Same rider, name misspelt at Round 3' });
+
+    // The alias removed, after a confirmation.
+    await page.getByRole('button', { name: 'Remove alias Jon Smith' }).click();
+    await page.getByRole('button', { name: 'Yes, remove the alias' }).click();
+    await page.getByText('No aliases').waitFor();
+    expect((await get(`/api/participants/${john.id}`)).aliases).toEqual([]);
+  });
+
+  it('works at 375 px wide: the series list, an event, the audit log and a rider', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto(`${base}/admin/`);
     await page.getByRole('link', { name: 'Coast League' }).waitFor();
@@ -261,5 +320,12 @@ describe('the console manages a season in a browser', () => {
     await page.locator('table.audit tbody tr').first().waitFor();
     await fitsIn375();
     await screenshot(page, 'console-manage-audit-375');
+    await page.goto(`${base}/admin/riders`);
+    await page.getByRole('link', { name: 'John Smith' }).waitFor();
+    await fitsIn375();
+    await page.getByRole('link', { name: 'John Smith' }).click();
+    await page.getByRole('heading', { name: 'John Smith', exact: true }).waitFor();
+    await fitsIn375();
+    await screenshot(page, 'console-manage-rider-375');
   });
 });

@@ -9,6 +9,7 @@ import { AuditScreen } from './screens/Audit';
 import { FailuresScreen } from './screens/Failures';
 import { HomeScreen } from './screens/Home';
 import { ResultSetScreen } from './screens/ResultSet';
+import { RiderScreen, RidersScreen } from './screens/Riders';
 import { ScaleScreen, ScalesScreen } from './screens/Scales';
 import { SeriesScreen } from './screens/Series';
 import { SignIn } from './screens/SignIn';
@@ -39,6 +40,7 @@ function Console() {
         <nav aria-label="Main">
           <Link to="/">Series</Link>
           <Link to="/scales">Points scales</Link>
+          <Link to="/riders">Riders</Link>
           <Link to="/audit">Audit log</Link>
           <Notifications />
         </nav>
@@ -59,6 +61,8 @@ function route(path: string, search: string): ReactNode {
   if (path === '/' || path === '') return <HomeScreen />;
   if (path === '/scales') return <ScalesScreen />;
   if (path === '/failures') return <FailuresScreen />;
+  if (path === '/riders') return <RidersScreen />;
+  if ((p = match('/riders/:id', path))) return <RiderScreen key={p.id} id={p.id} />;
   if (path === '/audit') return <AuditScreen key={search} />;
   if ((p = match('/scales/:id', path))) return <ScaleScreen key={p.id} id={p.id} />;
   if ((p = match('/events/:id', path))) return <EventByIdScreen key={p.id} id={p.id} />;

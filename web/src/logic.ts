@@ -85,7 +85,9 @@ export function explainBoard(b: Partial<BoardInput>, scaleName?: string): string
   if (b.dropWorst) lines.push(`Each entry's worst ${b.dropWorst} result${b.dropWorst > 1 ? 's are' : ' is'} dropped.`);
   if (b.nonDroppableEventIds && b.nonDroppableEventIds.length > 0) lines.push(`Results of event${b.nonDroppableEventIds.length > 1 ? 's' : ''} ${b.nonDroppableEventIds.join(', ')} are never dropped.`);
   if (b.minEvents) lines.push(`An entry needs ${b.minEvents} events to be ranked; below that it is ${b.belowMinEvents === 'EXCLUDE' ? 'left out' : 'listed unranked'}.`);
-  const ties = (b.tieBreaks ?? []).map((t) => ({ COUNTBACK: 'more better places', MOST_RECENT: 'the better most recent result', FEWER_EVENTS: 'fewer events' })[t]);
+  // Tie-breaks newer than these words (the scoring work adds some) are named by their code.
+  const words: Partial<Record<string, string>> = { COUNTBACK: 'more better places', MOST_RECENT: 'the better most recent result', FEWER_EVENTS: 'fewer events' };
+  const ties = (b.tieBreaks ?? []).map((t) => words[t] ?? t);
   if (ties.length > 0) lines.push(`Equal points are split by ${ties.join(', then ')}.`);
   lines.push(b.ranking === 'DENSE' ? 'Tied entries share a place and the next place follows on (1, 1, 2).' : 'Tied entries share a place and the next places are skipped (1, 1, 3).');
   return lines;

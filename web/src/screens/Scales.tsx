@@ -6,14 +6,17 @@ import { pointsPreview, reasonHeaders } from '../logic';
 import { Link } from '../router';
 import { ErrorMessage, Field, Head, HistoryLink, Loading, ReasonField, ServerPager } from '../ui';
 
-type ScaleInput = components['schemas']['CreatePointsScaleDto'];
+type CreateScale = components['schemas']['CreatePointsScaleDto'];
+// The form edits the fields below; fields the console has no controls for (precision, participation
+// points of newer kinds) are left out of a PATCH, so the server keeps them.
+type ScaleInput = Omit<CreateScale, 'precision'> & { precision?: number };
 type ScaleView = components['schemas']['PointsScaleView'];
 
 /** Points scales: create one with a live preview; the paged list (GET /api/points-scales), each opening to its edit. */
 export function ScalesScreen() {
   const queries = useQueryClient();
   const create = useMutation({
-    mutationFn: ({ body }: { body: ScaleInput }) => ok(api.POST('/api/points-scales', { body })),
+    mutationFn: ({ body }: { body: ScaleInput }) => ok(api.POST('/api/points-scales', { body: body as CreateScale })),
     onSuccess: () => queries.invalidateQueries({ queryKey: ['scales'] }),
   });
   return (
@@ -62,7 +65,7 @@ function ScaleList() {
                 <td>
                   <Link to={`/scales/${sc.id}`}>{sc.name}</Link>
                 </td>
-                <td>{KIND_LABEL[sc.kind]}</td>
+                <td>{KIND_LABEL[sc.kind] ?? sc.kind}</td>
                 <td>{firstPlaces(sc)}</td>
               </tr>
             ))}
@@ -88,7 +91,7 @@ export function ScaleScreen({ id }: { id: number }) {
   const queries = useQueryClient();
   const scale = useQuery({ queryKey: ['scales', id], retry: false, queryFn: () => ok(api.GET('/api/points-scales/{id}', { params: { path: { id } } })) });
   const save = useMutation({
-    mutationFn: ({ body, reason }: { body: ScaleInput; reason: string }) => ok(api.PATCH('/api/points-scales/{id}', { params: { path: { id } }, headers: reasonHeaders(reason), body })),
+    mutationFn: ({ body, reason }: { body: ScaleInput; reason: string }) => ok(api.PATCH('/api/points-scales/{id}', { params: { path: { id } }, headers: reasonHeaders(reason), body: body as CreateScale })),
     onSuccess: () => queries.invalidateQueries({ queryKey: ['scales'] }),
   });
   if (scale.error) return <ErrorMessage error={scale.error} />;
@@ -110,7 +113,7 @@ export function ScaleScreen({ id }: { id: number }) {
   );
 }
 
-const KIND_LABEL: Record<ScaleInput['kind'], string> = {
+const KIND_LABEL: Partial<Record<ScaleInput['kind'], string>> = {
   TABLE: 'A table of points by place',
   LINEAR: "First place's points, minus a step per place",
   FIELD_SIZE: 'One point per rider beaten, plus one',
@@ -189,9 +192,9 @@ function ScaleForm({ initial, submitLabel, onSubmit, pending, error, withReason,
         </Field>
         <Field label="Kind">
           <select value={f.kind} onChange={set('kind')}>
-            {(Object.keys(KIND_LABEL) as ScaleInput['kind'][]).map((k) => (
+            {[...new Set([...(Object.keys(KIND_LABEL) as ScaleInput['kind'][]), f.kind])].map((k) => (
               <option key={k} value={k}>
-                {KIND_LABEL[k]}
+                {KIND_LABEL[k] ?? k}
               </option>
             ))}
           </select>
