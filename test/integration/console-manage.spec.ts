@@ -325,6 +325,8 @@ describe('the console manages a season in a browser', () => {
     await fitsIn375();
     await page.getByRole('link', { name: 'John Smith' }).click();
     await page.getByRole('heading', { name: 'John Smith', exact: true }).waitFor();
+    // No merge candidates offered before the organiser searches for one.
+    expect(await page.getByRole('button', { name: /^Merge / }).count()).toBe(0);
     await fitsIn375();
     await screenshot(page, 'console-manage-rider-375');
   });

@@ -252,7 +252,9 @@ function MergeIn({ rider }: { rider: Rider }) {
       return queries.invalidateQueries({ queryKey: ['riders'] });
     },
   });
-  const others = (found.data?.items ?? []).filter((r) => r.id !== rider.id);
+  // A disabled query still reads the cache (the riders list's search for ''): nothing before a search.
+  const searched = q !== null ? found.data : undefined;
+  const others = (searched?.items ?? []).filter((r) => r.id !== rider.id);
   return (
     <section aria-labelledby="merge">
       <h2 id="merge">Merge a duplicate into {fullName(rider)}</h2>
@@ -273,7 +275,7 @@ function MergeIn({ rider }: { rider: Rider }) {
           Merged rider {merge.data.mergedId}: {merge.data.moved.results} result{merge.data.moved.results === 1 ? '' : 's'} moved; {merge.data.leaderboardIds.length} board{merge.data.leaderboardIds.length === 1 ? '' : 's'} to recalculate.
         </p>
       )}
-      {q !== null && found.data && others.length === 0 && <p>No other rider matches “{q}”.</p>}
+      {searched && others.length === 0 && <p>No other rider matches “{q}”.</p>}
       {others.length > 0 && (
         <RiderTable
           caption="Possible duplicates"
@@ -286,7 +288,7 @@ function MergeIn({ rider }: { rider: Rider }) {
           )}
         />
       )}
-      {found.data && <ServerPager label="Duplicates" page={page} size={RIDERS_PAGE} total={found.data.total} onPage={setPage} />}
+      {searched && <ServerPager label="Duplicates" page={page} size={RIDERS_PAGE} total={searched.total} onPage={setPage} />}
     </section>
   );
 }
