@@ -5,7 +5,8 @@ import { ApiError } from '../api/errors';
 import type { components } from '../api/schema';
 import { BASE, Link, navigate } from '../router';
 import { reasonHeaders } from '../logic';
-import { ConfirmButton, ErrorMessage, Field, Head, HistoryLink, Loading, Paged, ReasonField, ServerPager, Warnings } from '../ui';
+import { EditPanel, useEditForm } from '../edit-panel';
+import { ConfirmButton, ErrorMessage, Field, Head, HistoryLink, Loading, Paged, ServerPager } from '../ui';
 import { useSeries } from './Series';
 import { Countdown } from './Board';
 
@@ -112,12 +113,9 @@ function EventSets({ eventId }: { eventId: number }) {
 /** Edit the event's name, date, star and multiplier; delete it (refused with a 409 while it holds published results). */
 function EventActions({ event }: { event: EventView }) {
   const queries = useQueryClient();
-  const [open, setOpen] = useState(false);
-  const initial = () => ({ name: event.name, date: event.date, starred: event.starred, pointsMultiplier: String(event.pointsMultiplier), reason: '' });
-  const [f, setF] = useState(initial);
-  const refresh = () => queries.invalidateQueries({ queryKey: ['event', event.id] }).then(() => queries.invalidateQueries({ queryKey: ['series', event.seriesId] }));
-  const save = useMutation({
-    mutationFn: () =>
+  const edit = useEditForm(
+    () => ({ name: event.name, date: event.date, starred: event.starred, pointsMultiplier: String(event.pointsMultiplier), reason: '' }),
+    (f) =>
       ok(
         api.PATCH('/api/events/{id}', {
           params: { path: { id: event.id } },
@@ -125,65 +123,41 @@ function EventActions({ event }: { event: EventView }) {
           body: { name: f.name, date: f.date, starred: f.starred, pointsMultiplier: Number(f.pointsMultiplier) },
         }),
       ),
-    onSuccess: () => {
-      setOpen(false);
-      return refresh();
-    },
-  });
+    () => queries.invalidateQueries({ queryKey: ['event', event.id] }).then(() => queries.invalidateQueries({ queryKey: ['series', event.seriesId] })),
+  );
   const remove = useMutation({
-    mutationFn: () => ok(api.DELETE('/api/events/{id}', { params: { path: { id: event.id } }, headers: reasonHeaders(f.reason) })),
+    mutationFn: () => ok(api.DELETE('/api/events/{id}', { params: { path: { id: event.id } } })),
     onSuccess: async () => {
       await queries.invalidateQueries({ queryKey: ['series', event.seriesId] });
       navigate(`/series/${event.seriesId}`);
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
+  const { f, setF } = edit;
   return (
     <div>
-      {!open && (
+      {!edit.open && (
         <p className="actions">
-          <button
-            type="button"
-            onClick={() => {
-              setF(initial());
-              save.reset();
-              setOpen(true);
-            }}
-          >
+          <button type="button" onClick={edit.start}>
             Edit event
           </button>
           <ConfirmButton label="Delete event" confirmLabel="Yes, delete the event and its unpublished results" onConfirm={() => remove.mutate()} disabled={remove.isPending} />
         </p>
       )}
       <ErrorMessage error={remove.error} />
-      {open && (
-        <form onSubmit={submit} aria-labelledby="edit-event" className="panel">
-          <h2 id="edit-event">Edit the event</h2>
-          <Field label="Event name">
-            <input value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} required />
-          </Field>
-          <Field label="Date">
-            <input type="date" value={f.date} onChange={(e) => setF({ ...f, date: e.target.value })} required />
-          </Field>
-          <Field label="Points multiplier" hint="2 for a double-points round; the boards it feeds are recalculated">
-            <input type="number" min={0} step="0.5" value={f.pointsMultiplier} onChange={(e) => setF({ ...f, pointsMultiplier: e.target.value })} />
-          </Field>
-          <label className="check">
-            <input type="checkbox" checked={f.starred} onChange={(e) => setF({ ...f, starred: e.target.checked })} /> Starred (counts on boards limited to starred events)
-          </label>
-          <ReasonField value={f.reason} onChange={(v) => setF({ ...f, reason: v })} />
-          <button type="submit" disabled={save.isPending}>
-            Save event
-          </button>
-          <button type="button" onClick={() => setOpen(false)}>
-            Cancel
-          </button>
-          <ErrorMessage error={save.error} />
-        </form>
-      )}
+      <EditPanel form={edit} title="Edit the event" saveLabel="Save event">
+        <Field label="Event name">
+          <input value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} required />
+        </Field>
+        <Field label="Date">
+          <input type="date" value={f.date} onChange={(e) => setF({ ...f, date: e.target.value })} required />
+        </Field>
+        <Field label="Points multiplier" hint="2 for a double-points round; the boards it feeds are recalculated">
+          <input type="number" min={0} step="0.5" value={f.pointsMultiplier} onChange={(e) => setF({ ...f, pointsMultiplier: e.target.value })} />
+        </Field>
+        <label className="check">
+          <input type="checkbox" checked={f.starred} onChange={(e) => setF({ ...f, starred: e.target.checked })} /> Starred (counts on boards limited to starred events)
+        </label>
+      </EditPanel>
     </div>
   );
 }

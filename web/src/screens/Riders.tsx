@@ -1,9 +1,10 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api, ok } from '../api/client';
 import type { components } from '../api/schema';
 import { reasonHeaders } from '../logic';
 import { Link } from '../router';
+import { EditPanel, useEditForm } from '../edit-panel';
 import { ConfirmButton, ErrorMessage, Field, Head, HistoryLink, Loading, ReasonField, ServerPager } from '../ui';
 
 type Rider = components['schemas']['RiderDetailView'];
@@ -151,11 +152,9 @@ function Results({ rider }: { rider: Rider }) {
 
 function EditRider({ rider }: { rider: Rider }) {
   const queries = useQueryClient();
-  const [open, setOpen] = useState(false);
-  const initial = () => ({ firstName: rider.firstName, lastName: rider.lastName, externalId: rider.externalId ?? '', reason: '' });
-  const [f, setF] = useState(initial);
-  const save = useMutation({
-    mutationFn: () =>
+  const edit = useEditForm(
+    () => ({ firstName: rider.firstName, lastName: rider.lastName, externalId: rider.externalId ?? '', reason: '' }),
+    (f) =>
       ok(
         api.PATCH('/api/participants/{id}', {
           params: { path: { id: rider.id } },
@@ -163,49 +162,28 @@ function EditRider({ rider }: { rider: Rider }) {
           body: { firstName: f.firstName, lastName: f.lastName, externalId: f.externalId.trim() || null },
         }),
       ),
-    onSuccess: () => {
-      setOpen(false);
-      return queries.invalidateQueries({ queryKey: ['riders'] });
-    },
-  });
-  if (!open)
-    return (
-      <button
-        type="button"
-        onClick={() => {
-          setF(initial());
-          save.reset();
-          setOpen(true);
-        }}
-      >
-        Edit rider
-      </button>
-    );
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
+    () => queries.invalidateQueries({ queryKey: ['riders'] }),
+  );
+  const { f, setF } = edit;
   return (
-    <form onSubmit={submit} aria-labelledby="edit-rider" className="panel">
-      <h2 id="edit-rider">Edit the rider</h2>
-      <Field label="Rider's first name">
-        <input value={f.firstName} onChange={(e) => setF({ ...f, firstName: e.target.value })} required />
-      </Field>
-      <Field label="Rider's last name">
-        <input value={f.lastName} onChange={(e) => setF({ ...f, lastName: e.target.value })} required />
-      </Field>
-      <Field label="Licence" hint="Empty: none. Standings show the new name after their next recalculation.">
-        <input value={f.externalId} onChange={(e) => setF({ ...f, externalId: e.target.value })} />
-      </Field>
-      <ReasonField value={f.reason} onChange={(v) => setF({ ...f, reason: v })} />
-      <button type="submit" disabled={save.isPending}>
-        Save rider
-      </button>
-      <button type="button" onClick={() => setOpen(false)}>
-        Cancel
-      </button>
-      <ErrorMessage error={save.error} />
-    </form>
+    <>
+      {!edit.open && (
+        <button type="button" onClick={edit.start}>
+          Edit rider
+        </button>
+      )}
+      <EditPanel form={edit} title="Edit the rider" saveLabel="Save rider">
+        <Field label="Rider's first name">
+          <input value={f.firstName} onChange={(e) => setF({ ...f, firstName: e.target.value })} required />
+        </Field>
+        <Field label="Rider's last name">
+          <input value={f.lastName} onChange={(e) => setF({ ...f, lastName: e.target.value })} required />
+        </Field>
+        <Field label="Licence" hint="Empty: none. Standings show the new name after their next recalculation.">
+          <input value={f.externalId} onChange={(e) => setF({ ...f, externalId: e.target.value })} />
+        </Field>
+      </EditPanel>
+    </>
   );
 }
 

@@ -4,7 +4,8 @@ import { api, ok } from '../api/client';
 import { Link } from '../router';
 import type { components } from '../api/schema';
 import { reasonHeaders } from '../logic';
-import { ErrorMessage, Field, Head, HistoryLink, Loading, Paged, ReasonField } from '../ui';
+import { EditPanel, useEditForm } from '../edit-panel';
+import { ErrorMessage, Field, Head, HistoryLink, Loading, Paged } from '../ui';
 
 export function useSeries(id: number) {
   return useQuery({ queryKey: ['series', id], queryFn: () => ok(api.GET('/api/series/{id}', { params: { path: { id } } })) });
@@ -166,17 +167,16 @@ const LABELS = ['custom1', 'custom2', 'custom3'] as const;
 /** Name, season, time zone and group labels of a series (PATCH /api/series/:id), behind a button. */
 function EditSeries({ series }: { series: SeriesView }) {
   const queries = useQueryClient();
-  const [open, setOpen] = useState(false);
-  const initial = () => ({
-    name: series.name,
-    season: series.season ?? '',
-    timeZone: series.timeZone,
-    ...Object.fromEntries(LABELS.map((k) => [k, series.customLabels?.[k] ?? ''])),
-    reason: '',
-  }) as Record<'name' | 'season' | 'timeZone' | 'reason' | (typeof LABELS)[number], string>;
-  const [f, setF] = useState(initial);
-  const save = useMutation({
-    mutationFn: () =>
+  const edit = useEditForm(
+    () =>
+      ({
+        name: series.name,
+        season: series.season ?? '',
+        timeZone: series.timeZone,
+        ...Object.fromEntries(LABELS.map((k) => [k, series.customLabels?.[k] ?? ''])),
+        reason: '',
+      }) as Record<'name' | 'season' | 'timeZone' | 'reason' | (typeof LABELS)[number], string>,
+    (f) =>
       ok(
         api.PATCH('/api/series/{id}', {
           params: { path: { id: series.id } },
@@ -189,57 +189,36 @@ function EditSeries({ series }: { series: SeriesView }) {
           },
         }),
       ),
-    onSuccess: () => {
-      setOpen(false);
-      return queries.invalidateQueries({ queryKey: ['series'] });
-    },
-  });
-  if (!open)
-    return (
-      <button
-        type="button"
-        onClick={() => {
-          setF(initial());
-          save.reset();
-          setOpen(true);
-        }}
-      >
-        Edit series
-      </button>
-    );
+    () => queries.invalidateQueries({ queryKey: ['series'] }),
+  );
+  const { f, setF } = edit;
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
   return (
-    <form onSubmit={submit} aria-labelledby="edit-series" className="panel">
-      <h2 id="edit-series">Edit the series</h2>
-      <Field label="Series name">
-        <input value={f.name} onChange={set('name')} required />
-      </Field>
-      <Field label="Season">
-        <input value={f.season} onChange={set('season')} />
-      </Field>
-      <Field label="Time zone" hint="An IANA name, e.g. Europe/London: event dates are days in this zone">
-        <input value={f.timeZone} onChange={set('timeZone')} required />
-      </Field>
-      <fieldset>
-        <legend>Group labels</legend>
-        {LABELS.map((k, i) => (
-          <Field key={k} label={`Label of group ${i + 1}`}>
-            <input value={f[k]} onChange={set(k)} />
-          </Field>
-        ))}
-      </fieldset>
-      <ReasonField value={f.reason} onChange={(v) => setF({ ...f, reason: v })} />
-      <button type="submit" disabled={save.isPending}>
-        Save series
-      </button>
-      <button type="button" onClick={() => setOpen(false)}>
-        Cancel
-      </button>
-      <ErrorMessage error={save.error} />
-    </form>
+    <>
+      {!edit.open && (
+        <button type="button" onClick={edit.start}>
+          Edit series
+        </button>
+      )}
+      <EditPanel form={edit} title="Edit the series" saveLabel="Save series">
+        <Field label="Series name">
+          <input value={f.name} onChange={set('name')} required />
+        </Field>
+        <Field label="Season">
+          <input value={f.season} onChange={set('season')} />
+        </Field>
+        <Field label="Time zone" hint="An IANA name, e.g. Europe/London: event dates are days in this zone">
+          <input value={f.timeZone} onChange={set('timeZone')} required />
+        </Field>
+        <fieldset>
+          <legend>Group labels</legend>
+          {LABELS.map((k, i) => (
+            <Field key={k} label={`Label of group ${i + 1}`}>
+              <input value={f[k]} onChange={set(k)} />
+            </Field>
+          ))}
+        </fieldset>
+      </EditPanel>
+    </>
   );
 }
