@@ -1,15 +1,19 @@
 /**
  * Import benchmark (issue 5): a 50 000-row .xlsx (and the same rows as .csv) posted to
  * POST /api/events/:id/results/import end to end over loopback, with Podium in a child
- * process so its peak RSS (VmHWM) is its own. Two cases, median of 3 after a warm-up:
+ * process so its peak RSS (VmHWM, reset before each format) is its own. Two cases, median of 3 after a warm-up:
  * "new riders" (a new event whose riders are all unknown: every participant created) and
  * "re-import" (the same file again: the set's rows replaced, riders matched).
- * Run with `npm run bench:import` (BENCH_IMPORT_ROWS to change the size).
+ * Run with `npm run bench:import`: compiled by tsc (tsconfig.bench.json), as `npm start` runs
+ * Podium; under ts-node (`npx ts-node --transpile-only bench/import.bench.ts`) the compiler
+ * stays in Podium's process, about 100 MB of RSS more. BENCH_IMPORT_ROWS changes the size,
+ * BENCH_IMPORT_RUNS the runs, BENCH_IMPORT_FORMATS the formats (xlsx,csv) and
+ * BENCH_IMPORT_NODE_ARGS adds flags to Podium's node (--cpu-prof, --trace-gc).
  */
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import ExcelJS from 'exceljs';
@@ -18,7 +22,10 @@ import { loadConfig } from '../src/config/config';
 import { ADMIN_KEY, destroySandbox, newSandbox, Sandbox } from '../test/support/sandbox';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 50_000);
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 3);
+const FORMATS = (process.env.BENCH_IMPORT_FORMATS ?? 'xlsx,csv').split(',');
+/** Extra node flags for the Podium child, e.g. `--cpu-prof` or `--heapsnapshot-signal=SIGUSR2` to profile it. */
+const CHILD_NODE_ARGS = (process.env.BENCH_IMPORT_NODE_ARGS ?? '').split(' ').filter(Boolean);
 type Cell = string | number | null;
 
 function rows(tag: string): Cell[][] {
@@ -42,23 +49,51 @@ async function file(format: string, tag: string): Promise<Buffer> {
 async function serve(): Promise<void> {
   const app = await createPodiumApp(loadConfig(process.env), { bufferLogs: false });
   await app.listen(0, '127.0.0.1');
-  process.stdout.write(`${(app.getHttpServer().address() as AddressInfo).port}\n`);
+  // A normal exit, so that --cpu-prof and the like write their files.
+  process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
+  process.stdout.write(`podium port ${(app.getHttpServer().address() as AddressInfo).port}\n`);
 }
 
-function peakRssMb(child: ChildProcess): number {
+/** CPU time (user + system) the child has used so far, in ms: unlike wall time, barely moved by other processes' load. */
+function cpuMs(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks of 10 ms
+}
+
+/** Starts the child's peak RSS (VmHWM) afresh, to tell each format's peak apart (Linux: clear_refs 5). */
+function resetPeakRss(child: ChildProcess): void {
+  writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
+}
+
+function rssMb(child: ChildProcess, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]) / 1024;
 }
 
 async function main(): Promise<void> {
   const sandbox: Sandbox = newSandbox({ APP_ROLE: 'api', LOG_LEVEL: 'silent' });
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, '--serve'], {
+  const child = spawn(process.execPath, [...CHILD_NODE_ARGS, ...(__filename.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : []), __filename, '--serve'], {
     env: { ...process.env, ...sandbox.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
-    const [chunk] = await once(child.stdout!, 'data');
-    const base = `http://127.0.0.1:${Number(String(chunk).trim())}/api`;
+    // The port comes on the child's stdout; whatever else it prints there (--trace-gc) goes to stderr.
+    const port = await new Promise<number>((resolve, reject) => {
+      let head: string | null = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        let text = String(chunk);
+        if (head !== null) {
+          const found = /podium port (\d+)\n/.exec((head += text));
+          if (!found) return;
+          resolve(Number(found[1]));
+          text = head.replace(found[0], '');
+          head = null;
+        }
+        process.stderr.write(text);
+      });
+      child.once('exit', () => reject(new Error('Podium exited before listening')));
+    });
+    const base = `http://127.0.0.1:${port}/api`;
     const headers = { Authorization: `Bearer ${ADMIN_KEY}` };
     const post = async (path: string, body: object) => {
       const res = await fetch(`${base}${path}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -73,10 +108,11 @@ async function main(): Promise<void> {
       form.append('file', new Blob([body]), `results.${format}`);
       form.append('category', 'U14 Boys');
       const started = performance.now();
+      const cpuBefore = cpuMs(child);
       const res = await fetch(`${base}/events/${eventId}/results/import`, { method: 'POST', headers, body: form });
       const answer = (await res.json()) as { rows?: number };
       if (res.status !== 200 || answer.rows !== ROWS) throw new Error(`import answered ${res.status}: ${JSON.stringify(answer).slice(0, 500)}`);
-      return performance.now() - started;
+      return { ms: performance.now() - started, cpu: cpuMs(child) - cpuBefore };
     };
     const median = (times: number[]) => times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 
@@ -84,28 +120,34 @@ async function main(): Promise<void> {
     const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
     const runs: string[] = [];
     console.log(`machine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}; load average ${load()}`);
-    console.log('\n| file | rows | size | case | median import | rows/s |');
-    console.log('|---|---|---|---|---|---|');
+    console.log('\n| file | rows | size | case | median import | rows/s | Podium CPU (median) |');
+    console.log('|---|---|---|---|---|---|---|');
     let run = 0;
-    for (const format of ['xlsx', 'csv']) {
+    const idleRss = rssMb(child, 'VmRSS');
+    const peaks: string[] = [];
+    for (const format of FORMATS) {
+      resetPeakRss(child);
       const files = await Promise.all(Array.from({ length: RUNS + 1 }, () => file(format, `${format}${run++}`)));
-      const fresh: number[] = [];
+      const fresh: { ms: number; cpu: number }[] = [];
       let lastEvent = 0;
       for (const [i, body] of files.entries()) {
         lastEvent = await post(`/series/${seriesId}/events`, { name: `Round ${format} ${i}`, date: '2026-03-14' });
-        const ms = await importOnce(lastEvent, body, format);
-        if (i > 0) fresh.push(ms); // the first is the warm-up
+        const timing = await importOnce(lastEvent, body, format);
+        if (i > 0) fresh.push(timing); // the first is the warm-up
       }
-      const again: number[] = [];
+      const again: { ms: number; cpu: number }[] = [];
       for (let i = 0; i < RUNS; i++) again.push(await importOnce(lastEvent, files[RUNS], format));
       const size = `${(files[0].length / 2 ** 20).toFixed(1)} MB`;
-      for (const [label, times] of [['new riders', fresh], ['re-import', again]] as const) {
+      for (const [label, timings] of [['new riders', fresh], ['re-import', again]] as const) {
+        const times = timings.map((t) => t.ms);
         const ms = median(times);
-        console.log(`| ${format} | ${ROWS.toLocaleString('en')} | ${size} | ${label} | ${ms.toFixed(0)} ms | ${Math.round(ROWS / (ms / 1000)).toLocaleString('en')} |`);
+        const cpu = median(timings.map((t) => t.cpu));
+        console.log(`| ${format} | ${ROWS.toLocaleString('en')} | ${size} | ${label} | ${ms.toFixed(0)} ms | ${Math.round(ROWS / (ms / 1000)).toLocaleString('en')} | ${cpu} ms |`);
         runs.push(`${format} ${label}: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
       }
+      peaks.push(`${format} ${rssMb(child).toFixed(0)} MB`);
     }
-    console.log(`\nPodium process peak RSS (VmHWM) over all imports: ${peakRssMb(child).toFixed(0)} MB`);
+    console.log(`\nPodium process RSS before the imports: ${idleRss.toFixed(0)} MB; peak RSS (VmHWM) during each format's imports: ${peaks.join(', ')}`);
     console.log(`runs, fastest first: ${runs.join('; ')}`);
     console.log(`load average at the end: ${load()}`);
   } finally {

@@ -38,8 +38,7 @@ export class RecalculationService {
       if (!(await this.boards.seriesExists(uow.manager, seriesId))) throw new NotFoundError('Series', seriesId);
       return this.boards.listBySeries(uow.manager, seriesId);
     });
-    const jobs: RecalculationView[] = [];
-    for (const board of boards.filter((b) => b.active)) jobs.push(await this.enqueue(board.id, 'MANUAL'));
+    const jobs = await this.queue.enqueueNowMany(boards.filter((b) => b.active).map((b) => b.id), 'MANUAL');
     await this.tx.run(({ manager }) => this.audit.record(manager, {
       action: 'recalculation.request',
       entity: 'series',

@@ -75,4 +75,37 @@ describe('parseImport batches', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(started()).toBe(after);
   });
+
+  it('keeps the reader at most one batch ahead of a slow sink: rows never wait in memory for the whole file', async () => {
+    const read: number[] = [];
+    let rowsRead = 0;
+    const counting: SheetSource = {
+      ...source(riders(6_000)),
+      async *sheets() {
+        for await (const sheet of source(riders(6_000)).sheets()) {
+          yield { start: sheet.start, rows: (async function* () {
+            for await (const chunk of sheet.rows) {
+              rowsRead += chunk.length;
+              yield chunk;
+            }
+          })() };
+        }
+      },
+    };
+    // The first batch takes long (a database busy creating riders), the others none.
+    const out = { batches: [] as number[][] };
+    const sink = (_category: string, rows: ParsedRow[]) => async () => {
+      read.push(rowsRead - out.batches.flat().length);
+      out.batches.push(rows.map((r) => r.position!));
+      if (out.batches.length === 1) await new Promise((resolve) => setTimeout(resolve, 300));
+    };
+    const parsed = await parseImport(counting, {
+      labels: LABELS, category: 'U14', maxRows: 100_000, maxErrors: 10, sink, batchSize: 500, minBatchSize: 500,
+    });
+    expect(parsed.rows).toBe(6_000);
+    expect(out.batches.flat()).toEqual(Array.from({ length: 6_000 }, (_, i) => i + 1));
+    // When a batch starts, the rows read but not yet written: that batch, the one queued behind
+    // it, the batch being filled and one chunk of the reader's (100 rows), the header included.
+    expect(Math.max(...read)).toBeLessThanOrEqual(3 * 500 + 100 + 1);
+  });
 });

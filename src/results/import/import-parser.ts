@@ -67,6 +67,11 @@ export interface ParseOptions {
   onRows?: (rowsRead: number) => void;
 }
 
+/**
+ * Batches handed to the sink and waiting behind the one being written, at most: one, so the
+ * next statement is prepared when the database finishes the one before.
+ */
+const BATCHES_AHEAD = 1;
 /** Rows above the header that may hold titles, dates and logos. */
 const HEADER_SEARCH_ROWS = 20;
 const MAX_PLACE = 100_000;
@@ -97,6 +102,8 @@ class ImportReader {
   private inflight: Promise<void> = Promise.resolve();
   /** Batches handed to the sink and not yet done. */
   private pending = 0;
+  /** Each of those batches' end (written or failed), oldest first: the reader waits on them. */
+  private readonly queued: Promise<void>[] = [];
   private sinkFailed = false;
   /** Reading is over: only read() itself hands the sink the last rows. */
   private closed = false;
@@ -147,7 +154,19 @@ class ImportReader {
         throw err;
       });
     // Surfaced by read(); until then a failed batch must not be an unhandled rejection.
-    this.inflight.catch(() => undefined);
+    const settled = this.inflight.catch(() => undefined);
+    this.queued.push(settled);
+    void settled.then(() => this.queued.shift());
+  }
+
+  /**
+   * Backpressure: the reader stays at most BATCHES_AHEAD batches ahead of the database. The
+   * database is the slower side of an import of new riders; unchecked, the reader parsed the
+   * whole file ahead of it and every row waited in memory twice (checked rows, and their
+   * batch's statement parameters), all of it alive at once.
+   */
+  private async keepPace(): Promise<void> {
+    while (this.queued.length > BATCHES_AHEAD) await this.queued[0];
   }
 
   /** A full batch goes at once; a smaller one only while the sink would otherwise sit idle. */
@@ -181,28 +200,31 @@ class ImportReader {
       let seen = 0;
       let tabular = false;
       let dataRows = 0;
-      for await (const chunk of sheetRows) for (const { sheet, row, cells } of chunk) {
-        if (header !== null) {
-          if (isBlank(cells)) continue;
-        } else {
-          const texts = cells.map((c) => cellText(c));
-          const filled = texts.reduce((n, t) => (t === null ? n : n + 1), 0);
-          if (filled === 0) continue;
-          seen += 1;
-          if (filled > 1) tabular = true;
-          const candidate = mapHeader(texts, this.dictionary);
-          if (looksLikeHeader(candidate)) {
-            header = candidate;
-            sheetCategory = categoryOfSheet(header, start.sheet, this.options.category, this.source.format, where);
-            candidate.unknown.forEach((u) => this.unknownColumns.add(u));
-            for (const d of candidate.duplicates) this.warnings.push(`${where}: column "${d}" repeats another column; only the first is read`);
-          } else if (seen >= HEADER_SEARCH_ROWS && tabular) {
-            throw new UnreadableFileError(noHeader(where));
+      for await (const chunk of sheetRows) {
+        for (const { sheet, row, cells } of chunk) {
+          if (header !== null) {
+            if (isBlank(cells)) continue;
+          } else {
+            const texts = cells.map((c) => cellText(c));
+            const filled = texts.reduce((n, t) => (t === null ? n : n + 1), 0);
+            if (filled === 0) continue;
+            seen += 1;
+            if (filled > 1) tabular = true;
+            const candidate = mapHeader(texts, this.dictionary);
+            if (looksLikeHeader(candidate)) {
+              header = candidate;
+              sheetCategory = categoryOfSheet(header, start.sheet, this.options.category, this.source.format, where);
+              candidate.unknown.forEach((u) => this.unknownColumns.add(u));
+              for (const d of candidate.duplicates) this.warnings.push(`${where}: column "${d}" repeats another column; only the first is read`);
+            } else if (seen >= HEADER_SEARCH_ROWS && tabular) {
+              throw new UnreadableFileError(noHeader(where));
+            }
+            continue;
           }
-          continue;
+          dataRows += 1;
+          this.addRow(header, sheetCategory, { sheet, row }, cells);
         }
-        dataRows += 1;
-        this.addRow(header, sheetCategory, { sheet, row }, cells);
+        await this.keepPace();
       }
       if (header === null && tabular) throw new UnreadableFileError(noHeader(where));
       if (header === null) this.warnings.push(`${where} has no table (a cover or notes sheet); skipped`);
