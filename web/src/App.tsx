@@ -1,14 +1,16 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { Notifications } from './screens/Notifications';
-import { Link, match, usePath } from './router';
+import { Link, match, usePath, useSearch } from './router';
 import { BoardEditScreen, BoardNewScreen } from './screens/BoardForm';
 import { BoardScreen } from './screens/Board';
-import { EventScreen } from './screens/Event';
+import { EventByIdScreen, EventScreen } from './screens/Event';
+import { AuditScreen } from './screens/Audit';
 import { FailuresScreen } from './screens/Failures';
 import { HomeScreen } from './screens/Home';
 import { ResultSetScreen } from './screens/ResultSet';
-import { ScalesScreen } from './screens/Scales';
+import { RiderScreen, RidersScreen } from './screens/Riders';
+import { ScaleScreen, ScalesScreen } from './screens/Scales';
 import { SeriesScreen } from './screens/Series';
 import { SignIn } from './screens/SignIn';
 import { currentSession, onSessionChange, signOut } from './session';
@@ -27,6 +29,7 @@ export function App() {
 
 function Console() {
   const path = usePath();
+  const search = useSearch();
   const who = useWhoami(true);
   return (
     <>
@@ -37,6 +40,8 @@ function Console() {
         <nav aria-label="Main">
           <Link to="/">Series</Link>
           <Link to="/scales">Points scales</Link>
+          <Link to="/riders">Riders</Link>
+          <Link to="/audit">Audit log</Link>
           <Notifications />
         </nav>
         <div className="who">
@@ -46,16 +51,21 @@ function Console() {
           </button>
         </div>
       </header>
-      <main>{route(path)}</main>
+      <main>{route(path, search)}</main>
     </>
   );
 }
 
-function route(path: string): ReactNode {
+function route(path: string, search: string): ReactNode {
   let p;
   if (path === '/' || path === '') return <HomeScreen />;
   if (path === '/scales') return <ScalesScreen />;
   if (path === '/failures') return <FailuresScreen />;
+  if (path === '/riders') return <RidersScreen />;
+  if ((p = match('/riders/:id', path))) return <RiderScreen key={p.id} id={p.id} />;
+  if (path === '/audit') return <AuditScreen key={search} />;
+  if ((p = match('/scales/:id', path))) return <ScaleScreen key={p.id} id={p.id} />;
+  if ((p = match('/events/:id', path))) return <EventByIdScreen key={p.id} id={p.id} />;
   if ((p = match('/series/:id', path))) return <SeriesScreen key={p.id} id={p.id} />;
   if ((p = match('/series/:seriesId/events/:id', path))) return <EventScreen key={p.id} seriesId={p.seriesId} id={p.id} />;
   if ((p = match('/series/:seriesId/boards/new', path))) return <BoardNewScreen seriesId={p.seriesId} />;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedTransitions, countdown, diffRows, eventCells, explainBoard, pageOf, pointsPreview, type ResultRow } from './logic';
+import { allowedTransitions, countdown, describeChanges, diffRows, eventCells, explainBoard, pageOf, pointsPreview, reasonHeaders, type ResultRow } from './logic';
 
 const row = (id: number, first: string, last: string, extra: Partial<ResultRow> = {}): ResultRow => ({
   id, participant: { firstName: first, lastName: last }, bib: null, position: null, status: 'FIN', timeMs: null, custom1: null, custom2: null, custom3: null, ...extra,
@@ -86,5 +86,27 @@ describe('eventCells', () => {
     const breakdown = { counted: [{ eventId: 1, points: 10 }, { eventId: 1, points: 2 }], dropped: [{ eventId: 3, points: 4, reason: 'worst' }] };
     expect(eventCells(breakdown, [1, 2, 3])).toEqual([{ points: 12, dropped: false }, null, { points: 4, dropped: true }]);
     expect(eventCells(null, [1])).toEqual([null]);
+  });
+});
+
+describe('reasonHeaders', () => {
+  it('sends a given reason percent-encoded (accents survive an ASCII header) and nothing for a blank one', () => {
+    expect(reasonHeaders('Protest upheld — jury décision')).toEqual({ 'X-Reason': 'Protest%20upheld%20%E2%80%94%20jury%20d%C3%A9cision' });
+    expect(decodeURIComponent(reasonHeaders(' 50% off ')['X-Reason'])).toBe('50% off');
+    expect(reasonHeaders('   ')).toEqual({});
+    expect(reasonHeaders(null)).toEqual({});
+  });
+});
+
+describe('describeChanges', () => {
+  it('turns a before/after into one line per field, with — for a missing side', () => {
+    expect(describeChanges({ before: { starred: false, pointsMultiplier: 1 }, after: { starred: true, pointsMultiplier: 2 } })).toEqual(['starred: false → true', 'pointsMultiplier: 1 → 2']);
+    expect(describeChanges({ after: { name: 'Round 1' } })).toEqual(['name: — → Round 1']);
+  });
+
+  it('keeps the other keys of a compact change (counts, keys of changed rows) as they are', () => {
+    expect(describeChanges({ before: { state: 'DRAFT' }, after: { state: 'APPROVED' }, rows: 3 })).toEqual(['state: DRAFT → APPROVED', 'rows: 3']);
+    expect(describeChanges({ added: 2, changedKeys: ['id:L1'] })).toEqual(['added: 2', 'changedKeys: ["id:L1"]']);
+    expect(describeChanges(null)).toEqual([]);
   });
 });

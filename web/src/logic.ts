@@ -85,7 +85,9 @@ export function explainBoard(b: Partial<BoardInput>, scaleName?: string): string
   if (b.dropWorst) lines.push(`Each entry's worst ${b.dropWorst} result${b.dropWorst > 1 ? 's are' : ' is'} dropped.`);
   if (b.nonDroppableEventIds && b.nonDroppableEventIds.length > 0) lines.push(`Results of event${b.nonDroppableEventIds.length > 1 ? 's' : ''} ${b.nonDroppableEventIds.join(', ')} are never dropped.`);
   if (b.minEvents) lines.push(`An entry needs ${b.minEvents} events to be ranked; below that it is ${b.belowMinEvents === 'EXCLUDE' ? 'left out' : 'listed unranked'}.`);
-  const ties = (b.tieBreaks ?? []).map((t) => ({ COUNTBACK: 'more better places', MOST_RECENT: 'the better most recent result', FEWER_EVENTS: 'fewer events' })[t]);
+  // Tie-breaks newer than these words (the scoring work adds some) are named by their code.
+  const words: Partial<Record<string, string>> = { COUNTBACK: 'more better places', MOST_RECENT: 'the better most recent result', FEWER_EVENTS: 'fewer events' };
+  const ties = (b.tieBreaks ?? []).map((t) => words[t] ?? t);
   if (ties.length > 0) lines.push(`Equal points are split by ${ties.join(', then ')}.`);
   lines.push(b.ranking === 'DENSE' ? 'Tied entries share a place and the next place follows on (1, 1, 2).' : 'Tied entries share a place and the next places are skipped (1, 1, 3).');
   return lines;
@@ -118,4 +120,29 @@ export function eventCells(breakdown: unknown, eventIds: number[]): ({ points: n
     if (has(b.dropped, id)) return { points: sum(b.dropped, id), dropped: true };
     return null;
   });
+}
+
+/**
+ * The X-Reason header for a change, when the organiser gave one: percent-encoded because HTTP
+ * headers carry ASCII and a reason may have accents (the server decodes it).
+ */
+export function reasonHeaders(reason: string | undefined | null): Record<string, string> {
+  const text = (reason ?? '').trim();
+  return text ? { 'X-Reason': encodeURIComponent(text) } : {};
+}
+
+/** An audit row's compact before/after as short lines: "name: Round 1 → Round 1 (rain)". */
+export function describeChanges(changes: unknown): string[] {
+  if (!changes || typeof changes !== 'object') return [];
+  const c = changes as Record<string, unknown>;
+  const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const before = c.before && typeof c.before === 'object' ? (c.before as Record<string, unknown>) : null;
+  const after = c.after && typeof c.after === 'object' ? (c.after as Record<string, unknown>) : null;
+  if (before || after) {
+    const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+    const lines = keys.map((k) => `${k}: ${show(before?.[k])} → ${show(after?.[k])}`);
+    const rest = Object.entries(c).filter(([k]) => k !== 'before' && k !== 'after');
+    return [...lines, ...rest.map(([k, v]) => `${k}: ${show(v)}`)];
+  }
+  return Object.entries(c).map(([k, v]) => `${k}: ${show(v)}`);
 }

@@ -50,3 +50,14 @@ export function Link({ to, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & 
   };
   return <a href={BASE + to} onClick={onClick} {...rest} />;
 }
+
+/** The query string ("?entity=event&entityId=3"), kept current: a screen filtered by it starts afresh when a link changes it. */
+export function useSearch(): string {
+  const [search, setSearch] = useState(() => window.location.search);
+  useEffect(() => {
+    const update = () => setSearch(window.location.search);
+    window.addEventListener('popstate', update);
+    return () => window.removeEventListener('popstate', update);
+  }, []);
+  return search;
+}

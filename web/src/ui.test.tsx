@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfirmButton, ErrorMessage, Field, Paged } from './ui';
+import { ConfirmButton, ErrorMessage, Field, Paged, ServerPager, Warnings } from './ui';
 import { ApiError } from './api/errors';
 
 afterEach(cleanup);
@@ -55,5 +55,29 @@ describe('ErrorMessage', () => {
     cleanup();
     render(<ErrorMessage error={new ApiError(0, null)} />);
     expect(screen.getByRole('alert').textContent).toMatch(/did not answer/);
+  });
+});
+
+describe('ServerPager', () => {
+  it('pages a server list by total: hidden for one page, previous/next bounded', () => {
+    const onPage = vi.fn();
+    const { rerender } = render(<ServerPager label="Series" page={0} size={20} total={20} onPage={onPage} />);
+    expect(screen.queryByRole('navigation')).toBeNull();
+    rerender(<ServerPager label="Series" page={0} size={20} total={41} onPage={onPage} />);
+    expect(screen.getByRole('navigation', { name: 'Series pages' }).textContent).toContain('Page 1 of 3 (41)');
+    expect((screen.getByRole('button', { name: 'Previous page' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(onPage).toHaveBeenCalledWith(1);
+    rerender(<ServerPager label="Series" page={2} size={20} total={41} onPage={onPage} />);
+    expect((screen.getByRole('button', { name: 'Next page' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
+describe('Warnings', () => {
+  it('shows a write answer\'s warnings as a status, and nothing without any', () => {
+    const { rerender } = render(<Warnings warnings={[]} />);
+    expect(screen.queryByRole('status')).toBeNull();
+    rerender(<Warnings warnings={['This result set is a DRAFT: it feeds no leaderboard until it is published']} />);
+    expect(screen.getByRole('status').textContent).toBe('Warning: This result set is a DRAFT: it feeds no leaderboard until it is published');
   });
 });

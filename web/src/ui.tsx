@@ -1,6 +1,7 @@
 import { cloneElement, isValidElement, useId, useState, type ReactElement, type ReactNode } from 'react';
 import { errorText } from './api/errors';
 import { pageOf } from './logic';
+import { Link } from './router';
 
 /** An API error in words, announced to screen readers. */
 export function ErrorMessage({ error }: { error: unknown }) {
@@ -97,5 +98,56 @@ export function Head({ columns }: { columns: string[] }) {
         ))}
       </tr>
     </thead>
+  );
+}
+
+/** Previous/next for a list the server pages (offset/limit/total): the caller keeps the page. */
+export function ServerPager({ label, page, size, total, onPage }: { label: string; page: number; size: number; total: number; onPage: (page: number) => void }) {
+  const pages = Math.max(1, Math.ceil(total / size));
+  if (pages <= 1) return null;
+  return (
+    <nav aria-label={`${label} pages`} className="pager">
+      <button type="button" disabled={page === 0} onClick={() => onPage(page - 1)}>
+        Previous page
+      </button>
+      <span>
+        Page {page + 1} of {pages} ({total})
+      </span>
+      <button type="button" disabled={page >= pages - 1} onClick={() => onPage(page + 1)}>
+        Next page
+      </button>
+    </nav>
+  );
+}
+
+/** Why a change is made: kept in the audit log (sent as X-Reason). Optional. */
+export function ReasonField({ value, onChange, label = 'Reason for the change' }: { value: string; onChange: (v: string) => void; label?: string }) {
+  return (
+    <Field label={label} hint="Optional; kept in the audit log with your name.">
+      <input value={value} maxLength={500} onChange={(e) => onChange(e.target.value)} />
+    </Field>
+  );
+}
+
+/** The DRAFT notes (and other warnings) of a write's answer, where the organiser sees them. */
+export function Warnings({ warnings }: { warnings?: string[] | null }) {
+  if (!warnings || warnings.length === 0) return null;
+  return (
+    <div role="status" className="warnings">
+      {warnings.map((w) => (
+        <p key={w} className="warning">
+          Warning: {w}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+/** A link to the audit log filtered on one thing. */
+export function HistoryLink({ entity, id, children = 'History', ...rest }: { entity: string; id: number | string; children?: ReactNode; 'aria-label'?: string }) {
+  return (
+    <Link to={`/audit?entity=${encodeURIComponent(entity)}&entityId=${encodeURIComponent(String(id))}`} className="history" {...rest}>
+      {children}
+    </Link>
   );
 }

@@ -3,7 +3,7 @@ import { Fragment, useEffect, useState } from 'react';
 import { api, ok } from '../api/client';
 import { countdown, eventCells, explainBoard } from '../logic';
 import { Link } from '../router';
-import { ErrorMessage, Head, Loading } from '../ui';
+import { ErrorMessage, Head, Loading, HistoryLink } from '../ui';
 import { useEvents } from './Series';
 
 const STANDINGS_PAGE = 50;
@@ -46,7 +46,7 @@ export function BoardScreen({ id }: { id: number }) {
   return (
     <>
       <p>
-        <Link to={`/series/${b.seriesId}`}>← Series</Link>
+        <Link to={`/series/${b.seriesId}`}>← Series</Link> · <HistoryLink entity="leaderboard" id={b.id} />
       </p>
       <h1>
         {b.name} <span className={`state ${state ?? ''}`}>{state ?? 'not computed yet'}</span>

@@ -1,101 +1,174 @@
-import { useMutation, useQueries } from '@tanstack/react-query';
-import { useState, type DragEvent, type FormEvent } from 'react';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type DragEvent, type FormEvent } from 'react';
 import { api, ok, rawFetch } from '../api/client';
 import { ApiError } from '../api/errors';
 import type { components } from '../api/schema';
-import { Link, navigate } from '../router';
-import { ErrorMessage, Field, Head, Paged } from '../ui';
-import { useEvents, useSeries } from './Series';
+import { BASE, Link, navigate } from '../router';
+import { reasonHeaders } from '../logic';
+import { EditPanel, useEditForm } from '../edit-panel';
+import { ConfirmButton, ErrorMessage, Field, Head, HistoryLink, Loading, Paged, ServerPager } from '../ui';
+import { useSeries } from './Series';
 import { Countdown } from './Board';
 
 type ImportReport = components['schemas']['ImportReportView'];
 
 /**
- * One event: import a spreadsheet onto it, or start an empty result set. The result sets of an
- * event are listed by issue 14's GET /api/events/:id/result-sets; until then the ones this tab
- * made are remembered (sessionStorage) and any can be opened by id.
+ * One event: its details (GET /api/events/:id) and their edit, its deletion, its result sets
+ * (GET /api/events/:id/result-sets), an import onto it, or an empty result set.
  */
 export function EventScreen({ seriesId, id }: { seriesId: number; id: number }) {
   const series = useSeries(seriesId);
-  const events = useEvents(seriesId);
-  const event = events.data?.find((e) => e.id === id);
-  const [known, setKnown] = useState<number[]>(() => rememberedSets(id));
-  const remember = (ids: number[]) => setKnown(rememberSets(id, ids));
+  const event = useEvent(id);
+  const queries = useQueryClient();
+  const refreshSets = () => queries.invalidateQueries({ queryKey: ['event', id, 'sets'] });
+  const e = event.data;
   return (
     <>
       <p>
         <Link to={`/series/${seriesId}`}>← {series.data?.name ?? 'Series'}</Link>
       </p>
-      <h1>{event ? `${event.name}` : `Event ${id}`}</h1>
-      {event && (
+      <h1>{e ? e.name : `Event ${id}`}</h1>
+      {e && (
         <p>
-          {event.date} · points ×{event.pointsMultiplier} {event.starred && '· starred'}
+          {e.date} · points ×{e.pointsMultiplier} {e.starred && '· starred'} · <HistoryLink entity="event" id={e.id} />
         </p>
       )}
-      {events.data && !event && <p role="alert" className="error">Series {seriesId} has no event {id}.</p>}
-      <ErrorMessage error={events.error} />
+      {e && e.seriesId !== seriesId && (
+        <p role="alert" className="error">
+          Event {id} belongs to <Link to={`/series/${e.seriesId}/events/${id}`}>another series</Link>.
+        </p>
+      )}
+      <ErrorMessage error={event.error} />
+      {e && <EventActions event={e} />}
       <div className="columns">
-        <Import eventId={id} onImported={(r) => remember(r.categories.map((c) => c.resultSetId))} />
+        <Import eventId={id} onImported={refreshSets} />
         <section aria-labelledby="sets">
           <h2 id="sets">Result sets</h2>
-          {known.length === 0 && <p>No result sets opened from this tab yet.</p>}
-          <Paged items={known} label="Result sets">
-            {(page) => (
-              <ul>
-                {page.map((s) => (
-                  <li key={s}>
-                    <Link to={`/result-sets/${s}`}>Result set {s}</Link>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </Paged>
-          <OpenSet />
-          <NewSet eventId={id} onCreated={(s) => remember([s])} />
+          <EventSets eventId={id} />
+          <NewSet eventId={id} onCreated={refreshSets} />
         </section>
       </div>
     </>
   );
 }
 
-const storageKey = (eventId: number) => `podium.event.${eventId}.sets`;
-function rememberedSets(eventId: number): number[] {
-  try {
-    return JSON.parse(sessionStorage.getItem(storageKey(eventId)) ?? '[]') as number[];
-  } catch {
-    return [];
-  }
-}
-function rememberSets(eventId: number, ids: number[]): number[] {
-  const all = [...new Set([...ids, ...rememberedSets(eventId)])];
-  sessionStorage.setItem(storageKey(eventId), JSON.stringify(all));
-  return all;
+type EventView = components['schemas']['EventView'];
+
+/** /events/:id (linked from a result set, which knows only its event): on to the event's page in its series. */
+export function EventByIdScreen({ id }: { id: number }) {
+  const event = useEvent(id);
+  useEffect(() => {
+    if (event.data) window.history.replaceState(null, '', `${BASE}/series/${event.data.seriesId}/events/${id}`);
+  }, [event.data, id]);
+  if (event.error) return <ErrorMessage error={event.error} />;
+  if (!event.data) return <Loading what="the event" />;
+  return <EventScreen seriesId={event.data.seriesId} id={id} />;
 }
 
-function OpenSet() {
-  const [id, setId] = useState('');
+function useEvent(id: number) {
+  return useQuery({ queryKey: ['event', id], queryFn: () => ok(api.GET('/api/events/{id}', { params: { path: { id } } })) });
+}
+
+const SETS_PAGE = 20;
+
+function EventSets({ eventId }: { eventId: number }) {
+  const [page, setPage] = useState(0);
+  const sets = useQuery({
+    queryKey: ['event', eventId, 'sets', page],
+    placeholderData: keepPreviousData,
+    queryFn: () => ok(api.GET('/api/events/{id}/result-sets', { params: { path: { id: eventId }, query: { offset: page * SETS_PAGE, limit: SETS_PAGE } } })),
+  });
+  if (sets.error) return <ErrorMessage error={sets.error} />;
+  if (!sets.data) return <Loading what="the result sets" />;
+  if (sets.data.total === 0) return <p>No result sets yet: import a file or start an empty set.</p>;
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (id) navigate(`/result-sets/${Number(id)}`);
-      }}
-    >
-      <Field label="Result set id">
-        <input type="number" min={1} value={id} onChange={(e) => setId(e.target.value)} />
-      </Field>
-      <button type="submit">Open result set</button>
-    </form>
+    <>
+      <div className="scroll">
+<table>
+        <caption className="sr-only">Result sets of the event</caption>
+        <Head columns={['Result set', 'Category', 'State', 'Rows', 'Updated']} />
+        <tbody>
+          {sets.data.items.map((r) => (
+            <tr key={r.id}>
+              <td>
+                <Link to={`/result-sets/${r.id}`}>Set {r.id}</Link>
+                {r.replacesId && <small> (revision of {r.replacesId})</small>}
+              </td>
+              <td>{r.category}</td>
+              <td>
+                <span className={`state ${r.state}`}>{r.state}</span>
+              </td>
+              <td>{r.rows}</td>
+              <td>{new Date(r.updatedAt).toLocaleString()}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+</div>
+      <ServerPager label="Result sets" page={page} size={SETS_PAGE} total={sets.data.total} onPage={setPage} />
+    </>
   );
 }
 
-function NewSet({ eventId, onCreated }: { eventId: number; onCreated: (id: number) => void }) {
+/** Edit the event's name, date, star and multiplier; delete it (refused with a 409 while it holds published results). */
+function EventActions({ event }: { event: EventView }) {
+  const queries = useQueryClient();
+  const edit = useEditForm(
+    () => ({ name: event.name, date: event.date, starred: event.starred, pointsMultiplier: String(event.pointsMultiplier), reason: '' }),
+    (f) =>
+      ok(
+        api.PATCH('/api/events/{id}', {
+          params: { path: { id: event.id } },
+          headers: reasonHeaders(f.reason),
+          body: { name: f.name, date: f.date, starred: f.starred, pointsMultiplier: Number(f.pointsMultiplier) },
+        }),
+      ),
+    () => queries.invalidateQueries({ queryKey: ['event', event.id] }).then(() => queries.invalidateQueries({ queryKey: ['series', event.seriesId] })),
+  );
+  const remove = useMutation({
+    mutationFn: () => ok(api.DELETE('/api/events/{id}', { params: { path: { id: event.id } } })),
+    onSuccess: async () => {
+      await queries.invalidateQueries({ queryKey: ['series', event.seriesId] });
+      navigate(`/series/${event.seriesId}`);
+    },
+  });
+  const { f, setF } = edit;
+  return (
+    <div>
+      {!edit.open && (
+        <p className="actions">
+          <button type="button" onClick={edit.start}>
+            Edit event
+          </button>
+          <ConfirmButton label="Delete event" confirmLabel="Yes, delete the event and its unpublished results" onConfirm={() => remove.mutate()} disabled={remove.isPending} />
+        </p>
+      )}
+      <ErrorMessage error={remove.error} />
+      <EditPanel form={edit} title="Edit the event" saveLabel="Save event">
+        <Field label="Event name">
+          <input value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} required />
+        </Field>
+        <Field label="Date">
+          <input type="date" value={f.date} onChange={(e) => setF({ ...f, date: e.target.value })} required />
+        </Field>
+        <Field label="Points multiplier" hint="2 for a double-points round; the boards it feeds are recalculated">
+          <input type="number" min={0} step="0.5" value={f.pointsMultiplier} onChange={(e) => setF({ ...f, pointsMultiplier: e.target.value })} />
+        </Field>
+        <label className="check">
+          <input type="checkbox" checked={f.starred} onChange={(e) => setF({ ...f, starred: e.target.checked })} /> Starred (counts on boards limited to starred events)
+        </label>
+      </EditPanel>
+    </div>
+  );
+}
+
+function NewSet({ eventId, onCreated }: { eventId: number; onCreated: () => void }) {
   const [category, setCategory] = useState('');
   const [state, setState] = useState<'DRAFT' | 'PROVISIONAL'>('PROVISIONAL');
   const create = useMutation({
     mutationFn: () => ok(api.POST('/api/events/{id}/result-sets', { params: { path: { id: eventId } }, body: { category, state } })),
-    onSuccess: (s) => {
-      onCreated(s.id);
+    onSuccess: async (s) => {
+      await onCreated();
       navigate(`/result-sets/${s.id}`);
     },
   });
@@ -127,7 +200,7 @@ function StatePicker({ value, onChange, label }: { value: 'DRAFT' | 'PROVISIONAL
   );
 }
 
-function Import({ eventId, onImported }: { eventId: number; onImported: (r: ImportReport) => void }) {
+function Import({ eventId, onImported }: { eventId: number; onImported: () => void }) {
   const [file, setFile] = useState<File | null>(null);
   const [category, setCategory] = useState('');
   const [state, setState] = useState<'DRAFT' | 'PROVISIONAL'>('PROVISIONAL');

@@ -1,76 +1,77 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ok } from '../api/client';
 import { Link, navigate } from '../router';
-import { ErrorMessage, Field, Paged } from '../ui';
+import { ErrorMessage, Field, Head, Loading, ServerPager } from '../ui';
 
 /**
- * Series: open one by id or find by exact name (GET /api/series?name=), and create one. The paged
- * list of every series arrives with issue 14's GET /api/series.
+ * Series: the paged list of every series (GET /api/series, newest season first, filtered by `q`)
+ * as the home screen, and a form to create one.
  */
 export function HomeScreen() {
   return (
     <>
       <h1>Series</h1>
       <div className="columns">
-        <FindSeries />
+        <SeriesList />
         <CreateSeries />
       </div>
     </>
   );
 }
 
-function FindSeries() {
-  const [name, setName] = useState('');
-  const [search, setSearch] = useState<string | null>(null);
-  const [id, setId] = useState('');
-  const found = useQuery({
-    queryKey: ['series', 'byName', search],
-    enabled: search !== null,
-    queryFn: () => ok(api.GET('/api/series', { params: { query: { name: search! } } })),
+const SERIES_PAGE = 20;
+
+function SeriesList() {
+  const [typed, setTyped] = useState('');
+  const [q, setQ] = useState('');
+  const [page, setPage] = useState(0);
+  const list = useQuery({
+    queryKey: ['series', 'list', q, page],
+    placeholderData: keepPreviousData,
+    queryFn: () => ok(api.GET('/api/series', { params: { query: { ...(q ? { q } : {}), offset: page * SERIES_PAGE, limit: SERIES_PAGE } } })),
   });
+  // Without `name` the answer is always a page; the union type is the endpoint's older `name` lookup.
+  const data = list.data && !Array.isArray(list.data) ? list.data : null;
   return (
-    <section aria-labelledby="find-series">
-      <h2 id="find-series">Open a series</h2>
+    <section aria-labelledby="all-series">
+      <h2 id="all-series">All series</h2>
       <form
+        role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          if (id) navigate(`/series/${Number(id)}`);
+          setQ(typed.trim());
+          setPage(0);
         }}
       >
-        <Field label="Series id">
-          <input type="number" min={1} value={id} onChange={(e) => setId(e.target.value)} />
+        <Field label="Find a series" hint="Part of the name or the season">
+          <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} />
         </Field>
-        <button type="submit">Open</button>
+        <button type="submit">Search</button>
       </form>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          setSearch(name.trim());
-        }}
-      >
-        <Field label="Series name">
-          <input value={name} onChange={(e) => setName(e.target.value)} required />
-        </Field>
-        <button type="submit">Find</button>
-      </form>
-      <ErrorMessage error={found.error} />
-      {found.data && found.data.length === 0 && <p>No series is called “{search}”.</p>}
-      {found.data && found.data.length > 0 && (
-        <Paged items={found.data} label="Series found">
-          {(page) => (
-            <ul>
-              {page.map((s) => (
-                <li key={s.id}>
-                  <Link to={`/series/${s.id}`}>
-                    {s.name} {s.season ?? ''}
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Paged>
+      <ErrorMessage error={list.error} />
+      {!data && !list.error && <Loading what="the series" />}
+      {data && data.total === 0 && <p>{q ? `No series matches “${q}”.` : 'No series yet: create the first one.'}</p>}
+      {data && data.items.length > 0 && (
+        <div className="scroll">
+<table>
+          <caption className="sr-only">Series, newest season first</caption>
+          <Head columns={['Series', 'Season', 'Time zone']} />
+          <tbody>
+            {data.items.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  <Link to={`/series/${s.id}`}>{s.name}</Link>
+                </td>
+                <td>{s.season ?? '—'}</td>
+                <td>{s.timeZone}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+</div>
       )}
+      {data && <ServerPager label="Series" page={page} size={SERIES_PAGE} total={data.total} onPage={setPage} />}
     </section>
   );
 }

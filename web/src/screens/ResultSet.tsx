@@ -3,9 +3,9 @@ import { useState, type FormEvent } from 'react';
 import { api, ok } from '../api/client';
 import { ApiError } from '../api/errors';
 import type { components } from '../api/schema';
-import { allowedTransitions, diffRows, editable, type ResultRow, type ResultSetState } from '../logic';
+import { allowedTransitions, diffRows, editable, reasonHeaders, type ResultRow, type ResultSetState } from '../logic';
 import { Link, navigate } from '../router';
-import { ConfirmButton, ErrorMessage, Field, Head, Loading, Paged } from '../ui';
+import { ConfirmButton, ErrorMessage, Field, Head, HistoryLink, Loading, Paged, ReasonField, Warnings } from '../ui';
 
 type RowInput = components['schemas']['ResultRowDto'];
 type Status = RowInput['status'];
@@ -25,13 +25,23 @@ function useResultSet(id: number) {
 export function ResultSetScreen({ id }: { id: number }) {
   const set = useResultSet(id);
   const queries = useQueryClient();
+  const [reason, setReason] = useState('');
+  // The warnings of the last write (a DRAFT feeds no board until published), shown until the next.
+  const [warnings, setWarnings] = useState<string[]>([]);
   const refresh = () => queries.invalidateQueries({ queryKey: ['result-set'] });
+  const wrote = (answer: { warnings?: string[] }) => {
+    setWarnings(answer.warnings ?? []);
+    return refresh();
+  };
   const transition = useMutation({
-    mutationFn: (to: ResultSetState) => ok(api.POST('/api/result-sets/{id}/transitions', { params: { path: { id } }, body: { to } })),
-    onSuccess: refresh,
+    mutationFn: (to: ResultSetState) => ok(api.POST('/api/result-sets/{id}/transitions', { params: { path: { id } }, headers: reasonHeaders(reason), body: { to } })),
+    onSuccess: (answer) => {
+      setReason('');
+      return wrote(answer);
+    },
   });
   const revise = useMutation({
-    mutationFn: () => ok(api.POST('/api/result-sets/{id}/revisions', { params: { path: { id } } })),
+    mutationFn: () => ok(api.POST('/api/result-sets/{id}/revisions', { params: { path: { id } }, headers: reasonHeaders(reason) })),
     onSuccess: (r) => navigate(`/result-sets/${r.id}`),
   });
   if (set.error) return <ErrorMessage error={set.error} />;
@@ -45,6 +55,13 @@ export function ResultSetScreen({ id }: { id: number }) {
       </h1>
       <p>
         Result set {s.id}
+        {s.eventId && (
+          <>
+            {' '}
+            · <Link to={`/events/${s.eventId}`}>event {s.eventId}</Link>
+          </>
+        )}{' '}
+        · <HistoryLink entity="result_set" id={s.id} />
         {s.replacesId && (
           <>
             {' '}
@@ -59,6 +76,8 @@ export function ResultSetScreen({ id }: { id: number }) {
         )}
       </p>
       {s.errorMessage && <p className="error">{s.errorMessage}</p>}
+      <Warnings warnings={warnings.length > 0 ? warnings : s.warnings} />
+      {(allowedTransitions(s.state).length > 0 || s.state === 'APPROVED') && <ReasonField value={reason} onChange={setReason} label="Reason for the state change" />}
       <div className="actions" role="group" aria-label="State">
         {allowedTransitions(s.state)
           .filter((to) => to !== 'DELETED')
@@ -76,8 +95,8 @@ export function ResultSetScreen({ id }: { id: number }) {
       </div>
       <ErrorMessage error={transition.error ?? revise.error} />
       {s.replacesId && s.state !== 'REPLACED' && <RevisionDiff originalId={s.replacesId} rows={s.results} />}
-      <Rows rows={s.results} canEdit={canEdit} onChange={refresh} />
-      {canEdit && <AddRow setId={id} onAdded={refresh} />}
+      <Rows rows={s.results} canEdit={canEdit} onChange={wrote} />
+      {canEdit && <AddRow setId={id} onAdded={wrote} />}
     </>
   );
 }
@@ -113,9 +132,11 @@ function RevisionDiff({ originalId, rows }: { originalId: number; rows: ResultRo
   );
 }
 
-function Rows({ rows, canEdit, onChange }: { rows: ResultRow[]; canEdit: boolean; onChange: () => void }) {
+type Wrote = (answer: { warnings?: string[] }) => unknown;
+
+function Rows({ rows, canEdit, onChange }: { rows: ResultRow[]; canEdit: boolean; onChange: Wrote }) {
   const [editing, setEditing] = useState<number | null>(null);
-  const remove = useMutation({ mutationFn: (rowId: number) => ok(api.DELETE('/api/results/{id}', { params: { path: { id: rowId } } })), onSuccess: onChange });
+  const remove = useMutation({ mutationFn: (rowId: number) => ok(api.DELETE('/api/results/{id}', { params: { path: { id: rowId } } })), onSuccess: () => onChange({}) });
   const sorted = [...rows].sort((a, b) => (a.position ?? 1e9) - (b.position ?? 1e9));
   return (
     <section aria-labelledby="rows">
@@ -125,11 +146,11 @@ function Rows({ rows, canEdit, onChange }: { rows: ResultRow[]; canEdit: boolean
         {(page) => (
           <div className="scroll">
             <table>
-              <Head columns={['Place', 'Status', 'Bib', 'First name', 'Last name', 'Group', ...(canEdit ? ['Actions'] : [])]} />
+              <Head columns={['Place', 'Status', 'Bib', 'First name', 'Last name', 'Group', 'Actions']} />
               <tbody>
                 {page.map((r) =>
                   editing === r.id ? (
-                    <EditRow key={r.id} row={r} onDone={() => { setEditing(null); onChange(); }} onCancel={() => setEditing(null)} />
+                    <EditRow key={r.id} row={r} onDone={(answer) => { setEditing(null); onChange(answer); }} onCancel={() => setEditing(null)} />
                   ) : (
                     <tr key={r.id}>
                       <td>{r.position ?? '—'}</td>
@@ -138,14 +159,17 @@ function Rows({ rows, canEdit, onChange }: { rows: ResultRow[]; canEdit: boolean
                       <td>{r.participant.firstName}</td>
                       <td>{r.participant.lastName}</td>
                       <td>{r.custom1 ?? ''}</td>
-                      {canEdit && (
-                        <td className="actions">
+                      <td className="actions">
+                        <HistoryLink entity="result" id={r.id} aria-label={`History of ${r.participant.firstName} ${r.participant.lastName}`} />
+                        {canEdit && (
+                          <>
                           <button type="button" onClick={() => setEditing(r.id)} aria-label={`Edit ${r.participant.firstName} ${r.participant.lastName}`}>
                             Edit
                           </button>
                           <ConfirmButton label={`Delete ${r.participant.firstName} ${r.participant.lastName}`} confirmLabel="Yes, delete the row" onConfirm={() => remove.mutate(r.id)} />
-                        </td>
-                      )}
+                          </>
+                        )}
+                      </td>
                     </tr>
                   ),
                 )}
@@ -164,19 +188,21 @@ function problemFor(error: unknown, field: string): string | undefined {
   return error.fieldProblems.find((p) => p.field === field || p.field?.endsWith(`.${field}`))?.message;
 }
 
-function EditRow({ row, onDone, onCancel }: { row: ResultRow; onDone: () => void; onCancel: () => void }) {
+function EditRow({ row, onDone, onCancel }: { row: ResultRow; onDone: Wrote; onCancel: () => void }) {
   const [v, setV] = useState({
     position: row.position?.toString() ?? '',
     status: row.status,
     bib: row.bib ?? '',
     firstName: row.participant.firstName,
     lastName: row.participant.lastName,
+    reason: '',
   });
   const save = useMutation({
     mutationFn: () =>
       ok(
         api.PATCH('/api/results/{id}', {
           params: { path: { id: row.id } },
+          headers: reasonHeaders(v.reason),
           body: {
             position: v.position === '' ? null : Number(v.position),
             status: v.status,
@@ -215,7 +241,9 @@ function EditRow({ row, onDone, onCancel }: { row: ResultRow; onDone: () => void
       <td>
         <input aria-label={`Last name of ${who}`} value={v.lastName} onChange={(e) => setV({ ...v, lastName: e.target.value })} form={`row-${row.id}`} />
       </td>
-      <td />
+      <td>
+        <input aria-label={`Reason for the change to ${who}`} placeholder="Reason (optional)" maxLength={500} value={v.reason} onChange={(e) => setV({ ...v, reason: e.target.value })} form={`row-${row.id}`} />
+      </td>
       <td className="actions">
         <form id={`row-${row.id}`} onSubmit={submit}>
           <button type="submit" disabled={save.isPending}>
@@ -231,7 +259,7 @@ function EditRow({ row, onDone, onCancel }: { row: ResultRow; onDone: () => void
   );
 }
 
-function AddRow({ setId, onAdded }: { setId: number; onAdded: () => void }) {
+function AddRow({ setId, onAdded }: { setId: number; onAdded: Wrote }) {
   const empty = { position: '', status: 'FIN' as Status, bib: '', firstName: '', lastName: '' };
   const [v, setV] = useState(empty);
   const add = useMutation({
@@ -247,9 +275,9 @@ function AddRow({ setId, onAdded }: { setId: number; onAdded: () => void }) {
           },
         }),
       ),
-    onSuccess: () => {
+    onSuccess: (answer) => {
       setV(empty);
-      onAdded();
+      return onAdded(answer);
     },
   });
   const submit = (e: FormEvent) => {

@@ -2,14 +2,24 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ok } from '../api/client';
 import { Link } from '../router';
-import { ErrorMessage, Field, Head, Loading, Paged } from '../ui';
+import type { components } from '../api/schema';
+import { reasonHeaders } from '../logic';
+import { EditPanel, useEditForm } from '../edit-panel';
+import { ErrorMessage, Field, Head, HistoryLink, Loading, Paged } from '../ui';
 
 export function useSeries(id: number) {
   return useQuery({ queryKey: ['series', id], queryFn: () => ok(api.GET('/api/series/{id}', { params: { path: { id } } })) });
 }
 
 export function useEvents(seriesId: number) {
-  return useQuery({ queryKey: ['series', seriesId, 'events'], queryFn: () => ok(api.GET('/api/series/{id}/events', { params: { path: { id: seriesId } } })) });
+  return useQuery({
+    queryKey: ['series', seriesId, 'events'],
+    // Without `paged` the answer is the plain array (the union is the endpoint's paged form).
+    queryFn: async () => {
+      const answer = await ok(api.GET('/api/series/{id}/events', { params: { path: { id: seriesId } } }));
+      return Array.isArray(answer) ? answer : answer.items;
+    },
+  });
 }
 
 export function useBoards(seriesId: number) {
@@ -29,8 +39,9 @@ export function SeriesScreen({ id }: { id: number }) {
       </h1>
       <p>
         Series {s.id} · time zone {s.timeZone}
-        {labels.length > 0 && <> · groups: {labels.join(', ')}</>}
+        {labels.length > 0 && <> · groups: {labels.join(', ')}</>} · <HistoryLink entity="series" id={s.id} />
       </p>
+      <EditSeries series={s} />
       <div className="columns">
         <Events seriesId={id} />
         <Boards seriesId={id} />
@@ -147,5 +158,67 @@ function Boards({ seriesId }: { seriesId: number }) {
       {all.data && <p role="status">{all.data.jobs.length} recalculations queued.</p>}
       <ErrorMessage error={all.error} />
     </section>
+  );
+}
+
+type SeriesView = components['schemas']['SeriesView'];
+const LABELS = ['custom1', 'custom2', 'custom3'] as const;
+
+/** Name, season, time zone and group labels of a series (PATCH /api/series/:id), behind a button. */
+function EditSeries({ series }: { series: SeriesView }) {
+  const queries = useQueryClient();
+  const edit = useEditForm(
+    () =>
+      ({
+        name: series.name,
+        season: series.season ?? '',
+        timeZone: series.timeZone,
+        ...Object.fromEntries(LABELS.map((k) => [k, series.customLabels?.[k] ?? ''])),
+        reason: '',
+      }) as Record<'name' | 'season' | 'timeZone' | 'reason' | (typeof LABELS)[number], string>,
+    (f) =>
+      ok(
+        api.PATCH('/api/series/{id}', {
+          params: { path: { id: series.id } },
+          headers: reasonHeaders(f.reason),
+          body: {
+            name: f.name,
+            ...(f.season.trim() ? { season: f.season.trim() } : {}),
+            timeZone: f.timeZone,
+            customLabels: Object.fromEntries(LABELS.filter((k) => f[k].trim()).map((k) => [k, f[k].trim()])),
+          },
+        }),
+      ),
+    () => queries.invalidateQueries({ queryKey: ['series'] }),
+  );
+  const { f, setF } = edit;
+  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  return (
+    <>
+      {!edit.open && (
+        <button type="button" onClick={edit.start}>
+          Edit series
+        </button>
+      )}
+      <EditPanel form={edit} title="Edit the series" saveLabel="Save series">
+        <Field label="Series name">
+          <input value={f.name} onChange={set('name')} required />
+        </Field>
+        <Field label="Season">
+          <input value={f.season} onChange={set('season')} />
+        </Field>
+        <Field label="Time zone" hint="An IANA name, e.g. Europe/London: event dates are days in this zone">
+          <input value={f.timeZone} onChange={set('timeZone')} required />
+        </Field>
+        <fieldset>
+          <legend>Group labels</legend>
+          {LABELS.map((k, i) => (
+            <Field key={k} label={`Label of group ${i + 1}`}>
+              <input value={f[k]} onChange={set(k)} />
+            </Field>
+          ))}
+        </fieldset>
+      </EditPanel>
+    </>
   );
 }
