@@ -1,9 +1,11 @@
 import * as format from './packed-format';
+import { penalisedPoints, RaceCounts, resolveCodes, unplacedScores } from './status-codes';
 import { PointsScaleConfig } from './types';
 
 // Held in module constants: read off the codec's exports in a loop, each use is a property load (2-6 % slower at 1M results).
 const { INTS_PER_RESULT: STRIDE, PLACE_AT: PLACE, STATUS_AT: STATUS, STATUSES } = format;
-const { FIN, DNS } = format.STATUS_CODE;
+const { FIN, DNF, DNS, DNC } = format.STATUS_CODE;
+const PLACED = format.PLACED_BY_CODE;
 
 /**
  * Points a placed finisher gets, before ties and multipliers.
@@ -23,39 +25,54 @@ export function basePoints(scale: PointsScaleConfig, place: number, starters: nu
   }
 }
 
-/** Non-finishers and unplaced finishers; in low-point scoring the default is one worse than last. */
-export function statusPoints(scale: PointsScaleConfig, status: number, starters: number): number {
-  const fallback = scale.lowPoint ? starters + 1 : status === FIN ? (scale.kind === 'TABLE' ? scale.beyondTable ?? 0 : 0) : 0;
-  if (status === FIN) return fallback;
-  return scale.statusPoints?.[STATUSES[status] as 'DNF' | 'DNS' | 'DSQ'] ?? fallback;
-}
-
-
 /**
  * Scores one race (one event, one category): each result's points in integer thousandths, so
  * sums are exact and order-free, in the order of the packed `results` (see PackedRace; a flat
  * array, no object per result). Riders sharing a place split the points of the places they occupy (AVERAGE) or each
  * get the place's points (SAME). `multiplier` is the event's times the category's; each result
- * is rounded to 0.001 once.
+ * is rounded to 0.001 once. An unplaced result scores by its status code, a placed penalty code
+ * (ZFP, SCP, DPI) its place's points worsened (status-codes.ts); `enteredInSeries` is the
+ * riders entered in the board's races, for codes that count them.
  */
-export function scoreRace(scale: PointsScaleConfig, results: Int32Array, multiplier: number): Float64Array {
+export function scoreRace(scale: PointsScaleConfig, results: Int32Array, multiplier: number, enteredInSeries = 0): Float64Array {
   const size = results.length / STRIDE;
-  let starters = 0;
   let maxPlace = 0;
-  for (let at = 0; at < results.length; at += STRIDE) {
-    if (results[at + STATUS] !== DNS) starters += 1;
-    if (results[at + PLACE] > maxPlace) maxPlace = results[at + PLACE];
-  }
+  for (let at = PLACE; at < results.length; at += STRIDE) if (results[at] > maxPlace) maxPlace = results[at];
+  const counts = raceCounts(results, enteredInSeries);
+  const { starters } = counts;
   const pointsAt = maxPlace <= 2 * size + 64 ? densePlacePoints(scale, results, starters, maxPlace) : sparsePlacePoints(scale, results, starters);
-  // Unplaced results score by status alone: four values, computed once.
-  const byStatus = STATUSES.map((_, code) => statusPoints(scale, code, starters));
+  // Unplaced results score by status alone: a value per code, computed once.
+  const byStatus = unplacedScores(scale, counts);
+  const codes = resolveCodes(scale);
+  const lowPoint = scale.lowPoint === true;
   const out = new Float64Array(size);
   for (let i = 0, at = 0; i < size; i++, at += STRIDE) {
     const place = results[at + PLACE];
-    const points = place > 0 ? pointsAt(place) : byStatus[results[at + STATUS]];
+    const status = results[at + STATUS];
+    const points = place === 0 ? byStatus[status]
+      : status === FIN ? pointsAt(place)
+      : codes[status].rule === 'PENALTY' ? penalisedPoints(codes[status], pointsAt(place), byStatus[DNF], lowPoint)
+      : byStatus[status];
     out[i] = Math.round(points * multiplier * 1000);
   }
   return out;
+}
+
+/** What the codes' bases count in a race: starters (all but DNS and DNC), finishers (placed statuses), results. */
+export function raceCounts(results: Int32Array, enteredInSeries: number): RaceCounts {
+  let starters = 0;
+  let finishers = 0;
+  for (let at = STATUS; at < results.length; at += STRIDE) {
+    const status = results[at];
+    if (status !== DNS && status !== DNC) starters += 1;
+    finishers += PLACED[status];
+  }
+  return { starters, finishers, enteredInRace: results.length / STRIDE, enteredInSeries };
+}
+
+/** A missed race's points (a DNC) in a race, in thousandths, as scoreRace would give a DNC result there. */
+export function missedRaceMilli(scale: PointsScaleConfig, results: Int32Array, multiplier: number, enteredInSeries: number): number {
+  return Math.round(unplacedScores(scale, raceCounts(results, enteredInSeries))[DNC] * multiplier * 1000);
 }
 
 /** Points of a place shared by `tied` riders: the average of the places they occupy, or the place's own. */

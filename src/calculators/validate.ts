@@ -1,7 +1,7 @@
 import { ScoringError } from './errors';
 import { EVENT_SCOPES } from './event-scope';
 // From the codec itself: through types.ts's re-export it is a getter, called once per result here.
-import { STATUSES } from './packed-format';
+import { PLACED_STATUSES, STATUSES } from './packed-format';
 import { EventInput, LeaderboardConfig, PointsScaleConfig, RaceResultInput } from './types';
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -89,7 +89,7 @@ export function validateResult(result: RaceResultInput): void {
   }
   if (result.position !== null) {
     if (!Number.isInteger(result.position) || result.position < 1 || result.position >= 2 ** 31) bad(`place ${result.position} is not a whole number ≥ 1`);
-    if (result.status !== 'FIN') bad(`a ${result.status} result cannot have a place`);
+    if (!PLACED_STATUSES.includes(result.status)) bad(`a ${result.status} result cannot have a place`);
   }
   if (result.timeMs != null && (!finite(result.timeMs) || result.timeMs < 0)) bad(`time ${result.timeMs} is not a finite number ≥ 0`);
 }
