@@ -16,6 +16,8 @@ export class PointsScalesService {
 
   async create(dto: CreatePointsScaleDto): Promise<PointsScaleView> {
     const { name, kind, ...settings } = dto;
+    // A scale written the new way scores codes by their defaults; one with statusPoints alone, as scales did before the codes.
+    if (settings.codes === undefined && settings.statusPoints === undefined) settings.codes = {};
     return this.tx.run(async ({ manager }) => {
       const scale = this.scales.build(manager, { name, kind, config: settings as PointsScaleSettings });
       rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale)));

@@ -7,6 +7,7 @@ import { ChangeReason, ResultSetChangedEvent, StandingsChangedEvent } from '../c
 import { PUBLIC_STATES, ResultSetState } from '../common/result-set-state';
 import { PendingRecalcRepository } from '../pending-recalc/pending-recalc.repository';
 import { RaceRowsRepository } from './race-rows.repository';
+import { PLACED_RESULT_STATUSES } from './result-status';
 import { LockedRaceSet, ResultSetsRepository } from './result-sets.repository';
 import { ResultSet } from './result-set.entity';
 import { IncomingRow } from './rider-identity';
@@ -59,25 +60,25 @@ export class ResultSetsService {
 
   /** PUT: the given rows become the whole set, in one statement batch and one change event. */
   async replaceRows(id: number, incoming: IncomingRow[]): Promise<ResultSetView> {
-    this.rows.validate(incoming);
+    const warnings = this.rows.validate(incoming);
     return this.tx.run(async (uow) => {
       const locked = await this.lockRaceSetForEdit(uow.manager, id);
       await this.rows.deleteAll(uow.manager, id);
       await this.rows.insert(uow.manager, id, locked.seriesId!, locked.set.category!, incoming);
       await this.sets.touch(uow.manager, id);
       await this.recordChangeIfFeeding(uow, locked, 'RESULTS_REPLACED');
-      return this.view(uow.manager, locked.set);
+      return withWarnings(await this.view(uow.manager, locked.set), warnings);
     });
   }
 
   async addRow(id: number, row: IncomingRow): Promise<ResultRowView> {
-    this.rows.validate([row], 'body');
+    const warnings = this.rows.validate([row], 'body');
     return this.tx.run(async (uow) => {
       const locked = await this.lockRaceSetForEdit(uow.manager, id);
       const [rowId] = await this.rows.insert(uow.manager, id, locked.seriesId!, locked.set.category!, [row]);
       await this.sets.touch(uow.manager, id);
       await this.recordChangeIfFeeding(uow, locked, 'RESULTS_CREATED');
-      return this.rowView(uow.manager, id, rowId);
+      return withWarnings(await this.rowView(uow.manager, id, rowId), warnings);
     });
   }
 
@@ -87,11 +88,11 @@ export class ResultSetsService {
       const locked = await this.lockRaceSetForEdit(uow.manager, setId);
       const current = await this.rowView(uow.manager, setId, rowId);
       const merged = mergeRow(current, patch);
-      this.rows.validate([merged], 'body');
+      const warnings = this.rows.validate([merged], 'body');
       await this.rows.update(uow.manager, rowId, locked.seriesId!, merged);
       await this.sets.touch(uow.manager, setId);
       await this.recordChangeIfFeeding(uow, locked, 'RESULT_UPDATED');
-      return this.rowView(uow.manager, setId, rowId);
+      return withWarnings(await this.rowView(uow.manager, setId, rowId), warnings);
     });
   }
 
@@ -214,7 +215,8 @@ function publicView(view: ResultSetView): ResultSetView {
 /** A PATCH applied to a stored row; a status other than FIN clears the place unless one is given. */
 function mergeRow(current: ResultRowView, patch: UpdateResultRowDto): IncomingRow {
   const status = patch.status ?? current.status;
-  const position = patch.position !== undefined ? patch.position : status === 'FIN' ? current.position : null;
+  // A status that keeps a place (FIN, ZFP, SCP, DPI) keeps the row's place; another drops it.
+  const position = patch.position !== undefined ? patch.position : PLACED_RESULT_STATUSES.includes(status) ? current.position : null;
   const pick = <K extends 'bib' | 'timeMs' | 'custom1' | 'custom2' | 'custom3'>(key: K) =>
     patch[key] !== undefined ? patch[key] : current[key];
   return {
@@ -227,4 +229,9 @@ function mergeRow(current: ResultRowView, patch: UpdateResultRowDto): IncomingRo
     custom2: pick('custom2'),
     custom3: pick('custom3'),
   };
+}
+
+/** A view with the write's warnings (a dropped place), when there are any: views without them stay as they were. */
+function withWarnings<T extends object>(view: T, warnings: string[]): T & { warnings?: string[] } {
+  return warnings.length > 0 ? { ...view, warnings } : view;
 }

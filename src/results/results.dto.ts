@@ -31,11 +31,16 @@ export class ResultRowDto {
   @IsOptional() @IsString() @MaxLength(20)
   bib?: string;
 
-  @ApiPropertyOptional({ description: 'Place, 1 = winner; riders who tie share a place. Only for status FIN', minimum: 1 })
+  @ApiPropertyOptional({ description: 'Place, 1 = winner; riders who tie share a place. For FIN and the penalties on a place (ZFP, SCP, DPI); another status\'s place is dropped with a warning', minimum: 1 })
   @IsOptional() @IsInt() @Min(1) @Max(100_000)
   position?: number;
 
-  @ApiProperty({ enum: RESULT_STATUSES, description: 'FIN finished, DNF did not finish, DNS did not start, DSQ disqualified' })
+  @ApiProperty({
+    enum: RESULT_STATUSES,
+    description: 'FIN finished, DNF did not finish, DNS did not start, DSQ disqualified; the RRS codes: DNC did not come to the start, OCS on the '
+      + 'course side, ZFP/UFD/BFD start penalties (Z, U, black flag), SCP scoring penalty, NSC did not sail the course, RET retired, RAF retired '
+      + 'after finishing, DNE/DGM disqualification not excludable, DPI discretionary penalty, RDG redress. How each scores is the points scale\'s `codes`',
+  })
   @IsIn(RESULT_STATUSES)
   status: ResultStatus;
 
@@ -120,6 +125,8 @@ export class ResultRowView {
   @ApiProperty({ nullable: true, type: String }) custom1: string | null;
   @ApiProperty({ nullable: true, type: String }) custom2: string | null;
   @ApiProperty({ nullable: true, type: String }) custom3: string | null;
+  @ApiPropertyOptional({ type: [String], description: 'Present when the write changed what was sent: a non-finisher\'s place is dropped', example: ['body[0].position: a DNF rider has no place; the place 7 was ignored'] })
+  warnings?: string[];
 }
 
 export class ResultSetView {
@@ -132,4 +139,6 @@ export class ResultSetView {
   @ApiProperty({ nullable: true, type: Number, description: 'The newer set that replaced this one' }) replacedById: number | null;
   @ApiProperty({ nullable: true, type: String }) errorMessage: string | null;
   @ApiProperty({ type: [ResultRowView] }) results: ResultRowView[];
+  @ApiPropertyOptional({ type: [String], description: 'Present when the write changed what was sent: a non-finisher\'s place is dropped', example: ['[3].position: a DNF rider has no place; the place 7 was ignored'] })
+  warnings?: string[];
 }

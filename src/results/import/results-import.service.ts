@@ -10,6 +10,8 @@ import { ResultSetsRepository } from '../result-sets.repository';
 import { ImportProblem, parseImport } from './import-parser';
 import { ImportedCategory, ImportState, ImportWriter } from './import-writer';
 import { openSpreadsheet, UnreadableFileError } from './spreadsheet-reader';
+import type { ResultStatus } from '../result-status';
+import { statusWords } from './cell-values';
 
 /** Every row was checked and some are wrong: nothing was written. */
 export class ImportValidationError extends RejectedInputError {
@@ -40,6 +42,8 @@ export interface ImportRequest {
   category?: string | null;
   /** State of the sets written (default PROVISIONAL); an APPROVED set gets a DRAFT revision instead. */
   state?: ImportState;
+  /** The import's own status words: word → code, over the defaults (OTL → DNF, LAP → FIN). */
+  statusSynonyms?: Readonly<Record<string, ResultStatus>>;
   /** Progress for the command-line importer: rows read so far, of the rows in the file. */
   onProgress?: (progress: { rowsRead: number; totalRows: number }) => void;
 }
@@ -92,6 +96,7 @@ export class ResultsImportService {
         batchSize: this.batching.batchSize,
         minBatchSize: this.batching.minBatchSize,
         onRows: (rowsRead) => request.onProgress?.({ rowsRead, totalRows: source.totalRows }),
+        statusWords: request.statusSynonyms ? statusWords(request.statusSynonyms) : undefined,
       });
       if (parsed.totalErrors > 0) throw new ImportValidationError(parsed.errors, parsed.totalErrors);
       if (parsed.rows === 0) throw new UnreadableFileError('The file has a header but no result rows');
