@@ -6,8 +6,9 @@
 import fc from 'fast-check';
 import { computeStandings, computeStandingsTable } from '../../../src/calculators';
 import { toPackedInput } from '../../../src/calculators/packed';
-import type { CodeRule, ComputeInput, EventInput, LeaderboardConfig, PointsScaleConfig, RaceResultInput, Status, StatusCodeRules } from '../../../src/calculators/types';
+import type { CodeRule, ComputeInput, EventInput, LeaderboardConfig, PointsScaleConfig, Status, StatusCodeRules } from '../../../src/calculators/types';
 import { oracle } from './oracle';
+import { seasonResults } from './seasons';
 
 const UNPLACED: Status[] = ['DNF', 'DNS', 'DSQ', 'DNC', 'OCS', 'UFD', 'BFD', 'NSC', 'RET', 'RAF', 'DNE', 'DGM', 'RDG'];
 const PENALISED: Status[] = ['ZFP', 'SCP', 'DPI'];
@@ -74,17 +75,7 @@ const inputArb: fc.Arbitrary<ComputeInput> = fc
     const events: EventInput[] = Array.from({ length: g.eventCount }, (_, i) => ({
       id: i + 1, name: `E${i + 1}`, date: `2026-06-0${i + 1}`, starred: true, pointsMultiplier: i === g.eventCount - 1 ? g.multiplier : 1,
     }));
-    const seen = new Set<string>();
-    const results: RaceResultInput[] = [];
-    g.rows.forEach((row, i) => {
-      const key = `${row.event}:${row.rider}`;
-      if (row.event > g.eventCount || seen.has(key)) return;
-      seen.add(key);
-      results.push({
-        id: i + 1, eventId: row.event, category: row.category, participantId: row.rider, participantName: `R${row.rider}`,
-        custom1: null, custom2: null, custom3: null, position: row.place, status: row.place === null ? row.status : row.placedStatus,
-      });
-    });
+    const results = seasonResults(g.rows, g.eventCount, (row) => (row.place === null ? row.status : row.placedStatus));
     const board: LeaderboardConfig = {
       type: 'INDIVIDUAL', categories: [{ code: 'A', multiplier: 1 }, { code: 'B', multiplier: 1.5 }], eventScope: 'ALL',
       dropWorst: g.dropWorst, bestOf: g.bestOf, missed: g.missed, tieBreaks: ['COUNTBACK', 'MOST_RECENT'],
