@@ -112,6 +112,18 @@ describe('status codes through the API', () => {
     });
   });
 
+  it('the OpenAPI document describes codes, missed and the new result fields, with examples', async () => {
+    const doc = (await t.http().get('/api/docs-json').expect(200)).body;
+    const schemas = doc.components.schemas;
+    expect(schemas.CreatePointsScaleDto.properties.codes).toMatchObject({ type: 'object', example: { ZFP: { penaltyPercent: 20 } } });
+    expect(Object.keys(schemas.CodeScoringDto.properties)).toEqual(['base', 'plus', 'points', 'penaltyPercent', 'penaltyPoints', 'redress', 'eventIds', 'discardable']);
+    expect(schemas.CreateLeaderboardDto.properties.missed).toMatchObject({ enum: ['NONE', 'DNC'], example: 'DNC' });
+    expect(schemas.ResultRowDto.properties.status.enum).toContain('RDG');
+    expect(schemas.ResultSetView.properties.warnings).toBeDefined();
+    const examples = doc.paths['/api/points-scales'].post.requestBody.content['application/json'].examples;
+    expect(examples.rrsAppendixA).toMatchObject({ summary: 'RRS Appendix A low point', value: { lowPoint: true, codes: {} } });
+  });
+
   /** docs/scoring.md §6's hand-worked table, through the API. */
   it('an Appendix A series with every code scores as docs/scoring.md works it by hand', async () => {
     const series = await fx.series({ name: 'Spring Series', customLabels: {} });
