@@ -10,21 +10,25 @@ const ROOMS = {
   calculators: [],
   redis: ['config'],
   common: ['config', 'redis'],
+  // Who changed what: features record their changes in the audit log in their own transactions.
+  audit: ['common', 'config'],
   'pending-recalc': ['calculators', 'common', 'config'],
-  series: ['common', 'config'],
-  results: ['calculators', 'common', 'config', 'pending-recalc', 'series'],
+  series: ['audit', 'common', 'config', 'pending-recalc'],
+  results: ['audit', 'calculators', 'common', 'config', 'pending-recalc', 'series'],
   metrics: ['common', 'config', 'pending-recalc', 'redis'],
-  notifications: ['common', 'config', 'metrics', 'redis'],
-  leaderboards: ['calculators', 'common', 'config', 'metrics', 'notifications', 'pending-recalc', 'redis', 'results', 'series'],
-  housekeeping: ['common', 'config', 'redis'],
+  notifications: ['audit', 'common', 'config', 'metrics', 'redis'],
+  leaderboards: ['audit', 'calculators', 'common', 'config', 'metrics', 'notifications', 'pending-recalc', 'redis', 'results', 'series'],
+  housekeeping: ['audit', 'common', 'config', 'redis'],
   health: ['common', 'config', 'redis'],
   'queue-dashboard': ['common', 'config'],
+  // The organiser console's static files (the app itself lives in web/ and talks only to /api).
+  'admin-console': ['config'],
   // The public pages and exports read what the features publish; no feature imports them.
   web: ['calculators', 'common', 'config', 'leaderboards', 'metrics', 'redis', 'results', 'series'],
   exports: ['calculators', 'common', 'config', 'leaderboards', 'metrics', 'redis', 'results', 'series'],
   // The schema's entity list and migrations runner.
   database: ['common', 'config', 'leaderboards', 'notifications', 'results', 'series'],
-  cli: ['common', 'config', 'database', 'leaderboards', 'pending-recalc', 'results', 'series'],
+  cli: ['audit', 'common', 'config', 'database', 'leaderboards', 'pending-recalc', 'results', 'series'],
 };
 
 const roomRules = Object.entries(ROOMS).map(([room, allowed]) => ({

@@ -2,22 +2,28 @@
  * End-to-end recalculation benchmark (issue 4). Run with `npm run bench:recalculation`.
  * Prints a Markdown table; the figures in BENCHMARKS.md come from this script.
  *
- *   - recalculation of a season board (60 000 results) and of a 1 000 000-result series,
- *     each beside the hand-written SQL that computes the same standings in the same run;
+ *   - recalculation of a small board (960 results), a medium one (10 000), a season board
+ *     (60 000) and a 1 000 000-result series, each beside the hand-written SQL that computes
+ *     the same standings in the same run;
+ *   - the round trips to PostgreSQL of each run (issue 16), and with BENCH_TRACE=1 each
+ *     statement of one repeated run with its time;
  *   - standings rows written after a one-result edit;
  *   - the worker's peak RSS while recalculating the 1M series (a separate, fresh process).
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createPodiumApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/config';
 import { RecalculationRunner } from '../src/leaderboards/recalculation/recalculation-runner';
 import { destroySandbox, newSandbox } from '../test/support/sandbox';
 import { SeasonShape, seedSeason, SeededBoard, sqlStandings } from './seed';
+import { machineLine, runBench } from './run';
 
 const SHAPES: Record<string, SeasonShape> = {
+  small: { events: 8, categories: 2, riders: 60 }, // 960 results: a club's board
+  medium: { events: 10, categories: 4, riders: 250 }, // 10 000 results
   season: { events: 20, categories: 10, riders: 300 }, // 60 000 results
   series1m: { events: 40, categories: 10, riders: 2_500 }, // 1 000 000 results
 };
@@ -34,9 +40,31 @@ async function withApp<T>(work: (runner: RecalculationRunner, db: DataSource) =>
   }
 }
 
+/**
+ * Round trips to PostgreSQL: every query a pg client sends (node-pg sends one at a time and
+ * waits for its answer; BEGIN, COMMIT and each COPY count as one). Counted by wrapping
+ * Client.prototype.query, which TypeORM's driver and rawClient both go through.
+ */
+const roundTrips = { count: 0, trace: null as null | { text: string; ms: number }[] };
+const originalQuery = Client.prototype.query;
+(Client.prototype as { query: unknown }).query = function countedQuery(this: Client, ...args: unknown[]) {
+  roundTrips.count += 1;
+  const result = (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+  // BENCH_TRACE=1: each statement of one run after the warm-ups, with the time to its answer.
+  const trace = roundTrips.trace;
+  if (trace && result instanceof Promise) {
+    const started = performance.now();
+    const first = args[0] as string | { text?: string } | undefined;
+    const text = (typeof first === 'string' ? first : first?.text ?? 'COPY').replace(/\s+/g, ' ').slice(0, 90);
+    void result.then(() => trace.push({ text, ms: performance.now() - started }), () => undefined);
+  }
+  return result;
+};
+
 let jobCounter = 0;
 async function recalc(runner: RecalculationRunner, board: SeededBoard) {
   const jobId = `bench-${process.pid}-${++jobCounter}`;
+  const tripsBefore = roundTrips.count;
   const started = process.hrtime.bigint();
   const outcome = await runner.run({
     jobId,
@@ -47,8 +75,9 @@ async function recalc(runner: RecalculationRunner, board: SeededBoard) {
     maxAttempts: 1,
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const trips = roundTrips.count - tripsBefore;
   if (outcome.kind !== 'completed') throw new Error(`run ${outcome.kind}: ${'error' in outcome ? outcome.error : ''}`);
-  return { ms, write: outcome.write!, jobId };
+  return { ms, write: outcome.write!, jobId, trips };
 }
 
 /** The per-phase timings the run recorded in its summary. */
@@ -72,13 +101,22 @@ async function compare(name: string, shape: SeasonShape, repeats: number, warmup
     // A worker process runs recalculation after recalculation: measure with its code compiled
     // by the JIT (and PostgreSQL's caches warm), as the SQL below is measured after one run.
     for (let i = 0; i < warmups; i++) await recalc(runner, board);
+    if (process.env.BENCH_TRACE === '1') {
+      roundTrips.trace = [];
+      const traced = await recalc(runner, board);
+      console.log(`\n${name}: one repeated run, ${traced.ms.toFixed(1)} ms; each statement's time to its answer:`);
+      for (const { text, ms } of roundTrips.trace) console.log(`  ${ms.toFixed(2).padStart(7)} ms  ${text}`);
+      roundTrips.trace = null;
+    }
     const podium: number[] = [];
     const sql: number[] = [];
+    const trips: number[] = [];
     const timings: { loadMs: number; computeMs: number; writeMs: number }[] = [];
     let oracle = await timeSql(db, board);
     for (let i = 0; i < repeats; i++) {
       const run = await recalc(runner, board);
       podium.push(run.ms);
+      trips.push(run.trips);
       timings.push(await phases(db, run.jobId));
       oracle = await timeSql(db, board);
       sql.push(oracle.ms);
@@ -128,6 +166,9 @@ async function compare(name: string, shape: SeasonShape, repeats: number, warmup
       mismatches,
       editRows: edit.write.inserted + edit.write.updated + edit.write.deleted,
       editMs: median(editTimes),
+      trips: median(trips),
+      editTrips: edit.trips,
+      firstTrips: first.trips,
       phases: {
         load: median(timings.map((t) => t.loadMs)),
         compute: median(timings.map((t) => t.computeMs)),
@@ -163,11 +204,13 @@ function runChild(): Promise<{ baselineMb: number; peakMb: number }> {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--rss-child')) return peakRssChild();
-  // BENCH_SIZES=season (or series1m, or both comma-separated; default both) and BENCH_RSS=0 to
-  // skip the peak-RSS child: quicker runs while iterating.
-  const sizes = (process.env.BENCH_SIZES ?? 'season,series1m').split(',').map((s) => s.trim());
-  console.log(`machine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  // BENCH_SIZES=small,medium,season,series1m (any of them, comma-separated; default all) and
+  // BENCH_RSS=0 to skip the peak-RSS child: quicker runs while iterating.
+  const sizes = (process.env.BENCH_SIZES ?? 'small,medium,season,series1m').split(',').map((s) => s.trim());
+  console.log(machineLine());
   const rows = [];
+  if (sizes.includes('small')) rows.push(await compare('small board (8 events × 2 categories × 60 riders)', SHAPES.small, 21, 10));
+  if (sizes.includes('medium')) rows.push(await compare('medium board (10 events × 4 categories × 250 riders)', SHAPES.medium, 15, 5));
   if (sizes.includes('season')) rows.push(await compare('season board (20 events × 10 categories × 300 riders)', SHAPES.season, 9, 5));
   if (sizes.includes('series1m')) rows.push(await compare('series (40 events × 10 categories × 2 500 riders)', SHAPES.series1m, 5, 2));
   console.log('\n| board | results | entries | Podium run (median) | hand-written SQL (median) | ratio | mismatches vs SQL | first run (all rows inserted) | rows written after a one-result edit (entries that changed), run time (median), ratio to the SQL |');
@@ -181,15 +224,11 @@ async function main(): Promise<void> {
     console.log(`- ${r.name}: load ${r.phases.load} ms, calculators ${r.phases.compute} ms, write ${r.phases.write} ms` +
       ` (first run: ${f.loadMs} / ${f.computeMs} / ${f.writeMs} ms)`);
   }
+  console.log('\nRound trips to PostgreSQL per run (queries sent, BEGIN/COMMIT and COPY included; deterministic):');
+  for (const r of rows) console.log(`- ${r.name}: repeated run ${r.trips}, after a one-result edit ${r.editTrips}, first run ${r.firstTrips}`);
   if (process.env.BENCH_RSS === '0') return;
   const rss = await runChild();
   console.log(`\nworker peak RSS while recalculating 1 000 000 results: ${rss.peakMb.toFixed(0)} MB (baseline before the run ${rss.baselineMb.toFixed(0)} MB)`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

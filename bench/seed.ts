@@ -6,6 +6,10 @@ export interface SeasonShape {
   riders: number; // per category
 }
 
+/** What the seeders need of a connection: DataSource.query's shape (a pg Client can be wrapped). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Queryable = { query(text: string, params?: unknown[]): Promise<any> };
+
 export interface SeededBoard {
   seriesId: number;
   leaderboardId: number;
@@ -19,9 +23,8 @@ export const F1_TABLE = [25, 18, 15, 12, 10, 8, 6, 4, 2, 1];
  * Seeds a season straight into PostgreSQL with generate_series: every rider of every category
  * races every event, places a deterministic shuffle (no ties), all sets PROVISIONAL.
  */
-export async function seedSeason(db: DataSource, shape: SeasonShape): Promise<SeededBoard> {
-  const [{ id: seriesId }] = await db.query(`INSERT INTO series (name, custom1_label) VALUES ('Bench series', 'School') RETURNING id`);
-  const [{ id: scaleId }] = await db.query(`INSERT INTO points_scale (name, kind, config) VALUES ('F1', 'TABLE', $1) RETURNING id`, [JSON.stringify({ table: F1_TABLE })]);
+export async function seedSeason(db: Queryable, shape: SeasonShape): Promise<SeededBoard> {
+  const { seriesId, scaleId } = await seedRaces(db, shape);
   const [{ id: leaderboardId }] = await db.query(
     `INSERT INTO leaderboard (series_id, name, type, points_scale_id, tie_breaks) VALUES ($1, 'Season', 'INDIVIDUAL', $2, '{}') RETURNING id`,
     [seriesId, scaleId],
@@ -31,6 +34,35 @@ export async function seedSeason(db: DataSource, shape: SeasonShape): Promise<Se
      SELECT $1, 'Cat ' || c, 1, c FROM generate_series(1, $2) AS c`,
     [leaderboardId, shape.categories],
   );
+  await db.query('ANALYZE');
+  return { seriesId, leaderboardId, table: F1_TABLE, results: shape.events * shape.categories * shape.riders };
+}
+
+/**
+ * The fleet (issue 16): `boards` F1 INDIVIDUAL boards over one series, board b reading the one
+ * category 'Cat ((b-1) mod categories + 1)'.
+ */
+export async function seedFleet(db: Queryable, shape: SeasonShape, boards: number): Promise<SeededBoard[]> {
+  const { seriesId, scaleId } = await seedRaces(db, shape);
+  const rows: { id: number }[] = await db.query(
+    `INSERT INTO leaderboard (series_id, name, type, points_scale_id, tie_breaks)
+     SELECT $1, 'Board ' || b, 'INDIVIDUAL', $2, '{}' FROM generate_series(1, $3) AS b ORDER BY b RETURNING id`,
+    [seriesId, scaleId, boards],
+  );
+  const ids = rows.map((r) => r.id).sort((a, b) => a - b);
+  await db.query(
+    `INSERT INTO leaderboard_category (leaderboard_id, code, multiplier, ordinal)
+     SELECT id, 'Cat ' || ((ord - 1) % $2 + 1), 1, 1 FROM unnest($1::int[]) WITH ORDINALITY AS b(id, ord)`,
+    [ids, shape.categories],
+  );
+  await db.query('ANALYZE');
+  return ids.map((leaderboardId) => ({ seriesId, leaderboardId, table: F1_TABLE, results: shape.events * shape.riders }));
+}
+
+/** A series with its events, riders and published race results, and an F1 scale; no board. */
+async function seedRaces(db: Queryable, shape: SeasonShape): Promise<{ seriesId: number; scaleId: number }> {
+  const [{ id: seriesId }] = await db.query(`INSERT INTO series (name, custom1_label) VALUES ('Bench series', 'School') RETURNING id`);
+  const [{ id: scaleId }] = await db.query(`INSERT INTO points_scale (name, kind, config) VALUES ('F1', 'TABLE', $1) RETURNING id`, [JSON.stringify({ table: F1_TABLE })]);
   await db.query(
     `INSERT INTO event (series_id, name, date) SELECT $1, 'Event ' || e, DATE '2026-01-01' + e * 7 FROM generate_series(1, $2) AS e`,
     [seriesId, shape.events],
@@ -60,15 +92,14 @@ export async function seedSeason(db: DataSource, shape: SeasonShape): Promise<Se
        CROSS JOIN generate_series(1, $4) AS k`,
     [seriesId, firstParticipant, firstValue, shape.riders],
   );
-  await db.query('ANALYZE');
-  return { seriesId, leaderboardId, table: F1_TABLE, results: shape.events * shape.categories * shape.riders };
+  return { seriesId, scaleId };
 }
 
 /**
  * The hand-written SQL a person would run today for the same INDIVIDUAL F1 board: table points
  * summed per rider over published results, ranked. (Valid for the seeded data: no ties.)
  */
-export async function sqlStandings(db: DataSource, board: SeededBoard): Promise<{ participant_id: number; points: number; position: number }[]> {
+export async function sqlStandings(db: Queryable, board: SeededBoard): Promise<{ participant_id: number; points: number; position: number }[]> {
   return db.query(
     `SELECT r.participant_id, sum(COALESCE(t.points, 0) * e.points_multiplier * lc.multiplier)::float8 AS points,
             rank() OVER (ORDER BY sum(COALESCE(t.points, 0) * e.points_multiplier * lc.multiplier) DESC)::int AS position

@@ -3,7 +3,8 @@ import { Accumulator, Names } from './entry';
 import { addIndividual } from './individual';
 import { applyRedress } from './redress';
 import { toPackedInput } from './packed';
-import { groupRaces, ridersEntered } from './races';
+import { lowerIsBetter } from './points';
+import { groupRaces, Race, ridersEntered } from './races';
 import { rank } from './ranking';
 import { applySeasonRules } from './season';
 import { usesSeriesEntries } from './status-codes';
@@ -47,14 +48,16 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
   const ignore = (reason: string, n = 1) => (ignored[reason] = (ignored[reason] ?? 0) + n);
   const { races, dates, size } = groupRaces(board, events, input.races, participantNames, ignore);
 
-  const lowPoint = scale.lowPoint === true;
+  const lowPoint = lowerIsBetter(scale);
   const entries: Accumulator[] = [];
   const names: Names = { participant: (id) => participantNames.get(id) ?? `#${id}`, group: (id) => customValues.get(id) ?? { id, name: `#${id}` } };
   let store: ScoreStore;
   let used = 0;
   const enteredInSeries = usesSeriesEntries(scale) ? ridersEntered(races) : 0;
   if (board.type === 'INDIVIDUAL') {
-    ({ store, used } = addIndividual(entries, races, size, scale, names, { enteredInSeries, missed: board.missed === 'DNC' }));
+    let untimed: number;
+    ({ store, used, untimed } = addIndividual(entries, races, size, scale, names, { enteredInSeries, missed: board.missed === 'DNC' }));
+    if (untimed > 0) ignore('no time', untimed);
   } else {
     ({ store, used } = addTeams(entries, races, scale, board, names, ignore, enteredInSeries));
   }
@@ -67,8 +70,10 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
   store.groupScores(raceOrd, raceNonDroppable);
   if (board.type === 'INDIVIDUAL') applyRedress(store, scale, races.map((race) => race.event.id));
 
-  const rules = { bestOf: board.bestOf ?? null, dropWorst: board.dropWorst ?? null, lowPoint };
-  const minEvents = board.minEvents ?? 0;
+  const completed = racesCompleted(races);
+  const rules = { bestOf: board.bestOf ?? null, dropWorst: discards(board, completed), lowPoint };
+  // A TIME total compares like with like only over the same races: by default every race held.
+  const minEvents = board.minEvents ?? (scale.kind === 'TIME' ? completed : 0);
   for (const acc of entries) {
     const first = store.scoreStart[acc.index];
     const end = store.scoreStart[acc.index + 1];
@@ -86,7 +91,8 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
   const kept = board.belowMinEvents === 'EXCLUDE' ? entries.filter((e) => e.ranked) : entries;
   if (kept.length < entries.length) ignored['entry below minEvents'] = entries.length - kept.length;
 
-  const tieBreaks = board.tieBreaks ?? [...DEFAULT_TIE_BREAKS];
+  // Equal total times: the most recent race's time decides (place count-back means nothing there).
+  const tieBreaks = scale.kind === 'TIME' ? ['MOST_RECENT' as const] : board.tieBreaks ?? [...DEFAULT_TIE_BREAKS];
   const heads: StandingHead[] = [];
   const ranked: RankedEntry[] = [];
   for (const category of rankingGroups(board)) {
@@ -122,6 +128,24 @@ function validateSettings({ scale, board, events }: Pick<ComputeInput, 'scale' |
   validatePointsScale(scale);
   validateLeaderboardConfig(board);
   events.forEach(validateEvent);
+}
+
+// --- Appendix A series rules (issue 15) ---
+
+/** Races completed: the board's events (in scope) with at least one result. */
+function racesCompleted(races: Race[]): number {
+  let n = 0;
+  for (let r = 0; r < races.length; r++) if (r === 0 || races[r].info.ord !== races[r - 1].info.ord) n += 1;
+  return n;
+}
+
+/** Discards: dropWorst, or by the discard schedule, the count of its thresholds reached (A2.1). */
+function discards(board: LeaderboardConfig, completed: number): number | null {
+  const schedule = board.discardSchedule;
+  if (!schedule?.length) return board.dropWorst ?? null;
+  let n = 0;
+  while (n < schedule.length && schedule[n] <= completed) n += 1;
+  return n;
 }
 
 /** SCHOOL and GROUP rank within each category (in the board's order); others rank as one list. */

@@ -1,7 +1,7 @@
 /** INDIVIDUAL boards: an entry per rider, a line per result. */
 import { Accumulator, entry, Names } from './entry';
 import * as format from './packed-format';
-import { missedRaceMilli, scoreRace } from './points';
+import { isTimed, missedRaceMilli, scoreRace } from './points';
 import { Race } from './races';
 import { keptCodes } from './status-codes';
 import { KEEPS, ScoreStore, statusKind } from './store';
@@ -27,7 +27,10 @@ export interface IndividualRules {
  */
 export function addIndividual(
   entries: Accumulator[], races: Race[], size: number, scale: PointsScaleConfig, names: Names, rules: IndividualRules,
-): { store: ScoreStore; used: number } {
+): { store: ScoreStore; used: number; untimed: number } {
+  // A TIME scale counts timed finishers only; the others have no line (and count as ignored).
+  const timedOnly = scale.kind === 'TIME';
+  let untimed = 0;
   const index = new EntryIndex(2 * size + 1024);
   const count: number[] = [];
   // The rider's school/club (custom1 id) as of the latest race, and that race's date rank, by entry.
@@ -37,6 +40,10 @@ export function addIndividual(
     const { dateRank } = races[r].info;
     const results = races[r].results;
     for (let at = 0; at < results.length; at += STRIDE) {
+      if (timedOnly && !isTimed(results, at)) {
+        untimed += 1;
+        continue;
+      }
       const id = results[at + PARTICIPANT];
       let e = index.get(id);
       if (e < 0) {
@@ -57,8 +64,9 @@ export function addIndividual(
   }
   for (let e = 0; e < entries.length; e++) if (groupId[e] >= 0) entries[e].group = names.group(groupId[e]).name;
 
-  const missed = rules.missed ? missedEvents(entries.length, races, index) : null;
-  let lines = size;
+  // A total of times has no score for a missed race: TIME boards give missed races no line.
+  const missed = rules.missed && !timedOnly ? missedEvents(entries.length, races, index) : null;
+  let lines = size - untimed;
   if (missed) for (let e = 0; e < entries.length; e++) (count[e] += missed.count[e]), (lines += missed.count[e]);
   const store = new ScoreStore(entries.length, lines, count);
   const keeps = keptCodes(scale);
@@ -69,12 +77,13 @@ export function addIndividual(
     const multiplier = race.event.pointsMultiplier * race.category.multiplier;
     const milli = scoreRace(scale, results, multiplier, rules.enteredInSeries);
     for (let i = 0, at = 0; at < results.length; i++, at += STRIDE) {
+      if (timedOnly && !isTimed(results, at)) continue;
       const place = results[at + PLACE];
       store.put(index.get(results[at + PARTICIPANT]), r, milli[i], place > 0 ? place : NaN, kinds[results[at + STATUS]]);
     }
     if (missed && (r + 1 === races.length || races[r + 1].info !== race.info)) missed.put(store, races, r, scale, rules.enteredInSeries, kinds[DNC]);
   }
-  return { store, used: size };
+  return { store, used: size - untimed, untimed };
 }
 
 /**

@@ -42,8 +42,10 @@ export const UNKNOWN_STATUS_CODE = 255;
 export const NO_ID = -1;
 /** "None" in the place slot. */
 export const NO_PLACE = 0;
+/** "None" in the time slot (times are whole milliseconds ≥ 0). */
+export const NO_TIME = -1;
 
-export const INTS_PER_RESULT = 7;
+export const INTS_PER_RESULT = 8;
 /** Where each value of a result sits in its INTS_PER_RESULT ints: the result's own id, for error messages. */
 export const ID_AT = 0;
 export const PARTICIPANT_AT = 1;
@@ -54,6 +56,8 @@ export const CUSTOM3_AT = 4;
 export const PLACE_AT = 5;
 /** The status's code (STATUS_CODE). */
 export const STATUS_AT = 6;
+/** The elapsed time in whole milliseconds (time-based scales), NO_TIME when there is none. */
+export const TIME_AT = 7;
 
 /** The offsets by name (for code that picks a slot by name, off the hot paths). */
 export const PACKED = {
@@ -64,6 +68,7 @@ export const PACKED = {
   custom3: CUSTOM3_AT,
   place: PLACE_AT,
   status: STATUS_AT,
+  time: TIME_AT,
 } as const;
 
 /** A status's code. */
@@ -83,6 +88,7 @@ const SLOT_SQL: Record<keyof typeof PACKED, (r: string) => string> = {
   custom3: (r) => `COALESCE(${r}.custom3_id, ${NO_ID})`,
   place: (r) => `COALESCE(${r}.position, ${NO_PLACE})`,
   status: (r) => `CASE ${r}.status ${STATUSES.map((s) => `WHEN '${s}' THEN ${STATUS_CODE[s]}`).join(' ')} ELSE ${UNKNOWN_STATUS_CODE} END`,
+  time: (r) => `COALESCE(${r}.time_ms, ${NO_TIME})`,
 };
 
 /**

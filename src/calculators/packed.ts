@@ -4,7 +4,7 @@ import { ComputeInput, CustomValueRef, PackedInput, PackedRace, RaceResultInput 
 import { validateResult } from './validate';
 
 // Held in module constants: read off the codec's exports in a loop, each use is a property load (2-6 % slower at 1M results).
-const { CUSTOM1_AT, CUSTOM2_AT, CUSTOM3_AT, ID_AT, INTS_PER_RESULT: STRIDE, NO_ID, NO_PLACE, PARTICIPANT_AT, PLACE_AT: PLACE, STATUS_AT: STATUS, statusCode, STATUSES } = format;
+const { CUSTOM1_AT, CUSTOM2_AT, CUSTOM3_AT, ID_AT, INTS_PER_RESULT: STRIDE, NO_ID, NO_PLACE, NO_TIME, PARTICIPANT_AT, PLACE_AT: PLACE, STATUS_AT: STATUS, TIME_AT: TIME, statusCode, STATUSES } = format;
 const PLACED = format.PLACED_BY_CODE;
 
 /**
@@ -50,13 +50,17 @@ export function toPackedInput(input: ComputeInput): PackedInput {
       results[at + CUSTOM3_AT] = r.custom3?.id ?? NO_ID;
       results[at + PLACE] = r.position ?? NO_PLACE;
       results[at + STATUS] = statusCode(r.status);
+      results[at + TIME] = r.timeMs ?? NO_TIME;
     }
     return { eventId: list[0].eventId, category: list[0].category, results };
   });
   return { scale: input.scale, board: input.board, events: input.events, races, participantNames, customValues };
 }
 
-/** The checks validateResult makes, on a packed race: a known status, a place only for a placed status (a finisher, or a penalty on the place). */
+/**
+ * The checks validateResult makes, on a packed race: a known status, a place only for a placed
+ * status (a finisher, or a penalty on the place), a time ≥ 0 or none.
+ */
 export function validatePackedRace(race: PackedRace, participantNames: ReadonlyMap<number, string>): void {
   const { results } = race;
   if (results.length % STRIDE !== 0) {
@@ -65,13 +69,14 @@ export function validatePackedRace(race: PackedRace, participantNames: ReadonlyM
   for (let at = 0; at < results.length; at += STRIDE) {
     const status = results[at + STATUS];
     const place = results[at + PLACE];
-    if (status >= 0 && status < STATUSES.length && place >= 0 && (place === 0 || PLACED[status] === 1)) continue;
+    if (status >= 0 && status < STATUSES.length && place >= 0 && (place === 0 || PLACED[status] === 1) && results[at + TIME] >= NO_TIME) continue;
     const id = results[at + ID_AT];
     const participant = results[at + PARTICIPANT_AT];
     const name = participantNames.get(participant) ?? `#${participant}`;
     const message =
       !(status >= 0 && status < STATUSES.length) ? `unknown status code ${status}`
       : place < 0 ? `place ${place} is not a whole number ≥ 1`
+      : results[at + TIME] < NO_TIME ? `time ${results[at + TIME]} is not a whole number of milliseconds ≥ 0`
       : `a ${STATUSES[status]} result cannot have a place`;
     throw new ScoringError('INVALID_RESULT', `result ${id}`, `result ${id} (${name}, event ${race.eventId}, ${race.category}): ${message}`);
   }

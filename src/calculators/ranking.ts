@@ -62,14 +62,16 @@ export function rank<T extends Rankable>(items: T[], rules: RankingRules, data: 
   const lowPoint = rules.lowPoint;
   const tieBreaks = tieBreakRules(rules.tieBreaks, { store, dates, lowPoint });
   const needsPlaces = rules.tieBreaks.includes('COUNTBACK');
+  const needsScores = rules.tieBreaks.includes('RRS_A8_1');
 
   // Tie-break keys, for entries that share their points with another (only those are compared on them).
-  const countback = needsPlaces ? new CountbackKeys(store, items, lowPoint) : null;
+  const countback = needsPlaces || needsScores ? new CountbackKeys(store, items, lowPoint) : null;
   const prepare = (index: number): Prepared<T> => {
     const item = items[index];
-    const places = countback ? countback.places(item) : NO_PLACES;
-    const best = countback && places.length === 0 ? countback.best(item) : null;
-    return { item, index, key: item.key, ranked: item.ranked, milli: item.milli, first: item.first, end: item.end, counted: item.counted, places, best };
+    const places = countback && needsPlaces ? countback.places(item) : NO_PLACES;
+    const best = countback && needsPlaces && places.length === 0 ? countback.best(item) : null;
+    const scores = countback && needsScores ? best ?? countback.best(item) : null;
+    return { item, index, key: item.key, ranked: item.ranked, milli: item.milli, first: item.first, end: item.end, counted: item.counted, places, best, scores };
   };
 
   /** < 0 when a ranks before b, > 0 after, 0 when every configured rule ties them. */

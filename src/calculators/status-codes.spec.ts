@@ -50,7 +50,7 @@ describe('status codes and missed races: worked examples', () => {
     expect(a.breakdown.counted.map((l) => [l.eventId, l.status, l.place, l.points])).toEqual([[1, 'FIN', 1, 1], [2, 'DNF', null, 7], [3, 'DNC', null, 7]]);
   });
 
-  /** The hand-worked table of docs/scoring.md §6: four races, six boats, every code, one discard. */
+  /** The hand-worked table of docs/scoring.md §7: four races, six boats, every code, one discard. */
   it('an Appendix A series with every code scores as docs/scoring.md works it by hand', () => {
     const scale: PointsScaleConfig = { ...APPENDIX_A, codes: { DPI: { penaltyPoints: 2 } } };
     const results = [

@@ -1,7 +1,7 @@
 /** Team boards (SCHOOL, TOP_SCHOOLS, GROUP): an entry per group, a line per race it scores in. */
 import { Accumulator, entry, Names } from './entry';
 import * as format from './packed-format';
-import { scoreRace } from './points';
+import { isTimed, lowerIsBetter, scoreRace } from './points';
 import { Race } from './races';
 import { keptCodes } from './status-codes';
 import { KEEPS, ScoreStore, TeamRider, TEAM } from './store';
@@ -71,11 +71,16 @@ function addTeamsOfRace(
   const value = (i: number, offset: number) => results[i * STRIDE + offset];
   const milli = scoreRace(scale, results, race.event.pointsMultiplier * race.category.multiplier, enteredInSeries);
   const kept = keptCodes(scale);
-  const lowPoint = scale.lowPoint === true;
+  const lowPoint = lowerIsBetter(scale);
+  const timedOnly = scale.kind === 'TIME';
   const slots = groupSlots(board).map((slot) => PACKED[slot]);
   const teams = new Map<number, number[]>();
   let used = 0;
   for (let i = 0; i < size; i++) {
+    if (timedOnly && !isTimed(results, i * STRIDE)) {
+      ignore('no time');
+      continue;
+    }
     let group = -1;
     for (const slot of slots) {
       if (value(i, slot) >= 0) {

@@ -12,6 +12,8 @@ export interface TieKeys {
   places: Float64Array;
   /** Counted event scores, best first (team entries' count-back); only for entries with no places. */
   best: Float64Array | null;
+  /** Counted event scores, best first, for every entry (RRS_A8_1); null when no rule reads them. */
+  scores?: Float64Array | null;
 }
 
 /** What the tie-breaks read besides the entries. */
@@ -46,13 +48,7 @@ class Countback implements TieBreakRule {
       const place = differingPlace(x, y, i);
       return i < x.length && x[i] === place ? -1 : 1;
     }
-    const bx = a.best!;
-    const by = b.best!;
-    const i = firstDifference(bx, by);
-    if (i < 0) return 0;
-    if (i === bx.length) return 1;
-    if (i === by.length) return -1;
-    return this.lowPoint ? bx[i] - by[i] : by[i] - bx[i];
+    return compareBest(a.best!, b.best!, this.lowPoint);
   }
 
   explain(a: TieKeys, b: TieKeys): string {
@@ -62,12 +58,39 @@ class Countback implements TieBreakRule {
       const place = differingPlace(x, y, firstDifference(x, y));
       return `COUNTBACK: ${count(x, place)} vs ${count(y, place)} ${ordinal(place)} places`;
     }
-    const bx = a.best!;
-    const by = b.best!;
-    const i = firstDifference(bx, by);
-    if (i === bx.length) return 'COUNTBACK: fewer scoring races';
-    if (i === by.length) return 'COUNTBACK: more scoring races';
-    return `COUNTBACK: better ${ordinal(i + 1)}-best race (${bx[i] / 1000} vs ${by[i] / 1000})`;
+    return explainBest('COUNTBACK', a.best!, b.best!);
+  }
+}
+
+/** Two lists of scores best first: the first difference decides; a list that ends first is worse (no score). */
+function compareBest(bx: Float64Array, by: Float64Array, lowPoint: boolean): number {
+  const i = firstDifference(bx, by);
+  if (i < 0) return 0;
+  if (i === bx.length) return 1;
+  if (i === by.length) return -1;
+  return lowPoint ? bx[i] - by[i] : by[i] - bx[i];
+}
+
+function explainBest(rule: string, bx: Float64Array, by: Float64Array): string {
+  const i = firstDifference(bx, by);
+  if (i === bx.length) return `${rule}: fewer scoring races`;
+  if (i === by.length) return `${rule}: more scoring races`;
+  return `${rule}: better ${ordinal(i + 1)}-best race (${bx[i] / 1000} vs ${by[i] / 1000})`;
+}
+
+/**
+ * RRS A8.1: each entry's race scores listed best to worst, discards excluded; the first
+ * difference breaks the tie. On event scores (not places), so it reads alike for riders and teams.
+ */
+class RrsA81 implements TieBreakRule {
+  constructor(private readonly lowPoint: boolean) {}
+
+  compare(a: TieKeys, b: TieKeys): number {
+    return compareBest(a.scores!, b.scores!, this.lowPoint);
+  }
+
+  explain(a: TieKeys, b: TieKeys): string {
+    return explainBest('RRS_A8_1', a.scores!, b.scores!);
   }
 }
 
@@ -144,7 +167,11 @@ function differingPlace(x: Float64Array, y: Float64Array, i: number): number {
   return i === x.length ? y[i] : i === y.length ? x[i] : Math.min(x[i], y[i]);
 }
 
-/** The better result in the latest event either scored in; equal there, the one before, and so on. */
+/**
+ * The better result in the latest event either scored in; equal there, the one before, and so
+ * on. MOST_RECENT reads counted scores; RRS_A8_2 (A8.2: the last race, then the one before, …)
+ * reads discarded ones too.
+ */
 class MostRecent implements TieBreakRule {
   /** Where the last walk stopped: a's and b's score (below first: none left). */
   private i = 0;
@@ -154,6 +181,7 @@ class MostRecent implements TieBreakRule {
     private readonly store: ScoreStore,
     private readonly dates: string[],
     private readonly lowPoint: boolean,
+    private readonly name: 'MOST_RECENT' | 'RRS_A8_2' = 'MOST_RECENT',
   ) {}
 
   compare(a: TieKeys, b: TieKeys): number {
@@ -168,12 +196,12 @@ class MostRecent implements TieBreakRule {
 
   explain(a: TieKeys, b: TieKeys): string {
     this.walk(a, b);
-    const { i, j, dates } = this;
+    const { i, j, dates, name } = this;
     const { ord, milli } = this.store;
-    if (i < a.first) return `MOST_RECENT: no result on ${dates[ord[j]]}`;
-    if (j < b.first) return `MOST_RECENT: scored on ${dates[ord[i]]}`;
-    if (ord[i] === ord[j]) return `MOST_RECENT: ${milli[i] / 1000} vs ${milli[j] / 1000} on ${dates[ord[i]]}`;
-    return ord[i] > ord[j] ? `MOST_RECENT: scored on ${dates[ord[i]]}` : `MOST_RECENT: no result on ${dates[ord[j]]}`;
+    if (i < a.first) return `${name}: no result on ${dates[ord[j]]}`;
+    if (j < b.first) return `${name}: scored on ${dates[ord[i]]}`;
+    if (ord[i] === ord[j]) return `${name}: ${milli[i] / 1000} vs ${milli[j] / 1000} on ${dates[ord[i]]}`;
+    return ord[i] > ord[j] ? `${name}: scored on ${dates[ord[i]]}` : `${name}: no result on ${dates[ord[j]]}`;
   }
 
   /**
@@ -182,11 +210,12 @@ class MostRecent implements TieBreakRule {
    */
   private walk(a: TieKeys, b: TieKeys): boolean {
     const { ord, milli, dropped } = this.store;
+    const skipDropped = this.name === 'MOST_RECENT';
     let i = a.end - 1;
     let j = b.end - 1;
     for (;;) {
-      while (i >= a.first && dropped[i]) i--;
-      while (j >= b.first && dropped[j]) j--;
+      while (skipDropped && i >= a.first && dropped[i]) i--;
+      while (skipDropped && j >= b.first && dropped[j]) j--;
       if (i < a.first && j < b.first) return false;
       if (i < a.first || j < b.first || ord[i] !== ord[j] || milli[i] !== milli[j]) break;
       i -= 1;
@@ -213,6 +242,8 @@ const RULES: Record<TieBreak, (context: TieBreakContext) => TieBreakRule> = {
   COUNTBACK: ({ lowPoint }) => new Countback(lowPoint),
   MOST_RECENT: ({ store, dates, lowPoint }) => new MostRecent(store, dates, lowPoint),
   FEWER_EVENTS: () => new FewerEvents(),
+  RRS_A8_1: ({ lowPoint }) => new RrsA81(lowPoint),
+  RRS_A8_2: ({ store, dates, lowPoint }) => new MostRecent(store, dates, lowPoint, 'RRS_A8_2'),
 };
 
 /** The configured tie-breaks, in order. */

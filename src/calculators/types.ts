@@ -6,9 +6,22 @@ import type { Status } from './packed-format';
 export { STATUSES, PACKED, INTS_PER_RESULT } from './packed-format';
 export type { Status } from './packed-format';
 
-export type PointsScaleKind = 'TABLE' | 'LINEAR' | 'FIELD_SIZE' | 'PERCENT_OF_FIELD';
+export type PointsScaleKind = 'TABLE' | 'LINEAR' | 'FIELD_SIZE' | 'PERCENT_OF_FIELD' | TimeScaleKind;
 
-export interface PointsScaleConfig {
+// --- Time-based and participation scoring (issue 15) ---
+/**
+ * TIME: an entry's score is its total elapsed time (points = seconds, to the millisecond), lowest
+ * first; PERCENT_OF_WINNER: points = winner's time / rider's time × 100, rounded to `precision`.
+ */
+export type TimeScaleKind = 'TIME' | 'PERCENT_OF_WINNER';
+export interface TimeScaleSettings {
+  /** PERCENT_OF_WINNER: decimals the percentage is rounded to (0–3, default 2). */
+  precision?: number;
+  /** Points for every race started (not DNS), added after multipliers, on high-point scales. */
+  participationPoints?: number;
+}
+
+export interface PointsScaleConfig extends TimeScaleSettings {
   kind: PointsScaleKind;
   /** TABLE: points for 1st, 2nd, … */
   table?: number[];
@@ -30,14 +43,29 @@ export interface PointsScaleConfig {
 
 export type LeaderboardType = 'INDIVIDUAL' | 'SCHOOL' | 'TOP_SCHOOLS' | 'GROUP';
 export type GroupSlot = 'custom1' | 'custom2' | 'custom3';
-export type TieBreak = 'COUNTBACK' | 'MOST_RECENT' | 'FEWER_EVENTS';
+export type TieBreak = 'COUNTBACK' | 'MOST_RECENT' | 'FEWER_EVENTS' | RrsTieBreak;
+
+// --- Appendix A series rules (issue 15) ---
+/**
+ * RRS_A8_1: counted race scores best to worst, the first difference wins (discards excluded);
+ * RRS_A8_2: the last race's score, then the one before, … (discards included).
+ */
+export type RrsTieBreak = 'RRS_A8_1' | 'RRS_A8_2';
+export interface AppendixASettings {
+  /**
+   * Discards by races completed (A2.1): the k-th discard applies once the board has
+   * discardSchedule[k - 1] races completed, e.g. [4, 8]: 1 discard after 4 races, 2 after 8.
+   * Strictly increasing whole numbers ≥ 1; not with dropWorst.
+   */
+  discardSchedule?: number[] | null;
+}
 
 export interface BoardCategory {
   code: string;
   multiplier: number;
 }
 
-export interface LeaderboardConfig {
+export interface LeaderboardConfig extends AppendixASettings {
   type: LeaderboardType;
   categories: BoardCategory[];
   eventScope: EventScope;

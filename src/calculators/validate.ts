@@ -25,6 +25,8 @@ export function validatePointsScale(scale: PointsScaleConfig): void {
       break;
     case 'FIELD_SIZE':
     case 'PERCENT_OF_FIELD':
+    case 'TIME':
+    case 'PERCENT_OF_WINNER':
       break;
     default:
       scaleError('kind', `unknown points scale kind "${String((scale as { kind: unknown }).kind)}"`);
@@ -38,6 +40,7 @@ export function validatePointsScale(scale: PointsScaleConfig): void {
   }
   if (scale.ties !== undefined && scale.ties !== 'AVERAGE' && scale.ties !== 'SAME') scaleError('ties', 'ties must be AVERAGE or SAME');
   validateStatusCodes(scale.codes);
+  validateTimeScale(scale);
 }
 
 // ---------- status codes (issue 15, part A) ----------
@@ -81,6 +84,18 @@ function validateStatusCodes(codes: StatusCodeRules | undefined): void {
   }
 }
 
+/** Time-based kinds and participation points (issue 15). */
+function validateTimeScale(scale: PointsScaleConfig): void {
+  if (scale.precision != null && !(Number.isInteger(scale.precision) && scale.precision >= 0 && scale.precision <= 3)) {
+    scaleError('precision', `precision must be a whole number of decimals from 0 to 3, got ${scale.precision}`);
+  }
+  if (scale.kind === 'PERCENT_OF_WINNER' && scale.lowPoint) scaleError('lowPoint', 'a PERCENT_OF_WINNER scale is high-point (the winner gets 100); lowPoint must be false');
+  if (scale.participationPoints != null) {
+    if (!finite(scale.participationPoints) || scale.participationPoints < 0) scaleError('participationPoints', `participationPoints must be a finite number ≥ 0, got ${scale.participationPoints}`);
+    if (scale.lowPoint || scale.kind === 'TIME') scaleError('participationPoints', 'participationPoints add to points where more is better: not on a low-point or TIME scale');
+  }
+}
+
 /** Ids are PostgreSQL integers, and the calculators keep them in Int32Arrays. */
 const int32 = (v: unknown) => Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) < 2 ** 31;
 const positiveInt = (v: unknown) => Number.isInteger(v) && (v as number) >= 1;
@@ -107,11 +122,24 @@ export function validateLeaderboardConfig(board: LeaderboardConfig): void {
   for (const slot of board.groupBy ?? []) {
     if (!['custom1', 'custom2', 'custom3'].includes(slot)) boardError('groupBy', `unknown slot "${slot}"`);
   }
+  validateDiscardSchedule(board);
   const tieBreaks = board.tieBreaks ?? [];
-  for (const t of tieBreaks) if (!['COUNTBACK', 'MOST_RECENT', 'FEWER_EVENTS'].includes(t)) boardError('tieBreaks', `unknown tie-break "${t}"`);
+  for (const t of tieBreaks) if (!['COUNTBACK', 'MOST_RECENT', 'FEWER_EVENTS', 'RRS_A8_1', 'RRS_A8_2'].includes(t)) boardError('tieBreaks', `unknown tie-break "${t}"`);
   if (new Set(tieBreaks).size !== tieBreaks.length) boardError('tieBreaks', 'a tie-break is listed twice');
   if (board.ranking !== undefined && board.ranking !== 'STANDARD' && board.ranking !== 'DENSE') boardError('ranking', 'ranking must be STANDARD or DENSE');
   if (board.missed !== undefined && !MISSED_RACES.includes(board.missed)) boardError('missed', `missed must be ${MISSED_RACES.join(' or ')}`);
+}
+
+/** Appendix A's discard schedule (issue 15): strictly increasing race counts, instead of dropWorst. */
+function validateDiscardSchedule(board: LeaderboardConfig): void {
+  const schedule = board.discardSchedule;
+  if (schedule == null) return;
+  if (!Array.isArray(schedule)) boardError('discardSchedule', 'discardSchedule must be a list of race counts, e.g. [4, 8]');
+  schedule.forEach((n, i) => {
+    if (!positiveInt(n)) boardError('discardSchedule', `discardSchedule[${i}] must be a whole number ≥ 1, got ${n}`);
+    if (i > 0 && n <= schedule[i - 1]) boardError('discardSchedule', `discardSchedule must be increasing: ${schedule[i - 1]} then ${n}`);
+  });
+  if (schedule.length > 0 && (board.dropWorst ?? 0) > 0) boardError('discardSchedule', 'set dropWorst or discardSchedule, not both');
 }
 
 export function validateEvent(event: EventInput): void {
@@ -134,5 +162,6 @@ export function validateResult(result: RaceResultInput): void {
     if (!Number.isInteger(result.position) || result.position < 1 || result.position >= 2 ** 31) bad(`place ${result.position} is not a whole number ≥ 1`);
     if (!PLACED_STATUSES.includes(result.status)) bad(`a ${result.status} result cannot have a place`);
   }
-  if (result.timeMs != null && (!finite(result.timeMs) || result.timeMs < 0)) bad(`time ${result.timeMs} is not a finite number ≥ 0`);
+  // Whole milliseconds below 2^31: the schema's integer, and what the packed time slot holds.
+  if (result.timeMs != null && !(int32(result.timeMs) && result.timeMs >= 0)) bad(`time ${result.timeMs} is not a whole number of milliseconds ≥ 0`);
 }

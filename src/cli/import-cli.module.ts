@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ClsModule } from 'nestjs-cls';
 import { AppConfig } from '../config/config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
@@ -20,6 +21,8 @@ export class ImportCliModule {
       module: ImportCliModule,
       imports: [
         ConfigModule.forRoot(config),
+        // The audit log reads the current request through nestjs-cls; the command has none (its actor is cli:<user>).
+        ClsModule.forRoot({ global: true }),
         eventBusRoot(),
         queueRoot(config),
         DatabaseModule,

@@ -7,6 +7,8 @@
  */
 import 'reflect-metadata';
 import { readFile, stat } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { Presets, SingleBar } from 'cli-progress';
@@ -45,6 +47,18 @@ function parseOptions(argv: string[]): Options {
 }
 
 class UsageError extends Error {}
+
+/** The audit log's actor for this command: `cli:` and the operating-system user who ran it. */
+function cliActor(): string {
+  let user: string | undefined;
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry for the uid (some containers): fall back to the environment.
+  }
+  user ||= process.env.USER || process.env.LOGNAME || 'unknown';
+  return `cli:${user}`.slice(0, 100);
+}
 
 function printReport(report: ImportReport): void {
   console.log(`Imported ${report.rows} rows (${report.format}) into event ${report.eventId}:`);
@@ -98,6 +112,8 @@ async function main(argv: string[]): Promise<number> {
     const report = await app.get(ResultsImportService).import({
       eventId: options.eventId,
       file,
+      fileName: basename(options.file),
+      actor: cliActor(),
       category: options.category,
       state: options.state,
       onProgress: ({ rowsRead, totalRows }) => {

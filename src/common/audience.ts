@@ -1,4 +1,4 @@
-import { PUBLIC_STATES, ResultSetState } from './result-set-state';
+import { PUBLIC_STATES, ResultSetState, stateSql, statesSql } from './result-set-state';
 
 /**
  * What anonymous readers may see. Public routes serve both audiences: a request with a valid
@@ -28,4 +28,15 @@ export function isPublicSet(set: SetVisibility): boolean {
 /** A failure's detail for admins; for the public only that there was one. */
 export function errorFor(admin: boolean, error: string | null): string | null {
   return admin || error === null ? error : PUBLIC_FAILURE_MESSAGE;
+}
+
+/**
+ * isPublicSet as an SQL condition on a result_set row aliased `s`, for lists that page in the
+ * database: the same three cases, from the same PUBLIC_STATES.
+ */
+export function publicSetSql(s: string): string {
+  const published = statesSql(PUBLIC_STATES);
+  return `(${s}.state IN ${published}
+       OR (${s}.state = ${stateSql('FAILED')} AND ${s}.state_before_failure IN ${published})
+       OR (${s}.state = ${stateSql('REPLACED')} AND ${s}.replaced_from IN ${published}))`;
 }

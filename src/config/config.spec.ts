@@ -45,9 +45,20 @@ describe('loadConfig', () => {
 
   it('splits lists and trims the public URL', () => {
     const config = loadConfig({ ADMIN_API_KEYS: 'a'.repeat(16) + ', ' + 'b'.repeat(16), ADMIN_EMAILS: 'x@y.org,z@y.org', PUBLIC_URL: 'https://podium.example/' });
-    expect(config.adminApiKeys).toHaveLength(2);
+    expect(config.adminApiKeys.map((key) => key.name)).toEqual(['key#1', 'key#2']);
     expect(config.adminEmails).toEqual(['x@y.org', 'z@y.org']);
     expect(config.publicUrl).toBe('https://podium.example');
+  });
+
+  it('reads named admin keys as name:key and names bare keys by position, never by the key', () => {
+    const config = loadConfig({ ADMIN_API_KEYS: `alice:${'a'.repeat(16)}, ${'b'.repeat(16)}, results.desk@club.org:${'c'.repeat(20)}` });
+    expect(config.adminApiKeys).toEqual([
+      { name: 'alice', secret: 'a'.repeat(16) },
+      { name: 'key#2', secret: 'b'.repeat(16) },
+      { name: 'results.desk@club.org', secret: 'c'.repeat(20) },
+    ]);
+    expect(() => loadConfig({ ADMIN_API_KEYS: `alice:${'a'.repeat(16)},alice:${'b'.repeat(16)}` })).toThrow(/"alice" is given to more than one key/);
+    expect(() => loadConfig({ ADMIN_API_KEYS: 'bob:short' })).toThrow(/at least 16 characters/);
   });
 
   // Hostile input limits.
@@ -70,6 +81,13 @@ describe('loadConfig', () => {
   it('RETENTION_DAYS sets every kind; a kind\'s own variable overrides it; 0 keeps everything', () => {
     const config = loadConfig({ RETENTION_DAYS: '30', RETENTION_RUNS_DAYS: '0' });
     expect([config.retentionRunsDays, config.retentionNotificationsDays, config.retentionRetryTokensDays]).toEqual([0, 30, 30]);
+  });
+
+  it('keeps the audit log by default, whatever RETENTION_DAYS says; AUDIT_RETENTION_DAYS sets its own', () => {
+    expect(loadConfig({ RETENTION_DAYS: '30' }).auditRetentionDays).toBe(0);
+    expect(loadConfig({ AUDIT_RETENTION_DAYS: '400' }).auditRetentionDays).toBe(400);
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: 'a year' })).toThrow(/AUDIT_RETENTION_DAYS must be a whole number/);
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '40000' })).toThrow(/AUDIT_RETENTION_DAYS must be between 0 and 36500/);
   });
 
   it('names bad retention and timeout values', () => {

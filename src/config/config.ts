@@ -7,6 +7,12 @@ export type AppRole = 'all' | 'api' | 'worker';
 /** auto: pretty on a development terminal, JSON everywhere else (production, pipes, CI). */
 export type LogFormat = 'auto' | 'pretty' | 'json';
 
+/** One admin key and who holds it. The secret is never logged; the name is the audit log's actor. */
+export interface AdminKeyEntry {
+  name: string;
+  secret: string;
+}
+
 export interface AppConfig {
   nodeEnv: string;
   databaseUrl: string;
@@ -14,7 +20,8 @@ export interface AppConfig {
   /** Prefix of every Redis key Podium writes (BullMQ queues); lets deployments and tests share one Redis. */
   redisPrefix: string;
   port: number;
-  adminApiKeys: string[];
+  /** Admin keys with the name the audit log gives their holder (`name:key`, or `key#N` by position). */
+  adminApiKeys: AdminKeyEntry[];
   recalcDebounceMs: number;
   recalcMaxWaitMs: number;
   /** How often the sweeper looks for pending boards whose job went missing. */
@@ -53,6 +60,8 @@ export interface AppConfig {
   /** How often the retention job is scheduled, and how many rows each delete statement takes. */
   retentionIntervalMs: number;
   retentionBatchSize: number;
+  /** Days of audit log kept (0 = keep forever, the default: who changed a result may be asked years later). */
+  auditRetentionDays: number;
   // Operations (metrics, proxies)
   /** Express `trust proxy`: false, a hop count, or addresses/ranges whose X-Forwarded-For is believed. */
   trustProxy: TrustProxy;
@@ -197,6 +206,8 @@ function retention(read: EnvReader) {
     retentionRetryTokensDays: read.integer('RETENTION_RETRY_TOKENS_DAYS', days, 0, 36_500),
     retentionIntervalMs: read.integer('RETENTION_INTERVAL_MS', 3_600_000, 100),
     retentionBatchSize: read.integer('RETENTION_BATCH_SIZE', 1_000, 1, 100_000),
+    // Not RETENTION_DAYS's: the audit log is kept unless its own variable says otherwise.
+    auditRetentionDays: read.integer('AUDIT_RETENTION_DAYS', 0, 0, 36_500),
   };
 }
 
@@ -232,7 +243,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     redisPrefix: read.string('REDIS_PREFIX', 'podium'),
     port: read.integer('PORT', 3000, 0, 65535),
-    adminApiKeys: read.list('ADMIN_API_KEYS'),
+    adminApiKeys: adminKeyEntries(read),
     recalcDebounceMs: read.integer('RECALC_DEBOUNCE_MS', 60_000, 0),
     recalcMaxWaitMs: read.integer('RECALC_MAX_WAIT_MS', 300_000, 0),
     sweepIntervalMs: read.integer('RECALC_SWEEP_INTERVAL_MS', 30_000, 50),
@@ -299,8 +310,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   if (config.smtpUrl) read.url('SMTP_URL', config.smtpUrl, ['smtp:', 'smtps:']);
-  for (const key of config.adminApiKeys) {
-    if (key.length < 16) read.problems.push('ADMIN_API_KEYS: every key must be at least 16 characters');
+  if (config.adminApiKeys.some((key) => key.secret.length < 16)) {
+    read.problems.push('ADMIN_API_KEYS: every key must be at least 16 characters');
   }
   for (const email of config.adminEmails) {
     if (!EMAIL.test(email)) read.problems.push(`ADMIN_EMAILS: "${email}" is not an e-mail address`);
@@ -311,7 +322,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (production && config.adminApiKeys.length === 0) {
     read.problems.push('ADMIN_API_KEYS is required when NODE_ENV=production (no key would leave every write open)');
   }
-  if (production && config.adminApiKeys.includes(EXAMPLE_ADMIN_KEY)) {
+  if (production && config.adminApiKeys.some((key) => key.secret === EXAMPLE_ADMIN_KEY)) {
     read.problems.push('ADMIN_API_KEYS still holds the example key from .env.example; set your own');
   }
   if (production && config.retryLinkSecret.length < 32) {
@@ -319,6 +330,26 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return Object.freeze(config);
+}
+
+/** A key's holder: letters, digits and . _ @ - (an e-mail address works), at most 64 characters. */
+const KEY_HOLDER = /^([A-Za-z0-9][A-Za-z0-9._@-]{0,63}):(.+)$/;
+
+/**
+ * ADMIN_API_KEYS entries are `name:key` or a bare key. A bare key is named `key#N` by its position
+ * (1-based), so the audit log can tell keys apart without ever recording one. A bare key that
+ * itself contains ':' after a name-like prefix reads as named: such keys must be given a name.
+ */
+function adminKeyEntries(read: EnvReader): AdminKeyEntry[] {
+  const entries = read.list('ADMIN_API_KEYS').map((entry, index): AdminKeyEntry => {
+    const named = KEY_HOLDER.exec(entry);
+    return named ? { name: named[1], secret: named[2] } : { name: `key#${index + 1}`, secret: entry };
+  });
+  const names = entries.map((entry) => entry.name);
+  for (const name of new Set(names.filter((name, index) => names.indexOf(name) !== index))) {
+    read.problems.push(`ADMIN_API_KEYS: the name "${name}" is given to more than one key (the audit log could not tell them apart)`);
+  }
+  return entries;
 }
 
 /** An IANA zone name Intl knows (Europe/London, UTC, America/New_York). */

@@ -8,7 +8,8 @@ import { RetentionScheduler } from './retention.scheduler';
 
 /**
  * Retention of run history, notifications, closed failure episodes and spent retry links
- * (RETENTION_*). Scheduling and deleting run in processes whose APP_ROLE includes the worker.
+ * (RETENTION_*), and of the audit log when AUDIT_RETENTION_DAYS asks for it. Scheduling and
+ * deleting run in processes whose APP_ROLE includes the worker.
  */
 @Module({})
 export class HousekeepingModule {

@@ -31,6 +31,7 @@ export class RetentionProcessor implements OnApplicationBootstrap, BeforeApplica
       runsDays: config.retentionRunsDays,
       notificationsDays: config.retentionNotificationsDays,
       retryTokensDays: config.retentionRetryTokensDays,
+      auditDays: config.auditRetentionDays,
       batchSize: config.retentionBatchSize,
     });
     if (Object.values(counts).some((n) => n > 0)) this.logger.log({ deleted: counts }, 'Retention pass deleted old history');

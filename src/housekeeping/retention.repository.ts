@@ -7,12 +7,15 @@ export interface RetentionCounts {
   notifications: number;
   episodes: number;
   retryTokens: number;
+  audit: number;
 }
 
 export interface RetentionPolicy {
   runsDays: number;
   notificationsDays: number;
   retryTokensDays: number;
+  /** 0 keeps the audit log whole (the default). */
+  auditDays: number;
   batchSize: number;
 }
 
@@ -42,6 +45,9 @@ const STATEMENTS = {
            SELECT id FROM retry_token
             WHERE used_at < now() - make_interval(days => $1) OR expires_at < now() - make_interval(days => $1)
             LIMIT $2)`,
+  // Audit rows older than the retention, oldest first (the index on at finds them).
+  audit: `DELETE FROM audit_log WHERE id IN (
+           SELECT id FROM audit_log WHERE at < now() - make_interval(days => $1) ORDER BY at LIMIT $2)`,
 } satisfies Record<keyof RetentionCounts, string>;
 
 @Injectable()
@@ -55,8 +61,9 @@ export class RetentionRepository {
       notifications: policy.notificationsDays,
       episodes: policy.notificationsDays,
       retryTokens: policy.retryTokensDays,
+      audit: policy.auditDays,
     };
-    const counts: RetentionCounts = { runs: 0, notifications: 0, episodes: 0, retryTokens: 0 };
+    const counts: RetentionCounts = { runs: 0, notifications: 0, episodes: 0, retryTokens: 0, audit: 0 };
     for (const kind of Object.keys(STATEMENTS) as (keyof RetentionCounts)[]) {
       if (days[kind] === 0) continue;
       for (;;) {

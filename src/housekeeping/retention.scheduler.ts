@@ -25,7 +25,8 @@ export class RetentionScheduler implements OnApplicationBootstrap {
 
   private async schedule(): Promise<void> {
     const { config } = this;
-    const keepsAll = config.retentionRunsDays === 0 && config.retentionNotificationsDays === 0 && config.retentionRetryTokensDays === 0;
+    const keepsAll = config.retentionRunsDays === 0 && config.retentionNotificationsDays === 0 && config.retentionRetryTokensDays === 0
+      && config.auditRetentionDays === 0;
     try {
       if (keepsAll) {
         await this.queue.removeJobScheduler(RETENTION_SCHEDULER_ID);

@@ -21,6 +21,7 @@ export function toLeaderboardConfig(def: BoardDefinition): LeaderboardConfig {
     tieBreaks: board.tieBreaks,
     ranking: board.ranking,
     missed: board.missed,
+    discardSchedule: board.discardSchedule,
   };
 }
 

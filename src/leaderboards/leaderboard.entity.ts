@@ -9,7 +9,7 @@ export { EVENT_SCOPES } from '../calculators/event-scope';
 export type { EventScope } from '../calculators/event-scope';
 export const GROUP_SLOTS = ['custom1', 'custom2', 'custom3'] as const;
 export type GroupSlot = (typeof GROUP_SLOTS)[number];
-export const TIE_BREAKS = ['COUNTBACK', 'MOST_RECENT', 'FEWER_EVENTS'] as const;
+export const TIE_BREAKS = ['COUNTBACK', 'MOST_RECENT', 'FEWER_EVENTS', 'RRS_A8_1', 'RRS_A8_2'] as const;
 export type TieBreak = (typeof TIE_BREAKS)[number];
 export const RANKINGS = ['STANDARD', 'DENSE'] as const;
 export type Ranking = (typeof RANKINGS)[number];
@@ -68,6 +68,10 @@ export class Leaderboard {
   /** A rider absent from a race of the board: NONE (no line) or DNC (scored as DNC, RRS A2.2). */
   @Column('text', { default: 'NONE' })
   missed: MissedRaces;
+
+  /** Appendix A discards by races completed (issue 15): [4, 8] = 1 discard after 4 races, 2 after 8; [] = none. */
+  @Column('integer', { name: 'discard_schedule', array: true, default: () => "'{}'" })
+  discardSchedule: number[];
 
   @Column('char', {
     name: 'initial_state',

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { PUBLIC_FAILURE_MESSAGE } from '../common/audience';
 import { isAdminRequest } from '../common/auth/admin.guard';
 import { Public } from '../common/auth/public.decorator';
 import { IdPipe } from '../common/id.pipe';
 import { LeaderboardView } from './leaderboard-views';
-import { CategoryDto, CreateLeaderboardDto, ListLeaderboardsQuery, UpdateLeaderboardDto } from './leaderboards.dto';
+import { CategoryDto, CreateLeaderboardDto, LEADERBOARD_EXAMPLES, ListLeaderboardsQuery, UpdateLeaderboardDto } from './leaderboards.dto';
 import { LeaderboardsService } from './leaderboards.service';
 
 @ApiTags('leaderboards')
@@ -19,6 +19,7 @@ export class LeaderboardsController {
   @HttpCode(201)
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: LeaderboardView })
+  @ApiBody({ type: CreateLeaderboardDto, examples: LEADERBOARD_EXAMPLES })
   create(@Body() dto: CreateLeaderboardDto): Promise<LeaderboardView> {
     return this.leaderboards.create(dto);
   }

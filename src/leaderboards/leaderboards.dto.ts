@@ -61,7 +61,11 @@ export class CreatePointsScaleDto {
   @IsString() @Length(1, 200)
   name: string;
 
-  @ApiProperty({ enum: POINTS_SCALE_KINDS, description: 'TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten' })
+  @ApiProperty({
+    enum: POINTS_SCALE_KINDS,
+    description: 'TABLE: points by place; LINEAR: first, then minus step down to floor; FIELD_SIZE: starters − place + 1; PERCENT_OF_FIELD: share of the field beaten; ' +
+      'TIME: total elapsed time, lowest first (points are seconds); PERCENT_OF_WINNER: winner\'s time / rider\'s time × 100',
+  })
   @IsIn(POINTS_SCALE_KINDS)
   kind: PointsScaleKind;
 
@@ -110,7 +114,41 @@ export class CreatePointsScaleDto {
   })
   @IsOptional() @IsObject()
   codes?: StatusCodeRules;
+
+  // --- Time-based and participation scoring (issue 15) ---
+  @ApiPropertyOptional({ description: 'PERCENT_OF_WINNER: decimals the percentage is rounded to', minimum: 0, maximum: 3, default: 2, example: 2 })
+  @IsOptional() @IsInt() @Min(0) @Max(3)
+  precision?: number;
+
+  @ApiPropertyOptional({ description: 'Points for every race started (not DNS), on top of place points; high-point scales only', minimum: 0, example: 2 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(10_000)
+  participationPoints?: number;
 }
+
+/** Request examples of a points scale (issue 15), shown in the OpenAPI document. */
+export const POINTS_SCALE_EXAMPLES = {
+  'RRS Appendix A low point': {
+    summary: 'Sailing, RRS Appendix A low point: place = points, lowest total wins',
+    description: 'Every code at its Appendix A default (DNC and DNF: entered in the series + 1; ZFP/SCP: + 20 % of DNF; DNE/DGM not discardable; RDG: average). Use with a board whose missed is DNC.',
+    value: { name: 'RRS Appendix A low point', kind: 'TABLE', table: [1], lowPoint: true, codes: {} },
+  },
+  'Low point with options': {
+    summary: 'Low point with a 30 % SCP and a fixed DPI',
+    value: { name: 'Club low point', kind: 'TABLE', table: [1], lowPoint: true, codes: { SCP: { penaltyPercent: 30 }, DPI: { penaltyPoints: 2 }, RET: { base: 'STARTERS', plus: 1 } } },
+  },
+  'F1 with redress': {
+    summary: 'F1 table, non-finishers 0, redress by average',
+    value: { name: 'F1', kind: 'TABLE', table: [25, 18, 15, 12, 10, 8, 6, 4, 2, 1], codes: { RDG: { redress: 'AVERAGE' } } },
+  },
+  'XC time series': {
+    summary: 'Cross-country time series: total elapsed time over the series, lowest wins',
+    value: { name: 'XC time series', kind: 'TIME' },
+  },
+  'Percent of winner': {
+    summary: "SeriesMgr-style: winner's time / rider's time × 100, to 1 decimal, plus 2 points per race started",
+    value: { name: 'Percent of winner', kind: 'PERCENT_OF_WINNER', precision: 1, participationPoints: 2 },
+  },
+};
 
 export class PointsScaleView extends CreatePointsScaleDto {
   @ApiProperty() id: number;
@@ -199,9 +237,20 @@ export class LeaderboardOptionsDto {
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(3) @ArrayUnique() @IsIn(GROUP_SLOTS, { each: true })
   groupBy?: GroupSlot[];
 
-  @ApiPropertyOptional({ enum: TIE_BREAKS, isArray: true, default: ['COUNTBACK', 'MOST_RECENT'], description: 'Tie-breaks in order; a final deterministic key always follows' })
-  @IsOptional() @IsArray() @ArrayMaxSize(3) @ArrayUnique() @IsIn(TIE_BREAKS, { each: true })
+  @ApiPropertyOptional({
+    enum: TIE_BREAKS, isArray: true, default: ['COUNTBACK', 'MOST_RECENT'], example: ['RRS_A8_1', 'RRS_A8_2'],
+    description: 'Tie-breaks in order; a final deterministic key always follows. RRS_A8_1: race scores best to worst, discards excluded; ' +
+      'RRS_A8_2: the last race, then the one before, discards included. Not read on a TIME scale (the most recent race\'s time decides)',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(TIE_BREAKS.length) @ArrayUnique() @IsIn(TIE_BREAKS, { each: true })
   tieBreaks?: TieBreak[];
+
+  @ApiPropertyOptional({
+    type: [Number], nullable: true, example: [4, 8],
+    description: 'RRS A2.1 discards by races completed: [4, 8] = 1 discard once 4 races are completed, 2 once 8 are. Increasing; not with dropWorst',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsInt({ each: true }) @Min(1, { each: true }) @Max(10_000, { each: true })
+  discardSchedule?: number[] | null;
 
   @ApiPropertyOptional({ enum: RANKINGS, default: 'STANDARD', description: 'STANDARD "1224" or DENSE "1223" positions' })
   @IsOptional() @IsIn(RANKINGS)
@@ -253,6 +302,18 @@ export class CreateLeaderboardDto extends LeaderboardOptionsDto {
 }
 
 /** PATCH: any field of create but the series. */
+/** Request examples of a board (issue 15), shown in the OpenAPI document. */
+export const LEADERBOARD_EXAMPLES = {
+  'RRS Appendix A low point': {
+    summary: 'Sailing series: 1 discard after 4 races, 2 after 8; ties by A8.1 then A8.2',
+    value: { seriesId: 1, name: 'Club championship', type: 'INDIVIDUAL', pointsScaleId: 1, categories: ['ILCA 7'], discardSchedule: [4, 8], tieBreaks: ['RRS_A8_1', 'RRS_A8_2'] },
+  },
+  'XC time series': {
+    summary: 'Time series on a TIME scale: riders need a time in at least 3 races',
+    value: { seriesId: 1, name: 'XC time series', type: 'INDIVIDUAL', pointsScaleId: 2, categories: ['Elite Men'], minEvents: 3 },
+  },
+};
+
 export class UpdateLeaderboardDto extends PartialType(OmitType(CreateLeaderboardDto, ['seriesId'] as const)) {}
 
 export class ListLeaderboardsQuery {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { PendingRecalcModule } from '../pending-recalc/pending-recalc.module';
 import { LeaderboardsController } from './leaderboards.controller';
 import { LeaderboardsRepository } from './leaderboards.repository';
@@ -8,7 +9,7 @@ import { PointsScalesRepository } from './points-scales.repository';
 import { PointsScalesService } from './points-scales.service';
 
 @Module({
-  imports: [PendingRecalcModule],
+  imports: [AuditModule, PendingRecalcModule],
   controllers: [PointsScalesController, LeaderboardsController],
   providers: [LeaderboardsService, LeaderboardsRepository, PointsScalesRepository, PointsScalesService],
   exports: [LeaderboardsService, LeaderboardsRepository, PointsScalesRepository, PointsScalesService],

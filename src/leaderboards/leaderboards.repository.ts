@@ -4,6 +4,7 @@ import { NotFoundError } from '../common/errors/domain-errors';
 import { PUBLIC_STATES_SQL } from '../common/result-set-state';
 import { ResultSet } from '../results/result-set.entity';
 import { Leaderboard, LeaderboardCategory, LeaderboardEvent } from './leaderboard.entity';
+import { PointsScale } from './points-scale.entity';
 import { RecalcRun } from './recalc.entities';
 import { LIVE_STANDINGS_SET } from './standings/standings-rows.repository';
 
@@ -41,6 +42,40 @@ export class LeaderboardsRepository {
 
   async definition(manager: EntityManager, id: number): Promise<BoardDefinition> {
     return (await this.definitions(manager, [await this.find(manager, id)]))[0];
+  }
+
+  /**
+   * A recalculation's read of the board: its definition and its points scale in one statement
+   * (one round trip instead of four; see RecalculationRunner's "lean run"). Read inside the
+   * run's transaction, never cached, so a board edited a moment ago is computed as edited.
+   */
+  async definitionForRun(manager: EntityManager, id: number): Promise<{ def: BoardDefinition; scale: PointsScale }> {
+    const { entities, raw } = await manager
+      .getRepository(Leaderboard)
+      .createQueryBuilder('l')
+      .addSelect(
+        `(SELECT COALESCE(json_agg(json_build_object('code', c.code, 'multiplier', c.multiplier, 'ordinal', c.ordinal) ORDER BY c.ordinal), '[]')
+            FROM leaderboard_category c WHERE c.leaderboard_id = l.id)`,
+        'run_categories',
+      )
+      .addSelect(`(SELECT COALESCE(array_agg(e.event_id ORDER BY e.event_id) FILTER (WHERE e.listed), '{}') FROM leaderboard_event e WHERE e.leaderboard_id = l.id)`, 'run_listed')
+      .addSelect(`(SELECT COALESCE(array_agg(e.event_id ORDER BY e.event_id) FILTER (WHERE e.non_droppable), '{}') FROM leaderboard_event e WHERE e.leaderboard_id = l.id)`, 'run_non_droppable')
+      .addSelect(`(SELECT json_build_object('id', p.id, 'name', p.name, 'kind', p.kind, 'config', p.config) FROM points_scale p WHERE p.id = l.points_scale_id)`, 'run_scale')
+      .where('l.id = :id', { id })
+      .getRawAndEntities<{ run_categories: { code: string; multiplier: number; ordinal: number }[]; run_listed: number[]; run_non_droppable: number[]; run_scale: Partial<PointsScale> | null }>();
+    const [board] = entities;
+    if (!board) throw new NotFoundError('Leaderboard', id);
+    const [row] = raw;
+    if (!row.run_scale) throw new NotFoundError('Points scale', board.pointsScaleId);
+    return {
+      def: {
+        board,
+        categories: row.run_categories.map((c) => manager.getRepository(LeaderboardCategory).create({ leaderboardId: id, ...c })),
+        listedEventIds: row.run_listed,
+        nonDroppableEventIds: row.run_non_droppable,
+      },
+      scale: manager.getRepository(PointsScale).create(row.run_scale),
+    };
   }
 
   async definitions(manager: EntityManager, boards: Leaderboard[]): Promise<BoardDefinition[]> {

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { changedFields, FieldChanges } from '../audit/audit-entry';
+import { AuditTrail } from '../audit/audit-trail';
 import { validateLeaderboardConfig } from '../calculators';
 import { errorFor, isPublicSet } from '../common/audience';
 import { TransactionRunner, UnitOfWork } from '../common/database/transaction-runner';
@@ -24,6 +26,7 @@ export class LeaderboardsService {
     private readonly boards: LeaderboardsRepository,
     private readonly pending: PendingRecalcRepository,
     private readonly scales: PointsScalesRepository,
+    private readonly audit: AuditTrail,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -69,7 +72,8 @@ export class LeaderboardsService {
   /**
    * Applies create/patch fields, checks references and what the calculators will accept,
    * writes board, categories and event roles, and marks the board pending: its standings
-   * must be recomputed under the new configuration.
+   * must be recomputed under the new configuration. A PATCH that changes nothing writes, marks
+   * and records nothing.
    */
   private async save(
     uow: UnitOfWork,
@@ -79,6 +83,8 @@ export class LeaderboardsService {
   ): Promise<number> {
     const { manager } = uow;
     const current = board.id ? await this.boards.definition(manager, board.id) : null;
+    // A copy: the board entity is edited in place below.
+    const before = current && (JSON.parse(JSON.stringify(auditFields(current))) as Record<string, unknown>);
     assign(board, dto);
     if (!board.id && dto.missed === undefined) board.missed = await this.defaultMissed(manager, board.pointsScaleId);
     const categories = dto.categories?.map(toCategory) ?? current?.categories.map((c) => ({ code: c.code, multiplier: c.multiplier })) ?? [];
@@ -93,12 +99,20 @@ export class LeaderboardsService {
       nonDroppableEventIds: nonDroppable,
     };
     rejectUnscorable(() => validateLeaderboardConfig(toLeaderboardConfig(definition)));
+    let changes: FieldChanges | null = null;
+    if (before) {
+      changes = changedFields(before, auditFields(definition));
+      if (changes === null) return board.id;
+    }
 
     const saved = await this.boards.save(manager, board);
     await this.boards.replaceCategories(manager, saved.id, categories);
     await this.boards.replaceEvents(manager, saved.id, listed, nonDroppable);
     await this.pending.mark(manager, [saved.id]);
     uow.publishAfterCommit(new LeaderboardConfigChangedEvent([saved.id], reason));
+    await this.audit.record(manager, reason === 'CREATED'
+      ? { action: 'leaderboard.create', entity: 'leaderboard', entityId: saved.id, changes: { after: auditFields(definition) } }
+      : { action: 'leaderboard.update', entity: 'leaderboard', entityId: saved.id, changes: changes ?? {} });
     return saved.id;
   }
 
@@ -180,6 +194,19 @@ export function toRunView(run: RecalcRun): RunView {
   };
 }
 
+/** What the audit log compares and records of a board: its own fields and its configuration. */
+function auditFields(def: BoardDefinition): Record<string, unknown> {
+  const { board } = def;
+  return {
+    seriesId: board.seriesId,
+    name: board.name,
+    pointsScaleId: board.pointsScaleId,
+    ...toLeaderboardConfig(def),
+    initialState: board.initialState === 'DRAFT' ? 'DRAFT' : 'PROVISIONAL',
+    active: board.active,
+  };
+}
+
 function toCategory(c: string | CategoryDto): { code: string; multiplier: number } {
   return typeof c === 'string' ? { code: c.trim(), multiplier: 1 } : { code: c.code.trim(), multiplier: c.multiplier ?? 1 };
 }
@@ -205,6 +232,7 @@ function assign(board: Leaderboard, dto: UpdateLeaderboardDto): void {
   set('tieBreaks', dto.tieBreaks, ['COUNTBACK', 'MOST_RECENT']);
   set('ranking', dto.ranking, 'STANDARD');
   set('missed', dto.missed, 'NONE');
+  set('discardSchedule', dto.discardSchedule === null ? [] : dto.discardSchedule, []);
   set('initialState', dto.initialState, 'PROVISIONAL');
   set('active', dto.active, true);
 }

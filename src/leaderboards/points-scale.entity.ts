@@ -1,7 +1,7 @@
 import type { PointsScaleConfig } from '../calculators';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export const POINTS_SCALE_KINDS = ['TABLE', 'LINEAR', 'FIELD_SIZE', 'PERCENT_OF_FIELD'] as const;
+export const POINTS_SCALE_KINDS = ['TABLE', 'LINEAR', 'FIELD_SIZE', 'PERCENT_OF_FIELD', 'TIME', 'PERCENT_OF_WINNER'] as const;
 export type PointsScaleKind = (typeof POINTS_SCALE_KINDS)[number];
 
 /** The kind-specific settings of a scale, stored as JSON: the calculators' scale without its kind. */

@@ -1,26 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PageQuery } from '../common/paging';
 import { Public } from '../common/auth/public.decorator';
 import { IdPipe } from '../common/id.pipe';
-import { CodeScoringDto, CreatePointsScaleDto, PointsScaleView } from './leaderboards.dto';
+import { CodeScoringDto, CreatePointsScaleDto, POINTS_SCALE_EXAMPLES, PointsScaleView } from './leaderboards.dto';
+import { PointsScalePage, UpdatePointsScaleDto } from './points-scales.dto';
 import { PointsScalesService } from './points-scales.service';
-
-/** Request examples in the OpenAPI document. */
-const SCALE_EXAMPLES = {
-  rrsAppendixA: {
-    summary: 'RRS Appendix A low point',
-    description: 'Place = points, lowest total wins; every code at its Appendix A default (DNC and DNF: entered in the series + 1; ZFP/SCP: + 20 % of DNF; DNE/DGM not discardable; RDG: average). Use with a board whose missed is DNC.',
-    value: { name: 'RRS Appendix A low point', kind: 'TABLE', table: [1], lowPoint: true, codes: {} },
-  },
-  rrsWithOptions: {
-    summary: 'Low point with a 30 % SCP and a fixed DPI',
-    value: { name: 'Club low point', kind: 'TABLE', table: [1], lowPoint: true, codes: { SCP: { penaltyPercent: 30 }, DPI: { penaltyPoints: 2 }, RET: { base: 'STARTERS', plus: 1 } } },
-  },
-  f1: {
-    summary: 'F1 table, non-finishers 0, redress by average',
-    value: { name: 'F1', kind: 'TABLE', table: [25, 18, 15, 12, 10, 8, 6, 4, 2, 1], codes: { RDG: { redress: 'AVERAGE' } } },
-  },
-};
 
 @ApiTags('points scales')
 @Controller('points-scales')
@@ -32,15 +17,43 @@ export class PointsScalesController {
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: PointsScaleView })
   @ApiExtraModels(CodeScoringDto)
-  @ApiBody({ type: CreatePointsScaleDto, examples: SCALE_EXAMPLES })
+  @ApiBody({ type: CreatePointsScaleDto, examples: POINTS_SCALE_EXAMPLES })
   create(@Body() dto: CreatePointsScaleDto): Promise<PointsScaleView> {
     return this.scales.create(dto);
+  }
+
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'The points scales, oldest first, paged' })
+  @ApiOkResponse({
+    type: PointsScalePage,
+    example: { total: 1, offset: 0, limit: 50, items: [{ id: 1, name: 'F1 2010', kind: 'TABLE', table: [25, 18, 15, 12, 10, 8, 6, 4, 2, 1] }] },
+  })
+  @ApiBadRequestResponse({ description: 'A bad offset or limit (limit at most 500)' })
+  list(@Query() query: PageQuery): Promise<PointsScalePage> {
+    return this.scales.list(query);
   }
 
   @Get(':id')
   @Public()
   @ApiOkResponse({ type: PointsScaleView })
+  @ApiNotFoundResponse({ description: 'No points scale with this id' })
   get(@Param('id', IdPipe) id: number): Promise<PointsScaleView> {
     return this.scales.get(id);
+  }
+
+  @Patch(':id')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Edit a points scale',
+    description: 'Fields left out keep their value; a setting set to null is removed (back to its default). The result is validated '
+      + 'as a new scale would be. Every board scored with the scale is marked pending in the same transaction and recalculated '
+      + 'after the quiet period. A PATCH that changes nothing writes, marks and records nothing.',
+  })
+  @ApiOkResponse({ type: PointsScaleView, example: { id: 1, name: 'F1 2010', kind: 'TABLE', table: [25, 18, 15, 12, 10, 8, 6, 4, 2, 1], ties: 'SAME' } })
+  @ApiBadRequestResponse({ description: 'A bad value, a scale the calculators refuse, or an unknown field (named)' })
+  @ApiNotFoundResponse({ description: 'No points scale with this id' })
+  update(@Param('id', IdPipe) id: number, @Body() dto: UpdatePointsScaleDto): Promise<PointsScaleView> {
+    return this.scales.update(id, dto);
   }
 }

@@ -41,6 +41,23 @@ export class PendingRecalcRepository {
     return rows.map((row) => row.id);
   }
 
+  /**
+   * Active boards of the event's series whose event scope contains the event, whatever their
+   * categories: an event's date, star or multiplier matters to every such board. Read before and
+   * after a star changes, a STARRED board is found either way.
+   */
+  async boardsReadingEvent(manager: EntityManager, eventId: number): Promise<number[]> {
+    const rows: { id: number }[] = await manager.query(
+      `SELECT l.id
+         FROM leaderboard l
+         JOIN event e ON e.series_id = l.series_id AND e.id = $1
+        WHERE l.active AND ${eventInScopeSql({ scope: 'l.event_scope', board: 'l.id', event: 'e' })}
+        ORDER BY l.id`,
+      [eventId],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** Category codes read by the series' active boards, so an import can warn about a mistyped one. */
   async categoriesOnBoards(manager: EntityManager, seriesId: number): Promise<Set<string>> {
     const rows: { code: string }[] = await manager.query(

@@ -19,6 +19,10 @@ import { collapseSpaces, IncomingRow } from './rider-identity';
  *   are gathered once. A namesake who raced for the row's group (or, for a row without one,
  *   who never raced for a group) is preferred to one who merely may be the rider: a re-import
  *   then finds each of two namesakes its own row again.
+ * - Aliases (names and licences kept by merges, table participant_alias) come last: a licence
+ *   on no participant but on an alias is the rider it was merged into; a row that no namesake
+ *   fits is matched to a rider with that name as an alias, under the same group rule (the
+ *   merged rider's results carry the old rider's groups). Both are index probes as well.
  * - The others are created, their ids drawn from the identity's sequence first so that each
  *   row knows its own (RETURNING promises no order). They are the probed rows whose match is
  *   null, not an anti-join against the matches: the planner, which cannot estimate the
@@ -41,12 +45,24 @@ export function riderCtes(forImport: boolean): string {
   const racedInAGroup = `EXISTS (SELECT 1 FROM race_result r WHERE r.participant_id = p.id${before}
                                   AND COALESCE(r.custom1_id, r.custom2_id, r.custom3_id) IS NOT NULL)`;
   const probed = forImport ? 'i.x IS NULL AND i.given IS NULL' : 'i.x IS NULL';
+  // How well participant p fits the row's group: 0 raced for it, 1 may be the rider, null does not count.
+  const fit = `CASE WHEN i.grp IS NULL THEN CASE WHEN ${racedInAGroup} THEN 1 ELSE 0 END
+                      WHEN ${racedForGroup} THEN 0
+                      WHEN NOT ${racedInAGroup} THEN 1 END`;
+  // known: a licence kept as an alias by a merge is the rider it was merged into, never renamed
+  // to the old spelling. Aliases are joined first (OFFSET 0 keeps the join before the anti-join):
+  // there are few, and the batch's licences need not all be probed twice. No SQL comments here:
+  // pg_stat_activity shows only the statement's first 1 kB, and the upsert should be in it.
   return `
   licence AS (
     SELECT DISTINCT ON (x) x, f, l, ord FROM input WHERE x IS NOT NULL ORDER BY x, ord),
   known AS (
     SELECT p.id, p.external_id, g.ord, (p.first_name, p.last_name) IS NOT DISTINCT FROM (g.f, g.l) AS same
-      FROM licence g JOIN participant p ON p.external_id = g.x),
+      FROM licence g JOIN participant p ON p.external_id = g.x
+    UNION ALL
+    SELECT t.participant_id, t.external_id, t.ord, true FROM (
+      SELECT a.participant_id, a.external_id, g.ord FROM licence g JOIN participant_alias a ON a.external_id = g.x OFFSET 0) t
+     WHERE NOT EXISTS (SELECT 1 FROM participant p WHERE p.external_id = t.external_id)),
   licensed AS (
     INSERT INTO participant AS p (external_id, first_name, last_name)
     SELECT x, f, l FROM licence g
@@ -59,20 +75,24 @@ export function riderCtes(forImport: boolean): string {
     SELECT lower(v.name) AS key, array_agg(v.id) AS ids FROM custom_list_value v
      WHERE lower(v.name) IN (SELECT lower(grp) FROM input i WHERE ${probed} AND grp IS NOT NULL) GROUP BY 1),
   namesake AS MATERIALIZED (
-    SELECT DISTINCT ON (i.ord) i.ord, i.f, i.l, m.id
+    SELECT DISTINCT ON (i.ord) i.ord, i.f, i.l, COALESCE(m.id, a.id) AS id
       FROM input i LEFT JOIN grp g ON g.key = lower(i.grp)
       LEFT JOIN LATERAL (
         SELECT q.id, q.external_id, q.fit FROM (
-          SELECT p.id, p.external_id,
-                 CASE WHEN i.grp IS NULL THEN CASE WHEN ${racedInAGroup} THEN 1 ELSE 0 END
-                      WHEN ${racedForGroup} THEN 0
-                      WHEN NOT ${racedInAGroup} THEN 1 END AS fit
+          SELECT p.id, p.external_id, ${fit} AS fit
             FROM participant p
            WHERE lower(p.last_name) = lower(i.l) AND lower(p.first_name) = lower(i.f)${forImport ? ' AND p.xmin <> $15::xid' : ''}
            OFFSET 0) q
          WHERE q.fit IS NOT NULL) m ON true
+      LEFT JOIN LATERAL (
+        SELECT q.id, q.external_id, q.fit FROM (
+          SELECT p.id, p.external_id, ${fit} AS fit
+            FROM participant_alias al JOIN participant p ON p.id = al.participant_id${forImport ? ' AND p.xmin <> $15::xid' : ''}
+           WHERE lower(al.last_name) = lower(i.l) AND lower(al.first_name) = lower(i.f)
+           OFFSET 0) q
+         WHERE m.id IS NULL AND q.fit IS NOT NULL) a ON true
      WHERE ${probed}
-     ORDER BY i.ord, m.fit, m.external_id IS NOT NULL, m.id),
+     ORDER BY i.ord, m.fit, m.external_id IS NOT NULL, m.id, a.fit, a.external_id IS NOT NULL, a.id),
   newcomer AS MATERIALIZED (
     SELECT ord, f, l, nextval((SELECT pg_get_serial_sequence('participant', 'id'))::regclass)::int AS id
       FROM namesake WHERE id IS NULL),

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { publicSetSql } from '../common/audience';
 import { execute } from '../common/database/execute';
+import { intArray } from '../common/database/pg-arrays';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
-import { PUBLIC_STATES, ResultSetState, stateCode, stateSql, statesSql } from '../common/result-set-state';
+import { PageWindow } from '../common/paging';
+import { PUBLIC_STATES, ResultSetState, stateCode, stateFromCode, stateSql, statesSql } from '../common/result-set-state';
 import { ResultSet } from './result-set.entity';
 
 /** The labels of a series' grouping slots (e.g. custom1 = "School"). */
@@ -16,6 +19,24 @@ export interface SlotLabels {
 export interface LockedRaceSet {
   set: ResultSet;
   seriesId: number | null;
+}
+
+/** A race set as a list shows it: no rows, their count. */
+export interface RaceSetSummary {
+  id: number;
+  eventId: number;
+  category: string;
+  state: ResultSetState;
+  replacesId: number | null;
+  replacedById: number | null;
+  rows: number;
+  updatedAt: string;
+}
+
+/** What an import may change of a set, read before it runs: its state and how many rows it has. */
+export interface SetBefore {
+  state: ResultSetState;
+  rows: number;
 }
 
 @Injectable()
@@ -116,5 +137,60 @@ export class ResultSetsRepository {
          FROM race_result WHERE result_set_id = $1 ORDER BY id`,
       [fromId, toId],
     );
+  }
+
+  /**
+   * The race sets of an event, oldest first (ties broken by id), a page at a time; without
+   * `admin`, only the sets the public may see (isPublicSet).
+   */
+  async listForEvent(manager: EntityManager, eventId: number, admin: boolean, window: PageWindow): Promise<{ total: number; items: RaceSetSummary[] }> {
+    const visible = admin ? '' : ` AND ${publicSetSql('s')}`;
+    const [{ total }]: { total: number }[] = await manager.query(
+      `SELECT count(*)::int AS total FROM result_set s WHERE s.event_id = $1${visible}`, [eventId]);
+    const rows: { id: number; event_id: number; category: string; state: string; replaces_id: number | null; replaced_by_id: number | null; rows: number; updated_at: Date }[] =
+      await manager.query(
+        `SELECT s.id, s.event_id, s.category, s.state, s.replaces_id, s.updated_at,
+                (SELECT max(n.id) FROM result_set n WHERE n.replaces_id = s.id AND s.state = ${stateSql('REPLACED')}) AS replaced_by_id,
+                (SELECT count(*)::int FROM race_result r WHERE r.result_set_id = s.id) AS rows
+           FROM result_set s WHERE s.event_id = $1${visible}
+          ORDER BY s.id OFFSET $2 LIMIT $3`,
+        [eventId, window.offset, window.limit],
+      );
+    return {
+      total,
+      items: rows.map((r) => ({
+        id: r.id, eventId: r.event_id, category: r.category, state: stateFromCode(r.state), replacesId: r.replaces_id,
+        replacedById: r.replaced_by_id, rows: r.rows, updatedAt: r.updated_at.toISOString(),
+      })),
+    };
+  }
+
+  /** The state and row count of each set of the event an import may write to (not REPLACED or DELETED). */
+  async setsBeforeImport(manager: EntityManager, eventId: number): Promise<Map<number, SetBefore>> {
+    const rows: { id: number; state: string; rows: number }[] = await manager.query(
+      `SELECT s.id, s.state, (SELECT count(*)::int FROM race_result r WHERE r.result_set_id = s.id) AS rows
+         FROM result_set s WHERE s.event_id = $1 AND s.state NOT IN ${statesSql(['REPLACED', 'DELETED'])}`,
+      [eventId],
+    );
+    return new Map(rows.map((r) => [r.id, { state: stateFromCode(r.state), rows: r.rows }]));
+  }
+
+  /**
+   * For each set, its row count now and whether this transaction wrote any of its rows or
+   * renamed any of its riders: a row this transaction inserted or updated, or a participant
+   * it created or renamed, carries the transaction's id as its xmin. Race rows are only
+   * updated when a value differs, so a re-import of the same file writes none.
+   */
+  async writtenInThisTransaction(manager: EntityManager, setIds: number[]): Promise<Map<number, { rows: number; written: boolean }>> {
+    const rows: { id: number; rows: number; written: boolean }[] = await manager.query(
+      `SELECT s.id, count(r.id)::int AS rows,
+              COALESCE(bool_or(r.xmin = pg_current_xact_id()::xid OR p.xmin = pg_current_xact_id()::xid), false) AS written
+         FROM unnest($1::int[]) AS s(id)
+         LEFT JOIN race_result r ON r.result_set_id = s.id
+         LEFT JOIN participant p ON p.id = r.participant_id
+        GROUP BY s.id`,
+      [intArray(setIds)],
+    );
+    return new Map(rows.map((r) => [r.id, { rows: r.rows, written: r.written }]));
   }
 }

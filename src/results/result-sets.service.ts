@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { changedFields } from '../audit/audit-entry';
+import { AuditTrail } from '../audit/audit-trail';
+import { undoUnless } from '../common/database/savepoint';
 import { UnitOfWork, TransactionRunner } from '../common/database/transaction-runner';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import { errorFor, isPublicSet } from '../common/audience';
 import { ChangeReason, ResultSetChangedEvent, StandingsChangedEvent } from '../common/events/catalogue';
+import { PageWindow } from '../common/paging';
 import { PUBLIC_STATES, ResultSetState } from '../common/result-set-state';
 import { PendingRecalcRepository } from '../pending-recalc/pending-recalc.repository';
 import { RaceRowsRepository } from './race-rows.repository';
@@ -11,10 +15,24 @@ import { PLACED_RESULT_STATUSES } from './result-status';
 import { LockedRaceSet, ResultSetsRepository } from './result-sets.repository';
 import { ResultSet } from './result-set.entity';
 import { IncomingRow } from './rider-identity';
-import { CreateResultSetDto, ResultRowView, ResultSetView, UpdateResultRowDto } from './results.dto';
+import { CreateResultSetDto, ResultRowView, ResultSetPage, ResultSetView, UpdateResultRowDto } from './results.dto';
+import { auditedRow, diffRows } from './row-changes';
 import { assertEditable, assertRevisable, planTransition } from './state-machine';
 
 const feeds = (state: ResultSetState): boolean => PUBLIC_STATES.includes(state);
+
+/**
+ * What the answer of a write to a set says about its state: a DRAFT feeds no leaderboard and
+ * is not public until it is published (a revision's original stays in force meanwhile).
+ */
+export function draftWarnings(set: { id: number; state: ResultSetState; replacesId: number | null }): string[] {
+  if (set.state !== 'DRAFT') return [];
+  const publish = `POST /api/result-sets/${set.id}/transitions with {"to":"PROVISIONAL"} or {"to":"APPROVED"}`;
+  if (set.replacesId !== null) {
+    return [`Result set ${set.id} is a DRAFT revision of result set ${set.replacesId}: leaderboards and the public keep reading result set ${set.replacesId} until this one is published (${publish})`];
+  }
+  return [`Result set ${set.id} is a DRAFT: it feeds no leaderboard and is not public until it is published (${publish})`];
+}
 
 /**
  * Race results under the ResultSet state machine. Every change runs in one transaction that
@@ -28,6 +46,7 @@ export class ResultSetsService {
     private readonly sets: ResultSetsRepository,
     private readonly rows: RaceRowsRepository,
     private readonly pending: PendingRecalcRepository,
+    private readonly audit: AuditTrail,
   ) {}
 
   async create(eventId: number, dto: CreateResultSetDto): Promise<ResultSetView> {
@@ -41,7 +60,19 @@ export class ResultSetsService {
       }
       const set = await this.sets.create(uow.manager, { eventId, category: dto.category, state: dto.state ?? 'DRAFT' });
       if (feeds(set.state)) await this.recordChange(uow, { set, seriesId }, 'RESULTS_CREATED');
-      return this.view(uow.manager, set);
+      await this.audit.record(uow.manager, {
+        action: 'result_set.create', entity: 'result_set', entityId: set.id, changes: { after: { eventId, category: set.category, state: set.state } },
+      });
+      return this.written(await this.view(uow.manager, set));
+    });
+  }
+
+  /** The race sets of an event, oldest first; the public sees only the published ones. */
+  async listForEvent(eventId: number, admin: boolean, window: PageWindow): Promise<ResultSetPage> {
+    return this.tx.run(async ({ manager }) => {
+      await this.sets.seriesOfEvent(manager, eventId);
+      const { total, items } = await this.sets.listForEvent(manager, eventId, admin, window);
+      return { total, ...window, items };
     });
   }
 
@@ -58,16 +89,27 @@ export class ResultSetsService {
     });
   }
 
-  /** PUT: the given rows become the whole set, in one statement batch and one change event. */
+  /**
+   * PUT: the given rows become the whole set, in one statement batch and one change event. A
+   * replace that changes nothing (the same rows sent again) is undone: it marks no board,
+   * publishes nothing and records no audit row, like any edit that changes nothing.
+   */
   async replaceRows(id: number, incoming: IncomingRow[]): Promise<ResultSetView> {
     const warnings = this.rows.validate(incoming);
     return this.tx.run(async (uow) => {
       const locked = await this.lockRaceSetForEdit(uow.manager, id);
-      await this.rows.deleteAll(uow.manager, id);
-      await this.rows.insert(uow.manager, id, locked.seriesId!, locked.set.category!, incoming);
-      await this.sets.touch(uow.manager, id);
-      await this.recordChangeIfFeeding(uow, locked, 'RESULTS_REPLACED');
-      return withWarnings(await this.view(uow.manager, locked.set), warnings);
+      const before = await this.rowsOfSet(uow.manager, id);
+      const changes = await undoUnless(uow.manager, async (manager) => {
+        await this.rows.deleteAll(manager, id);
+        await this.rows.insert(manager, id, locked.seriesId!, locked.set.category!, incoming);
+        return diffRows(before, await this.rowsOfSet(manager, id));
+      }, (diff) => diff !== null);
+      if (changes) {
+        await this.sets.touch(uow.manager, id);
+        await this.recordChangeIfFeeding(uow, locked, 'RESULTS_REPLACED');
+        await this.audit.record(uow.manager, { action: 'result_set.replace_rows', entity: 'result_set', entityId: id, changes: { ...changes } });
+      }
+      return this.written(await this.view(uow.manager, locked.set), warnings);
     });
   }
 
@@ -78,7 +120,9 @@ export class ResultSetsService {
       const [rowId] = await this.rows.insert(uow.manager, id, locked.seriesId!, locked.set.category!, [row]);
       await this.sets.touch(uow.manager, id);
       await this.recordChangeIfFeeding(uow, locked, 'RESULTS_CREATED');
-      return withWarnings(await this.rowView(uow.manager, id, rowId), warnings);
+      const added = await this.rowView(uow.manager, id, rowId);
+      await this.audit.record(uow.manager, { action: 'result.create', entity: 'result', entityId: rowId, changes: { resultSetId: id, after: auditedRow(added) } });
+      return { ...added, warnings: [...warnings, ...draftWarnings(locked.set)] };
     });
   }
 
@@ -89,10 +133,18 @@ export class ResultSetsService {
       const current = await this.rowView(uow.manager, setId, rowId);
       const merged = mergeRow(current, patch);
       const warnings = this.rows.validate([merged], 'body');
-      await this.rows.update(uow.manager, rowId, locked.seriesId!, merged);
-      await this.sets.touch(uow.manager, setId);
-      await this.recordChangeIfFeeding(uow, locked, 'RESULT_UPDATED');
-      return withWarnings(await this.rowView(uow.manager, setId, rowId), warnings);
+      // Written first, compared after: who the patched rider is depends on the database's matching.
+      const { row, changes } = await undoUnless(uow.manager, async (manager) => {
+        await this.rows.update(manager, rowId, locked.seriesId!, merged);
+        const updated = await this.rowView(manager, setId, rowId);
+        return { row: updated, changes: changedFields(auditedRow(current), auditedRow(updated)) };
+      }, (outcome) => outcome.changes !== null);
+      if (changes) {
+        await this.sets.touch(uow.manager, setId);
+        await this.recordChangeIfFeeding(uow, locked, 'RESULT_UPDATED');
+        await this.audit.record(uow.manager, { action: 'result.update', entity: 'result', entityId: rowId, changes: { resultSetId: setId, ...changes } });
+      }
+      return { ...(changes ? row : current), warnings: [...warnings, ...draftWarnings(locked.set)] };
     });
   }
 
@@ -100,13 +152,16 @@ export class ResultSetsService {
     await this.tx.run(async (uow) => {
       const setId = await this.rows.setOfRow(uow.manager, rowId);
       const locked = await this.lockRaceSetForEdit(uow.manager, setId);
+      const gone = await this.rowView(uow.manager, setId, rowId);
       await this.rows.deleteRow(uow.manager, rowId);
       await this.sets.touch(uow.manager, setId);
       await this.recordChangeIfFeeding(uow, locked, 'RESULT_DELETED');
+      await this.audit.record(uow.manager, { action: 'result.delete', entity: 'result', entityId: rowId, changes: { resultSetId: setId, before: auditedRow(gone) } });
     });
   }
 
-  async transition(id: number, to: ResultSetState): Promise<ResultSetView> {
+  /** `reason`: the request body's, for the audit log (else the X-Reason header's). */
+  async transition(id: number, to: ResultSetState, reason?: string): Promise<ResultSetView> {
     return this.tx.run(async (uow) => {
       const locked = await this.sets.lock(uow.manager, id);
       const { set } = locked;
@@ -114,7 +169,7 @@ export class ResultSetsService {
         throw new ConflictError(`Result set ${id} is FAILED standings; retry the recalculation (POST /api/leaderboards/${set.leaderboardId}/recalculate)`);
       }
       const plan = planTransition(set, to);
-      if (!plan.changes) return this.view(uow.manager, set);
+      if (!plan.changes) return this.written(await this.view(uow.manager, set));
 
       const before = set.state;
       // Standings clones replaced their original when they were made; race revisions do it now.
@@ -130,12 +185,16 @@ export class ResultSetsService {
       if (set.eventId !== null && (feeds(before) || feeds(to) || replacesOriginal)) {
         await this.recordChange(uow, locked, replacesOriginal ? 'REVISION_PUBLISHED' : 'STATE_CHANGED');
       }
-      return this.view(uow.manager, set);
+      await this.audit.record(uow.manager, {
+        action: 'result_set.transition', entity: 'result_set', entityId: id, reason,
+        changes: { before: { state: before }, after: { state: to }, ...(replacesOriginal ? { replaced: set.replacesId } : {}) },
+      });
+      return this.written(await this.view(uow.manager, set));
     });
   }
 
   /** A DRAFT copy of a published or deleted set; publishing it replaces the original. */
-  async revise(id: number): Promise<ResultSetView> {
+  async revise(id: number, reason?: string): Promise<ResultSetView> {
     return this.tx.run(async (uow) => {
       const { set } = await this.sets.lock(uow.manager, id);
       if (set.leaderboardId !== null) {
@@ -151,7 +210,12 @@ export class ResultSetsService {
         replacesId: set.id,
       });
       await this.sets.copyRows(uow.manager, id, revision.id);
-      return this.view(uow.manager, revision);
+      // On the set revised, so its history shows it; the revision's own edits follow under its id.
+      await this.audit.record(uow.manager, {
+        action: 'result_set.revise', entity: 'result_set', entityId: id, reason,
+        changes: { after: { revisionId: revision.id } },
+      });
+      return this.written(await this.view(uow.manager, revision));
     });
   }
 
@@ -177,6 +241,19 @@ export class ResultSetsService {
     const categories = [set.category!];
     const boards = markBoards ? await this.pending.markAffected(uow.manager, set.eventId!, categories) : [];
     uow.publishAfterCommit(new ResultSetChangedEvent(set.id, set.eventId!, seriesId!, categories, reason, boards));
+  }
+
+  /**
+   * A write's answer: the set as stored, with what the organiser should know: what the write
+   * changed of what was sent (`input`: a non-finisher's place dropped), then the set's state.
+   */
+  private written(view: ResultSetView, input: string[] = []): ResultSetView {
+    // Standings are written by recalculation; the state warning is about race results.
+    return { ...view, warnings: [...input, ...(view.leaderboardId === null ? draftWarnings(view) : [])] };
+  }
+
+  private async rowsOfSet(manager: EntityManager, setId: number): Promise<ResultRowView[]> {
+    return (await this.rows.rowsOf(manager, [setId])).get(setId)!;
   }
 
   private async rowView(manager: EntityManager, setId: number, rowId: number): Promise<ResultRowView> {
@@ -231,7 +308,3 @@ function mergeRow(current: ResultRowView, patch: UpdateResultRowDto): IncomingRo
   };
 }
 
-/** A view with the write's warnings (a dropped place), when there are any: views without them stay as they were. */
-function withWarnings<T extends object>(view: T, warnings: string[]): T & { warnings?: string[] } {
-  return warnings.length > 0 ? { ...view, warnings } : view;
-}

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Injectable, Param, Patch, PipeTransform, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Injectable, Param, Patch, PipeTransform, Post, Put, Query, Req } from '@nestjs/common';
 import { plainToInstance, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, validate, ValidateNested } from 'class-validator';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -8,10 +8,17 @@ import { Public } from '../common/auth/public.decorator';
 import { InvalidInputError } from '../common/errors/domain-errors';
 import { flattenValidationErrors } from '../common/errors/validation';
 import { IdPipe } from '../common/id.pipe';
+import { pageWindow } from '../common/paging';
 import { ResultSetsService } from './result-sets.service';
 import {
-  CreateResultSetDto, MAX_ROWS_PER_REQUEST, ResultRowDto, ResultRowView, ResultSetView, TransitionDto, UpdateResultRowDto,
+  CreateResultSetDto, MAX_ROWS_PER_REQUEST, ResultRowDto, ResultRowView, ResultSetListQuery, ResultSetPage, ResultSetView, RevisionDto, TransitionDto,
+  UpdateResultRowDto,
 } from './results.dto';
+
+/** A body `reason` as the audit log keeps it: trimmed, and none when blank. */
+const reasonOf = (body: { reason?: string }): string | undefined => body.reason?.trim() || undefined;
+
+const DRAFT_NOTE = ' The answer\'s `warnings` say when the set is a DRAFT, which feeds no leaderboard until it is published.';
 
 const TOO_MANY_ROWS = `at most ${MAX_ROWS_PER_REQUEST} rows per request; import larger files`;
 
@@ -50,9 +57,23 @@ export class ResultsController {
   @Post('events/:id/result-sets')
   @HttpCode(201)
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'A new result set for a category of the event (DRAFT unless state is given)', description: `Recorded in the audit log (result_set.create).${DRAFT_NOTE}` })
   @ApiCreatedResponse({ type: ResultSetView })
   create(@Param('id', IdPipe) eventId: number, @Body() dto: CreateResultSetDto): Promise<ResultSetView> {
     return this.results.create(eventId, dto);
+  }
+
+  @Get('events/:id/result-sets')
+  @Public()
+  @ApiOperation({
+    summary: 'The result sets of an event, without their rows, oldest first',
+    description: 'Paged (offset, limit ≤ 500), ordered by id. With an admin key: every set in every state (revisions, drafts, deleted and replaced ones). '
+      + 'Without one: only the sets the public may see (PROVISIONAL, APPROVED, and REPLACED sets that were published). Read a set\'s rows with GET /api/result-sets/{id}.',
+  })
+  @ApiOkResponse({ type: ResultSetPage })
+  @ApiNotFoundResponse({ description: 'No such event' })
+  list(@Param('id', IdPipe) eventId: number, @Query() query: ResultSetListQuery, @Req() request: Request): Promise<ResultSetPage> {
+    return this.results.listForEvent(eventId, isAdminRequest(request), pageWindow(query));
   }
 
   @Get('result-sets/:id')
@@ -71,6 +92,11 @@ export class ResultsController {
 
   @Put('result-sets/:id/results')
   @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Replace every row of a DRAFT or PROVISIONAL set',
+    description: 'Recorded in the audit log (result_set.replace_rows) with counts and the keys of the riders added, removed and changed. '
+      + `Rows identical to the stored ones change nothing: no board is marked, no change is published and no audit row is written.${DRAFT_NOTE}`,
+  })
   @ApiBody({ type: [ResultRowDto], description: `The set's new rows (replaces all of them), at most ${MAX_ROWS_PER_REQUEST}` })
   @ApiOkResponse({ type: ResultSetView })
   replace(@Param('id', IdPipe) id: number, @Body(RowsPipe) rows: ResultRowDto[]): Promise<ResultSetView> {
@@ -80,6 +106,7 @@ export class ResultsController {
   @Post('result-sets/:id/results')
   @HttpCode(201)
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Add one row to a DRAFT or PROVISIONAL set', description: `Recorded in the audit log (result.create).${DRAFT_NOTE}` })
   @ApiCreatedResponse({ type: ResultRowView })
   add(@Param('id', IdPipe) id: number, @Body() row: ResultRowDto): Promise<ResultRowView> {
     return this.results.addRow(id, row);
@@ -87,6 +114,11 @@ export class ResultsController {
 
   @Patch('results/:id')
   @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Change fields of one row',
+    description: 'Recorded in the audit log (result.update) with the changed fields before and after; a patch that changes nothing records nothing and marks nothing. '
+      + `Send X-Reason to say why.${DRAFT_NOTE}`,
+  })
   @ApiOkResponse({ type: ResultRowView })
   update(@Param('id', IdPipe) id: number, @Body() patch: UpdateResultRowDto): Promise<ResultRowView> {
     return this.results.updateRow(id, patch);
@@ -95,6 +127,7 @@ export class ResultsController {
   @Delete('results/:id')
   @HttpCode(204)
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Delete one row', description: 'Recorded in the audit log (result.delete) with the row as it was. Send X-Reason to say why.' })
   @ApiNoContentResponse()
   async remove(@Param('id', IdPipe) id: number): Promise<void> {
     await this.results.deleteRow(id);
@@ -103,16 +136,23 @@ export class ResultsController {
   @Post('result-sets/:id/transitions')
   @HttpCode(200)
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Move a set to another state', description: `Recorded in the audit log (result_set.transition, state before and after) with the body's reason or X-Reason.${DRAFT_NOTE}` })
   @ApiOkResponse({ type: ResultSetView })
   transition(@Param('id', IdPipe) id: number, @Body() dto: TransitionDto): Promise<ResultSetView> {
-    return this.results.transition(id, dto.to);
+    return this.results.transition(id, dto.to, reasonOf(dto));
   }
 
   @Post('result-sets/:id/revisions')
   @HttpCode(201)
   @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'A DRAFT revision of a published or deleted set',
+    description: 'Recorded in the audit log on the set revised (result_set.revise, with the revision\'s id) with the body\'s reason or X-Reason. '
+      + 'The answer is the revision; its `warnings` say it is a DRAFT that takes effect when published.',
+  })
+  @ApiBody({ type: RevisionDto, required: false })
   @ApiCreatedResponse({ type: ResultSetView })
-  revise(@Param('id', IdPipe) id: number): Promise<ResultSetView> {
-    return this.results.revise(id);
+  revise(@Param('id', IdPipe) id: number, @Body() dto: RevisionDto): Promise<ResultSetView> {
+    return this.results.revise(id, reasonOf(dto ?? {}));
   }
 }

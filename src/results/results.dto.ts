@@ -1,12 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsIn, IsInt, IsNotEmptyObject, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested,
+  IsIn, IsInt, IsNotEmptyObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
+import { MAX_REASON_LENGTH } from '../common/auth/reason-header';
+import { PageQuery, PageView } from '../common/paging';
 import { RESULT_SET_STATES, ResultSetState } from '../common/result-set-state';
 import { RESULT_STATUSES, ResultStatus } from './result-status';
 
 export const MAX_ROWS_PER_REQUEST = 10_000;
+
+const DRAFT_WARNING_EXAMPLE = 'Result set 12 is a DRAFT: it feeds no leaderboard and is not public until it is published (POST /api/result-sets/12/transitions with {"to":"PROVISIONAL"} or {"to":"APPROVED"})';
+const WARNINGS_DESCRIPTION = 'On the answers of writes only: what the organiser should know: what the write changed of what was sent (a non-finisher\'s place is dropped), then that the set is a DRAFT, which feeds no leaderboard until it is published. Empty when there is nothing to say.';
 
 export class ParticipantDto {
   @ApiPropertyOptional({ description: 'Licence or federation id; riders are matched on it first', maxLength: 50 })
@@ -109,11 +114,23 @@ export class CreateResultSetDto {
   state?: (typeof CREATABLE_STATES)[number];
 }
 
-export class TransitionDto {
+/** Why a change was made, kept in the audit log (the X-Reason header says the same for any write). */
+class ReasonDto {
+  @ApiPropertyOptional({ maxLength: MAX_REASON_LENGTH, example: 'Protest upheld: rider 12 missed a lap', description: 'Why, for the audit log; takes precedence over the X-Reason header' })
+  @IsOptional() @IsString() @MaxLength(MAX_REASON_LENGTH)
+  // eslint-disable-next-line no-control-regex
+  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'reason must not contain control characters' })
+  reason?: string;
+}
+
+export class TransitionDto extends ReasonDto {
   @ApiProperty({ enum: RESULT_SET_STATES, description: 'The state to move to' })
   @IsIn(RESULT_SET_STATES)
   to: ResultSetState;
 }
+
+/** POST …/revisions takes no fields but an optional reason. */
+export class RevisionDto extends ReasonDto {}
 
 export class ResultRowView {
   @ApiProperty() id: number;
@@ -125,7 +142,7 @@ export class ResultRowView {
   @ApiProperty({ nullable: true, type: String }) custom1: string | null;
   @ApiProperty({ nullable: true, type: String }) custom2: string | null;
   @ApiProperty({ nullable: true, type: String }) custom3: string | null;
-  @ApiPropertyOptional({ type: [String], description: 'Present when the write changed what was sent: a non-finisher\'s place is dropped', example: ['body[0].position: a DNF rider has no place; the place 7 was ignored'] })
+  @ApiPropertyOptional({ type: [String], example: ['body[0].position: a DNF rider has no place; the place 7 was ignored', DRAFT_WARNING_EXAMPLE], description: WARNINGS_DESCRIPTION })
   warnings?: string[];
 }
 
@@ -139,6 +156,24 @@ export class ResultSetView {
   @ApiProperty({ nullable: true, type: Number, description: 'The newer set that replaced this one' }) replacedById: number | null;
   @ApiProperty({ nullable: true, type: String }) errorMessage: string | null;
   @ApiProperty({ type: [ResultRowView] }) results: ResultRowView[];
-  @ApiPropertyOptional({ type: [String], description: 'Present when the write changed what was sent: a non-finisher\'s place is dropped', example: ['[3].position: a DNF rider has no place; the place 7 was ignored'] })
+  @ApiPropertyOptional({ type: [String], example: ['[3].position: a DNF rider has no place; the place 7 was ignored', DRAFT_WARNING_EXAMPLE], description: WARNINGS_DESCRIPTION })
   warnings?: string[];
 }
+
+/** A result set in a list: its facts without its rows. */
+export class ResultSetSummaryView {
+  @ApiProperty({ example: 12 }) id: number;
+  @ApiProperty({ example: 3 }) eventId: number;
+  @ApiProperty({ example: 'U14 Boys' }) category: string;
+  @ApiProperty({ enum: RESULT_SET_STATES, example: 'PROVISIONAL' }) state: ResultSetState;
+  @ApiProperty({ nullable: true, type: Number, example: null, description: 'The set this one revises (or replaced)' }) replacesId: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: null, description: 'The newer set that replaced this one' }) replacedById: number | null;
+  @ApiProperty({ example: 42, description: 'Result rows in the set' }) rows: number;
+  @ApiProperty({ format: 'date-time', example: '2026-03-14T17:02:11.000Z', description: 'Last change to the set or its rows' }) updatedAt: string;
+}
+
+export class ResultSetPage extends PageView<ResultSetSummaryView> {
+  @ApiProperty({ type: [ResultSetSummaryView] }) items: ResultSetSummaryView[];
+}
+
+export class ResultSetListQuery extends PageQuery {}

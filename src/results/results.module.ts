@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
+import { AuditModule } from '../audit/audit.module';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { PendingRecalcModule } from '../pending-recalc/pending-recalc.module';
 import { SeriesModule } from '../series/series.module';
@@ -13,6 +14,7 @@ import { ResultsController } from './results.controller';
 
 @Module({
   imports: [
+    AuditModule,
     PendingRecalcModule,
     SeriesModule,
     // Uploads are held in memory (bounded by IMPORT_MAX_BYTES) and never written to disk.

@@ -26,8 +26,8 @@ export function assertEditable(set: RaceSetFacts): void {
   if (refusal) throw new ConflictError(refusal(set));
 }
 
-/** Transitions a client may ask for; REPLACED and FAILED are set by the system only. */
-const ALLOWED: Record<ResultSetState, readonly ResultSetState[]> = {
+/** Transitions a client may ask for; REPLACED and FAILED are set by the system only (the console offers only these). */
+export const ALLOWED: Record<ResultSetState, readonly ResultSetState[]> = {
   DRAFT: ['PROVISIONAL', 'APPROVED', 'DELETED'],
   PROVISIONAL: ['DRAFT', 'APPROVED', 'DELETED'],
   APPROVED: ['DELETED'],

@@ -1,8 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsBoolean, IsDateString, IsNumber, IsOptional, IsPositive, IsString, Length, Matches, Max, MaxLength, ValidateBy, ValidateNested,
+  IsBoolean, IsDateString, IsIn, IsNumber, IsOptional, IsPositive, IsString, Length, Matches, Max, MaxLength, ValidateBy, ValidateNested,
 } from 'class-validator';
+import { PageQuery, PageView } from '../common/paging';
 import { isTimeZone } from '../config/config';
 
 /** Validated with Intl, the same check as DEFAULT_TIME_ZONE. */
@@ -45,12 +46,25 @@ export class CreateSeriesDto {
   customLabels?: CustomLabelsDto;
 }
 
-/** GET /api/series?name=: how a script finds a series it made before (`npm run demo`). */
-export class FindSeriesQuery {
-  @ApiProperty({ description: 'The exact name of the series', maxLength: 200 })
-  @IsString() @Length(1, 200)
-  name: string;
+/**
+ * GET /api/series: with `name`, the exact lookup a script uses to find a series it made before
+ * (`npm run demo`), answered as a plain array as it always was; without it, the paged list.
+ */
+export class FindSeriesQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'The exact name of the series: answers a plain array (oldest first, at most 100), not a page', maxLength: 200, example: 'Schools Cup' })
+  @IsOptional() @IsString() @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'Only series whose name or season contains this text, ignoring case and accents', maxLength: 200, example: 'cup' })
+  @IsOptional() @IsString() @Length(1, 200)
+  q?: string;
 }
+
+/**
+ * PATCH /api/series/:id: the fields given change, the others stay. `season: null` clears the
+ * season; a `customLabels` slot set to null clears that label, slots left out keep theirs.
+ */
+export class UpdateSeriesDto extends PartialType(CreateSeriesDto) {}
 
 export class CreateEventDto {
   @ApiProperty({ description: 'Name of the event', maxLength: 200, example: 'Round 1 — Hillside' })
@@ -72,18 +86,38 @@ export class CreateEventDto {
 }
 
 export class SeriesView {
-  @ApiProperty() id: number;
-  @ApiProperty() name: string;
-  @ApiProperty({ nullable: true, type: String }) season: string | null;
-  @ApiProperty({ type: CustomLabelsDto }) customLabels: CustomLabelsDto;
+  @ApiProperty({ example: 3 }) id: number;
+  @ApiProperty({ example: 'Schools Cup' }) name: string;
+  @ApiProperty({ nullable: true, type: String, example: '2026' }) season: string | null;
+  @ApiProperty({ type: CustomLabelsDto, example: { custom1: 'School', custom2: 'Club' } }) customLabels: CustomLabelsDto;
   @ApiProperty({ example: 'Europe/London' }) timeZone: string;
 }
 
+export class SeriesPage extends PageView<SeriesView> {
+  @ApiProperty({ type: [SeriesView], description: 'Newest season first (season descending, series without one last), then newest series first' })
+  items: SeriesView[];
+}
+
+/** PATCH /api/events/:id: the fields given change, the others stay. */
+export class UpdateEventDto extends PartialType(CreateEventDto) {}
+
 export class EventView {
-  @ApiProperty() id: number;
-  @ApiProperty() seriesId: number;
-  @ApiProperty() name: string;
+  @ApiProperty({ example: 12 }) id: number;
+  @ApiProperty({ example: 3 }) seriesId: number;
+  @ApiProperty({ example: 'Round 1 — Hillside' }) name: string;
   @ApiProperty({ example: '2026-03-14' }) date: string;
-  @ApiProperty() starred: boolean;
-  @ApiProperty() pointsMultiplier: number;
+  @ApiProperty({ example: false }) starred: boolean;
+  @ApiProperty({ example: 1 }) pointsMultiplier: number;
+}
+
+export class EventPage extends PageView<EventView> {
+  @ApiProperty({ type: [EventView], description: 'In calendar order, then by id' })
+  items: EventView[];
+}
+
+/** GET /api/series/:id/events: a plain array as always, or a page when asked for one. */
+export class ListEventsQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'true: answer a page `{ total, offset, limit, items }` instead of the plain array of every event', example: true })
+  @IsOptional() @Type(() => String) @IsIn(['true', 'false'], { message: 'paged must be true or false' })
+  paged?: 'true' | 'false';
 }

@@ -1,11 +1,15 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { PendingRecalcModule } from '../pending-recalc/pending-recalc.module';
 import { CustomGroupValuesRepository } from './custom-group-values.repository';
+import { EventsController } from './events.controller';
 import { SeriesController } from './series.controller';
 import { SeriesRepository } from './series.repository';
 import { SeriesService } from './series.service';
 
 @Module({
-  controllers: [SeriesController],
+  imports: [AuditModule, PendingRecalcModule],
+  controllers: [SeriesController, EventsController],
   providers: [SeriesService, SeriesRepository, CustomGroupValuesRepository],
   exports: [SeriesService, CustomGroupValuesRepository],
 })

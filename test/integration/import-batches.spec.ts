@@ -1,3 +1,4 @@
+import { AuditTrail } from '../../src/audit/audit-trail';
 import { TransactionRunner } from '../../src/common/database/transaction-runner';
 import { PendingRecalcRepository } from '../../src/pending-recalc/pending-recalc.repository';
 import { ImportBatching, ImportValidationError, ResultsImportService } from '../../src/results/import/results-import.service';
@@ -47,7 +48,7 @@ describe('import rider matching does not depend on where batches are cut', () =>
   afterAll(() => t?.close());
 
   const importer = (batching: ImportBatching = {}) => new ResultsImportService(
-    t.app.get(TransactionRunner), t.app.get(ResultSetsRepository), t.app.get(RaceRowsRepository), t.app.get(ParticipantsRepository), t.app.get(PendingRecalcRepository), t.config, batching,
+    t.app.get(TransactionRunner), t.app.get(ResultSetsRepository), t.app.get(RaceRowsRepository), t.app.get(ParticipantsRepository), t.app.get(PendingRecalcRepository), t.app.get(AuditTrail), t.config, batching,
   );
 
   const footprint = async () => (await t.db.query(`

@@ -40,11 +40,11 @@ describe('race packs: the cached packed results of each race', () => {
     return row;
   }
 
-  /** The set's rows as the pack holds them: (id, participant, custom1..3, place, status code) in id order. */
+  /** The set's rows as the pack holds them: (id, participant, custom1..3, place, status code, time) in id order. */
   async function rowsOf(setId: number): Promise<number[][]> {
     const rows: { v: number[] }[] = await t.db.query(
       `SELECT ARRAY[id, participant_id, COALESCE(custom1_id, -1), COALESCE(custom2_id, -1), COALESCE(custom3_id, -1), COALESCE(position, 0),
-                    CASE status WHEN 'FIN' THEN 0 WHEN 'DNF' THEN 1 WHEN 'DNS' THEN 2 ELSE 3 END] AS v
+                    CASE status WHEN 'FIN' THEN 0 WHEN 'DNF' THEN 1 WHEN 'DNS' THEN 2 ELSE 3 END, COALESCE(time_ms, -1)] AS v
          FROM race_result WHERE result_set_id = $1 ORDER BY id`,
       [setId],
     );
@@ -53,7 +53,7 @@ describe('race packs: the cached packed results of each race', () => {
 
   function unpack(packed: Buffer): number[][] {
     const out: number[][] = [];
-    for (let at = 0; at < packed.length; at += 28) out.push(Array.from({ length: 7 }, (_, k) => packed.readInt32BE(at + 4 * k)));
+    for (let at = 0; at < packed.length; at += 32) out.push(Array.from({ length: 8 }, (_, k) => packed.readInt32BE(at + 4 * k)));
     return out.sort((a, b) => a[0] - b[0]);
   }
 

@@ -201,6 +201,69 @@ describe('synchronization: debounced recalculation on BullMQ', () => {
     await t.http().post('/api/leaderboards/999999/recalculate').set(AUTH).expect(404);
   });
 
+  it('recalculate-all adds its jobs in one bulk, records them queued in the same answer, and says which board runs after its active run', async () => {
+    const series = await fx.series();
+    const ids: number[] = [];
+    for (const name of ['bulk one', 'bulk two', 'bulk three']) {
+      ids.push(await fx.leaderboard({ seriesId: series, name, type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: ['BULK'] }));
+    }
+    const eventId = await fx.event(series, { name: 'Bulk race' });
+    const setId = await fx.resultSet(eventId, 'BULK');
+    await fx.replaceRows(setId, [rider('Ann', 'Lee', { position: 1 }), rider('Bo', 'Chen', { position: 2 })]);
+    for (const id of ids) await settled(t, id);
+    const release = await manualRunHeldMidWrite(ids[0]);
+    const queue = t.app.get<Queue>(getQueueToken(RECALC_QUEUE));
+    const add = jest.spyOn(queue, 'add');
+    const addBulk = jest.spyOn(queue, 'addBulk');
+    let res;
+    try {
+      res = await t.http().post(`/api/leaderboards/recalculate-all?seriesId=${series}`).set(AUTH).expect(202);
+      expect(add).not.toHaveBeenCalled();
+      expect(addBulk).toHaveBeenCalledTimes(1);
+      expect(addBulk.mock.calls[0][0].map((j) => j.data.leaderboardId)).toEqual(ids);
+      const jobs: { jobId: string; leaderboardId: number; afterActiveRun: boolean; joinedExisting: boolean }[] = res.body.jobs;
+      expect(jobs.map((j) => [j.leaderboardId, j.afterActiveRun, j.joinedExisting])).toEqual([[ids[0], true, false], [ids[1], false, false], [ids[2], false, false]]);
+      // Every job's run row exists before the answer: its status can be followed at once.
+      const rows: { job_id: string }[] = await t.db.query('SELECT job_id FROM recalc_run WHERE job_id = ANY($1)', [jobs.map((j) => j.jobId)]);
+      expect(rows.length).toBe(3);
+    } finally {
+      add.mockRestore();
+      addBulk.mockRestore();
+      await release();
+    }
+    for (const job of res.body.jobs) await completed(job.jobId);
+    for (const id of ids) expect((await standingsRows(t, id)).map((r) => r.name)).toEqual(['Ann Lee', 'Bo Chen']);
+    // The run's time split starts with the queue wait and the wait for the board's lock.
+    const [run] = await t.db.query(`SELECT summary FROM recalc_run WHERE job_id = $1`, [res.body.jobs[1].jobId]);
+    expect(run.summary.timings).toEqual({ queueMs: expect.any(Number), lockMs: expect.any(Number), loadMs: expect.any(Number), computeMs: expect.any(Number), writeMs: expect.any(Number) });
+  });
+
+  it('recalculate-all of 250 boards adds them in batches of 100 and records every job it answers', async () => {
+    const series = await fx.series();
+    const boards: { id: number }[] = await t.db.query(
+      `INSERT INTO leaderboard (series_id, name, type, points_scale_id) SELECT $1, 'Many ' || b, 'INDIVIDUAL', $2 FROM generate_series(1, 250) AS b RETURNING id`,
+      [series, scaleId],
+    );
+    await t.db.query(`INSERT INTO leaderboard_category (leaderboard_id, code, multiplier, ordinal) SELECT id, 'MANY', 1, 1 FROM unnest($1::int[]) AS id`, [boards.map((b) => b.id)]);
+    const queue = t.app.get<Queue>(getQueueToken(RECALC_QUEUE));
+    const addBulk = jest.spyOn(queue, 'addBulk');
+    let res;
+    try {
+      res = await t.http().post(`/api/leaderboards/recalculate-all?seriesId=${series}`).set(AUTH).expect(202);
+      expect(addBulk.mock.calls.map((call) => call[0].length)).toEqual([100, 100, 50]);
+    } finally {
+      addBulk.mockRestore();
+    }
+    const jobIds: string[] = res.body.jobs.map((j: { jobId: string }) => j.jobId);
+    expect(new Set(res.body.jobs.map((j: { leaderboardId: number }) => j.leaderboardId))).toEqual(new Set(boards.map((b) => b.id)));
+    const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM recalc_run WHERE job_id = ANY($1)', [jobIds]);
+    expect(n).toBe(250);
+    await eventually(async () => {
+      const [{ done }] = await t.db.query(`SELECT count(*)::int AS done FROM recalc_run WHERE job_id = ANY($1) AND status = 'completed'`, [jobIds]);
+      return done === 250;
+    }, 120_000);
+  }, 180_000);
+
   it('running the same recalculation twice gives identical rows and writes nothing the second time', async () => {
     const { boardId } = await boardWithRace('F');
     const first = await standingsRows(t, boardId);

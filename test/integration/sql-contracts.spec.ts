@@ -36,18 +36,19 @@ describe('SQL made from the TypeScript definitions agrees with them', () => {
       custom3: fc.option(fc.integer({ min: 1, max: 2 ** 31 - 1 }).map(ref)),
       status: fc.constantFrom(...STATUSES),
       place: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      timeMs: fc.option(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
     }).map(({ place, ...r }): Omit<RaceResultInput, 'id'> => ({
       ...r, eventId: 1, category: 'A', participantName: `#${r.participantId}`, position: r.status === 'FIN' && place % 3 !== 0 ? place : null,
     }));
 
     /** The rows packed by packedResultSql in PostgreSQL, in row order, as TypeScript unpacks them. */
-    async function packInSql(rows: { id: number; participantId: number; c1: number | null; c2: number | null; c3: number | null; position: number | null; status: string }[]): Promise<Int32Array> {
+    async function packInSql(rows: { id: number; participantId: number; c1: number | null; c2: number | null; c3: number | null; position: number | null; status: string; timeMs?: number | null }[]): Promise<Int32Array> {
       const { rows: [{ packed }] } = await pg.query<{ packed: Buffer }>(
         `SELECT string_agg(${packedResultSql('r')}, ''::bytea ORDER BY r.ord) AS packed
-           FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::text[]) WITH ORDINALITY
-                AS r(id, participant_id, custom1_id, custom2_id, custom3_id, position, status, ord)`,
+           FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[]) WITH ORDINALITY
+                AS r(id, participant_id, custom1_id, custom2_id, custom3_id, position, status, time_ms, ord)`,
         [rows.map((r) => r.id), rows.map((r) => r.participantId), rows.map((r) => r.c1), rows.map((r) => r.c2), rows.map((r) => r.c3),
-          rows.map((r) => r.position), rows.map((r) => r.status)],
+          rows.map((r) => r.position), rows.map((r) => r.status), rows.map((r) => r.timeMs ?? null)],
       );
       return unpackRace(packed);
     }
@@ -58,7 +59,7 @@ describe('SQL made from the TypeScript definitions agrees with them', () => {
           const results: RaceResultInput[] = drafts.map((r, i) => ({ ...r, id: 1000 + i }));
           const [race] = toPackedInput({ scale: { kind: 'LINEAR', first: 1, step: 0 }, board: { type: 'INDIVIDUAL', categories: [], eventScope: 'ALL' }, events: [], results }).races;
           const inSql = await packInSql(results.map((r) => ({
-            id: r.id, participantId: r.participantId, c1: r.custom1?.id ?? null, c2: r.custom2?.id ?? null, c3: r.custom3?.id ?? null, position: r.position, status: r.status,
+            id: r.id, participantId: r.participantId, c1: r.custom1?.id ?? null, c2: r.custom2?.id ?? null, c3: r.custom3?.id ?? null, position: r.position, status: r.status, timeMs: r.timeMs,
           })));
           expect(Array.from(inSql)).toEqual(Array.from(race.results));
         }),

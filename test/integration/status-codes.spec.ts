@@ -49,7 +49,7 @@ describe('status codes through the API', () => {
       const row = (await t.http().get(`/api/result-sets/${set}`).set(AUTH).expect(200)).body.results.find((r: { position: number }) => r.position === 1);
       const scp = await t.http().patch(`/api/results/${row.id}`).set(AUTH).send({ status: 'SCP' }).expect(200);
       expect(scp.body).toMatchObject({ position: 1, status: 'SCP' });
-      expect(scp.body.warnings).toBeUndefined();
+      expect(scp.body.warnings).toEqual([]);
       const patched = await t.http().patch(`/api/results/${row.id}`).set(AUTH).send({ status: 'RET', position: 4 }).expect(200);
       expect(patched.body).toMatchObject({ position: null, status: 'RET', warnings: ['body[0].position: a RET rider has no place; the place 4 was ignored'] });
     });
@@ -75,6 +75,9 @@ describe('status codes through the API', () => {
       const eventId = await fx.event(seriesId);
       const res = await upload(eventId, 'Place,Name,Status\n1,Al Ash,\n,Bea Birch,ABD\n,Cal Cedar,OTL\n', { category: 'Open', statusSynonyms: 'ABD=RET, otl=DNS' }).expect(200);
       expect(await rowsOf(res.body.categories[0].resultSetId)).toEqual([['Ash', 1, 'FIN'], ['Birch', null, 'RET'], ['Cedar', null, 'DNS']]);
+      // The import's audit row says which words it was told to read.
+      const [audit] = await t.db.query(`SELECT changes FROM audit_log WHERE action = 'event.import' AND entity_id = $1`, [String(eventId)]);
+      expect(audit.changes.statusSynonyms).toEqual({ ABD: 'RET', OTL: 'DNS' });
     });
 
     it('refuse an unknown word with a 422 listing the known codes, and bad synonyms with a 400', async () => {
@@ -96,6 +99,17 @@ describe('status codes through the API', () => {
       expect(res.body.errors).toEqual([{ field: 'codes.ZFP.penaltyPercent', message: expect.stringContaining('must be a percentage from 0 to 100, got 120') }]);
       const unknown = await t.http().post('/api/points-scales').set(AUTH).send({ name: 'Bad', kind: 'TABLE', table: [1], codes: { XYZ: 3 } }).expect(400);
       expect(unknown.body.errors[0]).toMatchObject({ field: 'codes.XYZ', message: expect.stringContaining('known: DNF, DNS, DSQ, DNC') });
+    });
+
+    it('a PATCH edits codes; codes set to null go back to the defaults ({}), a bad rule is a 400 and changes nothing', async () => {
+      const { body: scale } = await t.http().post('/api/points-scales').set(AUTH).send({ name: 'Club', kind: 'TABLE', table: [1], lowPoint: true }).expect(201);
+      const edited = await t.http().patch(`/api/points-scales/${scale.id}`).set(AUTH).send({ codes: { DPI: { penaltyPoints: 2 } } }).expect(200);
+      expect(edited.body.codes).toEqual({ DPI: { penaltyPoints: 2 } });
+      const bad = await t.http().patch(`/api/points-scales/${scale.id}`).set(AUTH).send({ codes: { RET: { redress: 'AVERAGE' } } }).expect(400);
+      expect(bad.body.errors).toEqual([{ field: 'codes.RET.redress', message: 'redress is for RDG, not RET' }]);
+      const reset = await t.http().patch(`/api/points-scales/${scale.id}`).set(AUTH).send({ codes: null }).expect(200);
+      expect(reset.body.codes).toEqual({});
+      expect((await t.http().get(`/api/points-scales/${scale.id}`).expect(200)).body.codes).toEqual({});
     });
 
     it('a new board scores missed races as DNC on a low-point scale, not on a high-point one; a change marks it pending', async () => {
@@ -121,10 +135,10 @@ describe('status codes through the API', () => {
     expect(schemas.ResultRowDto.properties.status.enum).toContain('RDG');
     expect(schemas.ResultSetView.properties.warnings).toBeDefined();
     const examples = doc.paths['/api/points-scales'].post.requestBody.content['application/json'].examples;
-    expect(examples.rrsAppendixA).toMatchObject({ summary: 'RRS Appendix A low point', value: { lowPoint: true, codes: {} } });
+    expect(examples['RRS Appendix A low point']).toMatchObject({ value: { lowPoint: true, codes: {} } });
   });
 
-  /** docs/scoring.md §6's hand-worked table, through the API. */
+  /** docs/scoring.md §7's hand-worked table, through the API. */
   it('an Appendix A series with every code scores as docs/scoring.md works it by hand', async () => {
     const series = await fx.series({ name: 'Spring Series', customLabels: {} });
     const scale = await fx.scale({ name: 'RRS Appendix A low point', kind: 'TABLE', table: [1], lowPoint: true, codes: { DPI: { penaltyPoints: 2 } } });

@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import IORedis from 'ioredis';
+import { buildConsole } from './console-build';
 
-/** Fails fast, with a hint, when the real services the integration tests need are not up. */
+/** Fails fast, with a hint, when the real services the integration tests need are not up; builds the console once. */
 export default async function globalSetup(): Promise<void> {
   const pg = new Client({ connectionString: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
   try {
@@ -21,4 +22,5 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     redis.disconnect();
   }
+  buildConsole();
 }

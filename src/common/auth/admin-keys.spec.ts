@@ -1,7 +1,16 @@
 import { AdminKeys } from './admin-keys';
 
 describe('AdminKeys', () => {
-  const keys = new AdminKeys(['first-key-0123456789', 'second-key-0123456789']);
+  const keys = new AdminKeys([
+    { name: 'alice', secret: 'first-key-0123456789' },
+    { name: 'key#2', secret: 'second-key-0123456789' },
+  ]);
+
+  it('names the holder of a presented key, and nobody for an unknown one', () => {
+    expect(keys.holderOf('first-key-0123456789')).toBe('alice');
+    expect(keys.holderOf('second-key-0123456789')).toBe('key#2');
+    expect(keys.holderOf('alice')).toBeNull();
+  });
 
   it('accepts any configured key and nothing else', () => {
     expect(keys.matches('first-key-0123456789')).toBe(true);

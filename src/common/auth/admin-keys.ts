@@ -1,25 +1,33 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AdminKeyEntry } from '../../config/config';
 
 /**
  * Compares a presented key with every configured key in constant time: keys are hashed first
  * so lengths never leak, and every key is checked even after a match.
  */
 export class AdminKeys {
-  private readonly digests: Buffer[];
+  private readonly known: { name: string; digest: Buffer }[];
 
-  constructor(keys: readonly string[]) {
-    this.digests = keys.map(digest);
+  constructor(keys: readonly AdminKeyEntry[]) {
+    this.known = keys.map((key) => ({ name: key.name, digest: digest(key.secret) }));
   }
 
   get configured(): boolean {
-    return this.digests.length > 0;
+    return this.known.length > 0;
   }
 
   matches(presented: string): boolean {
+    return this.holderOf(presented) !== null;
+  }
+
+  /** The name of the presented key's holder (the audit log's actor), or null for no valid key. */
+  holderOf(presented: string): string | null {
     const candidate = digest(presented);
-    let found = false;
-    for (const known of this.digests) found = timingSafeEqual(known, candidate) || found;
-    return found;
+    let holder: string | null = null;
+    for (const key of this.known) {
+      if (timingSafeEqual(key.digest, candidate) && holder === null) holder = key.name;
+    }
+    return holder;
   }
 
   /** The key from an `Authorization: Bearer <key>` header, or null. */

@@ -1,5 +1,12 @@
 import { EntityManager } from 'typeorm';
 
+/**
+ * Namespace of the per-board advisory locks (the second key is the board id): a recalculation
+ * holds its board's for its whole run, and a rider merge takes those of the boards it touches
+ * first, so neither writes standings rows of a rider the other is moving.
+ */
+export const BOARD_LOCK_NAMESPACE = 74_201_512;
+
 /** Waits for a transaction-scoped advisory lock on (namespace, key); it is released at commit or rollback. */
 export async function advisoryXactLock(manager: EntityManager, namespace: number, key: number): Promise<void> {
   await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [namespace, key]);

@@ -21,3 +21,14 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => new InvalidInputError(flattenValidationErrors(errors)),
   });
 }
+
+/**
+ * A PATCH DTO made with PartialType lets null through its IsOptional; for these fields null is
+ * not a value (a name cannot be cleared), so it is refused naming them.
+ */
+export function rejectNulls(dto: object, fields: readonly string[]): void {
+  const problems: FieldProblem[] = fields
+    .filter((field) => (dto as Record<string, unknown>)[field] === null)
+    .map((field) => ({ field, message: `${field} cannot be null; leave it out to keep its value` }));
+  if (problems.length > 0) throw new InvalidInputError(problems);
+}

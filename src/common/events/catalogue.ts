@@ -41,6 +41,34 @@ export class LeaderboardConfigChangedEvent {
   ) {}
 }
 
+/**
+ * A committed change to a race day that the standings read (its date, star or points
+ * multiplier), or its deletion. `leaderboardIds` are the boards it marked pending.
+ */
+export class RaceEventChangedEvent {
+  static readonly eventName = 'race-event.changed';
+  constructor(
+    readonly eventId: number,
+    readonly seriesId: number,
+    readonly reason: 'UPDATED' | 'DELETED',
+    readonly leaderboardIds: number[],
+  ) {}
+}
+
+/**
+ * A committed change to riders that moves or renames what boards show: a merge (results moved
+ * from one rider to another) or a rename or licence change. One per change, however many events
+ * and series it spans; `leaderboardIds` are the boards it marked pending.
+ */
+export class ParticipantsChangedEvent {
+  static readonly eventName = 'participants.changed';
+  constructor(
+    readonly participantIds: number[],
+    readonly reason: 'MERGED' | 'UPDATED',
+    readonly leaderboardIds: number[],
+  ) {}
+}
+
 /** A recalculation failed for good (after retries): the standings went FAILED. */
 export class RecalculationFailedEvent {
   static readonly eventName = 'recalculation.failed';
@@ -76,6 +104,8 @@ export class StandingsChangedEvent {
 export type DomainEvent =
   | ResultSetChangedEvent
   | LeaderboardConfigChangedEvent
+  | RaceEventChangedEvent
+  | ParticipantsChangedEvent
   | RecalculationFailedEvent
   | RecalculationRecoveredEvent
   | StandingsChangedEvent;

@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { JobsOptions, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { QueueUnavailableError } from '../../common/errors/domain-errors';
@@ -71,6 +71,36 @@ export class RecalcQueue {
     return enqueued;
   }
 
+  /**
+   * enqueueNow for many boards at once (recalculate-all), as bulk adds: pipelined batches of
+   * BullMQ's add scripts instead of an `add` (a round trip to Redis) per board, and one
+   * statement for all the run rows. Each job keeps its board's deduplication, as enqueueNow's.
+   * A batch has the Redis deadline to itself (REDIS_COMMAND_TIMEOUT_MS: a thousand adds in
+   * one pipeline outlast it on a loaded machine). If a batch fails, the jobs already added keep
+   * their run rows and the caller gets the error, as when one of enqueueNow's adds fails.
+   */
+  async enqueueNowMany(leaderboardIds: number[], trigger: RunTrigger): Promise<Enqueued[]> {
+    const enqueued: Enqueued[] = [];
+    try {
+      for (let at = 0; at < leaderboardIds.length; at += BULK_ADD_BATCH) {
+        enqueued.push(...(await this.redis(() => this.addBatch(leaderboardIds.slice(at, at + BULK_ADD_BATCH), trigger))));
+      }
+    } finally {
+      await this.runs.queuedMany(this.dataSource.manager, enqueued.map((e) => ({ jobId: e.jobId, leaderboardId: e.leaderboardId })), trigger);
+    }
+    return enqueued;
+  }
+
+  private async addBatch(leaderboardIds: number[], trigger: RunTrigger): Promise<Enqueued[]> {
+    const wanted = leaderboardIds.map((leaderboardId) => ({ leaderboardId, jobId: newJobId(leaderboardId) }));
+    const jobs = await this.queue.addBulk(
+      wanted.map(({ leaderboardId, jobId }) => ({ name: RECALC_JOB, data: { leaderboardId, trigger }, opts: this.jobOptions(leaderboardId, jobId, 0, 'replace') })),
+    );
+    const out: Enqueued[] = [];
+    for (let i = 0; i < wanted.length; i++) out.push(await this.outcome(wanted[i].leaderboardId, wanted[i].jobId, jobs[i].id!));
+    return out;
+  }
+
   async getJob(jobId: string) {
     return this.redis(() => this.queue.getJob(jobId));
   }
@@ -123,28 +153,33 @@ export class RecalcQueue {
   }
 
   private async addJob(leaderboardId: number, trigger: RunTrigger, delay: number, mode: 'reschedule' | 'replace'): Promise<Enqueued> {
-    const jobId = `${leaderboardId}-${randomUUID()}`;
-    const job = await this.queue.add(
-      RECALC_JOB,
-      { leaderboardId, trigger },
-      {
-        jobId,
-        delay,
-        attempts: RECALC_ATTEMPTS,
-        backoff: { type: 'exponential', delay: RECALC_BACKOFF_MS },
-        deduplication: { id: dedupIdOf(leaderboardId), keepLastIfActive: true, ...(mode === 'replace' ? { replace: true } : { reschedule: true }) },
-        removeOnComplete: { age: 24 * 3600, count: 10_000 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      },
-    );
-    if (job.id === jobId) return { leaderboardId, jobId, status: 'queued', afterActiveRun: false, joinedExisting: false };
+    const jobId = newJobId(leaderboardId);
+    const job = await this.queue.add(RECALC_JOB, { leaderboardId, trigger }, this.jobOptions(leaderboardId, jobId, delay, mode));
+    return this.outcome(leaderboardId, jobId, job.id!);
+  }
+
+  private jobOptions(leaderboardId: number, jobId: string, delay: number, mode: 'reschedule' | 'replace'): JobsOptions {
+    return {
+      jobId,
+      delay,
+      attempts: RECALC_ATTEMPTS,
+      backoff: { type: 'exponential', delay: RECALC_BACKOFF_MS },
+      deduplication: { id: dedupIdOf(leaderboardId), keepLastIfActive: true, ...(mode === 'replace' ? { replace: true } : { reschedule: true }) },
+      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    };
+  }
+
+  /** What an add did, from the id BullMQ answered (`storedId`) for the job asked as `jobId`. */
+  private async outcome(leaderboardId: number, jobId: string, storedId: string): Promise<Enqueued> {
+    if (storedId === jobId) return { leaderboardId, jobId, status: 'queued', afterActiveRun: false, joinedExisting: false };
     // Deduplicated: either stored as the follow-up of an active run (it will run under our id),
     // or folded into a job that is already waiting.
-    const existing = await this.queue.getJob(job.id!);
+    const existing = await this.queue.getJob(storedId);
     if (existing && (await existing.getState()) === 'active') {
       return { leaderboardId, jobId, status: 'queued', afterActiveRun: true, joinedExisting: false };
     }
-    return { leaderboardId, jobId: job.id!, status: 'queued', afterActiveRun: false, joinedExisting: true };
+    return { leaderboardId, jobId: storedId, status: 'queued', afterActiveRun: false, joinedExisting: true };
   }
 
   private async debounceDelays(leaderboardIds: number[]): Promise<Map<number, number>> {
@@ -159,3 +194,9 @@ export class RecalcQueue {
     );
   }
 }
+
+/** Jobs per bulk add: each batch is one pipeline to Redis under its own deadline. */
+const BULK_ADD_BATCH = 100;
+
+/** A job id of its own for every request: the run row and the status endpoint follow it. */
+const newJobId = (leaderboardId: number): string => `${leaderboardId}-${randomUUID()}`;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { LeaderboardConfigChangedEvent, ResultSetChangedEvent } from '../../common/events/catalogue';
+import { LeaderboardConfigChangedEvent, ParticipantsChangedEvent, RaceEventChangedEvent, ResultSetChangedEvent } from '../../common/events/catalogue';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RecalcQueue } from './recalc-queue.service';
 
@@ -35,6 +35,16 @@ export class RecalcListener {
   @OnEvent(LeaderboardConfigChangedEvent.eventName, { suppressErrors: false })
   onConfigChanged(event: LeaderboardConfigChangedEvent): Promise<void> {
     return this.enqueue(event.leaderboardIds, `configuration ${event.reason}`);
+  }
+
+  @OnEvent(RaceEventChangedEvent.eventName, { suppressErrors: false })
+  onRaceEventChanged(event: RaceEventChangedEvent): Promise<void> {
+    return this.enqueue(event.leaderboardIds, `event ${event.eventId} (${event.reason})`);
+  }
+
+  @OnEvent(ParticipantsChangedEvent.eventName, { suppressErrors: false })
+  onParticipantsChanged(event: ParticipantsChangedEvent): Promise<void> {
+    return this.enqueue(event.leaderboardIds, `riders ${event.participantIds.join(', ')} (${event.reason})`);
   }
 
   private async enqueue(leaderboardIds: number[], cause: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { computeStandingsTable, StandingsTable } from '../../calculators';
-import { advisoryXactLock } from '../../common/database/advisory-locks';
+import { advisoryXactLock, BOARD_LOCK_NAMESPACE } from '../../common/database/advisory-locks';
 import { rawClient } from '../../common/database/raw-client';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { RecalculationFailedEvent, RecalculationRecoveredEvent, StandingsChangedEvent } from '../../common/events/catalogue';
@@ -11,15 +11,11 @@ import { PendingRecalcRepository } from '../../pending-recalc/pending-recalc.rep
 import { toLeaderboardConfig, toPointsScaleConfig } from '../board-config';
 import { BoardDefinition, LeaderboardsRepository } from '../leaderboards.repository';
 import { PointsScale } from '../points-scale.entity';
-import { PointsScalesRepository } from '../points-scales.repository';
 import { RUN_TRIGGERS, RunTrigger } from '../recalc.entities';
 import { describeFailure, isTransient } from './failure-kind';
 import { RunsRepository } from './runs.repository';
 import { StandingsInputsRepository } from './standings-inputs.repository';
 import { StandingsWriterRepository, WriteOutcome } from './standings-writer.repository';
-
-/** Namespace of the per-board advisory locks (the second key is the board id). */
-export const BOARD_LOCK_NAMESPACE = 74_201_512;
 
 export interface RunRequest {
   jobId: string;
@@ -37,6 +33,15 @@ export type RunOutcome =
   | { kind: 'failed'; error: string };
 
 /**
+ * When a run started (performance.now()) and how long its job had waited in the queue: the
+ * first two parts of the run's time split (queue wait, lock, load, compute, write).
+ */
+interface RunClock {
+  startedAt: number;
+  queueMs: number;
+}
+
+/**
  * One recalculation of one board: lock, load, compute, write, record — all in one transaction
  * under a per-board PostgreSQL advisory lock, so two workers never compute one board at once
  * and a failed run leaves the previous rows untouched.
@@ -48,7 +53,7 @@ export class RecalculationRunner {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly boards: LeaderboardsRepository,
-    private readonly scales: PointsScalesRepository,
+    private readonly dataSource: DataSource,
     private readonly inputs: StandingsInputsRepository,
     private readonly writer: StandingsWriterRepository,
     private readonly runs: RunsRepository,
@@ -67,11 +72,14 @@ export class RecalculationRunner {
 
   private async runOnce(request: RunRequest): Promise<RunOutcome> {
     const { jobId, leaderboardId, trigger, queuedAt, attempt } = request;
-    await this.tx.run((uow) => this.runs.start(uow.manager, jobId, leaderboardId, trigger, queuedAt, attempt));
+    const clock = { startedAt: performance.now(), queueMs: Math.max(0, Date.now() - queuedAt.getTime()) };
+    // Lean run: the "running" mark is one statement, committed on its own (no transaction of its
+    // own to open and close: two round trips fewer per run).
+    await this.runs.start(this.dataSource.manager, jobId, leaderboardId, trigger, queuedAt, attempt);
     await this.inputs.cachePacks(leaderboardId);
     try {
       return await this.tx.run(async (uow) => {
-        const outcome = await this.compute(uow.manager, request);
+        const outcome = await this.compute(uow.manager, request, clock);
         const recovered = await this.episodes.recordRecovery(uow.manager, leaderboardId);
         if (recovered !== null) uow.publishAfterCommit(new RecalculationRecoveredEvent(leaderboardId, recovered));
         // Open standings pages reload their table; a run that changed no row has nothing to show.
@@ -86,25 +94,26 @@ export class RecalculationRunner {
     }
   }
 
-  private async compute(manager: EntityManager, request: RunRequest): Promise<RunOutcome> {
+  private async compute(manager: EntityManager, request: RunRequest, clock: RunClock): Promise<RunOutcome> {
     const { leaderboardId, jobId } = request;
     await advisoryXactLock(manager, BOARD_LOCK_NAMESPACE, leaderboardId);
+    const lockMs = Math.round(performance.now() - clock.startedAt);
     await this.runs.locked(manager, jobId);
     // Read the version before the inputs: any change committed later has a higher version
     // and leaves the board pending, so nothing is lost between the two reads.
     const resultsVersion = await this.pending.resultsVersion(manager, leaderboardId);
-    const def = await this.boards.definition(manager, leaderboardId);
+    // Lean run: the definition and the scale in one read (not cached: read in this transaction).
+    const { def, scale } = await this.boards.definitionForRun(manager, leaderboardId);
     if (!def.board.active) {
       await this.pending.markComputed(manager, leaderboardId, resultsVersion);
       await this.runs.complete(manager, jobId, { inserted: 0, updated: 0, deleted: 0 }, resultsVersion, { skipped: 'inactive board' });
       return { kind: 'completed', write: null, resultsVersion };
     }
-    const scale = await this.scales.get(manager, def.board.pointsScaleId);
     const started = performance.now();
     const { standings, loaded } = await this.loadAndCompute(manager, def, scale);
     const computed = performance.now();
     const write = await this.writer.write(manager, leaderboardId, def.board.initialState, standings);
-    const timings = { loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
+    const timings = { queueMs: clock.queueMs, lockMs, loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
     await this.pending.markComputed(manager, leaderboardId, resultsVersion);
     await this.runs.complete(manager, jobId, write, resultsVersion, { ...standings.summary, timings });
     this.metrics.runPhases(timings);
@@ -117,8 +126,7 @@ export class RecalculationRunner {
    */
   private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScale): Promise<{ standings: StandingsTable; loaded: number }> {
     const client = await rawClient(manager);
-    const events = await this.inputs.events(client, def.board.seriesId);
-    const inputs = await this.inputs.results(client, {
+    const { events, ...inputs } = await this.inputs.load(client, {
       seriesId: def.board.seriesId,
       leaderboardId: def.board.id,
       categories: def.categories.map((c) => c.code),

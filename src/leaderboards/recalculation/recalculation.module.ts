@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { AuditModule } from '../../audit/audit.module';
 import { AppConfig } from '../../config/config';
 import { NotificationsModule } from '../../notifications/notifications.module';
 import { PendingRecalcModule } from '../../pending-recalc/pending-recalc.module';
@@ -26,7 +27,7 @@ export class RecalculationModule {
     const worker: Provider[] = config.appRole === 'api' ? [] : [RecalcProcessor, RecalcSweeper];
     return {
       module: RecalculationModule,
-      imports: [RecalcQueueModule, PendingRecalcModule, NotificationsModule, LeaderboardsModule, StandingsModule],
+      imports: [AuditModule, RecalcQueueModule, PendingRecalcModule, NotificationsModule, LeaderboardsModule, StandingsModule],
       controllers: [RecalculationController, RetryController],
       providers: [
         RecalcListener,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditTrail } from '../../audit/audit-trail';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-errors';
 import { RecalcQueue } from './recalc-queue.service';
@@ -17,12 +18,19 @@ export class RecalculationService {
     private readonly boards: LeaderboardsRepository,
     private readonly runs: RunsRepository,
     private readonly queue: RecalcQueue,
+    private readonly audit: AuditTrail,
   ) {}
 
   async recalculate(leaderboardId: number, trigger: RunTrigger = 'MANUAL'): Promise<RecalculationView> {
     const board = await this.tx.run((uow) => this.boards.find(uow.manager, leaderboardId));
     if (!board.active) throw new ConflictError(`Leaderboard ${leaderboardId} is inactive; activate it (PATCH active: true) to recalculate it`);
-    return this.enqueue(leaderboardId, trigger);
+    const job = await this.enqueue(leaderboardId, trigger);
+    // Recorded once queued (a request the queue refused is no request); it changes no data, so
+    // the row has a transaction of its own.
+    await this.tx.run(({ manager }) => this.audit.record(manager, {
+      action: 'recalculation.request', entity: 'leaderboard', entityId: leaderboardId, changes: { jobId: job.jobId, trigger },
+    }));
+    return job;
   }
 
   async recalculateSeries(seriesId: number): Promise<RecalculateAllView> {
@@ -30,8 +38,13 @@ export class RecalculationService {
       if (!(await this.boards.seriesExists(uow.manager, seriesId))) throw new NotFoundError('Series', seriesId);
       return this.boards.listBySeries(uow.manager, seriesId);
     });
-    const jobs: RecalculationView[] = [];
-    for (const board of boards.filter((b) => b.active)) jobs.push(await this.enqueue(board.id, 'MANUAL'));
+    const jobs = await this.queue.enqueueNowMany(boards.filter((b) => b.active).map((b) => b.id), 'MANUAL');
+    await this.tx.run(({ manager }) => this.audit.record(manager, {
+      action: 'recalculation.request',
+      entity: 'series',
+      entityId: seriesId,
+      changes: { trigger: 'MANUAL', jobs: jobs.map((job) => ({ leaderboardId: job.leaderboardId, jobId: job.jobId })) },
+    }));
     return { seriesId, jobs };
   }
 

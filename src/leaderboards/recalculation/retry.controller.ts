@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { AuditTrail } from '../../audit/audit-trail';
 import { Public } from '../../common/auth/public.decorator';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { escapeHtml } from '../../notifications/mail/failure-email';
@@ -22,7 +23,11 @@ export class RetryController {
     private readonly tx: TransactionRunner,
     private readonly queue: RecalcQueue,
     private readonly limiter: RetryRateLimiter,
+    private readonly audit: AuditTrail,
   ) {}
+
+  /** Actor of the audit rows of retry links: the token, not an admin key, authorised them. */
+  static readonly ACTOR = 'retry-link';
 
   @Get()
   @ApiQuery({ name: 'token', description: 'The token from the e-mail' })
@@ -56,7 +61,12 @@ export class RetryController {
     // token is not used up and the link works again once it is back.
     const job = check.kind === 'valid' ? await this.tx.run(async ({ manager }) => {
       const used = await this.tokens.consume(manager, token);
-      return used && this.queue.enqueueNow(used.leaderboardId, 'RETRY');
+      if (!used) return null;
+      const queued = await this.queue.enqueueNow(used.leaderboardId, 'RETRY');
+      await this.audit.record(manager, {
+        action: 'recalculation.request', entity: 'leaderboard', entityId: used.leaderboardId, actor: RetryController.ACTOR, changes: { jobId: queued.jobId, trigger: 'RETRY' },
+      });
+      return queued;
     }) : null;
     if (!job) {
       const reason = check.kind === 'gone' ? check.reason : 'This retry link has already been used.';

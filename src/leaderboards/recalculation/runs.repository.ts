@@ -8,14 +8,40 @@ export interface RunCounts {
   deleted: number;
 }
 
+/**
+ * Ends the board's other open rows that the run `r` (a row of recalc_run, from `from`) served:
+ * see RunsRepository.closeServed.
+ */
+const SERVED_BY = (from: string): string => `
+  UPDATE recalc_run q
+     SET status = r.status, served_by = r.job_id, finished_at = r.finished_at, error = r.error
+    FROM ${from}
+   WHERE q.leaderboard_id = r.leaderboard_id AND q.job_id <> r.job_id
+     AND q.status IN ('queued', 'running') AND q.queued_at < r.started_at
+     AND (q.status = 'queued' OR q.started_at < r.started_at)`;
+
 /** The run history: one row per job, from queued (RecalcQueue.enqueueNow) or started (worker) to its end. */
 @Injectable()
 export class RunsRepository {
   /** A run queued for a job; a row the job already has (it joined a waiting one) is kept. */
   async queued(manager: EntityManager, jobId: string, leaderboardId: number, trigger: RunTrigger): Promise<void> {
+    await this.queuedMany(manager, [{ jobId, leaderboardId }], trigger);
+  }
+
+  /**
+   * queued() for many jobs, in one statement. A worker may already have started some of them
+   * (their rows are committed by start()); those are skipped by NOT EXISTS rather than by ON
+   * CONFLICT alone, which would wait for each of those runs' transactions to end once they
+   * have updated their row (an index entry of a transaction in progress).
+   */
+  async queuedMany(manager: EntityManager, jobs: { jobId: string; leaderboardId: number }[], trigger: RunTrigger): Promise<void> {
+    if (jobs.length === 0) return;
     await manager.query(
-      `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status) VALUES ($1, $2, $3, 'queued') ON CONFLICT (job_id) DO NOTHING`,
-      [jobId, leaderboardId, trigger],
+      `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status)
+       SELECT j.job_id, j.leaderboard_id, $3, 'queued' FROM unnest($1::text[], $2::int[]) AS j(job_id, leaderboard_id)
+        WHERE NOT EXISTS (SELECT FROM recalc_run r WHERE r.job_id = j.job_id)
+       ON CONFLICT (job_id) DO NOTHING`,
+      [jobs.map((j) => j.jobId), jobs.map((j) => j.leaderboardId), trigger],
     );
   }
 
@@ -33,14 +59,17 @@ export class RunsRepository {
     await manager.query('UPDATE recalc_run SET started_at = clock_timestamp() WHERE job_id = $1', [jobId]);
   }
 
+  /** The run's end, and the board's open rows it served (closeServed), in one statement. */
   async complete(manager: EntityManager, jobId: string, counts: RunCounts, resultsVersion: number, summary: unknown): Promise<void> {
     await manager.query(
-      `UPDATE recalc_run SET status = 'completed', finished_at = clock_timestamp(), rows_inserted = $2, rows_updated = $3, rows_deleted = $4,
-              results_version = $5, summary = $6, error = NULL, served_by = NULL
-        WHERE job_id = $1`,
+      `WITH r AS (
+         UPDATE recalc_run SET status = 'completed', finished_at = clock_timestamp(), rows_inserted = $2, rows_updated = $3, rows_deleted = $4,
+                results_version = $5, summary = $6, error = NULL, served_by = NULL
+          WHERE job_id = $1
+         RETURNING job_id, leaderboard_id, status, finished_at, error, started_at)
+       ${SERVED_BY('r')}`,
       [jobId, counts.inserted, counts.updated, counts.deleted, resultsVersion, JSON.stringify(summary)],
     );
-    await this.closeServed(manager, jobId);
   }
 
   /** A failed attempt: `failed` for good, or back to `queued` while BullMQ retries it. */
@@ -61,15 +90,7 @@ export class RunsRepository {
    * active at a time).
    */
   private async closeServed(manager: EntityManager, jobId: string): Promise<void> {
-    await manager.query(
-      `UPDATE recalc_run q
-          SET status = r.status, served_by = r.job_id, finished_at = r.finished_at, error = r.error
-         FROM recalc_run r
-        WHERE r.job_id = $1 AND q.leaderboard_id = r.leaderboard_id AND q.job_id <> r.job_id
-          AND q.status IN ('queued', 'running') AND q.queued_at < r.started_at
-          AND (q.status = 'queued' OR q.started_at < r.started_at)`,
-      [jobId],
-    );
+    await manager.query(`${SERVED_BY('recalc_run r')} AND r.job_id = $1`, [jobId]);
   }
 
   /** Rows not yet ended, oldest first: the sweeper checks their jobs still exist. */

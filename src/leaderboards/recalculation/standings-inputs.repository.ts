@@ -51,17 +51,13 @@ export class StandingsInputsRepository {
 
   constructor(private readonly packs: RacePacksRepository) {}
 
-  async events(client: PoolClient, seriesId: number): Promise<EventInput[]> {
-    const { rows } = await client.query<{ id: number; name: string; date: string; starred: boolean; points_multiplier: number }>(
-      `SELECT id, name, to_char(date, 'YYYY-MM-DD') AS date, starred, points_multiplier FROM event WHERE series_id = $1 ORDER BY date, id`,
-      [seriesId],
-    );
-    return rows.map((e) => ({ id: e.id, name: e.name, date: e.date, starred: e.starred, pointsMultiplier: e.points_multiplier }));
-  }
-
-  /** Published (PROVISIONAL or APPROVED) race results of the board's categories and event scope, packed. */
-  async results(client: PoolClient, scope: BoardScope): Promise<BoardInputs> {
-    const sets = await this.publishedSets(client, scope);
+  /**
+   * Published (PROVISIONAL or APPROVED) race results of the board's categories and event scope,
+   * packed, and the series' events. Lean run: the events and the list of race sets come in one
+   * statement, the riders' and groups' names in another.
+   */
+  async load(client: PoolClient, scope: BoardScope): Promise<BoardInputs & { events: EventInput[] }> {
+    const { events, sets } = await this.eventsAndSets(client, scope);
     const races: PackedRace[] = [];
     const participantIds = new IdSet();
     const groupIds = new IdSet();
@@ -72,24 +68,22 @@ export class StandingsInputsRepository {
         collectIds(race.results, participantIds, groupIds);
       }
     }
-    return {
-      races,
-      participantNames: await this.participantNames(client, participantIds),
-      customValues: await this.customValues(client, groupIds.ids()),
-    };
+    return { events, races, ...(await this.names(client, participantIds, groupIds)) };
   }
 
-  private async publishedSets(client: PoolClient, scope: BoardScope): Promise<RaceSet[]> {
-    const { rows } = await client.query<RaceSet>(
-      `SELECT s.id, s.event_id AS "eventId", s.category, octet_length(s.packed_results) AS bytes
-         FROM result_set s
-         JOIN event e ON e.id = s.event_id
-        WHERE e.series_id = $1 AND s.state IN ${PUBLIC_STATES_SQL} AND s.category = ANY($2::text[])
-          AND ${eventInScopeSql({ scope: '$3::text', board: '$4::int', event: 'e' })}
-        ORDER BY s.id`,
+  private async eventsAndSets(client: PoolClient, scope: BoardScope): Promise<{ events: EventInput[]; sets: RaceSet[] }> {
+    const { rows } = await client.query<{ events: EventInput[]; sets: RaceSet[] }>(
+      `SELECT (SELECT COALESCE(json_agg(json_build_object('id', id, 'name', name, 'date', to_char(date, 'YYYY-MM-DD'), 'starred', starred,
+                                                         'pointsMultiplier', points_multiplier) ORDER BY date, id), '[]')
+                 FROM event WHERE series_id = $1) AS events,
+              (SELECT COALESCE(json_agg(json_build_object('id', s.id, 'eventId', s.event_id, 'category', s.category, 'bytes', octet_length(s.packed_results)) ORDER BY s.id), '[]')
+                 FROM result_set s
+                 JOIN event e ON e.id = s.event_id
+                WHERE e.series_id = $1 AND s.state IN ${PUBLIC_STATES_SQL} AND s.category = ANY($2::text[])
+                  AND ${eventInScopeSql({ scope: '$3::text', board: '$4::int', event: 'e' })}) AS sets`,
       [scope.seriesId, scope.categories, scope.eventScope, scope.leaderboardId],
     );
-    return rows;
+    return rows[0];
   }
 
   /** Caches the packs the board's next load will read (RacePacksRepository.cacheMissing); a failure only costs that load packing them. */
@@ -102,34 +96,29 @@ export class StandingsInputsRepository {
   }
 
   /**
-   * The riders' names. Serial ids of one series' riders mostly sit close together: when the
-   * span is not much wider than their count, one range scan beats a probe per id.
+   * The riders' names and the groups' (custom values'), in one statement. Serial ids of one
+   * series' riders mostly sit close together: when the span is not much wider than their
+   * count, one range scan beats a probe per id.
    */
-  private async participantNames(client: PoolClient, ids: IdSet): Promise<Map<number, string>> {
-    const names = new Map<number, string>();
-    if (ids.size === 0) return names;
-    const dense = ids.max - ids.min < 4 * ids.size && ids.max < IdSet.DENSE_LIMIT;
-    const { rows } = await client.query<[number, string]>({
-      text: dense
-        ? `SELECT id, first_name || ' ' || last_name FROM participant WHERE id BETWEEN $1 AND $2`
-        : `SELECT id, first_name || ' ' || last_name FROM participant WHERE id = ANY($1::int[])`,
-      values: dense ? [ids.min, ids.max] : [ids.ids()],
+  private async names(client: PoolClient, ids: IdSet, groupIds: IdSet): Promise<Pick<BoardInputs, 'participantNames' | 'customValues'>> {
+    const participantNames = new Map<number, string>();
+    const customValues = new Map<number, CustomValueRef>();
+    if (ids.size === 0 && groupIds.size === 0) return { participantNames, customValues };
+    const dense = ids.size > 0 && ids.max - ids.min < 4 * ids.size && ids.max < IdSet.DENSE_LIMIT;
+    const riders = dense
+      ? { where: 'id BETWEEN $2 AND $3', values: [ids.min, ids.max] }
+      : { where: 'id = ANY($2::int[])', values: [ids.ids()] };
+    const { rows } = await client.query<[number, number, string]>({
+      text: `SELECT 1, id, name FROM custom_list_value WHERE id = ANY($1::int[])
+             UNION ALL SELECT 0, id, first_name || ' ' || last_name FROM participant WHERE ${riders.where}`,
+      values: [groupIds.ids(), ...riders.values],
       rowMode: 'array',
     });
-    for (const [id, name] of rows) if (ids.has(id)) names.set(id, name);
-    return names;
-  }
-
-  private async customValues(client: PoolClient, ids: number[]): Promise<Map<number, CustomValueRef>> {
-    const groups = new Map<number, CustomValueRef>();
-    if (ids.length === 0) return groups;
-    const { rows } = await client.query<[number, string]>({
-      text: `SELECT id, name FROM custom_list_value WHERE id = ANY($1::int[])`,
-      values: [ids],
-      rowMode: 'array',
-    });
-    for (const [id, name] of rows) groups.set(id, { id, name });
-    return groups;
+    for (const [kind, id, name] of rows) {
+      if (kind === 1) customValues.set(id, { id, name });
+      else if (ids.has(id)) participantNames.set(id, name);
+    }
+    return { participantNames, customValues };
   }
 }
 

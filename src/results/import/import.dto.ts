@@ -45,6 +45,12 @@ export class ImportReportView implements ImportReport {
   @ApiProperty({ type: [String], description: 'Header names that matched no field; their columns were ignored' }) unknownColumns: string[];
   @ApiProperty({ type: [String], description: 'Sheets skipped (hidden, empty), repeated columns' }) warnings: string[];
   @ApiProperty({ type: [Number], description: 'Leaderboards marked for recalculation' }) leaderboardIds: number[];
+  @ApiProperty({
+    example: true,
+    description: 'False when the file matched what was stored (the same file imported again): no board was marked and no change published. '
+      + 'Every import, changed or not, is recorded in the audit log (event.import, with the file\'s name, size and sha256).',
+  })
+  changed: boolean;
 }
 
 export class ImportProblemView {

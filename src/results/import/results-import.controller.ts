@@ -47,12 +47,14 @@ export class ResultsImportController {
   @ApiPayloadTooLargeResponse({ description: 'Over IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, or the ZIP limits' })
   async import(
     @Param('id', IdPipe) eventId: number,
-    @UploadedFile() file: { buffer: Buffer } | undefined,
+    @UploadedFile() file: { buffer: Buffer; originalname?: string } | undefined,
     @Body() form: ImportFormDto,
   ): Promise<ImportReportView> {
     if (!file) throw new InvalidInputError([{ field: 'file', message: 'send the spreadsheet as the multipart/form-data part "file"' }]);
     const synonyms = form.statusSynonyms === undefined ? undefined : parseSynonyms(form.statusSynonyms);
     if (synonyms && !synonyms.ok) throw new InvalidInputError([{ field: 'statusSynonyms', message: synonyms.message }]);
-    return this.imports.import({ eventId, file: file.buffer, category: form.category, state: form.state, statusSynonyms: synonyms?.value });
+    return this.imports.import({
+      eventId, file: file.buffer, fileName: file.originalname ?? null, category: form.category, state: form.state, statusSynonyms: synonyms?.value,
+    });
   }
 }

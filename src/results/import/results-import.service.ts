@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditTrail } from '../../audit/audit-trail';
 import { UnitOfWork, TransactionRunner } from '../../common/database/transaction-runner';
 import { RejectedInputError } from '../../common/errors/domain-errors';
 import { ResultSetChangedEvent } from '../../common/events/catalogue';
@@ -6,7 +9,8 @@ import { APP_CONFIG, AppConfig } from '../../config/config';
 import { PendingRecalcRepository } from '../../pending-recalc/pending-recalc.repository';
 import { ParticipantsRepository } from '../participants.repository';
 import { RaceRowsRepository } from '../race-rows.repository';
-import { ResultSetsRepository } from '../result-sets.repository';
+import { ResultSetsRepository, SetBefore } from '../result-sets.repository';
+import { draftWarnings } from '../result-sets.service';
 import { ImportProblem, parseImport } from './import-parser';
 import { ImportedCategory, ImportState, ImportWriter } from './import-writer';
 import { openSpreadsheet, UnreadableFileError } from './spreadsheet-reader';
@@ -44,6 +48,10 @@ export interface ImportRequest {
   state?: ImportState;
   /** The import's own status words: word → code, over the defaults (OTL → DNF, LAP → FIN). */
   statusSynonyms?: Readonly<Record<string, ResultStatus>>;
+  /** The uploaded file's name, for the audit log. */
+  fileName?: string | null;
+  /** Who imports, when not an admin's HTTP request: `cli:<os user>` for the command. */
+  actor?: string;
   /** Progress for the command-line importer: rows read so far, of the rows in the file. */
   onProgress?: (progress: { rowsRead: number; totalRows: number }) => void;
 }
@@ -56,7 +64,12 @@ export interface ImportReport {
   unknownColumns: string[];
   warnings: string[];
   leaderboardIds: number[];
+  /** False when the file matched what was stored: nothing marked, no change published. */
+  changed: boolean;
 }
+
+/** The longest file name the audit log keeps. */
+const MAX_FILE_NAME = 255;
 
 /**
  * Spreadsheet imports: the whole import is one transaction (each category replaces its event
@@ -71,6 +84,7 @@ export class ResultsImportService {
     private readonly rows: RaceRowsRepository,
     private readonly participants: ParticipantsRepository,
     private readonly pending: PendingRecalcRepository,
+    private readonly audit: AuditTrail,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(IMPORT_BATCHING) private readonly batching: ImportBatching = {},
   ) {}
@@ -86,6 +100,7 @@ export class ResultsImportService {
     // anywhere in the file rolls all of it back.
     return this.tx.run(async (uow) => {
       const { seriesId, labels } = await this.sets.lockEvent(uow.manager, eventId);
+      const before = await this.sets.setsBeforeImport(uow.manager, eventId);
       const writer = new ImportWriter(uow.manager, this.sets, this.rows, this.participants, { eventId, seriesId, state });
       const parsed = await parseImport(source, {
         labels,
@@ -109,9 +124,57 @@ export class ResultsImportService {
       const onBoards = await this.pending.categoriesOnBoards(uow.manager, seriesId);
       for (const w of written) {
         if (!onBoards.has(w.category)) w.warnings.push(`No active leaderboard of this series reads category "${w.category}"; check its spelling`);
+        // A revision's own warning already says it must be published.
+        if (w.action !== 'revision') w.warnings.push(...draftWarnings({ id: w.resultSetId, state: w.state, replacesId: null }));
       }
-      const leaderboardIds = await this.publishChange(uow, eventId, seriesId, written, feeding);
-      return { eventId, format: source.format, rows: parsed.rows, categories: written, unknownColumns: parsed.unknownColumns, warnings: parsed.warnings, leaderboardIds };
+      const changed = await this.changedSets(uow.manager, written, before);
+      const leaderboardIds = changed.length > 0
+        ? await this.publishChange(uow, eventId, seriesId, changed, feeding.filter((category) => changed.some((w) => w.category === category)))
+        : [];
+      const report: ImportReport = {
+        eventId, format: source.format, rows: parsed.rows, categories: written, unknownColumns: parsed.unknownColumns, warnings: parsed.warnings,
+        leaderboardIds, changed: changed.length > 0,
+      };
+      await this.recordImport(uow.manager, request, report, changed);
+      return report;
+    });
+  }
+
+  /**
+   * The sets this import changed: made by it, moved to another state, with rows added, removed
+   * or rewritten, or with a rider renamed. A re-import of the same file changes none.
+   */
+  private async changedSets(manager: EntityManager, written: ImportedCategory[], before: Map<number, SetBefore>): Promise<ImportedCategory[]> {
+    const now = await this.sets.writtenInThisTransaction(manager, written.map((w) => w.resultSetId));
+    return written.filter((w) => {
+      const was = before.get(w.resultSetId);
+      const is = now.get(w.resultSetId)!;
+      return !was || was.state !== w.state || was.rows !== is.rows || is.written;
+    });
+  }
+
+  /**
+   * One audit row per import, on the event: the file (name, size, sha256) and what became of
+   * each category. Also when nothing changed, so "who re-imported round 3?" has an answer.
+   */
+  private async recordImport(manager: EntityManager, request: ImportRequest, report: ImportReport, changed: ImportedCategory[]): Promise<void> {
+    const name = request.fileName ? request.fileName.slice(0, MAX_FILE_NAME) : null;
+    const sha256 = createHash('sha256').update(request.file).digest('hex');
+    await this.audit.record(manager, {
+      action: 'event.import',
+      entity: 'event',
+      entityId: report.eventId,
+      actor: request.actor,
+      changes: {
+        file: { name, size: request.file.length, sha256, format: report.format },
+        // The import's own status words read the file: part of what it was asked to do.
+        ...(request.statusSynonyms ? { statusSynonyms: request.statusSynonyms } : {}),
+        rows: report.rows,
+        changed: report.changed,
+        sets: report.categories.map(({ resultSetId, category, action, state, rows }) =>
+          ({ resultSetId, category, action, state, rows, changed: changed.some((w) => w.resultSetId === resultSetId) })),
+        leaderboardIds: report.leaderboardIds,
+      },
     });
   }
 

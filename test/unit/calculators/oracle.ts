@@ -2,7 +2,9 @@
  * A deliberately naive oracle for INDIVIDUAL boards, written apart from src/calculators and
  * importing nothing of it but its input types: it scores every result by counting the riders
  * ahead of it (and status codes by filtering the race for what their base counts), and finds
- * the best allowed set of events by trying every subset.
+ * the best allowed set of events by trying every subset. It knows the time-based scales,
+ * participation points and the Appendix A discard schedule and tie-breaks (issue 15) from their
+ * definitions in docs/scoring.md.
  */
 import type { ComputeInput, RaceResultInput } from '../../../src/calculators/types';
 
@@ -66,8 +68,17 @@ function unplaced(input: ComputeInput, status: string, race: RaceResultInput[], 
   return counted(ruleOf(input, 'DNF'), race, enteredInSeries) ?? 0;
 }
 
+/** A finisher with a time: what TIME and PERCENT_OF_WINNER scales score. */
+const timed = (r: RaceResultInput) => r.status === 'FIN' && r.timeMs != null;
+
 function resultPoints(input: ComputeInput, r: RaceResultInput, race: RaceResultInput[], enteredInSeries: number): number {
   const starters = race.filter((x) => x.status !== 'DNS' && x.status !== 'DNC').length;
+  if (input.scale.kind === 'PERCENT_OF_WINNER') {
+    if (!timed(r)) return r.status === 'FIN' ? 0 : unplaced(input, r.status, race, enteredInSeries);
+    const winner = Math.min(...race.filter(timed).map((x) => x.timeMs!));
+    const decimals = 10 ** (input.scale.precision ?? 2);
+    return r.timeMs === 0 ? 100 : Math.round((winner / r.timeMs!) * 100 * decimals) / decimals;
+  }
   if (r.position === null) {
     if (r.status === 'FIN') return input.scale.lowPoint ? starters + 1 : input.scale.kind === 'TABLE' ? input.scale.beyondTable ?? 0 : 0;
     return unplaced(input, r.status, race, enteredInSeries);
@@ -98,15 +109,22 @@ function* subsets<T>(items: T[], size: number, start = 0, chosen: T[] = []): Gen
   for (let i = start; i < items.length; i++) yield* subsets(items, size, i + 1, [...chosen, items[i]]);
 }
 
+/** Lower totals rank first: low-point and TIME scales. */
+export const lowerWins = (input: ComputeInput) => input.scale.lowPoint === true || input.scale.kind === 'TIME';
+
 /**
- * Points (in thousandths) per rider key, and each rider's points per event. With
- * `missed: "DNC"` a rider scores DNC in each event with a race on the board they have no result
- * in (on their latest race's category there, else the event's first category by code); an RDG
+ * Points (in thousandths) per rider key, and each rider's points per event; the events the
+ * board held (with a result in scope), and which riders are ranked (enough events raced: a
+ * missed or DNC event does not count). With `missed: "DNC"` a rider scores DNC in each event
+ * with a race on the board they have no result in (on their latest race's category there, else
+ * the event's first category by code; not on TIME scales, where only times count); an RDG
  * under an averaging rule scores the average of the rider's other events (those without an RDG,
  * or the listed ones), to 0.1 with 0.05 up. An event with a result whose code may not be
  * discarded is never dropped.
  */
-export function oracle(input: ComputeInput): { totals: Map<string, number>; perEvent: Map<string, Map<number, number>> } {
+export function oracle(input: ComputeInput): {
+  totals: Map<string, number>; perEvent: Map<string, Map<number, number>>; completed: number; ranked: Map<string, boolean>;
+} {
   const { board, events } = input;
   const inScope = events
     .filter((event) => !(board.eventScope === 'STARRED' && !event.starred) && !(board.eventScope === 'LISTED' && !(board.eventIds ?? []).includes(event.id)))
@@ -119,7 +137,9 @@ export function oracle(input: ComputeInput): { totals: Map<string, number>; perE
   const perEvent = new Map<string, Map<number, number>>();
   const redressed = new Map<string, Set<number>>();
   const kept = new Map<string, Set<number>>();
+  const raced = new Map<string, Set<number>>();
   const latestCategory = new Map<string, string>();
+  const isTime = input.scale.kind === 'TIME';
   const add = (key: string, eventId: number, milli: number) => {
     if (!perEvent.has(key)) perEvent.set(key, new Map());
     const m = perEvent.get(key)!;
@@ -129,16 +149,26 @@ export function oracle(input: ComputeInput): { totals: Map<string, number>; perE
     if (!sets.has(key)) sets.set(key, new Set());
     sets.get(key)!.add(eventId);
   };
+  // TIME: a timed finisher's time in ms (seconds to the thousandth). Otherwise points, times the
+  // multipliers, plus participation points for every race started (not DNS nor DNC).
+  const resultMilli = (r: RaceResultInput, results: RaceResultInput[], multiplier: number) => {
+    if (isTime) return r.timeMs!;
+    const participation = r.status !== 'DNS' && r.status !== 'DNC' ? input.scale.participationPoints ?? 0 : 0;
+    return Math.round((resultPoints(input, r, results, enteredInSeries) * multiplier + participation) * 1000);
+  };
   for (const { event, category, results } of races) {
     for (const r of results) {
+      // TIME: nobody but timed finishers scores.
+      if (isTime && !timed(r)) continue;
       const key = `p:${r.participantId}`;
-      add(key, event.id, Math.round(resultPoints(input, r, results, enteredInSeries) * event.pointsMultiplier * category.multiplier * 1000));
+      add(key, event.id, resultMilli(r, results, event.pointsMultiplier * category.multiplier));
       if (r.status === 'RDG' && ruleOf(input, 'RDG').redress !== undefined) mark(redressed, key, event.id);
       if (!discardable(input, r.status)) mark(kept, key, event.id);
+      if (r.status !== 'DNC') mark(raced, key, event.id);
       latestCategory.set(key, category.code);
     }
   }
-  if (board.missed === 'DNC') {
+  if (board.missed === 'DNC' && !isTime) {
     for (const event of inScope) {
       const eventRaces = races.filter((race) => race.event.id === event.id);
       if (eventRaces.length === 0) continue;
@@ -160,18 +190,24 @@ export function oracle(input: ComputeInput): { totals: Map<string, number>; perE
     for (const id of ids) {
       const rest = races.filter((race) => race.event.id === id).flatMap((race) => race.results
         .filter((r) => `p:${r.participantId}` === key && r.status !== 'RDG')
-        .map((r) => Math.round(resultPoints(input, r, race.results, enteredInSeries) * race.event.pointsMultiplier * race.category.multiplier * 1000)));
+        .map((r) => resultMilli(r, race.results, race.event.pointsMultiplier * race.category.multiplier)));
       const rdgs = races.filter((race) => race.event.id === id).flatMap((race) => race.results.filter((r) => `p:${r.participantId}` === key && r.status === 'RDG'));
       scores.set(id, rest.reduce((a, b) => a + b, 0) + average * rdgs.length);
     }
   }
-  const better = (a: number, b: number) => (input.scale.lowPoint ? a < b : a > b);
+  const better = (a: number, b: number) => (lowerWins(input) ? a < b : a > b);
+  const completed = new Set(races.map((race) => race.event.id)).size;
+  // The schedule's thresholds reached, or dropWorst.
+  const drops = board.discardSchedule?.length ? board.discardSchedule.filter((n) => n <= completed).length : board.dropWorst ?? 0;
+  const required = board.minEvents ?? (isTime ? completed : 0);
   const totals = new Map<string, number>();
+  const ranked = new Map<string, boolean>();
   for (const [key, scores] of perEvent) {
+    ranked.set(key, (raced.get(key)?.size ?? 0) >= required);
     const fixedIds = new Set([...(board.nonDroppableEventIds ?? []), ...(kept.get(key) ?? [])]);
     const fixed = [...scores].filter(([id]) => fixedIds.has(id)).map(([, v]) => v);
     const free = [...scores].filter(([id]) => !fixedIds.has(id)).map(([, v]) => v);
-    let keep = free.length - Math.min(board.dropWorst ?? 0, free.length);
+    let keep = free.length - Math.min(drops, free.length);
     if (board.bestOf != null) keep = Math.min(keep, Math.max(0, board.bestOf - fixed.length));
     let best: number | null = null;
     for (const subset of subsets(free, keep)) {
@@ -180,5 +216,43 @@ export function oracle(input: ComputeInput): { totals: Map<string, number>; perE
     }
     totals.set(key, fixed.reduce((a, b) => a + b, 0) + (best ?? 0));
   }
-  return { totals, perEvent };
+  return { totals, perEvent, completed, ranked };
+}
+
+/**
+ * RRS A8 on two riders of equal points (< 0: a ranks first), on boards with no best-of and no
+ * non-droppable events: A8.1 compares the counted scores best to worst (the scores left once
+ * the `drops` worst are excluded; a list that runs out first loses); A8.2 the scores of the
+ * last event, then the one before, discards included (a rider with a score where the other
+ * has none wins).
+ */
+export function rrsCompare(input: ComputeInput, a: Map<number, number>, b: Map<number, number>, drops: number, rules: ('RRS_A8_1' | 'RRS_A8_2')[]): number {
+  const low = lowerWins(input);
+  const bestFirst = (scores: Map<number, number>) => {
+    const sorted = [...scores.values()].sort((x, y) => (low ? x - y : y - x));
+    return sorted.slice(0, sorted.length - Math.min(drops, sorted.length));
+  };
+  const order = (x: number, y: number) => (x === y ? 0 : (low ? x < y : x > y) ? -1 : 1);
+  for (const rule of rules) {
+    if (rule === 'RRS_A8_1') {
+      const [x, y] = [bestFirst(a), bestFirst(b)];
+      for (let i = 0; i < Math.max(x.length, y.length); i++) {
+        if (i >= x.length) return 1;
+        if (i >= y.length) return -1;
+        if (x[i] !== y[i]) return order(x[i], y[i]);
+      }
+    } else {
+      const dateOf = (id: number) => input.events.find((e) => e.id === id)!;
+      const latestFirst = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => {
+        const [ex, ey] = [dateOf(x), dateOf(y)];
+        return ex.date < ey.date ? 1 : ex.date > ey.date ? -1 : y - x;
+      });
+      for (const id of latestFirst) {
+        if (!b.has(id)) return -1;
+        if (!a.has(id)) return 1;
+        if (a.get(id) !== b.get(id)) return order(a.get(id)!, b.get(id)!);
+      }
+    }
+  }
+  return 0;
 }
