@@ -153,7 +153,7 @@ describe('computeStandings: worked examples', () => {
       ['an empty table', () => computeStandings({ scale: { kind: 'TABLE', table: [] }, board: board(), events: [], results: [] }), /table/],
       ['a non-finite table value', () => computeStandings({ scale: { kind: 'TABLE', table: [10, Infinity] }, board: board(), events: [], results: [] }), /table\[1\]/],
       ['a rider id beyond 32 bits', () => computeStandings({ scale: F1, board: board(), events: [event(1)], results: [result(1, 2 ** 40, 1)] }), /participant id 1099511627776 is not a 32-bit/],
-      ['a packed status code out of range', () => packed([7, 1, -1, -1, -1, 0, 9, -1]), /result 7 \(Rider 1, event 1, Elite\): unknown status code 9/],
+      ['a packed status code out of range', () => packed([7, 1, -1, -1, -1, 0, 99, -1]), /result 7 \(Rider 1, event 1, Elite\): unknown status code 99/],
       ['a packed placed DNS', () => packed([7, 1, -1, -1, -1, 3, 2, -1]), /result 7 .*a DNS result cannot have a place/],
       ['a packed race cut mid-result', () => packed([7, 1, -1]), /3 ints is not whole results/],
     ];

@@ -1,12 +1,14 @@
 /** The calculators' entry points: races grouped, scored into entries, season rules applied, ranked, as a Table. */
 import { Accumulator, Names } from './entry';
 import { addIndividual } from './individual';
+import { applyRedress } from './redress';
 import { toPackedInput } from './packed';
 import { lowerIsBetter } from './points';
-import { groupRaces, Race } from './races';
+import { groupRaces, Race, ridersEntered } from './races';
 import { rank } from './ranking';
 import { applySeasonRules } from './season';
-import { ScoreStore } from './store';
+import { usesSeriesEntries } from './status-codes';
+import { eventsRaced, ScoreStore } from './store';
 import { RankedEntry, Table } from './table';
 import { addTeams } from './teams';
 import { ComputeInput, ComputeResult, LeaderboardConfig, PackedInput, StandingEntry, StandingHead, StandingsTable } from './types';
@@ -51,12 +53,13 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
   const names: Names = { participant: (id) => participantNames.get(id) ?? `#${id}`, group: (id) => customValues.get(id) ?? { id, name: `#${id}` } };
   let store: ScoreStore;
   let used = 0;
+  const enteredInSeries = usesSeriesEntries(scale) ? ridersEntered(races) : 0;
   if (board.type === 'INDIVIDUAL') {
     let untimed: number;
-    ({ store, used, untimed } = addIndividual(entries, races, size, scale, names));
+    ({ store, used, untimed } = addIndividual(entries, races, size, scale, names, { enteredInSeries, missed: board.missed === 'DNC' }));
     if (untimed > 0) ignore('no time', untimed);
   } else {
-    ({ store, used } = addTeams(entries, races, scale, board, names, ignore));
+    ({ store, used } = addTeams(entries, races, scale, board, names, ignore, enteredInSeries));
   }
   const raceOrd = new Int32Array(races.length);
   const raceNonDroppable = new Uint8Array(races.length);
@@ -65,6 +68,7 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
     raceNonDroppable[r] = race.info.nonDroppable ? 1 : 0;
   });
   store.groupScores(raceOrd, raceNonDroppable);
+  if (board.type === 'INDIVIDUAL') applyRedress(store, scale, races.map((race) => race.event.id));
 
   const completed = racesCompleted(races);
   const rules = { bestOf: board.bestOf ?? null, dropWorst: discards(board, completed), lowPoint };
@@ -82,7 +86,7 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
     acc.dropped = dropped;
     acc.droppedWorst = droppedWorst;
     acc.milli = milli;
-    acc.ranked = end - first >= minEvents;
+    acc.ranked = (minEvents > 0 ? eventsRaced(store, first, end) : end - first) >= minEvents;
   }
   const kept = board.belowMinEvents === 'EXCLUDE' ? entries.filter((e) => e.ranked) : entries;
   if (kept.length < entries.length) ignored['entry below minEvents'] = entries.length - kept.length;

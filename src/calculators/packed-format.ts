@@ -10,11 +10,31 @@
  * in the loop, they measured 2-6 % slower at a million results.
  */
 
-/** A result's status; its code in packed results is its index in STATUSES. */
-export type Status = 'FIN' | 'DNF' | 'DNS' | 'DSQ';
-export const STATUSES: readonly Status[] = ['FIN', 'DNF', 'DNS', 'DSQ'];
+/**
+ * A result's status; its code in packed results is its index in STATUSES. The first four are
+ * the original ones and keep their codes (0-3), so race packs cached before the other codes
+ * existed read the same. The rest are the Racing Rules of Sailing's scoring abbreviations
+ * (Appendix A11), which timing systems of other sports share in part (RET, DNF, DNS, DSQ).
+ */
+export type Status =
+  | 'FIN' | 'DNF' | 'DNS' | 'DSQ'
+  | 'DNC' | 'OCS' | 'ZFP' | 'UFD' | 'BFD' | 'SCP' | 'NSC' | 'RET' | 'RAF' | 'DNE' | 'DGM' | 'DPI' | 'RDG';
+export const STATUSES: readonly Status[] = [
+  'FIN', 'DNF', 'DNS', 'DSQ',
+  'DNC', 'OCS', 'ZFP', 'UFD', 'BFD', 'SCP', 'NSC', 'RET', 'RAF', 'DNE', 'DGM', 'DPI', 'RDG',
+];
 /** Each status's code (its index in STATUSES). */
-export const STATUS_CODE = { FIN: 0, DNF: 1, DNS: 2, DSQ: 3 } as const satisfies Record<Status, number>;
+export const STATUS_CODE = {
+  FIN: 0, DNF: 1, DNS: 2, DSQ: 3,
+  DNC: 4, OCS: 5, ZFP: 6, UFD: 7, BFD: 8, SCP: 9, NSC: 10, RET: 11, RAF: 12, DNE: 13, DGM: 14, DPI: 15, RDG: 16,
+} as const satisfies Record<Status, number>;
+/**
+ * Statuses of a rider who finished and keeps a place: a finisher, or one with a scoring penalty
+ * on the place (ZFP, SCP: a percentage; DPI: points). Every other status is unplaced.
+ */
+export const PLACED_STATUSES: readonly Status[] = ['FIN', 'ZFP', 'SCP', 'DPI'];
+/** 1 for a placed status, by code (for the loops over packed results). */
+export const PLACED_BY_CODE: Uint8Array = Uint8Array.from(STATUSES, (s) => (PLACED_STATUSES.includes(s) ? 1 : 0));
 /** The code SQL gives a status it does not know; the calculators reject it (validatePackedRace). */
 export const UNKNOWN_STATUS_CODE = 255;
 

@@ -5,6 +5,7 @@ import { validateResult } from './validate';
 
 // Held in module constants: read off the codec's exports in a loop, each use is a property load (2-6 % slower at 1M results).
 const { CUSTOM1_AT, CUSTOM2_AT, CUSTOM3_AT, ID_AT, INTS_PER_RESULT: STRIDE, NO_ID, NO_PLACE, NO_TIME, PARTICIPANT_AT, PLACE_AT: PLACE, STATUS_AT: STATUS, TIME_AT: TIME, statusCode, STATUSES } = format;
+const PLACED = format.PLACED_BY_CODE;
 
 /**
  * Result objects packed, race by race in the order races first appear, results within a race
@@ -56,7 +57,10 @@ export function toPackedInput(input: ComputeInput): PackedInput {
   return { scale: input.scale, board: input.board, events: input.events, races, participantNames, customValues };
 }
 
-/** The checks validateResult makes, on a packed race: a known status, a place only for a finisher, a time ≥ 0 or none. */
+/**
+ * The checks validateResult makes, on a packed race: a known status, a place only for a placed
+ * status (a finisher, or a penalty on the place), a time ≥ 0 or none.
+ */
 export function validatePackedRace(race: PackedRace, participantNames: ReadonlyMap<number, string>): void {
   const { results } = race;
   if (results.length % STRIDE !== 0) {
@@ -65,7 +69,7 @@ export function validatePackedRace(race: PackedRace, participantNames: ReadonlyM
   for (let at = 0; at < results.length; at += STRIDE) {
     const status = results[at + STATUS];
     const place = results[at + PLACE];
-    if (status >= 0 && status < STATUSES.length && place >= 0 && (place === 0 || status === 0) && results[at + TIME] >= NO_TIME) continue;
+    if (status >= 0 && status < STATUSES.length && place >= 0 && (place === 0 || PLACED[status] === 1) && results[at + TIME] >= NO_TIME) continue;
     const id = results[at + ID_AT];
     const participant = results[at + PARTICIPANT_AT];
     const name = participantNames.get(participant) ?? `#${participant}`;

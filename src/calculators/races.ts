@@ -1,6 +1,6 @@
 /** The races a board reads: the input's packed races grouped by event (in season order) and category. */
 import { eventInScope } from './event-scope';
-import { INTS_PER_RESULT as STRIDE } from './packed-format';
+import { INTS_PER_RESULT as STRIDE, PARTICIPANT_AT } from './packed-format';
 import { concatResults, validatePackedRace } from './packed';
 import { BoardCategory, EventInput, LeaderboardConfig, PackedRace } from './types';
 
@@ -80,3 +80,10 @@ export function groupRaces(
   return { races, dates: ordered.map((e) => e.date), size };
 }
 
+
+/** How many riders have a result in the races: those entered in the series (RRS A4.2's "boats entered"). */
+export function ridersEntered(races: Race[]): number {
+  const riders = new Set<number>();
+  for (const race of races) for (let at = PARTICIPANT_AT; at < race.results.length; at += STRIDE) riders.add(race.results[at]);
+  return riders.size;
+}

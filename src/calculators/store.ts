@@ -1,4 +1,4 @@
-import { Status, STATUSES } from './packed-format';
+import { Status, STATUS_CODE, STATUSES } from './packed-format';
 
 /**
  * Working storage for one computation, kept column-wise in typed arrays so that a million
@@ -12,12 +12,28 @@ import { Status, STATUSES } from './packed-format';
  * score. The breakdown's ContributionLine objects are only made from it at the end.
  */
 
-/** A line's `kind` byte: the status's code (STATUS_CODE, as in packed results) in the low bits, then flags. */
-const STATUS_MASK = 3;
-/** The line makes its event score non-droppable (a DSQ with `dsqNonDroppable`). */
-export const DSQ_KEEPS = 4;
+/**
+ * A line's `kind`: its status's code (STATUS_CODE, as in packed results) and flags. The two low
+ * bits of the code stay where they were before there were more than four codes (with the flags
+ * in bits 2 and 3), the rest of it goes above the flags: a line of one of the first four codes has
+ * the same kind, and so the same digest, as before.
+ */
+const LOW_STATUS = 3;
+const HIGH_STATUS_SHIFT = 4;
+/** The line makes its event score non-droppable (a code that may not be discarded, a DSQ with `dsqNonDroppable`). */
+export const KEEPS = 4;
 /** A team line: no place, status FIN, and the riders that counted. */
 export const TEAM = 8;
+
+/** The kind of a line of status `code` (flags to be or-ed in). */
+export function statusKind(code: number): number {
+  return (code & LOW_STATUS) | ((code >> 2) << HIGH_STATUS_SHIFT);
+}
+
+/** The status code in a line's kind. */
+export function kindStatus(kind: number): number {
+  return (kind & LOW_STATUS) | ((kind >> HIGH_STATUS_SHIFT) << 2);
+}
 
 export type TeamRider = { name: string; place: number | null; points: number };
 
@@ -27,8 +43,8 @@ export class ScoreStore {
   readonly lineMilli: Float64Array;
   /** The rider's place, NaN when unplaced and for team lines. */
   readonly linePlace: Float64Array;
-  /** Status code and flags (DSQ_KEEPS, TEAM). */
-  readonly lineKind: Uint8Array;
+  /** Status code and flags (statusKind, KEEPS, TEAM). */
+  readonly lineKind: Uint16Array;
   /** Team lines only. */
   readonly lineRiders: TeamRider[][] = [];
   /** Entry e's lines are lineStart[e] … lineStart[e + 1] - 1. */
@@ -59,7 +75,7 @@ export class ScoreStore {
     this.lineRace = new Int32Array(lines);
     this.lineMilli = new Float64Array(lines);
     this.linePlace = new Float64Array(lines);
-    this.lineKind = new Uint8Array(lines);
+    this.lineKind = new Uint16Array(lines);
     this.scoreStart = new Int32Array(entries + 1);
   }
 
@@ -100,7 +116,7 @@ export class ScoreStore {
           nonDroppable[s] = nonDroppableRace[race];
         }
         milli[s] += lineMilli[l];
-        if (lineKind[l] & DSQ_KEEPS) nonDroppable[s] = 1;
+        if (lineKind[l] & KEEPS) nonDroppable[s] = 1;
       }
     }
     this.scoreStart[entries] = scores;
@@ -109,10 +125,30 @@ export class ScoreStore {
 
   /** A line's status. */
   status(l: number): Status {
-    return STATUSES[this.lineKind[l] & STATUS_MASK];
+    return STATUSES[kindStatus(this.lineKind[l])];
   }
 
   isTeam(l: number): boolean {
     return (this.lineKind[l] & TEAM) !== 0;
   }
+}
+
+const { DNC } = STATUS_CODE;
+
+/**
+ * How many of the event scores first … end - 1 the rider raced in: all but those that are only
+ * DNC lines (a missed race, or a result entered as DNC). minEvents counts these.
+ */
+export function eventsRaced(store: ScoreStore, first: number, end: number): number {
+  const { firstLine, lineKind } = store;
+  let raced = 0;
+  for (let s = first; s < end; s++) {
+    for (let l = firstLine[s]; l < firstLine[s + 1]; l++) {
+      if (kindStatus(lineKind[l]) !== DNC) {
+        raced += 1;
+        break;
+      }
+    }
+  }
+  return raced;
 }

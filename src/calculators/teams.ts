@@ -3,12 +3,12 @@ import { Accumulator, entry, Names } from './entry';
 import * as format from './packed-format';
 import { isTimed, lowerIsBetter, scoreRace } from './points';
 import { Race } from './races';
-import { DSQ_KEEPS, ScoreStore, TeamRider, TEAM } from './store';
+import { keptCodes } from './status-codes';
+import { KEEPS, ScoreStore, TeamRider, TEAM } from './store';
 import { GroupSlot, LeaderboardConfig, PointsScaleConfig } from './types';
 
 // Held in module constants: read off the codec's exports in a loop, each use is a property load (2-6 % slower at 1M results).
-const { INTS_PER_RESULT: STRIDE, PARTICIPANT_AT: PARTICIPANT, PLACE_AT: PLACE, STATUS_AT: STATUS, PACKED } = format;
-const { FIN, DSQ } = format.STATUS_CODE;
+const { INTS_PER_RESULT: STRIDE, PARTICIPANT_AT: PARTICIPANT, PLACE_AT: PLACE, STATUS_AT: STATUS, PACKED, PLACED_BY_CODE: PLACED } = format;
 
 /** A team's score in one race, before the lines are placed entry by entry. */
 interface TeamLine {
@@ -42,11 +42,12 @@ export function addTeams(
   board: LeaderboardConfig,
   names: Names,
   ignore: (reason: string, n?: number) => void,
+  enteredInSeries = 0,
 ): { store: ScoreStore; used: number } {
   const byKey = new Map<string, Accumulator>();
   const teamLines: TeamLine[] = [];
   let used = 0;
-  for (let r = 0; r < races.length; r++) used += addTeamsOfRace(entries, byKey, teamLines, races, r, scale, board, names, ignore);
+  for (let r = 0; r < races.length; r++) used += addTeamsOfRace(entries, byKey, teamLines, races, r, scale, board, names, ignore, enteredInSeries);
   return { store: placeTeamLines(entries.length, teamLines), used };
 }
 
@@ -61,13 +62,15 @@ function addTeamsOfRace(
   board: LeaderboardConfig,
   names: Names,
   ignore: (reason: string, n?: number) => void,
+  enteredInSeries: number,
 ): number {
   const race = races[r];
   const results = race.results;
   const size = results.length / STRIDE;
   // Result i's value at `offset`.
   const value = (i: number, offset: number) => results[i * STRIDE + offset];
-  const milli = scoreRace(scale, results, race.event.pointsMultiplier * race.category.multiplier);
+  const milli = scoreRace(scale, results, race.event.pointsMultiplier * race.category.multiplier, enteredInSeries);
+  const kept = keptCodes(scale);
   const lowPoint = lowerIsBetter(scale);
   const timedOnly = scale.kind === 'TIME';
   const slots = groupSlots(board).map((slot) => PACKED[slot]);
@@ -100,7 +103,7 @@ function addTeamsOfRace(
   const placeOf = (m: number) => (value(m, PLACE) > 0 ? value(m, PLACE) : Infinity);
   for (const [groupId, members] of teams) {
     let finishers = 0;
-    for (const m of members) if (value(m, STATUS) === FIN) finishers += 1;
+    for (const m of members) finishers += PLACED[value(m, STATUS)];
     if (finishers < minRiders) {
       ignore('group below minRiders in a race', members.length);
       used -= members.length;
@@ -123,8 +126,9 @@ function addTeamsOfRace(
       const place = value(m, PLACE);
       return { name: names.participant(value(m, PARTICIPANT)), place: place > 0 ? place : null, points: milli[m] / 1000 };
     });
-    const keeps = scale.dsqNonDroppable && best.some((m) => value(m, STATUS) === DSQ);
-    teamLines.push({ entry: acc.index, race: r, milli: sum, kind: TEAM | (keeps ? DSQ_KEEPS : 0), riders });
+    // A counted result that may not be discarded (DNE, DGM, DSQ with dsqNonDroppable) keeps the team's race score.
+    const keeps = best.some((m) => kept[value(m, STATUS)]);
+    teamLines.push({ entry: acc.index, race: r, milli: sum, kind: TEAM | (keeps ? KEEPS : 0), riders });
   }
   return used;
 }

@@ -37,6 +37,8 @@ export interface PointsScaleConfig extends TimeScaleSettings {
   ties?: 'AVERAGE' | 'SAME';
   /** A DSQ result can never be dropped by best-of / drop-worst. */
   dsqNonDroppable?: boolean;
+  /** How each status code scores (status-codes.ts); absent: a scale from before the codes (statusPoints only). */
+  codes?: StatusCodeRules;
 }
 
 export type LeaderboardType = 'INDIVIDUAL' | 'SCHOOL' | 'TOP_SCHOOLS' | 'GROUP';
@@ -78,6 +80,8 @@ export interface LeaderboardConfig extends AppendixASettings {
   groupBy?: GroupSlot[];
   tieBreaks?: TieBreak[];
   ranking?: 'STANDARD' | 'DENSE';
+  /** A rider absent from a race of the board: no line (NONE, the default), or a DNC line. */
+  missed?: MissedRaces;
 }
 
 export interface EventInput {
@@ -208,3 +212,36 @@ export interface ComputeInput {
   events: EventInput[];
   results: RaceResultInput[];
 }
+
+// ---------- status codes and missed races (issue 15, part A) ----------
+
+/** What a status code's points count from (HAL Race Results' and Sailwave's bases). */
+export type CodeBase = 'ZERO' | 'STARTERS' | 'FINISHERS' | 'ENTERED_IN_RACE' | 'ENTERED_IN_SERIES';
+export const CODE_BASES: readonly CodeBase[] = ['ZERO', 'STARTERS', 'FINISHERS', 'ENTERED_IN_RACE', 'ENTERED_IN_SERIES'];
+
+/**
+ * How one status code scores: one of
+ * - `{ base, plus }`: the base count (e.g. the riders entered in the series) plus `plus`;
+ * - `{ points }` (or the bare number): a fixed score;
+ * - `{ penaltyPercent }` / `{ penaltyPoints }` (placed codes ZFP, SCP, DPI): the place's points
+ *   worsened by that percentage of the race's DNF score (rounded to 0.1, 0.05 up) or by those
+ *   points, never worse than DNF;
+ * - `{ redress: "AVERAGE", eventIds? }` (RDG): the average of the rider's other events (or of the
+ *   listed ones), rounded to 0.1, 0.05 up.
+ * `discardable: false` keeps the result from being dropped.
+ */
+export interface CodeScoring {
+  base?: CodeBase;
+  plus?: number;
+  points?: number;
+  penaltyPercent?: number;
+  penaltyPoints?: number;
+  redress?: 'AVERAGE';
+  eventIds?: number[];
+  discardable?: boolean;
+}
+export type CodeRule = number | CodeScoring;
+export type StatusCodeRules = Partial<Record<Status, CodeRule>>;
+
+export type MissedRaces = 'NONE' | 'DNC';
+export const MISSED_RACES: readonly MissedRaces[] = ['NONE', 'DNC'];

@@ -1,8 +1,8 @@
 import { ScoringError } from './errors';
 import { EVENT_SCOPES } from './event-scope';
 // From the codec itself: through types.ts's re-export it is a getter, called once per result here.
-import { STATUSES } from './packed-format';
-import { EventInput, LeaderboardConfig, PointsScaleConfig, RaceResultInput } from './types';
+import { PLACED_STATUSES, STATUSES } from './packed-format';
+import { CODE_BASES, EventInput, LeaderboardConfig, MISSED_RACES, PointsScaleConfig, RaceResultInput, Status, StatusCodeRules } from './types';
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -39,7 +39,49 @@ export function validatePointsScale(scale: PointsScaleConfig): void {
     if (!finite(points)) scaleError(`statusPoints.${status}`, `statusPoints.${status} is not a finite number`);
   }
   if (scale.ties !== undefined && scale.ties !== 'AVERAGE' && scale.ties !== 'SAME') scaleError('ties', 'ties must be AVERAGE or SAME');
+  validateStatusCodes(scale.codes);
   validateTimeScale(scale);
+}
+
+// ---------- status codes (issue 15, part A) ----------
+
+const CODE_RULE_KEYS = ['base', 'plus', 'points', 'penaltyPercent', 'penaltyPoints', 'redress', 'eventIds', 'discardable'];
+
+/** `codes`: known codes only, each a number or one rule of CodeScoring's shapes, with sound values. */
+function validateStatusCodes(codes: StatusCodeRules | undefined): void {
+  if (codes === undefined) return;
+  if (codes === null || typeof codes !== 'object' || Array.isArray(codes)) scaleError('codes', 'codes must be an object of status code → rule');
+  for (const [code, rule] of Object.entries(codes)) {
+    const path = `codes.${code}`;
+    if (code === 'FIN' || !STATUSES.includes(code as Status)) scaleError(path, `unknown status code "${code}"; known: ${STATUSES.filter((s) => s !== 'FIN').join(', ')}`);
+    if (typeof rule === 'number') {
+      if (!finite(rule)) scaleError(path, `${path} is not a finite number`);
+      continue;
+    }
+    if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) scaleError(path, `${path} must be a number or a rule object`);
+    for (const key of Object.keys(rule)) if (!CODE_RULE_KEYS.includes(key)) scaleError(`${path}.${key}`, `unknown setting "${key}"; known: ${CODE_RULE_KEYS.join(', ')}`);
+    const shapes = [rule.base !== undefined || rule.plus !== undefined, rule.points !== undefined, rule.penaltyPercent !== undefined || rule.penaltyPoints !== undefined, rule.redress !== undefined];
+    if (shapes.filter(Boolean).length > 1) scaleError(path, `${path} mixes rules: give one of { base, plus }, { points }, { penaltyPercent, penaltyPoints } or { redress }`);
+    if (rule.base !== undefined && !CODE_BASES.includes(rule.base)) scaleError(`${path}.base`, `unknown base "${String(rule.base)}"; known: ${CODE_BASES.join(', ')}`);
+    for (const key of ['plus', 'points', 'penaltyPoints'] as const) {
+      if (rule[key] !== undefined && !finite(rule[key])) scaleError(`${path}.${key}`, `${path}.${key} is not a finite number`);
+    }
+    if (rule.penaltyPoints !== undefined && rule.penaltyPoints < 0) scaleError(`${path}.penaltyPoints`, `${path}.penaltyPoints must be ≥ 0`);
+    if (rule.penaltyPercent !== undefined && !(finite(rule.penaltyPercent) && rule.penaltyPercent >= 0 && rule.penaltyPercent <= 100)) {
+      scaleError(`${path}.penaltyPercent`, `${path}.penaltyPercent must be a percentage from 0 to 100, got ${String(rule.penaltyPercent)}`);
+    }
+    if ((rule.penaltyPercent !== undefined || rule.penaltyPoints !== undefined) && !PLACED_STATUSES.includes(code as Status)) {
+      scaleError(path, `a penalty on the place is for placed codes (${PLACED_STATUSES.filter((s) => s !== 'FIN').join(', ')}), not ${code}`);
+    }
+    if (rule.redress !== undefined && rule.redress !== 'AVERAGE') scaleError(`${path}.redress`, 'redress must be AVERAGE (or give points or a base for a stated score)');
+    if (rule.redress !== undefined && code !== 'RDG') scaleError(`${path}.redress`, `redress is for RDG, not ${code}`);
+    if (rule.eventIds !== undefined) {
+      if (rule.redress === undefined) scaleError(`${path}.eventIds`, 'eventIds go with redress: "AVERAGE" (the races to average)');
+      if (!Array.isArray(rule.eventIds) || rule.eventIds.length === 0 || !rule.eventIds.every((id) => positiveInt(id))) scaleError(`${path}.eventIds`, 'eventIds must be a non-empty list of event ids');
+      if (new Set(rule.eventIds).size !== rule.eventIds.length) scaleError(`${path}.eventIds`, 'an event is listed twice');
+    }
+    if (rule.discardable !== undefined && typeof rule.discardable !== 'boolean') scaleError(`${path}.discardable`, 'discardable must be true or false');
+  }
 }
 
 /** Time-based kinds and participation points (issue 15). */
@@ -85,6 +127,7 @@ export function validateLeaderboardConfig(board: LeaderboardConfig): void {
   for (const t of tieBreaks) if (!['COUNTBACK', 'MOST_RECENT', 'FEWER_EVENTS', 'RRS_A8_1', 'RRS_A8_2'].includes(t)) boardError('tieBreaks', `unknown tie-break "${t}"`);
   if (new Set(tieBreaks).size !== tieBreaks.length) boardError('tieBreaks', 'a tie-break is listed twice');
   if (board.ranking !== undefined && board.ranking !== 'STANDARD' && board.ranking !== 'DENSE') boardError('ranking', 'ranking must be STANDARD or DENSE');
+  if (board.missed !== undefined && !MISSED_RACES.includes(board.missed)) boardError('missed', `missed must be ${MISSED_RACES.join(' or ')}`);
 }
 
 /** Appendix A's discard schedule (issue 15): strictly increasing race counts, instead of dropWorst. */
@@ -117,7 +160,7 @@ export function validateResult(result: RaceResultInput): void {
   }
   if (result.position !== null) {
     if (!Number.isInteger(result.position) || result.position < 1 || result.position >= 2 ** 31) bad(`place ${result.position} is not a whole number ≥ 1`);
-    if (result.status !== 'FIN') bad(`a ${result.status} result cannot have a place`);
+    if (!PLACED_STATUSES.includes(result.status)) bad(`a ${result.status} result cannot have a place`);
   }
   // Whole milliseconds below 2^31: the schema's integer, and what the packed time slot holds.
   if (result.timeMs != null && !(int32(result.timeMs) && result.timeMs >= 0)) bad(`time ${result.timeMs} is not a whole number of milliseconds ≥ 0`);

@@ -20,6 +20,7 @@ export function toLeaderboardConfig(def: BoardDefinition): LeaderboardConfig {
     groupBy: board.groupBy,
     tieBreaks: board.tieBreaks,
     ranking: board.ranking,
+    missed: board.missed,
     discardSchedule: board.discardSchedule,
   };
 }

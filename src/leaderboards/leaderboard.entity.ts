@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { EventScope } from '../calculators/event-scope';
+import type { MissedRaces } from '../calculators/types';
 import { ResultSetState, stateCode, stateFromCode } from '../common/result-set-state';
 
 export const LEADERBOARD_TYPES = ['INDIVIDUAL', 'SCHOOL', 'TOP_SCHOOLS', 'GROUP'] as const;
@@ -14,6 +15,8 @@ export const RANKINGS = ['STANDARD', 'DENSE'] as const;
 export type Ranking = (typeof RANKINGS)[number];
 export const BELOW_MIN_EVENTS = ['UNRANKED', 'EXCLUDE'] as const;
 export type BelowMinEvents = (typeof BELOW_MIN_EVENTS)[number];
+export { MISSED_RACES } from '../calculators/types';
+export type { MissedRaces } from '../calculators/types';
 
 @Entity('leaderboard')
 export class Leaderboard {
@@ -61,6 +64,10 @@ export class Leaderboard {
 
   @Column('text', { default: 'STANDARD' })
   ranking: Ranking;
+
+  /** A rider absent from a race of the board: NONE (no line) or DNC (scored as DNC, RRS A2.2). */
+  @Column('text', { default: 'NONE' })
+  missed: MissedRaces;
 
   /** Appendix A discards by races completed (issue 15): [4, 8] = 1 discard after 4 races, 2 after 8; [] = none. */
   @Column('integer', { name: 'discard_schedule', array: true, default: () => "'{}'" })

@@ -1,14 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Max,
   Min, ValidateBy, ValidateNested, ValidationOptions,
 } from 'class-validator';
 import {
   BELOW_MIN_EVENTS, BelowMinEvents, EVENT_SCOPES, EventScope, GROUP_SLOTS, GroupSlot, LEADERBOARD_TYPES, LeaderboardType,
-  RANKINGS, Ranking, TIE_BREAKS, TieBreak,
+  MISSED_RACES, MissedRaces, RANKINGS, Ranking, TIE_BREAKS, TieBreak,
 } from './leaderboard.entity';
 import { POINTS_SCALE_KINDS, PointsScaleKind } from './points-scale.entity';
+import { CODE_BASES, CodeBase, StatusCodeRules } from '../calculators/types';
 
 // ---------- points scales ----------
 
@@ -25,6 +26,35 @@ export class StatusPointsDto {
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-10_000) @Max(10_000)
   DSQ?: number;
 }
+
+// ---------- status codes (issue 15, part A) ----------
+
+/** A status code's rule (documentation only: the calculators check `codes` and name the bad setting). */
+export class CodeScoringDto {
+  @ApiPropertyOptional({ enum: CODE_BASES, description: 'What the points count: nothing, the race\'s starters (all but DNS, DNC) or finishers (FIN, ZFP, SCP, DPI), the results in the race, or the riders entered in the board\'s races' })
+  base?: CodeBase;
+  @ApiPropertyOptional({ description: 'Added to the base, e.g. 1 for "entered in the series + 1"', example: 1 })
+  plus?: number;
+  @ApiPropertyOptional({ description: 'A fixed score (the same as giving the bare number)' })
+  points?: number;
+  @ApiPropertyOptional({ description: 'ZFP, SCP, DPI: the place\'s points worsened by this percentage (0-100) of DNF\'s score (low point) or of the place\'s points (high point), rounded to 0.1, never past DNF', example: 20 })
+  penaltyPercent?: number;
+  @ApiPropertyOptional({ description: 'ZFP, SCP, DPI: the place\'s points worsened by this many points, never past DNF' })
+  penaltyPoints?: number;
+  @ApiPropertyOptional({ enum: ['AVERAGE'], description: 'RDG: the average of the rider\'s other races (or of eventIds), rounded to 0.1' })
+  redress?: 'AVERAGE';
+  @ApiPropertyOptional({ type: [Number], description: 'RDG with redress AVERAGE: the races to average' })
+  eventIds?: number[];
+  @ApiPropertyOptional({ description: 'false: a result of this code is never discarded (default false for DNE and DGM, true for the others)' })
+  discardable?: boolean;
+}
+
+const CODES_DESCRIPTION =
+  'How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point ' +
+  'scale RRS Appendix A\'s (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the ' +
+  'place + 20 % of DNF\'s score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: ' +
+  'DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints ' +
+  'gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF).';
 
 export class CreatePointsScaleDto {
   @ApiProperty({ maxLength: 200, example: 'F1 2010' })
@@ -76,6 +106,15 @@ export class CreatePointsScaleDto {
   @IsOptional() @IsBoolean()
   dsqNonDroppable?: boolean;
 
+  @ApiPropertyOptional({
+    description: CODES_DESCRIPTION,
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'number' }, { $ref: getSchemaPath(CodeScoringDto) }] },
+    example: { DNC: { base: 'ENTERED_IN_SERIES', plus: 1 }, ZFP: { penaltyPercent: 20 }, DNE: { base: 'ENTERED_IN_SERIES', plus: 1, discardable: false }, RDG: { redress: 'AVERAGE' } },
+  })
+  @IsOptional() @IsObject()
+  codes?: StatusCodeRules;
+
   // --- Time-based and participation scoring (issue 15) ---
   @ApiPropertyOptional({ description: 'PERCENT_OF_WINNER: decimals the percentage is rounded to', minimum: 0, maximum: 3, default: 2, example: 2 })
   @IsOptional() @IsInt() @Min(0) @Max(3)
@@ -90,7 +129,16 @@ export class CreatePointsScaleDto {
 export const POINTS_SCALE_EXAMPLES = {
   'RRS Appendix A low point': {
     summary: 'Sailing, RRS Appendix A low point: place = points, lowest total wins',
-    value: { name: 'RRS Appendix A low point', kind: 'TABLE', table: [1], lowPoint: true },
+    description: 'Every code at its Appendix A default (DNC and DNF: entered in the series + 1; ZFP/SCP: + 20 % of DNF; DNE/DGM not discardable; RDG: average). Use with a board whose missed is DNC.',
+    value: { name: 'RRS Appendix A low point', kind: 'TABLE', table: [1], lowPoint: true, codes: {} },
+  },
+  'Low point with options': {
+    summary: 'Low point with a 30 % SCP and a fixed DPI',
+    value: { name: 'Club low point', kind: 'TABLE', table: [1], lowPoint: true, codes: { SCP: { penaltyPercent: 30 }, DPI: { penaltyPoints: 2 }, RET: { base: 'STARTERS', plus: 1 } } },
+  },
+  'F1 with redress': {
+    summary: 'F1 table, non-finishers 0, redress by average',
+    value: { name: 'F1', kind: 'TABLE', table: [25, 18, 15, 12, 10, 8, 6, 4, 2, 1], codes: { RDG: { redress: 'AVERAGE' } } },
   },
   'XC time series': {
     summary: 'Cross-country time series: total elapsed time over the series, lowest wins',
@@ -207,6 +255,15 @@ export class LeaderboardOptionsDto {
   @ApiPropertyOptional({ enum: RANKINGS, default: 'STANDARD', description: 'STANDARD "1224" or DENSE "1223" positions' })
   @IsOptional() @IsIn(RANKINGS)
   ranking?: Ranking;
+
+  @ApiPropertyOptional({
+    enum: MISSED_RACES,
+    description: 'A rider who raced any counted race of the board and has no result in another: no line (NONE), or scored DNC there (RRS A2.2; '
+      + 'the DNC shows in the breakdown and may be discarded unless the scale keeps it). Default: DNC for a new board on a low-point scale, else NONE',
+    example: 'DNC',
+  })
+  @IsOptional() @IsIn(MISSED_RACES)
+  missed?: MissedRaces;
 
   @ApiPropertyOptional({ enum: INITIAL_STATES, default: 'PROVISIONAL', description: 'State of the standings set when it is first created' })
   @IsOptional() @IsIn(INITIAL_STATES)

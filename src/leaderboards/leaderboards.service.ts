@@ -10,7 +10,7 @@ import { LeaderboardConfigChangedEvent } from '../common/events/catalogue';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { PendingRecalcRepository } from '../pending-recalc/pending-recalc.repository';
 import { toLeaderboardConfig } from './board-config';
-import { Leaderboard } from './leaderboard.entity';
+import { Leaderboard, MissedRaces } from './leaderboard.entity';
 import { LeaderboardView, PendingView, RunView } from './leaderboard-views';
 import { CategoryDto, CreateLeaderboardDto, UpdateLeaderboardDto } from './leaderboards.dto';
 import { BoardDefinition, LeaderboardsRepository } from './leaderboards.repository';
@@ -86,6 +86,7 @@ export class LeaderboardsService {
     // A copy: the board entity is edited in place below.
     const before = current && (JSON.parse(JSON.stringify(auditFields(current))) as Record<string, unknown>);
     assign(board, dto);
+    if (!board.id && dto.missed === undefined) board.missed = await this.defaultMissed(manager, board.pointsScaleId);
     const categories = dto.categories?.map(toCategory) ?? current?.categories.map((c) => ({ code: c.code, multiplier: c.multiplier })) ?? [];
     const listed = dto.eventIds ?? current?.listedEventIds ?? [];
     const nonDroppable = dto.nonDroppableEventIds ?? current?.nonDroppableEventIds ?? [];
@@ -113,6 +114,12 @@ export class LeaderboardsService {
       ? { action: 'leaderboard.create', entity: 'leaderboard', entityId: saved.id, changes: { after: auditFields(definition) } }
       : { action: 'leaderboard.update', entity: 'leaderboard', entityId: saved.id, changes: changes ?? {} });
     return saved.id;
+  }
+
+  /** A new board scores missed races as DNC on a low-point scale (RRS A2.2), not on a high-point one. */
+  private async defaultMissed(manager: EntityManager, pointsScaleId: number): Promise<MissedRaces> {
+    const scale = await this.scales.find(manager, pointsScaleId);
+    return scale?.config.lowPoint ? 'DNC' : 'NONE';
   }
 
   private async checkReferences(manager: EntityManager, board: Leaderboard, listed: number[], nonDroppable: number[]): Promise<void> {
@@ -224,6 +231,7 @@ function assign(board: Leaderboard, dto: UpdateLeaderboardDto): void {
   set('groupBy', dto.groupBy, []);
   set('tieBreaks', dto.tieBreaks, ['COUNTBACK', 'MOST_RECENT']);
   set('ranking', dto.ranking, 'STANDARD');
+  set('missed', dto.missed, 'NONE');
   set('discardSchedule', dto.discardSchedule === null ? [] : dto.discardSchedule, []);
   set('initialState', dto.initialState, 'PROVISIONAL');
   set('active', dto.active, true);

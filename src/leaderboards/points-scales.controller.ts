@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '../common/paging';
 import { Public } from '../common/auth/public.decorator';
 import { IdPipe } from '../common/id.pipe';
-import { CreatePointsScaleDto, POINTS_SCALE_EXAMPLES, PointsScaleView } from './leaderboards.dto';
+import { CodeScoringDto, CreatePointsScaleDto, POINTS_SCALE_EXAMPLES, PointsScaleView } from './leaderboards.dto';
 import { PointsScalePage, UpdatePointsScaleDto } from './points-scales.dto';
 import { PointsScalesService } from './points-scales.service';
 
@@ -16,6 +16,7 @@ export class PointsScalesController {
   @HttpCode(201)
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: PointsScaleView })
+  @ApiExtraModels(CodeScoringDto)
   @ApiBody({ type: CreatePointsScaleDto, examples: POINTS_SCALE_EXAMPLES })
   create(@Body() dto: CreatePointsScaleDto): Promise<PointsScaleView> {
     return this.scales.create(dto);

@@ -26,7 +26,7 @@ export class PointsScalesService {
   async create(dto: CreatePointsScaleDto): Promise<PointsScaleView> {
     const { name, kind, ...settings } = dto;
     return this.tx.run(async ({ manager }) => {
-      const scale = this.scales.build(manager, { name, kind, config: settings as PointsScaleSettings });
+      const scale = this.scales.build(manager, { name, kind, config: withCodes(settings as PointsScaleSettings) });
       rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale)));
       const view = toView(await this.scales.save(manager, scale));
       const { id, ...fields } = view;
@@ -52,7 +52,7 @@ export class PointsScalesService {
       const { name, kind, ...settings } = dto;
       if (name !== undefined) scale.name = name;
       if (kind !== undefined) scale.kind = kind;
-      scale.config = withSettings(scale.config, settings);
+      scale.config = withCodes(withSettings(scale.config, settings));
       rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale)));
       const saved = await this.scales.save(manager, scale);
       const boards = await this.scales.boardsUsing(manager, id);
@@ -89,6 +89,14 @@ function withSettings(config: PointsScaleSettings, settings: Record<string, unkn
     else next[key] = value;
   }
   return next as PointsScaleSettings;
+}
+
+/**
+ * A scale written the new way scores codes by their defaults (`codes: {}`); one with statusPoints
+ * alone, as scales did before the codes. The same after a PATCH that removes codes (null).
+ */
+function withCodes(config: PointsScaleSettings): PointsScaleSettings {
+  return config.codes === undefined && config.statusPoints === undefined ? { ...config, codes: {} } : config;
 }
 
 /** Turns the calculators' refusal of a configuration into a 400 that names the setting. */

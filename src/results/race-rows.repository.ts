@@ -5,7 +5,7 @@ import { intArray, textArray } from '../common/database/pg-arrays';
 import { InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { CustomGroupValuesRepository, GroupValues } from '../series/custom-group-values.repository';
 import { IMPORT_RIDER_ID, ParticipantsRepository, RIDER_JOINS, RiderParameters, riderCtes, riderParameters } from './participants.repository';
-import { ResultStatus } from './result-status';
+import { PLACED_RESULT_STATUSES, placeIgnored, ResultStatus } from './result-status';
 import { ResultRowView } from './results.dto';
 import { groupNames, groupOf, IncomingRow, riderKey, spelling } from './rider-identity';
 
@@ -147,13 +147,19 @@ export class RaceRowsRepository {
     private readonly groupValues: CustomGroupValuesRepository,
   ) {}
 
-  /** Checks what the database cannot explain well: placed non-finishers, a rider twice. */
-  validate(rows: IncomingRow[], fieldPrefix = ''): void {
+  /**
+   * Checks what the database cannot explain well (a rider twice), and drops the place of a
+   * non-finisher (a DNF with a place, as timing systems export it): answers a warning per
+   * dropped place.
+   */
+  validate(rows: IncomingRow[], fieldPrefix = ''): string[] {
     const problems: { field: string; message: string }[] = [];
+    const warnings: string[] = [];
     const seen = new Map<string, number>();
     rows.forEach((row, index) => {
-      if (row.position != null && row.status !== 'FIN') {
-        problems.push({ field: `${fieldPrefix}[${index}].position`, message: `a ${row.status} rider has no place; leave position empty` });
+      if (row.position != null && !PLACED_RESULT_STATUSES.includes(row.status)) {
+        warnings.push(`${fieldPrefix}[${index}].position: ${placeIgnored(row.status, row.position)}`);
+        row.position = null;
       }
       const key = riderKey(row);
       const first = seen.get(key);
@@ -164,6 +170,7 @@ export class RaceRowsRepository {
       }
     });
     if (problems.length > 0) throw new InvalidInputError(problems);
+    return warnings;
   }
 
   async insert(manager: EntityManager, resultSetId: number, seriesId: number, category: string, rows: IncomingRow[]): Promise<number[]> {

@@ -11,6 +11,7 @@ import { PageWindow } from '../common/paging';
 import { PUBLIC_STATES, ResultSetState } from '../common/result-set-state';
 import { PendingRecalcRepository } from '../pending-recalc/pending-recalc.repository';
 import { RaceRowsRepository } from './race-rows.repository';
+import { PLACED_RESULT_STATUSES } from './result-status';
 import { LockedRaceSet, ResultSetsRepository } from './result-sets.repository';
 import { ResultSet } from './result-set.entity';
 import { IncomingRow } from './rider-identity';
@@ -94,7 +95,7 @@ export class ResultSetsService {
    * publishes nothing and records no audit row, like any edit that changes nothing.
    */
   async replaceRows(id: number, incoming: IncomingRow[]): Promise<ResultSetView> {
-    this.rows.validate(incoming);
+    const warnings = this.rows.validate(incoming);
     return this.tx.run(async (uow) => {
       const locked = await this.lockRaceSetForEdit(uow.manager, id);
       const before = await this.rowsOfSet(uow.manager, id);
@@ -108,12 +109,12 @@ export class ResultSetsService {
         await this.recordChangeIfFeeding(uow, locked, 'RESULTS_REPLACED');
         await this.audit.record(uow.manager, { action: 'result_set.replace_rows', entity: 'result_set', entityId: id, changes: { ...changes } });
       }
-      return this.written(await this.view(uow.manager, locked.set));
+      return this.written(await this.view(uow.manager, locked.set), warnings);
     });
   }
 
   async addRow(id: number, row: IncomingRow): Promise<ResultRowView> {
-    this.rows.validate([row], 'body');
+    const warnings = this.rows.validate([row], 'body');
     return this.tx.run(async (uow) => {
       const locked = await this.lockRaceSetForEdit(uow.manager, id);
       const [rowId] = await this.rows.insert(uow.manager, id, locked.seriesId!, locked.set.category!, [row]);
@@ -121,7 +122,7 @@ export class ResultSetsService {
       await this.recordChangeIfFeeding(uow, locked, 'RESULTS_CREATED');
       const added = await this.rowView(uow.manager, id, rowId);
       await this.audit.record(uow.manager, { action: 'result.create', entity: 'result', entityId: rowId, changes: { resultSetId: id, after: auditedRow(added) } });
-      return { ...added, warnings: draftWarnings(locked.set) };
+      return { ...added, warnings: [...warnings, ...draftWarnings(locked.set)] };
     });
   }
 
@@ -131,7 +132,7 @@ export class ResultSetsService {
       const locked = await this.lockRaceSetForEdit(uow.manager, setId);
       const current = await this.rowView(uow.manager, setId, rowId);
       const merged = mergeRow(current, patch);
-      this.rows.validate([merged], 'body');
+      const warnings = this.rows.validate([merged], 'body');
       // Written first, compared after: who the patched rider is depends on the database's matching.
       const { row, changes } = await undoUnless(uow.manager, async (manager) => {
         await this.rows.update(manager, rowId, locked.seriesId!, merged);
@@ -143,7 +144,7 @@ export class ResultSetsService {
         await this.recordChangeIfFeeding(uow, locked, 'RESULT_UPDATED');
         await this.audit.record(uow.manager, { action: 'result.update', entity: 'result', entityId: rowId, changes: { resultSetId: setId, ...changes } });
       }
-      return { ...(changes ? row : current), warnings: draftWarnings(locked.set) };
+      return { ...(changes ? row : current), warnings: [...warnings, ...draftWarnings(locked.set)] };
     });
   }
 
@@ -242,10 +243,13 @@ export class ResultSetsService {
     uow.publishAfterCommit(new ResultSetChangedEvent(set.id, set.eventId!, seriesId!, categories, reason, boards));
   }
 
-  /** A write's answer: the set as stored, with what the organiser should know about its state. */
-  private written(view: ResultSetView): ResultSetView {
-    // Standings are written by recalculation; the warning is about race results.
-    return { ...view, warnings: view.leaderboardId === null ? draftWarnings(view) : [] };
+  /**
+   * A write's answer: the set as stored, with what the organiser should know: what the write
+   * changed of what was sent (`input`: a non-finisher's place dropped), then the set's state.
+   */
+  private written(view: ResultSetView, input: string[] = []): ResultSetView {
+    // Standings are written by recalculation; the state warning is about race results.
+    return { ...view, warnings: [...input, ...(view.leaderboardId === null ? draftWarnings(view) : [])] };
   }
 
   private async rowsOfSet(manager: EntityManager, setId: number): Promise<ResultRowView[]> {
@@ -288,7 +292,8 @@ function publicView(view: ResultSetView): ResultSetView {
 /** A PATCH applied to a stored row; a status other than FIN clears the place unless one is given. */
 function mergeRow(current: ResultRowView, patch: UpdateResultRowDto): IncomingRow {
   const status = patch.status ?? current.status;
-  const position = patch.position !== undefined ? patch.position : status === 'FIN' ? current.position : null;
+  // A status that keeps a place (FIN, ZFP, SCP, DPI) keeps the row's place; another drops it.
+  const position = patch.position !== undefined ? patch.position : PLACED_RESULT_STATUSES.includes(status) ? current.position : null;
   const pick = <K extends 'bib' | 'timeMs' | 'custom1' | 'custom2' | 'custom3'>(key: K) =>
     patch[key] !== undefined ? patch[key] : current[key];
   return {
@@ -302,3 +307,4 @@ function mergeRow(current: ResultRowView, patch: UpdateResultRowDto): IncomingRo
     custom3: pick('custom3'),
   };
 }
+

@@ -11,7 +11,7 @@ import { RESULT_STATUSES, ResultStatus } from './result-status';
 export const MAX_ROWS_PER_REQUEST = 10_000;
 
 const DRAFT_WARNING_EXAMPLE = 'Result set 12 is a DRAFT: it feeds no leaderboard and is not public until it is published (POST /api/result-sets/12/transitions with {"to":"PROVISIONAL"} or {"to":"APPROVED"})';
-const WARNINGS_DESCRIPTION = 'On the answers of writes only: what the organiser should know, e.g. that the set is a DRAFT, which feeds no leaderboard until it is published. Empty when there is nothing to say.';
+const WARNINGS_DESCRIPTION = 'On the answers of writes only: what the organiser should know: what the write changed of what was sent (a non-finisher\'s place is dropped), then that the set is a DRAFT, which feeds no leaderboard until it is published. Empty when there is nothing to say.';
 
 export class ParticipantDto {
   @ApiPropertyOptional({ description: 'Licence or federation id; riders are matched on it first', maxLength: 50 })
@@ -36,11 +36,16 @@ export class ResultRowDto {
   @IsOptional() @IsString() @MaxLength(20)
   bib?: string;
 
-  @ApiPropertyOptional({ description: 'Place, 1 = winner; riders who tie share a place. Only for status FIN', minimum: 1 })
+  @ApiPropertyOptional({ description: 'Place, 1 = winner; riders who tie share a place. For FIN and the penalties on a place (ZFP, SCP, DPI); another status\'s place is dropped with a warning', minimum: 1 })
   @IsOptional() @IsInt() @Min(1) @Max(100_000)
   position?: number;
 
-  @ApiProperty({ enum: RESULT_STATUSES, description: 'FIN finished, DNF did not finish, DNS did not start, DSQ disqualified' })
+  @ApiProperty({
+    enum: RESULT_STATUSES,
+    description: 'FIN finished, DNF did not finish, DNS did not start, DSQ disqualified; the RRS codes: DNC did not come to the start, OCS on the '
+      + 'course side, ZFP/UFD/BFD start penalties (Z, U, black flag), SCP scoring penalty, NSC did not sail the course, RET retired, RAF retired '
+      + 'after finishing, DNE/DGM disqualification not excludable, DPI discretionary penalty, RDG redress. How each scores is the points scale\'s `codes`',
+  })
   @IsIn(RESULT_STATUSES)
   status: ResultStatus;
 
@@ -137,7 +142,7 @@ export class ResultRowView {
   @ApiProperty({ nullable: true, type: String }) custom1: string | null;
   @ApiProperty({ nullable: true, type: String }) custom2: string | null;
   @ApiProperty({ nullable: true, type: String }) custom3: string | null;
-  @ApiPropertyOptional({ type: [String], example: [DRAFT_WARNING_EXAMPLE], description: WARNINGS_DESCRIPTION })
+  @ApiPropertyOptional({ type: [String], example: ['body[0].position: a DNF rider has no place; the place 7 was ignored', DRAFT_WARNING_EXAMPLE], description: WARNINGS_DESCRIPTION })
   warnings?: string[];
 }
 
@@ -151,7 +156,7 @@ export class ResultSetView {
   @ApiProperty({ nullable: true, type: Number, description: 'The newer set that replaced this one' }) replacedById: number | null;
   @ApiProperty({ nullable: true, type: String }) errorMessage: string | null;
   @ApiProperty({ type: [ResultRowView] }) results: ResultRowView[];
-  @ApiPropertyOptional({ type: [String], example: [DRAFT_WARNING_EXAMPLE], description: WARNINGS_DESCRIPTION })
+  @ApiPropertyOptional({ type: [String], example: ['[3].position: a DNF rider has no place; the place 7 was ignored', DRAFT_WARNING_EXAMPLE], description: WARNINGS_DESCRIPTION })
   warnings?: string[];
 }
 

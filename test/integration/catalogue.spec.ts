@@ -316,7 +316,7 @@ describe('catalogue: lists and edits of series, events and points scales', () =>
       const ids = all.body.items.map((s: { id: number }) => s.id);
       expect(ids).toEqual([...ids].sort((x: number, y: number) => x - y));
       expect(all.body.total).toBe(all.body.items.length);
-      expect(all.body.items.find((s: { id: number }) => s.id === b)).toEqual({ id: b, name: 'List B', kind: 'LINEAR', first: 20, step: 2, floor: 1 });
+      expect(all.body.items.find((s: { id: number }) => s.id === b)).toEqual({ id: b, name: 'List B', kind: 'LINEAR', first: 20, step: 2, floor: 1, codes: {} });
       const page = await t.http().get(`/api/points-scales?offset=${ids.indexOf(a)}&limit=1`).expect(200);
       expect(page.body.items.map((s: { id: number }) => s.id)).toEqual([a]);
       await t.http().get('/api/points-scales?limit=0').expect(400);
@@ -335,7 +335,7 @@ describe('catalogue: lists and edits of series, events and points scales', () =>
       published.splice(0);
 
       const res = await t.http().patch(`/api/points-scales/${scale}`).set(AUTH).send({ table: [20, 10, 5], ties: 'SAME' }).expect(200);
-      expect(res.body).toEqual({ id: scale, name: 'Editable', kind: 'TABLE', table: [20, 10, 5], ties: 'SAME' });
+      expect(res.body).toEqual({ id: scale, name: 'Editable', kind: 'TABLE', table: [20, 10, 5], ties: 'SAME', codes: {} });
       expect([await resultsVersion(boardA), await resultsVersion(boardB), await resultsVersion(bystander)]).toEqual([versions[0] + 1, versions[1] + 1, versions[2]]);
       expect(published).toEqual([{ name: LeaderboardConfigChangedEvent.eventName, event: { leaderboardIds: [boardA, boardB], reason: 'POINTS_SCALE_UPDATED' } }]);
       await settled(t, boardA);
@@ -343,7 +343,7 @@ describe('catalogue: lists and edits of series, events and points scales', () =>
       expect(await standings(boardA)).toEqual([['Ann Lee', 20], ['Bo Chen', 10]]);
       expect(await standings(boardB)).toEqual([['Cy Dee', 20]]);
       expect(await auditOf('points_scale', scale)).toEqual([
-        expect.objectContaining({ action: 'points_scale.create', changes: { after: { name: 'Editable', kind: 'TABLE', table: [10, 6, 3] } } }),
+        expect.objectContaining({ action: 'points_scale.create', changes: { after: { name: 'Editable', kind: 'TABLE', table: [10, 6, 3], codes: {} } } }),
         { actor: 'key#1', action: 'points_scale.update', entity: 'points_scale', entity_id: String(scale), changes: { before: { table: [10, 6, 3], ties: null }, after: { table: [20, 10, 5], ties: 'SAME' }, leaderboardIds: [boardA, boardB] } },
       ]);
 
@@ -352,7 +352,7 @@ describe('catalogue: lists and edits of series, events and points scales', () =>
       expect(await resultsVersion(boardA)).toBe(versions[0] + 1);
       expect(await auditOf('points_scale', scale)).toHaveLength(2);
       const cleared = await t.http().patch(`/api/points-scales/${scale}`).set(AUTH).send({ ties: null }).expect(200);
-      expect(cleared.body).toEqual({ id: scale, name: 'Editable', kind: 'TABLE', table: [20, 10, 5] });
+      expect(cleared.body).toEqual({ id: scale, name: 'Editable', kind: 'TABLE', table: [20, 10, 5], codes: {} });
     });
 
     it('validates an edit like a new scale: 400 naming the field, nothing written', async () => {

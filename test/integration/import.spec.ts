@@ -151,7 +151,6 @@ describe('spreadsheet imports', () => {
     it.each([
       ['a place that is not a number', [['first', 'A', 'B', null, null]], 'Place', /"first" is not a place/],
       ['a place of zero', [[0, 'A', 'B', null, null]], 'Place', /place must be a whole number from 1/],
-      ['a place with DNF', [[3, 'A', 'B', null, 'DNF']], 'Place', /a DNF rider has no place/],
       ['a duplicate place not marked as a tie', [[1, 'A', 'B', null, null], [1, 'C', 'D', null, null]], null, /place 1 is given to 2 riders .* mark a shared place "=1"/],
       ['a missing name', [[1, null, 'B', null, null]], 'First Name', /a name is required/],
       ['an unparseable time', [[1, 'A', 'B', '1:75:00', null]], 'Time', /minutes and seconds go up to 59/],

@@ -76,7 +76,6 @@ describe('results API under the state machine', () => {
     });
 
     it.each([
-      ['a placed DNF', [rider('A', 'B', { status: 'DNF', position: 3 })], '[0].position'],
       ['the same rider twice', [rider('A', 'B'), rider('a', 'b')], '[1].participant'],
       ['an unknown status', [rider('A', 'B', { status: 'LOST' })], '[0].status'],
       ['a missing last name', [{ participant: { firstName: 'A' }, status: 'FIN' }], '[0].participant.lastName'],

@@ -80,7 +80,7 @@ describe('series rules over the API (issue 15)', () => {
   it("scores percent of the winner's time with participation points", async () => {
     const scaleId = await fx.scale({ name: 'Percent of winner', kind: 'PERCENT_OF_WINNER', precision: 1, participationPoints: 2 });
     const got = await t.http().get(`/api/points-scales/${scaleId}`).expect(200);
-    expect(got.body).toEqual({ id: scaleId, name: 'Percent of winner', kind: 'PERCENT_OF_WINNER', precision: 1, participationPoints: 2 });
+    expect(got.body).toEqual({ id: scaleId, name: 'Percent of winner', kind: 'PERCENT_OF_WINNER', precision: 1, participationPoints: 2, codes: {} });
     await races('Crit', [[['Ann', 'Lee', 1, 3_600_000], ['Bo', 'Chen', 2, 3_780_000], ['Cy', 'Diaz', null]]], () => '2026-08-01');
     const boardId = await fx.leaderboard({ seriesId, name: 'Crit', type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: ['Crit'] });
     // 100 + 2; 3600 / 3780 × 100 = 95.2 (1 decimal) + 2; a DNF started: 0 + 2.

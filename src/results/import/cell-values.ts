@@ -1,4 +1,4 @@
-import type { ResultStatus } from '../result-status';
+import { RESULT_STATUSES, ResultStatus } from '../result-status';
 
 /**
  * Spreadsheet cells as organisers' timing software writes them, turned into result fields.
@@ -39,18 +39,55 @@ export function plainValue(value: CellValue): string | number | boolean | Date |
   return null;
 }
 
-const STATUS_WORDS = new Map<string, ResultStatus>([
-  ['fin', 'FIN'], ['finished', 'FIN'], ['ok', 'FIN'],
-  ['dnf', 'DNF'], ['dns', 'DNS'],
-  ['dsq', 'DSQ'], ['dq', 'DSQ'], ['disqualified', 'DSQ'],
+/** Words for a status, lower case: every code, and what timing systems write. */
+export type StatusWords = ReadonlyMap<string, ResultStatus>;
+
+/**
+ * Timing systems' words that are not codes, and what they mean by default (an import's
+ * statusSynonyms can map them otherwise): OTL, over the time limit, did not finish in time; LAP,
+ * lapped and pulled, keeps the place the timing gave (UCI cross-country ranks lapped riders).
+ */
+export const DEFAULT_SYNONYMS: Readonly<Record<string, ResultStatus>> = { OTL: 'DNF', LAP: 'FIN' };
+
+export const STATUS_WORDS: StatusWords = new Map<string, ResultStatus>([
+  ...RESULT_STATUSES.map((s): [string, ResultStatus] => [s.toLowerCase(), s]),
+  ['finished', 'FIN'], ['ok', 'FIN'], ['dq', 'DSQ'], ['disqualified', 'DSQ'], ['retired', 'RET'],
+  ...Object.entries(DEFAULT_SYNONYMS).map(([word, s]): [string, ResultStatus] => [word.toLowerCase(), s]),
 ]);
 
-/** DNF, DNS, DSQ (or DQ); blank means the rider finished. */
-export function parseStatus(value: CellValue): Parsed<ResultStatus> {
+/** The words for a status with an import's own synonyms (word → code) on top of the defaults. */
+export function statusWords(synonyms: Readonly<Record<string, ResultStatus>>): StatusWords {
+  const words = new Map(STATUS_WORDS);
+  for (const [word, status] of Object.entries(synonyms)) words.set(word.toLowerCase(), status);
+  return words;
+}
+
+/**
+ * The statusSynonyms form field, "OTL=DNF, LAP=RET": each word (letters, digits, up to 20) and
+ * the code it stands for; null with a message naming the bad pair.
+ */
+export function parseSynonyms(text: string): Parsed<Record<string, ResultStatus>> {
+  const synonyms: Record<string, ResultStatus> = {};
+  for (const pair of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const match = /^([A-Za-z0-9]{1,20})\s*=\s*([A-Za-z]{1,10})$/.exec(pair);
+    if (!match) return fail(`"${pair}" is not WORD=CODE, e.g. OTL=DNF`);
+    const code = match[2].toUpperCase() as ResultStatus;
+    if (!RESULT_STATUSES.includes(code)) return fail(`"${pair}": ${match[2]} is not a status code; known: ${RESULT_STATUSES.join(', ')}`);
+    if (match[1].toUpperCase() in synonyms) return fail(`"${match[1]}" is mapped twice`);
+    synonyms[match[1].toUpperCase()] = code;
+  }
+  return ok(synonyms);
+}
+
+/** What an unknown status's message lists. */
+const KNOWN = `${RESULT_STATUSES.filter((s) => s !== 'FIN').join(', ').replace('DSQ', 'DSQ (or DQ)')}, ${Object.keys(DEFAULT_SYNONYMS).join(', ')}`;
+
+/** A status code (DNF, DNS, DSQ or DQ, RET, the RRS codes, …); blank means the rider finished. */
+export function parseStatus(value: CellValue, words: StatusWords = STATUS_WORDS): Parsed<ResultStatus> {
   const text = cellText(value);
   if (text === null) return ok('FIN');
-  const status = STATUS_WORDS.get(text.toLowerCase().replace(/\.$/, ''));
-  return status ? ok(status) : fail(`"${text}" is not a status; use DNF, DNS, DSQ (or DQ), or leave it blank for a finisher`);
+  const status = words.get(text.toLowerCase().replace(/\.$/, ''));
+  return status ? ok(status) : fail(`"${text}" is not a status; use ${KNOWN}, or leave it blank for a finisher (map another word with the statusSynonyms field, e.g. "${text}=DNF")`);
 }
 
 export interface Place {
@@ -67,7 +104,7 @@ const PLACE = /^(=|t)?\s*(\d+)\s*(?:st|nd|rd|th|\.)?\s*(=)?$/i;
  * A place: a positive whole number, optionally marked as a tie ("=3", "3=", "T3"); a status
  * word (DNF, DNS, DSQ) in the place column is read as the status; empty is no place.
  */
-export function parsePlace(value: CellValue, maxPlace: number): Parsed<Place> {
+export function parsePlace(value: CellValue, maxPlace: number, words: StatusWords = STATUS_WORDS): Parsed<Place> {
   const plain = plainValue(value);
   if (typeof plain === 'number') {
     if (!Number.isInteger(plain) || plain < 1 || plain > maxPlace) return fail(`place must be a whole number from 1 to ${maxPlace}, got ${plain}`);
@@ -75,7 +112,7 @@ export function parsePlace(value: CellValue, maxPlace: number): Parsed<Place> {
   }
   const text = cellText(value);
   if (text === null) return ok({ position: null, tied: false, status: null });
-  const status = STATUS_WORDS.get(text.toLowerCase());
+  const status = words.get(text.toLowerCase());
   if (status && status !== 'FIN') return ok({ position: null, tied: false, status });
   const match = PLACE.exec(text);
   if (!match) return fail(`"${text}" is not a place; use a whole number from 1 (mark a shared place "=3"), or leave it empty`);

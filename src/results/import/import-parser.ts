@@ -1,6 +1,7 @@
 import type { ResultStatus } from '../result-status';
 import { IncomingRow, riderKey } from '../rider-identity';
-import { CellValue, cellText, parsePlace, parseStatus, parseTime, splitName } from './cell-values';
+import { CellValue, cellText, parsePlace, parseStatus, parseTime, splitName, STATUS_WORDS, StatusWords } from './cell-values';
+import { PLACED_RESULT_STATUSES, placeIgnored } from '../result-status';
 import type { SlotLabels } from '../result-sets.repository';
 import { HeaderMap, headerDictionary, ImportField, looksLikeHeader, mapHeader } from './header-mapping';
 import { FileTooLargeError, SheetSource, UnreadableFileError } from './spreadsheet-reader';
@@ -65,6 +66,8 @@ export interface ParseOptions {
   minBatchSize?: number;
   /** Called every few thousand rows (the CLI's progress bar). */
   onRows?: (rowsRead: number) => void;
+  /** The words read as a status (default: every code, DQ, OTL → DNF, LAP → FIN; the import's statusSynonyms on top). */
+  statusWords?: StatusWords;
 }
 
 /**
@@ -72,6 +75,9 @@ export interface ParseOptions {
  * next statement is prepared when the database finishes the one before.
  */
 const BATCHES_AHEAD = 1;
+/** Rows whose dropped place is named in the warnings; past it, one line counts the rest. */
+const NAMED_PLACE_WARNINGS = 20;
+
 /** Rows above the header that may hold titles, dates and logos. */
 const HEADER_SEARCH_ROWS = 20;
 const MAX_PLACE = 100_000;
@@ -98,6 +104,9 @@ class ImportReader {
   private readonly warnings: string[] = [];
   private readonly minBatchSize: number;
   private rows = 0;
+  /** Non-finishers whose place was dropped (the first NAMED_PLACE_WARNINGS are named in the warnings). */
+  private placesIgnored = 0;
+  private readonly rowContext: RowContext;
   /** The sink's batches, chained: at most one runs at a time, in file order. */
   private inflight: Promise<void> = Promise.resolve();
   /** Batches handed to the sink and not yet done. */
@@ -110,6 +119,13 @@ class ImportReader {
 
   constructor(private readonly source: SheetSource, private readonly options: ParseOptions) {
     this.dictionary = headerDictionary(options.labels);
+    this.rowContext = {
+      words: options.statusWords ?? STATUS_WORDS,
+      placeIgnored: (where, message) => {
+        this.placesIgnored += 1;
+        if (this.placesIgnored <= NAMED_PLACE_WARNINGS) this.warnings.push(`${where.sheet === null ? '' : `Sheet "${where.sheet}" `}row ${where.row}: ${message}`);
+      },
+    };
     this.problems = new ProblemList(options.maxErrors);
     this.batchSize = options.batchSize ?? 5000;
     this.minBatchSize = Math.min(options.minBatchSize ?? 1000, this.batchSize);
@@ -127,6 +143,7 @@ class ImportReader {
     }
     this.closed = true;
     this.options.onRows?.(this.rows);
+    if (this.placesIgnored > NAMED_PLACE_WARNINGS) this.warnings.push(`${this.placesIgnored - NAMED_PLACE_WARNINGS} more non-finishers had a place; it was ignored`);
     for (const checks of this.byCategory.values()) checks.checkPlaces(this.problems);
     for (const checks of this.byCategory.values()) this.flush(checks);
     const sinkError = await this.inflight.then(() => null, (err: unknown) => err);
@@ -238,7 +255,7 @@ class ImportReader {
       throw new FileTooLargeError(`The file has more than ${this.options.maxRows} result rows; split it into several imports`);
     }
     if (this.rows % 5000 === 0) this.options.onRows?.(this.rows);
-    const parsed = parseRow(header, cells, where, this.problems);
+    const parsed = parseRow(header, cells, where, this.problems, this.rowContext);
     const category = cellText(cell(cells, header, 'category')) ?? sheetCategory;
     const column = header.titles.get('category') ?? null;
     if (category === null) {
@@ -290,8 +307,14 @@ interface Where {
   row: number;
 }
 
+/** What a row is read with besides its cells: the status words, and where a dropped place is told. */
+interface RowContext {
+  words: StatusWords;
+  placeIgnored(where: Where, message: string): void;
+}
+
 /** One data row, or null when it has problems (they are added to the list). */
-function parseRow(header: HeaderMap, cells: CellValue[], where: Where, problems: ProblemList): ParsedRow | null {
+function parseRow(header: HeaderMap, cells: CellValue[], where: Where, problems: ProblemList, context: RowContext): ParsedRow | null {
   const before = problems.total;
   const report = (field: ImportField | null, message: string) =>
     problems.add({ ...where, column: field === null ? null : header.titles.get(field) ?? null, message });
@@ -323,9 +346,9 @@ function parseRow(header: HeaderMap, cells: CellValue[], where: Where, problems:
     report(firstName === null ? 'firstName' : 'lastName', 'a name is required: give first and last name');
   }
 
-  const statusCell = parseStatus(cell(cells, header, 'status'));
+  const statusCell = parseStatus(cell(cells, header, 'status'), context.words);
   if (!statusCell.ok) report('status', statusCell.message);
-  const place = parsePlace(cell(cells, header, 'place'), MAX_PLACE);
+  const place = parsePlace(cell(cells, header, 'place'), MAX_PLACE, context.words);
   if (!place.ok) report('place', place.message);
   let status: ResultStatus = statusCell.ok ? statusCell.value : 'FIN';
   let position: number | null = null;
@@ -337,7 +360,11 @@ function parseRow(header: HeaderMap, cells: CellValue[], where: Where, problems:
       }
       status = place.value.status;
     }
-    if (position !== null && status !== 'FIN') report('place', `a ${status} rider has no place; leave the place empty or clear the status`);
+    // Timing systems export a DNF with the place it stopped at: kept as a DNF, the place dropped, a warning.
+    if (position !== null && !PLACED_RESULT_STATUSES.includes(status)) {
+      context.placeIgnored(where, placeIgnored(status, position));
+      position = null;
+    }
   }
   const time = parseTime(cell(cells, header, 'time'));
   if (!time.ok) report('time', time.message);

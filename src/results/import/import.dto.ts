@@ -15,6 +15,15 @@ export class ImportFormDto {
   @ApiPropertyOptional({ enum: IMPORT_STATES, default: 'PROVISIONAL', description: 'State of the result sets written; an APPROVED set gets a DRAFT revision instead' })
   @IsOptional() @IsIn(IMPORT_STATES)
   state?: (typeof IMPORT_STATES)[number];
+
+  @ApiPropertyOptional({
+    description: 'Words of this file\'s Status (or Place) column and the status each stands for, over the defaults (every code; DQ = DSQ; '
+      + 'OTL, over the time limit = DNF; LAP, lapped = FIN, keeping its place)',
+    maxLength: 500,
+    example: 'OTL=RET, LAP=DNF, ABD=RET',
+  })
+  @IsOptional() @IsString() @Length(1, 500)
+  statusSynonyms?: string;
 }
 
 export class ImportedCategoryView implements ImportedCategory {

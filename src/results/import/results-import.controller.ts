@@ -6,6 +6,7 @@ import {
 } from '@nestjs/swagger';
 import { InvalidInputError } from '../../common/errors/domain-errors';
 import { IdPipe } from '../../common/id.pipe';
+import { parseSynonyms } from './cell-values';
 import { FormDataOnlyInterceptor } from './form-data-only.interceptor';
 import { ImportErrorView, ImportFormDto, ImportReportView } from './import.dto';
 import { ResultsImportService } from './results-import.service';
@@ -23,8 +24,10 @@ export class ResultsImportController {
   @ApiBody({
     description: 'An .xlsx workbook (one sheet per category, or a Category column) or a .csv file (comma, semicolon or tab; UTF-8). '
       + 'Headers are matched without case or spaces: Place/Pos, Bib/No, Licence/UCI ID, First Name, Last Name (or Name), Category/Cat, '
-      + 'Time (h:mm:ss.sss, mm:ss or seconds), Status (DNF, DNS, DSQ/DQ; blank = finished) and the series\' slot labels (School, Club, Team). '
-      + 'A shared place is written "=3".',
+      + 'Time (h:mm:ss.sss, mm:ss or seconds), Status (any status code: DNF, DNS, DSQ/DQ, RET, DNC, OCS, …; OTL = DNF and LAP = FIN unless '
+      + 'statusSynonyms says otherwise; blank = finished; an unknown word is a 422 listing the known ones) and the series\' slot labels '
+      + '(School, Club, Team). A shared place is written "=3". A non-finisher with a place (a DNF at the place it stopped) keeps its status, '
+      + 'the place is dropped with a warning.',
     schema: {
       type: 'object',
       required: ['file'],
@@ -32,6 +35,7 @@ export class ResultsImportController {
         file: { type: 'string', format: 'binary' },
         category: { type: 'string', maxLength: 100, description: 'Category of rows without a Category cell' },
         state: { type: 'string', enum: ['DRAFT', 'PROVISIONAL'], default: 'PROVISIONAL' },
+        statusSynonyms: { type: 'string', maxLength: 500, example: 'OTL=RET, LAP=DNF', description: 'WORD=CODE pairs: this file\'s own status words' },
       },
     },
   })
@@ -47,6 +51,10 @@ export class ResultsImportController {
     @Body() form: ImportFormDto,
   ): Promise<ImportReportView> {
     if (!file) throw new InvalidInputError([{ field: 'file', message: 'send the spreadsheet as the multipart/form-data part "file"' }]);
-    return this.imports.import({ eventId, file: file.buffer, fileName: file.originalname ?? null, category: form.category, state: form.state });
+    const synonyms = form.statusSynonyms === undefined ? undefined : parseSynonyms(form.statusSynonyms);
+    if (synonyms && !synonyms.ok) throw new InvalidInputError([{ field: 'statusSynonyms', message: synonyms.message }]);
+    return this.imports.import({
+      eventId, file: file.buffer, fileName: file.originalname ?? null, category: form.category, state: form.state, statusSynonyms: synonyms?.value,
+    });
   }
 }

@@ -14,6 +14,8 @@ import { draftWarnings } from '../result-sets.service';
 import { ImportProblem, parseImport } from './import-parser';
 import { ImportedCategory, ImportState, ImportWriter } from './import-writer';
 import { openSpreadsheet, UnreadableFileError } from './spreadsheet-reader';
+import type { ResultStatus } from '../result-status';
+import { statusWords } from './cell-values';
 
 /** Every row was checked and some are wrong: nothing was written. */
 export class ImportValidationError extends RejectedInputError {
@@ -44,6 +46,8 @@ export interface ImportRequest {
   category?: string | null;
   /** State of the sets written (default PROVISIONAL); an APPROVED set gets a DRAFT revision instead. */
   state?: ImportState;
+  /** The import's own status words: word → code, over the defaults (OTL → DNF, LAP → FIN). */
+  statusSynonyms?: Readonly<Record<string, ResultStatus>>;
   /** The uploaded file's name, for the audit log. */
   fileName?: string | null;
   /** Who imports, when not an admin's HTTP request: `cli:<os user>` for the command. */
@@ -107,6 +111,7 @@ export class ResultsImportService {
         batchSize: this.batching.batchSize,
         minBatchSize: this.batching.minBatchSize,
         onRows: (rowsRead) => request.onProgress?.({ rowsRead, totalRows: source.totalRows }),
+        statusWords: request.statusSynonyms ? statusWords(request.statusSynonyms) : undefined,
       });
       if (parsed.totalErrors > 0) throw new ImportValidationError(parsed.errors, parsed.totalErrors);
       if (parsed.rows === 0) throw new UnreadableFileError('The file has a header but no result rows');
@@ -162,6 +167,8 @@ export class ResultsImportService {
       actor: request.actor,
       changes: {
         file: { name, size: request.file.length, sha256, format: report.format },
+        // The import's own status words read the file: part of what it was asked to do.
+        ...(request.statusSynonyms ? { statusSynonyms: request.statusSynonyms } : {}),
         rows: report.rows,
         changed: report.changed,
         sets: report.categories.map(({ resultSetId, category, action, state, rows }) =>

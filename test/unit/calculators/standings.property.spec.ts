@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { computeStandings, computeStandingsTable, StandingsTable } from '../../../src/calculators';
 import { toPackedInput } from '../../../src/calculators/packed';
-import type { ComputeInput, EventInput, LeaderboardConfig, PointsScaleConfig, RaceResultInput, StandingEntry, Status } from '../../../src/calculators/types';
+import type { ComputeInput, EventInput, LeaderboardConfig, PointsScaleConfig, StandingEntry, Status } from '../../../src/calculators/types';
 import { oracle } from './oracle';
+import { seasonResults } from './seasons';
 
 const CATEGORIES = ['A', 'B'];
 
@@ -45,18 +46,7 @@ const inputArb: fc.Arbitrary<ComputeInput> = fc
     const events: EventInput[] = Array.from({ length: g.eventCount }, (_, i) => ({
       id: i + 1, name: `E${i + 1}`, date: `2026-02-${String(10 + i).padStart(2, '0')}`, starred: i % 2 === 0, pointsMultiplier: g.multipliers[i],
     }));
-    const seen = new Set<string>();
-    const results: RaceResultInput[] = [];
-    g.rows.forEach((row, i) => {
-      // One result per rider per race; a rider races one category per event.
-      const key = `${row.event}:${row.rider}`;
-      if (row.event > g.eventCount || seen.has(key)) return;
-      seen.add(key);
-      results.push({
-        id: i + 1, eventId: row.event, category: row.category, participantId: row.rider, participantName: `R${row.rider}`,
-        custom1: null, custom2: null, custom3: null, position: row.place, status: row.place === null ? row.status : 'FIN',
-      });
-    });
+    const results = seasonResults(g.rows, g.eventCount, (row) => (row.place === null ? row.status : 'FIN'));
     const board: LeaderboardConfig = {
       type: 'INDIVIDUAL',
       categories: [{ code: 'A', multiplier: 1 }, { code: 'B', multiplier: g.catMultiplier }],

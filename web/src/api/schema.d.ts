@@ -925,14 +925,15 @@ export interface components {
             bib: string | null;
             position: number | null;
             /** @enum {string} */
-            status: "FIN" | "DNF" | "DNS" | "DSQ";
+            status: "FIN" | "DNF" | "DNS" | "DSQ" | "DNC" | "OCS" | "ZFP" | "UFD" | "BFD" | "SCP" | "NSC" | "RET" | "RAF" | "DNE" | "DGM" | "DPI" | "RDG";
             timeMs: number | null;
             custom1: string | null;
             custom2: string | null;
             custom3: string | null;
             /**
-             * @description On the answers of writes only: what the organiser should know, e.g. that the set is a DRAFT, which feeds no leaderboard until it is published. Empty when there is nothing to say.
+             * @description On the answers of writes only: what the organiser should know: what the write changed of what was sent (a non-finisher's place is dropped), then that the set is a DRAFT, which feeds no leaderboard until it is published. Empty when there is nothing to say.
              * @example [
+             *       "body[0].position: a DNF rider has no place; the place 7 was ignored",
              *       "Result set 12 is a DRAFT: it feeds no leaderboard and is not public until it is published (POST /api/result-sets/12/transitions with {\"to\":\"PROVISIONAL\"} or {\"to\":\"APPROVED\"})"
              *     ]
              */
@@ -953,8 +954,9 @@ export interface components {
             errorMessage: string | null;
             results: components["schemas"]["ResultRowView"][];
             /**
-             * @description On the answers of writes only: what the organiser should know, e.g. that the set is a DRAFT, which feeds no leaderboard until it is published. Empty when there is nothing to say.
+             * @description On the answers of writes only: what the organiser should know: what the write changed of what was sent (a non-finisher's place is dropped), then that the set is a DRAFT, which feeds no leaderboard until it is published. Empty when there is nothing to say.
              * @example [
+             *       "[3].position: a DNF rider has no place; the place 7 was ignored",
              *       "Result set 12 is a DRAFT: it feeds no leaderboard and is not public until it is published (POST /api/result-sets/12/transitions with {\"to\":\"PROVISIONAL\"} or {\"to\":\"APPROVED\"})"
              *     ]
              */
@@ -1010,13 +1012,13 @@ export interface components {
             participant: components["schemas"]["ParticipantDto"];
             /** @description Race number */
             bib?: string;
-            /** @description Place, 1 = winner; riders who tie share a place. Only for status FIN */
+            /** @description Place, 1 = winner; riders who tie share a place. For FIN and the penalties on a place (ZFP, SCP, DPI); another status's place is dropped with a warning */
             position?: number;
             /**
-             * @description FIN finished, DNF did not finish, DNS did not start, DSQ disqualified
+             * @description FIN finished, DNF did not finish, DNS did not start, DSQ disqualified; the RRS codes: DNC did not come to the start, OCS on the course side, ZFP/UFD/BFD start penalties (Z, U, black flag), SCP scoring penalty, NSC did not sail the course, RET retired, RAF retired after finishing, DNE/DGM disqualification not excludable, DPI discretionary penalty, RDG redress. How each scores is the points scale's `codes`
              * @enum {string}
              */
-            status: "FIN" | "DNF" | "DNS" | "DSQ";
+            status: "FIN" | "DNF" | "DNS" | "DSQ" | "DNC" | "OCS" | "ZFP" | "UFD" | "BFD" | "SCP" | "NSC" | "RET" | "RAF" | "DNE" | "DGM" | "DPI" | "RDG";
             /** @description Finishing time in milliseconds */
             timeMs?: number;
             /** @description Value of grouping slot 1 by name (e.g. the school); created on first use */
@@ -1032,7 +1034,7 @@ export interface components {
             /** @description null removes the place */
             position?: number | null;
             /** @enum {string} */
-            status?: "FIN" | "DNF" | "DNS" | "DSQ";
+            status?: "FIN" | "DNF" | "DNS" | "DSQ" | "DNC" | "OCS" | "ZFP" | "UFD" | "BFD" | "SCP" | "NSC" | "RET" | "RAF" | "DNE" | "DGM" | "DPI" | "RDG";
             timeMs?: number | null;
             custom1?: string | null;
             custom2?: string | null;
@@ -1218,7 +1220,7 @@ export interface components {
              * @example FIN
              * @enum {string}
              */
-            status: "FIN" | "DNF" | "DNS" | "DSQ";
+            status: "FIN" | "DNF" | "DNS" | "DSQ" | "DNC" | "OCS" | "ZFP" | "UFD" | "BFD" | "SCP" | "NSC" | "RET" | "RAF" | "DNE" | "DGM" | "DPI" | "RDG";
             /** @example 1823400 */
             timeMs: number | null;
             /** @description Points per individual board, from its current standings' breakdowns. Empty when none are known: the set is not published (DRAFT, DELETED), no active board reads the race, its boards have not been recalculated since the result changed (they are pending), or the boards are team boards (SCHOOL, TOP_SCHOOLS, GROUP: their lines name riders, not ids) */
@@ -1309,6 +1311,36 @@ export interface components {
              */
             leaderboardIds: number[];
         };
+        CodeScoringDto: {
+            /**
+             * @description What the points count: nothing, the race's starters (all but DNS, DNC) or finishers (FIN, ZFP, SCP, DPI), the results in the race, or the riders entered in the board's races
+             * @enum {string}
+             */
+            base?: "ZERO" | "STARTERS" | "FINISHERS" | "ENTERED_IN_RACE" | "ENTERED_IN_SERIES";
+            /**
+             * @description Added to the base, e.g. 1 for "entered in the series + 1"
+             * @example 1
+             */
+            plus?: number;
+            /** @description A fixed score (the same as giving the bare number) */
+            points?: number;
+            /**
+             * @description ZFP, SCP, DPI: the place's points worsened by this percentage (0-100) of DNF's score (low point) or of the place's points (high point), rounded to 0.1, never past DNF
+             * @example 20
+             */
+            penaltyPercent?: number;
+            /** @description ZFP, SCP, DPI: the place's points worsened by this many points, never past DNF */
+            penaltyPoints?: number;
+            /**
+             * @description RDG: the average of the rider's other races (or of eventIds), rounded to 0.1
+             * @enum {string}
+             */
+            redress?: "AVERAGE";
+            /** @description RDG with redress AVERAGE: the races to average */
+            eventIds?: number[];
+            /** @description false: a result of this code is never discarded (default false for DNE and DGM, true for the others) */
+            discardable?: boolean;
+        };
         StatusPointsDto: {
             /**
              * @description Points for did not finish
@@ -1380,6 +1412,29 @@ export interface components {
              */
             dsqNonDroppable: boolean;
             /**
+             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF).
+             * @example {
+             *       "DNC": {
+             *         "base": "ENTERED_IN_SERIES",
+             *         "plus": 1
+             *       },
+             *       "ZFP": {
+             *         "penaltyPercent": 20
+             *       },
+             *       "DNE": {
+             *         "base": "ENTERED_IN_SERIES",
+             *         "plus": 1,
+             *         "discardable": false
+             *       },
+             *       "RDG": {
+             *         "redress": "AVERAGE"
+             *       }
+             *     }
+             */
+            codes?: {
+                [key: string]: number | components["schemas"]["CodeScoringDto"];
+            };
+            /**
              * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
              * @default 2
              * @example 2
@@ -1444,6 +1499,29 @@ export interface components {
              * @default false
              */
             dsqNonDroppable: boolean;
+            /**
+             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF).
+             * @example {
+             *       "DNC": {
+             *         "base": "ENTERED_IN_SERIES",
+             *         "plus": 1
+             *       },
+             *       "ZFP": {
+             *         "penaltyPercent": 20
+             *       },
+             *       "DNE": {
+             *         "base": "ENTERED_IN_SERIES",
+             *         "plus": 1,
+             *         "discardable": false
+             *       },
+             *       "RDG": {
+             *         "redress": "AVERAGE"
+             *       }
+             *     }
+             */
+            codes?: {
+                [key: string]: number | components["schemas"]["CodeScoringDto"];
+            };
             /**
              * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
              * @default 2
@@ -1524,6 +1602,29 @@ export interface components {
              */
             dsqNonDroppable: boolean;
             /**
+             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF).
+             * @example {
+             *       "DNC": {
+             *         "base": "ENTERED_IN_SERIES",
+             *         "plus": 1
+             *       },
+             *       "ZFP": {
+             *         "penaltyPercent": 20
+             *       },
+             *       "DNE": {
+             *         "base": "ENTERED_IN_SERIES",
+             *         "plus": 1,
+             *         "discardable": false
+             *       },
+             *       "RDG": {
+             *         "redress": "AVERAGE"
+             *       }
+             *     }
+             */
+            codes?: {
+                [key: string]: number | components["schemas"]["CodeScoringDto"];
+            };
+            /**
              * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
              * @default 2
              * @example 2
@@ -1599,6 +1700,12 @@ export interface components {
              * @enum {string}
              */
             ranking: "STANDARD" | "DENSE";
+            /**
+             * @description A rider who raced any counted race of the board and has no result in another: no line (NONE), or scored DNC there (RRS A2.2; the DNC shows in the breakdown and may be discarded unless the scale keeps it). Default: DNC for a new board on a low-point scale, else NONE
+             * @example DNC
+             * @enum {string}
+             */
+            missed?: "NONE" | "DNC";
             /**
              * @description State of the standings set when it is first created
              * @default PROVISIONAL
@@ -1750,6 +1857,12 @@ export interface components {
              */
             ranking: "STANDARD" | "DENSE";
             /**
+             * @description A rider who raced any counted race of the board and has no result in another: no line (NONE), or scored DNC there (RRS A2.2; the DNC shows in the breakdown and may be discarded unless the scale keeps it). Default: DNC for a new board on a low-point scale, else NONE
+             * @example DNC
+             * @enum {string}
+             */
+            missed?: "NONE" | "DNC";
+            /**
              * @description State of the standings set when it is first created
              * @default PROVISIONAL
              * @enum {string}
@@ -1828,6 +1941,12 @@ export interface components {
              * @enum {string}
              */
             ranking: "STANDARD" | "DENSE";
+            /**
+             * @description A rider who raced any counted race of the board and has no result in another: no line (NONE), or scored DNC there (RRS A2.2; the DNC shows in the breakdown and may be discarded unless the scale keeps it). Default: DNC for a new board on a low-point scale, else NONE
+             * @example DNC
+             * @enum {string}
+             */
+            missed?: "NONE" | "DNC";
             /**
              * @description State of the standings set when it is first created
              * @default PROVISIONAL
@@ -2647,7 +2766,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description An .xlsx workbook (one sheet per category, or a Category column) or a .csv file (comma, semicolon or tab; UTF-8). Headers are matched without case or spaces: Place/Pos, Bib/No, Licence/UCI ID, First Name, Last Name (or Name), Category/Cat, Time (h:mm:ss.sss, mm:ss or seconds), Status (DNF, DNS, DSQ/DQ; blank = finished) and the series' slot labels (School, Club, Team). A shared place is written "=3". */
+        /** @description An .xlsx workbook (one sheet per category, or a Category column) or a .csv file (comma, semicolon or tab; UTF-8). Headers are matched without case or spaces: Place/Pos, Bib/No, Licence/UCI ID, First Name, Last Name (or Name), Category/Cat, Time (h:mm:ss.sss, mm:ss or seconds), Status (any status code: DNF, DNS, DSQ/DQ, RET, DNC, OCS, …; OTL = DNF and LAP = FIN unless statusSynonyms says otherwise; blank = finished; an unknown word is a 422 listing the known ones) and the series' slot labels (School, Club, Team). A shared place is written "=3". A non-finisher with a place (a DNF at the place it stopped) keeps its status, the place is dropped with a warning. */
         requestBody: {
             content: {
                 "multipart/form-data": {
@@ -2660,6 +2779,11 @@ export interface operations {
                      * @enum {string}
                      */
                     state?: "DRAFT" | "PROVISIONAL";
+                    /**
+                     * @description WORD=CODE pairs: this file's own status words
+                     * @example OTL=RET, LAP=DNF
+                     */
+                    statusSynonyms?: string;
                 };
             };
         };

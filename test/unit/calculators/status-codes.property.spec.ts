@@ -1,0 +1,139 @@
+/**
+ * Status codes and missed races against the brute-force oracle (fast-check): seasons whose
+ * results carry every code, on scales that name some codes' rules (bases, fixed points,
+ * penalties, redress, discardable) and boards that score missed races as DNC.
+ */
+import fc from 'fast-check';
+import { computeStandings, computeStandingsTable } from '../../../src/calculators';
+import { toPackedInput } from '../../../src/calculators/packed';
+import type { CodeRule, ComputeInput, EventInput, LeaderboardConfig, PointsScaleConfig, Status, StatusCodeRules } from '../../../src/calculators/types';
+import { oracle } from './oracle';
+import { seasonResults } from './seasons';
+
+const UNPLACED: Status[] = ['DNF', 'DNS', 'DSQ', 'DNC', 'OCS', 'UFD', 'BFD', 'NSC', 'RET', 'RAF', 'DNE', 'DGM', 'RDG'];
+const PENALISED: Status[] = ['ZFP', 'SCP', 'DPI'];
+
+const countRule: fc.Arbitrary<CodeRule> = fc.oneof(
+  fc.integer({ min: 0, max: 9 }),
+  fc.record({
+    base: fc.constantFrom('ZERO' as const, 'STARTERS' as const, 'FINISHERS' as const, 'ENTERED_IN_RACE' as const, 'ENTERED_IN_SERIES' as const),
+    plus: fc.integer({ min: 0, max: 2 }),
+    discardable: fc.option(fc.boolean(), { nil: undefined }),
+  }, { requiredKeys: ['base', 'plus'] }),
+);
+const penaltyRule: fc.Arbitrary<CodeRule> = fc.oneof(
+  fc.record({ penaltyPercent: fc.constantFrom(0, 10, 20, 35, 100) }),
+  fc.record({ penaltyPoints: fc.constantFrom(0, 1, 2.5) }),
+);
+const redressRule: fc.Arbitrary<CodeRule> = fc.oneof(
+  fc.record({ redress: fc.constant('AVERAGE' as const) }),
+  fc.record({ redress: fc.constant('AVERAGE' as const), eventIds: fc.constantFrom([1], [2, 3], [1, 4]).map((ids) => [...ids]) }),
+  fc.integer({ min: 0, max: 5 }),
+);
+
+/** Some codes' rules (the rest default), or none (a scale from before the codes). */
+const codesArb: fc.Arbitrary<StatusCodeRules | undefined> = fc.option(
+  fc.record({
+    counted: fc.dictionary(fc.constantFrom(...UNPLACED.filter((s) => s !== 'RDG')), countRule, { maxKeys: 4 }),
+    penalised: fc.dictionary(fc.constantFrom(...PENALISED), penaltyRule, { maxKeys: 2 }),
+    rdg: fc.option(redressRule, { nil: undefined }),
+  }).map(({ counted, penalised, rdg }) => ({ ...counted, ...penalised, ...(rdg === undefined ? {} : { RDG: rdg }) })),
+  { nil: undefined, freq: 4 },
+);
+
+const scaleArb: fc.Arbitrary<PointsScaleConfig> = fc.record({
+  codes: codesArb,
+  low: fc.boolean(),
+  table: fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 6 }).map((t) => t.sort((a, b) => b - a)),
+  ties: fc.constantFrom('AVERAGE' as const, 'SAME' as const),
+  dsqNonDroppable: fc.boolean(),
+}).map(({ codes, low, table, ties, dsqNonDroppable }): PointsScaleConfig =>
+  low ? { kind: 'TABLE', table: [1], lowPoint: true, ties, codes, dsqNonDroppable } : { kind: 'TABLE', table, ties, codes, dsqNonDroppable });
+
+/** Up to 4 events, 2 categories, up to 6 riders; every code, placed penalty codes with a place. */
+const inputArb: fc.Arbitrary<ComputeInput> = fc
+  .record({
+    scale: scaleArb,
+    eventCount: fc.integer({ min: 1, max: 4 }),
+    multiplier: fc.constantFrom(1, 2, 0.5),
+    dropWorst: fc.option(fc.integer({ min: 0, max: 2 }), { nil: null }),
+    bestOf: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }),
+    missed: fc.constantFrom('NONE' as const, 'DNC' as const, undefined),
+    rows: fc.array(
+      fc.record({
+        event: fc.integer({ min: 1, max: 4 }),
+        category: fc.constantFrom('A', 'B'),
+        rider: fc.integer({ min: 1, max: 6 }),
+        place: fc.option(fc.integer({ min: 1, max: 6 }), { nil: null, freq: 3 }),
+        placedStatus: fc.constantFrom<Status>('FIN', 'FIN', 'FIN', ...PENALISED),
+        status: fc.constantFrom(...UNPLACED),
+      }),
+      { maxLength: 30 },
+    ),
+  })
+  .map((g) => {
+    const events: EventInput[] = Array.from({ length: g.eventCount }, (_, i) => ({
+      id: i + 1, name: `E${i + 1}`, date: `2026-06-0${i + 1}`, starred: true, pointsMultiplier: i === g.eventCount - 1 ? g.multiplier : 1,
+    }));
+    const results = seasonResults(g.rows, g.eventCount, (row) => (row.place === null ? row.status : row.placedStatus));
+    const board: LeaderboardConfig = {
+      type: 'INDIVIDUAL', categories: [{ code: 'A', multiplier: 1 }, { code: 'B', multiplier: 1.5 }], eventScope: 'ALL',
+      dropWorst: g.dropWorst, bestOf: g.bestOf, missed: g.missed, tieBreaks: ['COUNTBACK', 'MOST_RECENT'],
+    };
+    return { scale: g.scale, board, events, results };
+  });
+
+const RUNS = { numRuns: 400 };
+
+describe('status codes and missed races against the brute-force oracle (fast-check)', () => {
+  it('gives every rider the points the oracle gives', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const { entries } = computeStandings(input);
+        expect(new Map(entries.map((e) => [e.key, Math.round(e.points * 1000)]))).toEqual(oracle(input).totals);
+      }),
+      RUNS,
+    );
+  });
+
+  it("an entry's points are the sum of its counted lines, and with missed races every rider has a line in every event", () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const events = new Set(input.results.map((r) => r.eventId));
+        for (const e of computeStandings(input).entries) {
+          const lines = [...e.breakdown.counted, ...e.breakdown.dropped];
+          expect(e.breakdown.counted.reduce((sum, l) => sum + Math.round(l.points * 1000), 0)).toBe(Math.round(e.points * 1000));
+          if (input.board.missed === 'DNC') expect(new Set(lines.map((l) => l.eventId))).toEqual(events);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('gives the same output for any input order', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const again = computeStandings({ ...input, results: [...input.results].reverse(), events: [...input.events].reverse() });
+        expect(again).toEqual(computeStandings(input));
+      }),
+      RUNS,
+    );
+  });
+
+  it('the packed computation agrees, and digests are equal exactly when breakdowns are', () => {
+    fc.assert(
+      fc.property(inputArb, inputArb, (a, b) => {
+        const table = computeStandingsTable(toPackedInput(a));
+        expect(computeStandings(a).entries).toEqual(table.entries.map((head, i) => ({ ...head, breakdown: table.breakdown(i) })));
+        // Same riders, other results: an entry's breakdown digest changes exactly when its breakdown does.
+        const other = computeStandingsTable(toPackedInput({ ...a, results: b.results }));
+        const before = new Map(table.entries.map((h, i) => [h.key, [table.breakdownDigest(i), JSON.stringify(table.breakdown(i))]]));
+        other.entries.forEach((h, i) => {
+          const old = before.get(h.key);
+          if (old) expect(other.breakdownDigest(i) === old[0]).toBe(JSON.stringify(other.breakdown(i)) === old[1]);
+        });
+      }),
+      RUNS,
+    );
+  });
+});
