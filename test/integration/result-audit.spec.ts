@@ -358,7 +358,7 @@ describe('result writes: audit rows, DRAFT warnings, no-op writes, the sets of a
     }, 60_000);
   });
 
-  it('the audit rows of a season\'s result workflow read like a story', async () => {
+  it('the audit rows of a season\'s workflow read like a story: results, an event made double points, a merge', async () => {
     const eventId = await fx.event(seriesId, { name: 'Story round' });
     const mark = await auditMark(t);
     const story: string[] = [];
@@ -389,9 +389,32 @@ describe('result writes: audit rows, DRAFT warnings, no-op writes, the sets of a
     await t.http().post(`/api/leaderboards/${boardId}/recalculate`).set(ALICE).expect(202);
     story.push(`alice recalculation.request leaderboard ${boardId}`);
 
+    // The round is made double points after the fact.
+    await t.http().patch(`/api/events/${eventId}`).set(ALICE).set('X-Reason', 'Championship round').send({ pointsMultiplier: 2 }).expect(200);
+    story.push(`alice event.update event ${eventId}`);
+
+    // Round 2 types Sam's name another way; the other admin merges the duplicate into Sam.
+    const round2 = (await t.http().post(`/api/series/${seriesId}/events`).set(AUTH).send({ name: 'Story round 2', date: '2026-06-06' }).expect(201)).body.id;
+    story.push(`key#1 event.create event ${round2}`);
+    const set2 = (await t.http().post(`/api/events/${round2}/result-sets`).set(AUTH).send({ category: 'U14 Boys', state: 'PROVISIONAL' }).expect(201)).body.id;
+    story.push(`key#1 result_set.create result_set ${set2}`);
+    await t.http().put(`/api/result-sets/${set2}/results`).set(AUTH).send([rider('Samuel', 'Ash', { position: 1 })]).expect(200);
+    story.push(`key#1 result_set.replace_rows result_set ${set2}`);
+    const samIds = (await t.http().get('/api/participants?q=ash').set(AUTH).expect(200)).body.items
+      .map((p: { id: number; firstName: string }) => ({ id: p.id, firstName: p.firstName }));
+    const sam = samIds.find((p: { firstName: string }) => p.firstName === 'Sam').id;
+    const samuel = samIds.find((p: { firstName: string }) => p.firstName === 'Samuel').id;
+    await t.http().post(`/api/participants/${samuel}/merge`).set(AUTH).send({ intoId: sam, reason: 'Same rider, typed two ways' }).expect(200);
+    story.push(`key#1 participant.merge participant ${samuel}`);
+
     const told = await auditSince(t, mark);
     expect(told.map((r) => `${r.actor} ${r.action} ${r.entity} ${r.entity_id}`)).toEqual(story);
-    expect(told.map((r) => r.reason)).toEqual([null, null, 'Finish photo: Uma was 3rd= with Tia', 'Signed off', 'Parent query about Tia', 'Timing chip misread', 'Corrected', null]);
+    expect(told.map((r) => r.reason)).toEqual([
+      null, null, 'Finish photo: Uma was 3rd= with Tia', 'Signed off', 'Parent query about Tia', 'Timing chip misread', 'Corrected', null,
+      'Championship round', null, null, null, 'Same rider, typed two ways',
+    ]);
+    expect(told[8].changes).toMatchObject({ before: { pointsMultiplier: 1 }, after: { pointsMultiplier: 2 } });
+    expect(JSON.stringify(told[12].changes)).toContain(String(sam));
     expect(told[2].changes).toMatchObject({ before: { position: 3 }, after: { position: 2 } });
     expect(told[4].changes).toEqual({ after: { revisionId: revision } });
     expect(told[6].changes).toEqual({ before: { state: 'DRAFT' }, after: { state: 'APPROVED' }, replaced: setId });
