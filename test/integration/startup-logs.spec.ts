@@ -94,8 +94,9 @@ describe('start-up and run logs of the real entry point', () => {
       await eventually(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.status === 200, 30_000);
     });
 
-    it('logs from its first line: where the API and docs are, the address it listens on, then ready', async () => {
+    it('logs from its first line: where the console, API and docs are, the address it listens on, then ready', async () => {
       const first = msg(all.lines[0]);
+      expect(first).toContain(`http://localhost:${port}/admin`);
       expect(first).toContain(`http://localhost:${port}/api`);
       expect(first).toContain(`http://localhost:${port}/api/docs`);
       const listening = await all.line((l) => /^Listening on http:\/\//.test(msg(l)));

@@ -6,9 +6,9 @@ import { RECALC_QUEUE } from '../queue/queue-names';
 export const servesHttp = (config: AppConfig): boolean => config.appRole !== 'worker';
 const runsWorker = (config: AppConfig): boolean => config.appRole !== 'api';
 
-/** http://localhost:3000/api, docs …/api/docs (when on): where a person finds the API. */
+/** http://localhost:3000/admin, API …/api, docs …/api/docs (when on): where a person finds Podium. */
 export function whereToFind(baseUrl: string, config: AppConfig): string {
-  return `API ${baseUrl}/api${config.apiDocs ? `, docs ${baseUrl}/api/docs` : ' (docs off: API_DOCS=false)'}`;
+  return `console ${baseUrl}/admin, API ${baseUrl}/api${config.apiDocs ? `, docs ${baseUrl}/api/docs` : ' (docs off: API_DOCS=false)'}`;
 }
 
 export function startingLine(config: AppConfig): string {
