@@ -19,6 +19,14 @@ export class PendingView {
   @ApiProperty({ description: 'When the debounced recalculation is due: quiet period after the last change, capped by the max wait', format: 'date-time' }) dueAt: string;
 }
 
+export class RunPhasesView {
+  @ApiProperty({ description: 'Waiting in the queue, from the request (or the end of the quiet period) to a worker taking the job', example: 12 }) queueMs: number;
+  @ApiProperty({ description: "Waiting for the board's lock (another run of the same board)", example: 0 }) lockMs: number;
+  @ApiProperty({ description: 'Reading the board, its results and names', example: 4 }) loadMs: number;
+  @ApiProperty({ description: 'Scoring and ranking', example: 2 }) computeMs: number;
+  @ApiProperty({ description: 'Writing the changed standings rows', example: 3 }) writeMs: number;
+}
+
 export class RunView {
   @ApiProperty({ description: 'Job id; GET /api/recalculations/:jobId' }) jobId: string;
   @ApiProperty() leaderboardId: number;
@@ -36,6 +44,8 @@ export class RunView {
   @ApiProperty({ nullable: true, type: String }) error: string | null;
   @ApiProperty({ nullable: true, description: 'Standings rows inserted, updated and deleted', example: { inserted: 3, updated: 1, deleted: 0 } })
   rows: { inserted: number; updated: number; deleted: number } | null;
+  @ApiProperty({ type: RunPhasesView, nullable: true, description: 'Where a completed run spent its time, in milliseconds; null until it completes (and for runs recorded before phases were kept)' })
+  phases: RunPhasesView | null;
   @ApiProperty({
     nullable: true,
     type: String,

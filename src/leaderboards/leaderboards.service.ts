@@ -11,7 +11,7 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { PendingRecalcRepository } from '../pending-recalc/pending-recalc.repository';
 import { toLeaderboardConfig } from './board-config';
 import { Leaderboard, MissedRaces } from './leaderboard.entity';
-import { LeaderboardView, PendingView, RunView } from './leaderboard-views';
+import { LeaderboardView, PendingView, RunPhasesView, RunView } from './leaderboard-views';
 import { CategoryDto, CreateLeaderboardDto, UpdateLeaderboardDto } from './leaderboards.dto';
 import { BoardDefinition, LeaderboardsRepository } from './leaderboards.repository';
 import { PointsScalesRepository } from './points-scales.repository';
@@ -190,8 +190,18 @@ export function toRunView(run: RecalcRun): RunView {
     finishedAt: run.finishedAt?.toISOString() ?? null,
     error: run.error,
     rows: finished ? { inserted: run.rowsInserted!, updated: run.rowsUpdated ?? 0, deleted: run.rowsDeleted ?? 0 } : null,
+    phases: phasesOf(run.summary),
     servedBy: run.servedBy,
   };
+}
+
+const PHASES = ['queueMs', 'lockMs', 'loadMs', 'computeMs', 'writeMs'] as const;
+
+/** The phase timings the runner keeps in a completed run's summary, when all of them are there. */
+function phasesOf(summary: unknown): RunPhasesView | null {
+  const timings = (summary as { timings?: Record<string, unknown> } | null)?.timings;
+  if (!timings || !PHASES.every((phase) => typeof timings[phase] === 'number')) return null;
+  return Object.fromEntries(PHASES.map((phase) => [phase, timings[phase]])) as unknown as RunPhasesView;
 }
 
 /** What the audit log compares and records of a board: its own fields and its configuration. */

@@ -197,6 +197,8 @@ describe('the organiser console in a browser', () => {
     await page.getByRole('button', { name: 'Details of Ann Lee' }).click();
     await seeText(/Counted: Round 1 — Hillside \(U14 Girls\): place 1, 10 points/);
     expect(await page.locator('#runs ~ div table tbody tr').count()).toBeGreaterThan(0);
+    // The run history says where each completed run spent its time.
+    await eventually(async () => /queue \d+ · lock \d+ · load \d+ · compute \d+ · write \d+ ms/.test(await page.locator('#runs ~ div table tbody').innerText()), 10_000);
     await screenshot(page, 'console-board');
     await noSeriousAxeViolations();
   });

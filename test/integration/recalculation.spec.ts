@@ -182,6 +182,11 @@ describe('synchronization: debounced recalculation on BullMQ', () => {
 
     const runs = await t.http().get(`/api/leaderboards/${boardId}/runs`).set(AUTH).expect(200);
     expect(runs.body[0]).toMatchObject({ jobId: res.body.jobId, status: 'completed', rows: expect.any(Object) });
+    // Where the run spent its time, phase by phase, for the run history.
+    const phases = runs.body[0].phases;
+    expect(Object.keys(phases).sort()).toEqual(['computeMs', 'loadMs', 'lockMs', 'queueMs', 'writeMs']);
+    for (const ms of Object.values(phases)) expect(ms).toEqual(expect.any(Number));
+    expect((Object.values(phases) as number[]).every((ms) => ms >= 0)).toBe(true);
     await t.http().get(`/api/leaderboards/${boardId}/runs`).expect(401);
     await t.http().get('/api/recalculations/no-such-job').set(AUTH).expect(404);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedTransitions, countdown, describeChanges, diffRows, eventCells, explainBoard, pageOf, pointsPreview, reasonHeaders, type ResultRow } from './logic';
+import { allowedTransitions, countdown, describeChanges, describePhases, diffRows, eventCells, explainBoard, pageOf, pointsPreview, reasonHeaders, type ResultRow } from './logic';
 
 const row = (id: number, first: string, last: string, extra: Partial<ResultRow> = {}): ResultRow => ({
   id, participant: { firstName: first, lastName: last }, bib: null, position: null, status: 'FIN', timeMs: null, custom1: null, custom2: null, custom3: null, ...extra,
@@ -108,5 +108,13 @@ describe('describeChanges', () => {
     expect(describeChanges({ before: { state: 'DRAFT' }, after: { state: 'APPROVED' }, rows: 3 })).toEqual(['state: DRAFT → APPROVED', 'rows: 3']);
     expect(describeChanges({ added: 2, changedKeys: ['id:L1'] })).toEqual(['added: 2', 'changedKeys: ["id:L1"]']);
     expect(describeChanges(null)).toEqual([]);
+  });
+});
+
+describe('describePhases', () => {
+  it('names each phase of a completed run in milliseconds, and shows a dash before it completes', () => {
+    expect(describePhases({ queueMs: 12, lockMs: 0, loadMs: 4.4, computeMs: 2, writeMs: 3 })).toBe('queue 12 · lock 0 · load 4 · compute 2 · write 3 ms');
+    expect(describePhases(null)).toBe('—');
+    expect(describePhases(undefined)).toBe('—');
   });
 });

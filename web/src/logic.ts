@@ -146,3 +146,18 @@ export function describeChanges(changes: unknown): string[] {
   }
   return Object.entries(c).map(([k, v]) => `${k}: ${show(v)}`);
 }
+
+export interface RunPhases {
+  queueMs: number;
+  lockMs: number;
+  loadMs: number;
+  computeMs: number;
+  writeMs: number;
+}
+
+/** A run's time by phase in words, e.g. "queue 12 · lock 0 · load 4 · compute 2 · write 3 ms"; a dash before it completes. */
+export function describePhases(phases: RunPhases | null | undefined): string {
+  if (!phases) return '—';
+  const parts: [string, number][] = [['queue', phases.queueMs], ['lock', phases.lockMs], ['load', phases.loadMs], ['compute', phases.computeMs], ['write', phases.writeMs]];
+  return `${parts.map(([name, ms]) => `${name} ${Math.round(ms)}`).join(' · ')} ms`;
+}

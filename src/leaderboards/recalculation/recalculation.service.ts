@@ -65,6 +65,7 @@ export class RecalculationService {
       finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
       error: job.failedReason ?? null,
       rows: null,
+      phases: null,
       servedBy: null,
     };
   }

@@ -1768,6 +1768,33 @@ export interface components {
              */
             dueAt: string;
         };
+        RunPhasesView: {
+            /**
+             * @description Waiting in the queue, from the request (or the end of the quiet period) to a worker taking the job
+             * @example 12
+             */
+            queueMs: number;
+            /**
+             * @description Waiting for the board's lock (another run of the same board)
+             * @example 0
+             */
+            lockMs: number;
+            /**
+             * @description Reading the board, its results and names
+             * @example 4
+             */
+            loadMs: number;
+            /**
+             * @description Scoring and ranking
+             * @example 2
+             */
+            computeMs: number;
+            /**
+             * @description Writing the changed standings rows
+             * @example 3
+             */
+            writeMs: number;
+        };
         RunView: {
             /** @description Job id; GET /api/recalculations/:jobId */
             jobId: string;
@@ -1798,6 +1825,8 @@ export interface components {
              *     }
              */
             rows: Record<string, never> | null;
+            /** @description Where a completed run spent its time, in milliseconds; null until it completes (and for runs recorded before phases were kept) */
+            phases: components["schemas"]["RunPhasesView"] | null;
             /** @description Set when this job ended without running itself: the job id of the run of the same board that served it. That run started after this job was requested, so it read every change committed before the request (BullMQ keeps one follow-up per board, so a later change can take the place of a promised run). null when the job ran itself. */
             servedBy: string | null;
         };

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useEffect, useState } from 'react';
 import { api, ok } from '../api/client';
-import { countdown, eventCells, explainBoard } from '../logic';
+import { countdown, describePhases, eventCells, explainBoard } from '../logic';
 import { Link } from '../router';
 import { ErrorMessage, Head, Loading, HistoryLink } from '../ui';
 import { useEvents } from './Series';
@@ -215,9 +215,10 @@ function Runs({ boardId, version }: { boardId: number; version: string }) {
       <ErrorMessage error={runs.error} />
       {runs.data && runs.data.length === 0 && <p>No runs yet.</p>}
       {runs.data && runs.data.length > 0 && (
-        <div className="scroll">
+        <div className="scroll" tabIndex={0} role="region" aria-label="Run history, scrolls sideways">
+          {/* Wider than a phone: a scrolling region must take the keyboard's focus to be scrolled without a mouse. */}
           <table className="runs">
-            <Head columns={['Queued', 'Trigger', 'Status', 'Waited', 'Ran', 'Rows written', 'Error']} />
+            <Head columns={['Queued', 'Trigger', 'Status', 'Waited', 'Ran', 'By phase', 'Rows written', 'Error']} />
             <tbody>
               {runs.data.map((r) => (
                 <tr key={r.jobId}>
@@ -226,6 +227,7 @@ function Runs({ boardId, version }: { boardId: number; version: string }) {
                   <td>{r.status}</td>
                   <td>{r.startedAt ? `${ms(r.queuedAt, r.startedAt)} ms` : '—'}</td>
                   <td>{r.startedAt && r.finishedAt ? `${ms(r.startedAt, r.finishedAt)} ms` : '—'}</td>
+                  <td>{describePhases(r.phases)}</td>
                   <td>{rowsWritten(r.rows)}</td>
                   <td>{r.error ?? ''}</td>
                 </tr>
