@@ -38,6 +38,11 @@ class RowsPipe implements PipeTransform<unknown, Promise<ResultRowDto[]>> {
     if (!Array.isArray(value)) throw new InvalidInputError([{ field: 'body', message: 'must be a JSON array of result rows' }]);
     // Before transforming each element: 100 000 rows would hold the event loop for seconds only to be refused.
     if (value.length > MAX_ROWS_PER_REQUEST) throw new InvalidInputError([{ field: 'body', message: TOO_MANY_ROWS }]);
+    // class-transformer turns a nested array into an array of rows and class-validator lets it through.
+    const notRows = value.flatMap((row, index) => (row !== null && typeof row === 'object' && !Array.isArray(row) ? [] : [index]));
+    if (notRows.length > 0) {
+      throw new InvalidInputError(notRows.slice(0, 20).map((index) => ({ field: `[${index}]`, message: 'must be a result row object' })));
+    }
     const body = plainToInstance(RowsBody, { rows: value });
     const errors = await validate(body, { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length > 0) {

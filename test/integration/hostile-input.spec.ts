@@ -256,6 +256,17 @@ describe('hostile input: a 4xx with a clear message, never a 500, nothing writte
     });
   });
 
+  it('a PUT of rows that are not objects (nested arrays, numbers, null) is a 400 naming each, and the set keeps its rows', async () => {
+    const res = await t.http().put(`/api/result-sets/${resultSetId}/results`).set(AUTH).set('Content-Type', JSON_TYPE).send('[[], 7, null, {"participant":{"firstName":"A","lastName":"B"},"status":"FIN"}, [[]]]').expect(400);
+    const fields = (res.body.errors as { field: string }[]).map((e) => e.field);
+    expect(fields).toEqual(['[0]', '[1]', '[2]', '[4]']);
+    expect(res.body.errors[0].message).toBe('must be a result row object');
+    // A lone nested array used to pass validation as an empty row list and end in a 500.
+    await t.http().put(`/api/result-sets/${resultSetId}/results`).set(AUTH).set('Content-Type', JSON_TYPE).send('[[]]').expect(400);
+    const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM race_result WHERE result_set_id = $1', [resultSetId]);
+    expect(n).toBe(1);
+  });
+
   describe('random odd JSON (property test)', () => {
     const odd = fc.letrec((tie) => ({
       value: fc.oneof({ depthSize: 'small', withCrossShrink: true },
