@@ -1,14 +1,8 @@
-/** What an audit row is about. Extend the union when a new kind of thing can change. */
-export type AuditEntity =
-  | 'series'
-  | 'event'
-  | 'points_scale'
-  | 'leaderboard'
-  | 'result_set'
-  | 'result'
-  | 'participant'
-  | 'import'
-  | 'recalculation';
+/** What an audit row can be about. Add to the list when a new kind of thing can change. */
+export const AUDIT_ENTITIES = [
+  'series', 'event', 'points_scale', 'leaderboard', 'result_set', 'result', 'participant', 'import', 'recalculation',
+] as const;
+export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 /** Field values before and after a change; only the fields that changed appear. */
 export interface FieldChanges {

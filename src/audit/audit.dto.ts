@@ -1,12 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsDate, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { PageQuery, PageView } from '../common/paging';
-import { AuditEntity, AuditRecord, FieldChanges } from './audit-entry';
+import { MAX_REASON_LENGTH } from '../common/auth/reason-header';
+import { AUDIT_ENTITIES, AuditEntity, AuditRecord, FieldChanges } from './audit-entry';
 
-export const AUDIT_ENTITIES: readonly AuditEntity[] = [
-  'series', 'event', 'points_scale', 'leaderboard', 'result_set', 'result', 'participant', 'import', 'recalculation',
-];
+/**
+ * A request body's `reason`, kept in the audit log: the same limits as the X-Reason header
+ * (src/common/auth/reason-header.ts). Extend it in the DTO of a change that takes a reason.
+ */
+export class ReasonDto {
+  @ApiPropertyOptional({ maxLength: MAX_REASON_LENGTH, example: 'Protest upheld: rider 12 missed a lap', description: 'Why, for the audit log; takes precedence over the X-Reason header' })
+  @IsOptional() @IsString() @MaxLength(MAX_REASON_LENGTH)
+  // eslint-disable-next-line no-control-regex
+  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'reason must not contain control characters' })
+  reason?: string;
+}
 
 export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ enum: AUDIT_ENTITIES, description: 'Only changes to this kind of thing' })

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import {
   IsIn, IsInt, IsNotEmptyObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
-import { MAX_REASON_LENGTH } from '../common/auth/reason-header';
+import { ReasonDto } from '../audit/audit.dto';
 import { PageQuery, PageView } from '../common/paging';
 import { RESULT_SET_STATES, ResultSetState } from '../common/result-set-state';
 import { RESULT_STATUSES, ResultStatus } from './result-status';
@@ -112,15 +112,6 @@ export class CreateResultSetDto {
   @ApiPropertyOptional({ enum: CREATABLE_STATES, default: 'DRAFT' })
   @IsOptional() @IsIn(CREATABLE_STATES)
   state?: (typeof CREATABLE_STATES)[number];
-}
-
-/** Why a change was made, kept in the audit log (the X-Reason header says the same for any write). */
-class ReasonDto {
-  @ApiPropertyOptional({ maxLength: MAX_REASON_LENGTH, example: 'Protest upheld: rider 12 missed a lap', description: 'Why, for the audit log; takes precedence over the X-Reason header' })
-  @IsOptional() @IsString() @MaxLength(MAX_REASON_LENGTH)
-  // eslint-disable-next-line no-control-regex
-  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'reason must not contain control characters' })
-  reason?: string;
 }
 
 export class TransitionDto extends ReasonDto {
