@@ -1341,6 +1341,41 @@ export interface components {
             /** @description false: a result of this code is never discarded (default false for DNE and DGM, true for the others) */
             discardable?: boolean;
         };
+        CodeListEntryDto: {
+            /**
+             * @description What the points count: nothing, the race's starters (all but DNS, DNC) or finishers (FIN, ZFP, SCP, DPI), the results in the race, or the riders entered in the board's races
+             * @enum {string}
+             */
+            base?: "ZERO" | "STARTERS" | "FINISHERS" | "ENTERED_IN_RACE" | "ENTERED_IN_SERIES";
+            /**
+             * @description Added to the base, e.g. 1 for "entered in the series + 1"
+             * @example 1
+             */
+            plus?: number;
+            /** @description A fixed score (the same as giving the bare number) */
+            points?: number;
+            /**
+             * @description ZFP, SCP, DPI: the place's points worsened by this percentage (0-100) of DNF's score (low point) or of the place's points (high point), rounded to 0.1, never past DNF
+             * @example 20
+             */
+            penaltyPercent?: number;
+            /** @description ZFP, SCP, DPI: the place's points worsened by this many points, never past DNF */
+            penaltyPoints?: number;
+            /**
+             * @description RDG: the average of the rider's other races (or of eventIds), rounded to 0.1
+             * @enum {string}
+             */
+            redress?: "AVERAGE";
+            /** @description RDG with redress AVERAGE: the races to average */
+            eventIds?: number[];
+            /** @description false: a result of this code is never discarded (default false for DNE and DGM, true for the others) */
+            discardable?: boolean;
+            /**
+             * @description The status code this rule is for; each code at most once
+             * @example DNF
+             */
+            code: string;
+        };
         StatusPointsDto: {
             /**
              * @description Points for did not finish
@@ -1412,7 +1447,7 @@ export interface components {
              */
             dsqNonDroppable: boolean;
             /**
-             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF).
+             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF). Also accepted as a list, [{ "code": "DNF", "base": "STARTERS", "plus": 1 }, …] (a fixed score as { "code", "points" }), which can say a code twice where an object cannot (JSON keeps the last key): a code listed twice is a 400 naming codes[i].code. Stored and answered as the object.
              * @example {
              *       "DNC": {
              *         "base": "ENTERED_IN_SERIES",
@@ -1433,7 +1468,7 @@ export interface components {
              */
             codes?: {
                 [key: string]: number | components["schemas"]["CodeScoringDto"];
-            };
+            } | components["schemas"]["CodeListEntryDto"][];
             /**
              * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
              * @default 2
@@ -1500,29 +1535,6 @@ export interface components {
              */
             dsqNonDroppable: boolean;
             /**
-             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF).
-             * @example {
-             *       "DNC": {
-             *         "base": "ENTERED_IN_SERIES",
-             *         "plus": 1
-             *       },
-             *       "ZFP": {
-             *         "penaltyPercent": 20
-             *       },
-             *       "DNE": {
-             *         "base": "ENTERED_IN_SERIES",
-             *         "plus": 1,
-             *         "discardable": false
-             *       },
-             *       "RDG": {
-             *         "redress": "AVERAGE"
-             *       }
-             *     }
-             */
-            codes?: {
-                [key: string]: number | components["schemas"]["CodeScoringDto"];
-            };
-            /**
              * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
              * @default 2
              * @example 2
@@ -1534,6 +1546,21 @@ export interface components {
              */
             participationPoints?: number;
             id: number;
+            /**
+             * @description How each status code scores, as an object (a list sent is answered in this form); see CreatePointsScaleDto.codes
+             * @example {
+             *       "DNC": {
+             *         "base": "ENTERED_IN_SERIES",
+             *         "plus": 1
+             *       },
+             *       "ZFP": {
+             *         "penaltyPercent": 20
+             *       }
+             *     }
+             */
+            codes?: {
+                [key: string]: number | components["schemas"]["CodeScoringDto"];
+            };
         };
         PointsScalePage: {
             /**
@@ -1602,7 +1629,7 @@ export interface components {
              */
             dsqNonDroppable: boolean;
             /**
-             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF).
+             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF). Also accepted as a list, [{ "code": "DNF", "base": "STARTERS", "plus": 1 }, …] (a fixed score as { "code", "points" }), which can say a code twice where an object cannot (JSON keeps the last key): a code listed twice is a 400 naming codes[i].code. Stored and answered as the object.
              * @example {
              *       "DNC": {
              *         "base": "ENTERED_IN_SERIES",
@@ -1623,7 +1650,7 @@ export interface components {
              */
             codes?: {
                 [key: string]: number | components["schemas"]["CodeScoringDto"];
-            };
+            } | components["schemas"]["CodeListEntryDto"][];
             /**
              * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
              * @default 2
