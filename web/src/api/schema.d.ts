@@ -919,6 +919,27 @@ export interface components {
             firstName: string;
             lastName: string;
         };
+        RedressDto: {
+            /**
+             * @description A stated score for this race, to one decimal, counted as given (not multiplied by the event's or category's multiplier)
+             * @example 3.5
+             */
+            points?: number;
+            /**
+             * @description The average of the rider's scores in these events (event ids; events where the rider also has an RDG are left out), to one decimal
+             * @example [
+             *       3,
+             *       4
+             *     ]
+             */
+            events?: number[];
+            /**
+             * @description The average of the rider's scores in every other event of the board (those without an RDG), to one decimal
+             * @example true
+             * @enum {boolean}
+             */
+            average?: true;
+        };
         ResultRowView: {
             id: number;
             participant: components["schemas"]["ParticipantDto"];
@@ -930,6 +951,13 @@ export interface components {
             custom1: string | null;
             custom2: string | null;
             custom3: string | null;
+            /**
+             * @description RDG only: the redress given to this result (RRS A9); null: the points scale's RDG rule
+             * @example {
+             *       "points": 3.5
+             *     }
+             */
+            redress: components["schemas"]["RedressDto"] | null;
             /**
              * @description On the answers of writes only: what the organiser should know: what the write changed of what was sent (a non-finisher's place is dropped), then that the set is a DRAFT, which feeds no leaderboard until it is published. Empty when there is nothing to say.
              * @example [
@@ -1027,6 +1055,13 @@ export interface components {
             custom2?: string;
             /** @description Value of grouping slot 3 by name (e.g. the team) */
             custom3?: string;
+            /**
+             * @description RDG only: the redress given to this result (RRS A9), exactly one of { points } (a stated score), { events } (the average of those races) or { average: true } (the average of all the rider's other races). Absent or null: the points scale's RDG rule. A redress on another status is a 400.
+             * @example {
+             *       "points": 3.5
+             *     }
+             */
+            redress?: components["schemas"]["RedressDto"] | null;
         };
         UpdateResultRowDto: {
             participant?: components["schemas"]["ParticipantDto"];
@@ -1039,6 +1074,16 @@ export interface components {
             custom1?: string | null;
             custom2?: string | null;
             custom3?: string | null;
+            /**
+             * @description RDG only: the redress given to this result (RRS A9), exactly one of { points } (a stated score), { events } (the average of those races) or { average: true } (the average of all the rider's other races). Absent or null: the points scale's RDG rule. A redress on another status is a 400. A status other than RDG clears it; null removes it.
+             * @example {
+             *       "events": [
+             *         3,
+             *         4
+             *       ]
+             *     }
+             */
+            redress?: components["schemas"]["RedressDto"] | null;
         };
         TransitionDto: {
             /**
