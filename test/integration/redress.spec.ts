@@ -86,17 +86,22 @@ describe('redress per result', () => {
     const cleared = await t.http().patch(`/api/results/${rowA.id}`).set(AUTH).send({ status: 'DNF' }).expect(200);
     expect(cleared.body).toMatchObject({ status: 'DNF', redress: null });
     await t.http().patch(`/api/results/${rowA.id}`).set(AUTH).send({ status: 'RDG', redress: { events: [first] } }).expect(200);
+    // POST one row: the same rules as a PUT's rows.
+    const added = await t.http().post(`/api/result-sets/${set}/results`).set(AUTH).send(boat('C', 'RDG', { average: true })).expect(201);
+    expect(added.body).toMatchObject({ status: 'RDG', redress: { average: true } });
+    const wrong = await t.http().post(`/api/result-sets/${set}/results`).set(AUTH).send(rider('Boat', 'D', { status: 'DNS', redress: { average: true } })).expect(400);
+    expect(wrong.body.errors).toEqual([{ field: 'body[0].redress', message: 'redress is for RDG results only, not DNS' }]);
 
     // A revision copies the redress; an import that keeps the RDG keeps it, one that changes the status clears it.
     await t.http().post(`/api/result-sets/${set}/transitions`).set(AUTH).send({ to: 'APPROVED' }).expect(200);
     const revision = (await t.http().post(`/api/result-sets/${set}/revisions`).set(AUTH).send({}).expect(201)).body;
-    expect(byName(revision)).toEqual({ A: { events: [first] }, B: null });
+    expect(byName(revision)).toEqual({ A: { events: [first] }, B: null, C: { average: true } });
     const upload = (csv: string) => t.http().post(`/api/events/${revision.eventId}/results/import`).set(AUTH)
       .attach('file', Buffer.from(csv), 'race2.csv').field('category', 'Open').field('state', 'DRAFT');
-    await upload('Place,Name,Status\n,Boat A,RDG\n1,Boat B,\n').expect(200);
-    expect(byName((await t.http().get(`/api/result-sets/${revision.id}`).set(AUTH).expect(200)).body)).toEqual({ A: { events: [first] }, B: null });
-    await upload('Place,Name,Status\n,Boat A,DNF\n1,Boat B,\n').expect(200);
-    expect(byName((await t.http().get(`/api/result-sets/${revision.id}`).set(AUTH).expect(200)).body)).toEqual({ A: null, B: null });
+    await upload('Place,Name,Status\n,Boat A,RDG\n1,Boat B,\n,Boat C,RDG\n').expect(200);
+    expect(byName((await t.http().get(`/api/result-sets/${revision.id}`).set(AUTH).expect(200)).body)).toEqual({ A: { events: [first] }, B: null, C: { average: true } });
+    await upload('Place,Name,Status\n,Boat A,DNF\n1,Boat B,\n,Boat C,RDG\n').expect(200);
+    expect(byName((await t.http().get(`/api/result-sets/${revision.id}`).set(AUTH).expect(200)).body)).toEqual({ A: null, B: null, C: { average: true } });
   });
 
   it('refuses a bad redress with a 400 naming the field, and writes nothing', async () => {
