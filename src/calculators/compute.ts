@@ -1,7 +1,7 @@
 /** The calculators' entry points: races grouped, scored into entries, season rules applied, ranked, as a Table. */
 import { Accumulator, Names } from './entry';
 import { addIndividual } from './individual';
-import { applyRedress } from './redress';
+import { applyRedress, validateRedress } from './redress';
 import { toPackedInput } from './packed';
 import { lowerIsBetter } from './points';
 import { groupRaces, Race, ridersEntered } from './races';
@@ -11,7 +11,7 @@ import { usesSeriesEntries } from './status-codes';
 import { eventsRaced, ScoreStore } from './store';
 import { RankedEntry, Table } from './table';
 import { addTeams } from './teams';
-import { ComputeInput, ComputeResult, LeaderboardConfig, PackedInput, StandingEntry, StandingHead, StandingsTable } from './types';
+import { ComputeInput, ComputeResult, LeaderboardConfig, PackedInput, ResultRedress, StandingEntry, StandingHead, StandingsTable } from './types';
 import { validateEvent, validateLeaderboardConfig, validatePointsScale } from './validate';
 
 const DEFAULT_TIE_BREAKS = ['COUNTBACK', 'MOST_RECENT'] as const;
@@ -43,6 +43,7 @@ export function computeStandings(input: ComputeInput): ComputeResult {
 export function computeStandingsTable(input: PackedInput): StandingsTable {
   const { scale, board, events, participantNames, customValues } = input;
   validateSettings(input);
+  input.redress?.forEach((redress, id) => validateRedress(redress, `result ${id}`));
 
   const ignored: Record<string, number> = {};
   const ignore = (reason: string, n = 1) => (ignored[reason] = (ignored[reason] ?? 0) + n);
@@ -53,10 +54,11 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
   const names: Names = { participant: (id) => participantNames.get(id) ?? `#${id}`, group: (id) => customValues.get(id) ?? { id, name: `#${id}` } };
   let store: ScoreStore;
   let used = 0;
+  let lineRedress: ReadonlyMap<number, ResultRedress> | null = null;
   const enteredInSeries = usesSeriesEntries(scale) ? ridersEntered(races) : 0;
   if (board.type === 'INDIVIDUAL') {
     let untimed: number;
-    ({ store, used, untimed } = addIndividual(entries, races, size, scale, names, { enteredInSeries, missed: board.missed === 'DNC' }));
+    ({ store, used, untimed, lineRedress } = addIndividual(entries, races, size, scale, names, { enteredInSeries, missed: board.missed === 'DNC', redress: input.redress }));
     if (untimed > 0) ignore('no time', untimed);
   } else {
     ({ store, used } = addTeams(entries, races, scale, board, names, ignore, enteredInSeries));
@@ -68,7 +70,7 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
     raceNonDroppable[r] = race.info.nonDroppable ? 1 : 0;
   });
   store.groupScores(raceOrd, raceNonDroppable);
-  if (board.type === 'INDIVIDUAL') applyRedress(store, scale, races.map((race) => race.event.id));
+  if (board.type === 'INDIVIDUAL') applyRedress(store, scale, races.map((race) => race.event.id), lineRedress);
 
   const completed = racesCompleted(races);
   const rules = { bestOf: board.bestOf ?? null, dropWorst: discards(board, completed), lowPoint };

@@ -1,6 +1,7 @@
 import { ScoringError } from './errors';
 import * as format from './packed-format';
-import { ComputeInput, CustomValueRef, PackedInput, PackedRace, RaceResultInput } from './types';
+import { validateRedress } from './redress';
+import { ComputeInput, CustomValueRef, PackedInput, PackedRace, RaceResultInput, ResultRedress } from './types';
 import { validateResult } from './validate';
 
 // Held in module constants: read off the codec's exports in a loop, each use is a property load (2-6 % slower at 1M results).
@@ -18,12 +19,18 @@ export function toPackedInput(input: ComputeInput): PackedInput {
   const order: RaceResultInput[][] = [];
   const participantNames = new Map<number, string>();
   const customValues = new Map<number, CustomValueRef>();
+  const redress = new Map<number, ResultRedress>();
   const name = (ref: CustomValueRef | null) => {
     if (ref && !customValues.has(ref.id)) customValues.set(ref.id, ref);
   };
   let last: RaceResultInput[] | null = null;
   for (const result of input.results) {
     validateResult(result);
+    if (result.redress != null) {
+      if (result.status !== 'RDG') throw new ScoringError('INVALID_RESULT', `result ${result.id}`, `result ${result.id} (${result.participantName}): a ${result.status} result cannot have redress (RDG only)`);
+      validateRedress(result.redress, `result ${result.id}`);
+      redress.set(result.id, result.redress);
+    }
     if (last === null || last[0].eventId !== result.eventId || last[0].category !== result.category) {
       let categories = byEvent.get(result.eventId);
       if (!categories) byEvent.set(result.eventId, (categories = new Map()));
@@ -54,7 +61,7 @@ export function toPackedInput(input: ComputeInput): PackedInput {
     }
     return { eventId: list[0].eventId, category: list[0].category, results };
   });
-  return { scale: input.scale, board: input.board, events: input.events, races, participantNames, customValues };
+  return { scale: input.scale, board: input.board, events: input.events, races, participantNames, customValues, ...(redress.size > 0 ? { redress } : {}) };
 }
 
 /**

@@ -110,6 +110,8 @@ export interface RaceResultInput {
   position: number | null;
   status: Status;
   timeMs?: number | null;
+  /** RDG only: the redress the protest committee gave this result; absent: the scale's RDG rule. */
+  redress?: ResultRedress | null;
 }
 
 /** One event's contribution to an entry. */
@@ -182,6 +184,11 @@ export interface PackedInput {
   races: PackedRace[];
   participantNames: ReadonlyMap<number, string>;
   customValues: ReadonlyMap<number, CustomValueRef>;
+  /**
+   * Per-result redress by result id (the packed format has no slot for it): RDG results only,
+   * few on any board, so a side map costs nothing for the rest.
+   */
+  redress?: ReadonlyMap<number, ResultRedress>;
 }
 
 /** An entry without its breakdown. */
@@ -245,3 +252,10 @@ export type StatusCodeRules = Partial<Record<Status, CodeRule>>;
 
 export type MissedRaces = 'NONE' | 'DNC';
 export const MISSED_RACES: readonly MissedRaces[] = ['NONE', 'DNC'];
+
+/**
+ * Redress given to one RDG result (RRS A9's options): a stated score, to one decimal, as the
+ * race's score (not multiplied again); the average of the rider's scores in the listed events;
+ * or the average of all the rider's other events. Averages leave out events with an RDG.
+ */
+export type ResultRedress = { points: number } | { events: number[] } | { average: true };

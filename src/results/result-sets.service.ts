@@ -296,6 +296,8 @@ function mergeRow(current: ResultRowView, patch: UpdateResultRowDto): IncomingRo
   const position = patch.position !== undefined ? patch.position : PLACED_RESULT_STATUSES.includes(status) ? current.position : null;
   const pick = <K extends 'bib' | 'timeMs' | 'custom1' | 'custom2' | 'custom3'>(key: K) =>
     patch[key] !== undefined ? patch[key] : current[key];
+  // Redress belongs to an RDG result: another status drops it unless one is given (then a 400).
+  const redress = patch.redress !== undefined ? patch.redress : status === 'RDG' ? current.redress : null;
   return {
     participant: patch.participant ?? current.participant,
     bib: pick('bib'),
@@ -305,6 +307,7 @@ function mergeRow(current: ResultRowView, patch: UpdateResultRowDto): IncomingRo
     custom1: pick('custom1'),
     custom2: pick('custom2'),
     custom3: pick('custom3'),
+    redress,
   };
 }
 

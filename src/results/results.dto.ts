@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsIn, IsInt, IsNotEmptyObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsNotEmptyObject, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max,
+  MaxLength, Min, ValidateNested,
 } from 'class-validator';
+import type { ResultRedress } from '../calculators/types';
 import { ReasonDto } from '../audit/audit.dto';
 import { PageQuery, PageView } from '../common/paging';
 import { RESULT_SET_STATES, ResultSetState } from '../common/result-set-state';
@@ -26,6 +28,27 @@ export class ParticipantDto {
   @IsString() @Length(1, 100)
   lastName: string;
 }
+
+/**
+ * Redress given to an RDG result by the protest committee (RRS A9): exactly one of a stated
+ * score, the races to average, or the average of all the rider's other races.
+ */
+export class RedressDto {
+  @ApiPropertyOptional({ description: 'A stated score for this race, to one decimal, counted as given (not multiplied by the event\'s or category\'s multiplier)', minimum: 0, maximum: 10_000, example: 3.5 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 1 }) @Min(0) @Max(10_000)
+  points?: number;
+
+  @ApiPropertyOptional({ type: [Number], description: 'The average of the rider\'s scores in these events (event ids; events where the rider also has an RDG are left out), to one decimal', example: [3, 4] })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @ArrayUnique() @IsInt({ each: true }) @Min(1, { each: true }) @Max(2_147_483_647, { each: true })
+  events?: number[];
+
+  @ApiPropertyOptional({ enum: [true], description: 'The average of the rider\'s scores in every other event of the board (those without an RDG), to one decimal', example: true })
+  @IsOptional() @IsIn([true])
+  average?: true;
+}
+
+const REDRESS_DESCRIPTION = 'RDG only: the redress given to this result (RRS A9), exactly one of { points } (a stated score), { events } (the average of those races) '
+  + 'or { average: true } (the average of all the rider\'s other races). Absent or null: the points scale\'s RDG rule. A redress on another status is a 400.';
 
 export class ResultRowDto {
   @ApiProperty({ type: ParticipantDto })
@@ -64,6 +87,10 @@ export class ResultRowDto {
   @ApiPropertyOptional({ description: 'Value of grouping slot 3 by name (e.g. the team)', maxLength: 200 })
   @IsOptional() @IsString() @Length(1, 200)
   custom3?: string;
+
+  @ApiPropertyOptional({ type: RedressDto, nullable: true, description: REDRESS_DESCRIPTION, example: { points: 3.5 } })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => RedressDto)
+  redress?: RedressDto | null;
 }
 
 /** PATCH: every field optional; a given field replaces the stored one. */
@@ -99,6 +126,10 @@ export class UpdateResultRowDto {
   @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String })
   @IsOptional() @IsString() @Length(1, 200)
   custom3?: string | null;
+
+  @ApiPropertyOptional({ type: RedressDto, nullable: true, description: `${REDRESS_DESCRIPTION} A status other than RDG clears it; null removes it.`, example: { events: [3, 4] } })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => RedressDto)
+  redress?: RedressDto | null;
 }
 
 /** A new set starts unpublished or provisional; APPROVED is reached by a transition, once it has rows. */
@@ -133,6 +164,8 @@ export class ResultRowView {
   @ApiProperty({ nullable: true, type: String }) custom1: string | null;
   @ApiProperty({ nullable: true, type: String }) custom2: string | null;
   @ApiProperty({ nullable: true, type: String }) custom3: string | null;
+  @ApiProperty({ type: RedressDto, nullable: true, description: 'RDG only: the redress given to this result (RRS A9); null: the points scale\'s RDG rule', example: { points: 3.5 } })
+  redress: ResultRedress | null;
   @ApiPropertyOptional({ type: [String], example: ['body[0].position: a DNF rider has no place; the place 7 was ignored', DRAFT_WARNING_EXAMPLE], description: WARNINGS_DESCRIPTION })
   warnings?: string[];
 }

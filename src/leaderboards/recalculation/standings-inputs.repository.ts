@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import { CustomValueRef, EventInput, PackedRace } from '../../calculators';
+import { CustomValueRef, EventInput, PackedRace, ResultRedress } from '../../calculators';
 import { EventScope, eventInScopeSql } from '../../calculators/event-scope';
 import * as format from '../../calculators/packed-format';
 import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
@@ -28,6 +28,8 @@ export interface BoardInputs {
   races: PackedRace[];
   participantNames: Map<number, string>;
   customValues: Map<number, CustomValueRef>;
+  /** The redress given to RDG results, by result id (absent when none was). */
+  redress?: Map<number, ResultRedress>;
 }
 
 interface RaceSet {
@@ -54,7 +56,7 @@ export class StandingsInputsRepository {
   /**
    * Published (PROVISIONAL or APPROVED) race results of the board's categories and event scope,
    * packed, and the series' events. Lean run: the events and the list of race sets come in one
-   * statement, the riders' and groups' names in another.
+   * statement, the riders' and groups' names and the results' redress in another.
    */
   async load(client: PoolClient, scope: BoardScope): Promise<BoardInputs & { events: EventInput[] }> {
     const { events, sets } = await this.eventsAndSets(client, scope);
@@ -68,7 +70,7 @@ export class StandingsInputsRepository {
         collectIds(race.results, participantIds, groupIds);
       }
     }
-    return { events, races, ...(await this.names(client, participantIds, groupIds)) };
+    return { events, races, ...(await this.names(client, participantIds, groupIds, sets.map((s) => s.id))) };
   }
 
   private async eventsAndSets(client: PoolClient, scope: BoardScope): Promise<{ events: EventInput[]; sets: RaceSet[] }> {
@@ -96,11 +98,13 @@ export class StandingsInputsRepository {
   }
 
   /**
-   * The riders' names and the groups' (custom values'), in one statement. Serial ids of one
-   * series' riders mostly sit close together: when the span is not much wider than their
-   * count, one range scan beats a probe per id.
+   * The riders' names and the groups' (custom values'), and the redress given to the sets'
+   * results, in one statement. Serial ids of one series' riders mostly sit close together: when
+   * the span is not much wider than their count, one range scan beats a probe per id. Redress is
+   * rare and has no slot in the packs: its rows are found through a partial index (migration
+   * ResultRedress), an empty probe on a board without any, folded in here to cost no round trip.
    */
-  private async names(client: PoolClient, ids: IdSet, groupIds: IdSet): Promise<Pick<BoardInputs, 'participantNames' | 'customValues'>> {
+  private async names(client: PoolClient, ids: IdSet, groupIds: IdSet, setIds: number[]): Promise<Pick<BoardInputs, 'participantNames' | 'customValues' | 'redress'>> {
     const participantNames = new Map<number, string>();
     const customValues = new Map<number, CustomValueRef>();
     if (ids.size === 0 && groupIds.size === 0) return { participantNames, customValues };
@@ -108,17 +112,21 @@ export class StandingsInputsRepository {
     const riders = dense
       ? { where: 'id BETWEEN $2 AND $3', values: [ids.min, ids.max] }
       : { where: 'id = ANY($2::int[])', values: [ids.ids()] };
+    const sets = `$${riders.values.length + 2}::int[]`;
     const { rows } = await client.query<[number, number, string]>({
       text: `SELECT 1, id, name FROM custom_list_value WHERE id = ANY($1::int[])
-             UNION ALL SELECT 0, id, first_name || ' ' || last_name FROM participant WHERE ${riders.where}`,
-      values: [groupIds.ids(), ...riders.values],
+             UNION ALL SELECT 0, id, first_name || ' ' || last_name FROM participant WHERE ${riders.where}
+             UNION ALL SELECT 2, id, redress::text FROM race_result WHERE result_set_id = ANY(${sets}) AND redress IS NOT NULL`,
+      values: [groupIds.ids(), ...riders.values, setIds],
       rowMode: 'array',
     });
-    for (const [kind, id, name] of rows) {
-      if (kind === 1) customValues.set(id, { id, name });
-      else if (ids.has(id)) participantNames.set(id, name);
+    let redress: Map<number, ResultRedress> | undefined;
+    for (const [kind, id, text] of rows) {
+      if (kind === 1) customValues.set(id, { id, name: text });
+      else if (kind === 2) (redress ??= new Map()).set(id, JSON.parse(text) as ResultRedress);
+      else if (ids.has(id)) participantNames.set(id, text);
     }
-    return { participantNames, customValues };
+    return { participantNames, customValues, ...(redress ? { redress } : {}) };
   }
 }
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { computeStandings, computeStandingsTable } from '../../../src/calculators';
 import { toPackedInput } from '../../../src/calculators/packed';
-import type { CodeRule, ComputeInput, EventInput, LeaderboardConfig, PointsScaleConfig, Status, StatusCodeRules } from '../../../src/calculators/types';
+import type { CodeRule, ComputeInput, EventInput, LeaderboardConfig, PointsScaleConfig, ResultRedress, Status, StatusCodeRules } from '../../../src/calculators/types';
 import { oracle } from './oracle';
 import { seasonResults } from './seasons';
 
@@ -29,6 +29,16 @@ const redressRule: fc.Arbitrary<CodeRule> = fc.oneof(
   fc.record({ redress: fc.constant('AVERAGE' as const) }),
   fc.record({ redress: fc.constant('AVERAGE' as const), eventIds: fc.constantFrom([1], [2, 3], [1, 4]).map((ids) => [...ids]) }),
   fc.integer({ min: 0, max: 5 }),
+);
+
+/** Redress given to one RDG result (RRS A9): a stated score to one decimal, the average of listed events or of all. */
+const givenRedress: fc.Arbitrary<ResultRedress | null> = fc.option(
+  fc.oneof(
+    fc.integer({ min: 0, max: 120 }).map((tenths) => ({ points: tenths / 10 })),
+    fc.subarray([1, 2, 3, 4], { minLength: 1 }).map((events) => ({ events })),
+    fc.constant({ average: true as const }),
+  ),
+  { nil: null },
 );
 
 /** Some codes' rules (the rest default), or none (a scale from before the codes). */
@@ -66,7 +76,9 @@ const inputArb: fc.Arbitrary<ComputeInput> = fc
         rider: fc.integer({ min: 1, max: 6 }),
         place: fc.option(fc.integer({ min: 1, max: 6 }), { nil: null, freq: 3 }),
         placedStatus: fc.constantFrom<Status>('FIN', 'FIN', 'FIN', ...PENALISED),
-        status: fc.constantFrom(...UNPLACED),
+        // RDG more often than the other codes: its redress is the newest rule.
+        status: fc.constantFrom(...UNPLACED, 'RDG', 'RDG'),
+        redress: givenRedress,
       }),
       { maxLength: 30 },
     ),
@@ -76,6 +88,11 @@ const inputArb: fc.Arbitrary<ComputeInput> = fc
       id: i + 1, name: `E${i + 1}`, date: `2026-06-0${i + 1}`, starred: true, pointsMultiplier: i === g.eventCount - 1 ? g.multiplier : 1,
     }));
     const results = seasonResults(g.rows, g.eventCount, (row) => (row.place === null ? row.status : row.placedStatus));
+    // Redress per result on RDG results only (the API refuses it elsewhere).
+    results.forEach((r) => {
+      const redress = g.rows[r.id - 1].redress;
+      if (r.status === 'RDG' && redress !== null) r.redress = redress;
+    });
     const board: LeaderboardConfig = {
       type: 'INDIVIDUAL', categories: [{ code: 'A', multiplier: 1 }, { code: 'B', multiplier: 1.5 }], eventScope: 'ALL',
       dropWorst: g.dropWorst, bestOf: g.bestOf, missed: g.missed, tieBreaks: ['COUNTBACK', 'MOST_RECENT'],

@@ -919,6 +919,27 @@ export interface components {
             firstName: string;
             lastName: string;
         };
+        RedressDto: {
+            /**
+             * @description A stated score for this race, to one decimal, counted as given (not multiplied by the event's or category's multiplier)
+             * @example 3.5
+             */
+            points?: number;
+            /**
+             * @description The average of the rider's scores in these events (event ids; events where the rider also has an RDG are left out), to one decimal
+             * @example [
+             *       3,
+             *       4
+             *     ]
+             */
+            events?: number[];
+            /**
+             * @description The average of the rider's scores in every other event of the board (those without an RDG), to one decimal
+             * @example true
+             * @enum {boolean}
+             */
+            average?: true;
+        };
         ResultRowView: {
             id: number;
             participant: components["schemas"]["ParticipantDto"];
@@ -930,6 +951,13 @@ export interface components {
             custom1: string | null;
             custom2: string | null;
             custom3: string | null;
+            /**
+             * @description RDG only: the redress given to this result (RRS A9); null: the points scale's RDG rule
+             * @example {
+             *       "points": 3.5
+             *     }
+             */
+            redress: components["schemas"]["RedressDto"] | null;
             /**
              * @description On the answers of writes only: what the organiser should know: what the write changed of what was sent (a non-finisher's place is dropped), then that the set is a DRAFT, which feeds no leaderboard until it is published. Empty when there is nothing to say.
              * @example [
@@ -1027,6 +1055,13 @@ export interface components {
             custom2?: string;
             /** @description Value of grouping slot 3 by name (e.g. the team) */
             custom3?: string;
+            /**
+             * @description RDG only: the redress given to this result (RRS A9), exactly one of { points } (a stated score), { events } (the average of those races) or { average: true } (the average of all the rider's other races). Absent or null: the points scale's RDG rule. A redress on another status is a 400.
+             * @example {
+             *       "points": 3.5
+             *     }
+             */
+            redress?: components["schemas"]["RedressDto"] | null;
         };
         UpdateResultRowDto: {
             participant?: components["schemas"]["ParticipantDto"];
@@ -1039,6 +1074,16 @@ export interface components {
             custom1?: string | null;
             custom2?: string | null;
             custom3?: string | null;
+            /**
+             * @description RDG only: the redress given to this result (RRS A9), exactly one of { points } (a stated score), { events } (the average of those races) or { average: true } (the average of all the rider's other races). Absent or null: the points scale's RDG rule. A redress on another status is a 400. A status other than RDG clears it; null removes it.
+             * @example {
+             *       "events": [
+             *         3,
+             *         4
+             *       ]
+             *     }
+             */
+            redress?: components["schemas"]["RedressDto"] | null;
         };
         TransitionDto: {
             /**
@@ -1341,6 +1386,41 @@ export interface components {
             /** @description false: a result of this code is never discarded (default false for DNE and DGM, true for the others) */
             discardable?: boolean;
         };
+        CodeListEntryDto: {
+            /**
+             * @description What the points count: nothing, the race's starters (all but DNS, DNC) or finishers (FIN, ZFP, SCP, DPI), the results in the race, or the riders entered in the board's races
+             * @enum {string}
+             */
+            base?: "ZERO" | "STARTERS" | "FINISHERS" | "ENTERED_IN_RACE" | "ENTERED_IN_SERIES";
+            /**
+             * @description Added to the base, e.g. 1 for "entered in the series + 1"
+             * @example 1
+             */
+            plus?: number;
+            /** @description A fixed score (the same as giving the bare number) */
+            points?: number;
+            /**
+             * @description ZFP, SCP, DPI: the place's points worsened by this percentage (0-100) of DNF's score (low point) or of the place's points (high point), rounded to 0.1, never past DNF
+             * @example 20
+             */
+            penaltyPercent?: number;
+            /** @description ZFP, SCP, DPI: the place's points worsened by this many points, never past DNF */
+            penaltyPoints?: number;
+            /**
+             * @description RDG: the average of the rider's other races (or of eventIds), rounded to 0.1
+             * @enum {string}
+             */
+            redress?: "AVERAGE";
+            /** @description RDG with redress AVERAGE: the races to average */
+            eventIds?: number[];
+            /** @description false: a result of this code is never discarded (default false for DNE and DGM, true for the others) */
+            discardable?: boolean;
+            /**
+             * @description The status code this rule is for; each code at most once
+             * @example DNF
+             */
+            code: string;
+        };
         StatusPointsDto: {
             /**
              * @description Points for did not finish
@@ -1412,7 +1492,7 @@ export interface components {
              */
             dsqNonDroppable: boolean;
             /**
-             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF).
+             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF). Also accepted as a list, [{ "code": "DNF", "base": "STARTERS", "plus": 1 }, …] (a fixed score as { "code", "points" }), which can say a code twice where an object cannot (JSON keeps the last key): a code listed twice is a 400 naming codes[i].code. Stored and answered as the object.
              * @example {
              *       "DNC": {
              *         "base": "ENTERED_IN_SERIES",
@@ -1433,7 +1513,7 @@ export interface components {
              */
             codes?: {
                 [key: string]: number | components["schemas"]["CodeScoringDto"];
-            };
+            } | components["schemas"]["CodeListEntryDto"][];
             /**
              * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
              * @default 2
@@ -1500,29 +1580,6 @@ export interface components {
              */
             dsqNonDroppable: boolean;
             /**
-             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF).
-             * @example {
-             *       "DNC": {
-             *         "base": "ENTERED_IN_SERIES",
-             *         "plus": 1
-             *       },
-             *       "ZFP": {
-             *         "penaltyPercent": 20
-             *       },
-             *       "DNE": {
-             *         "base": "ENTERED_IN_SERIES",
-             *         "plus": 1,
-             *         "discardable": false
-             *       },
-             *       "RDG": {
-             *         "redress": "AVERAGE"
-             *       }
-             *     }
-             */
-            codes?: {
-                [key: string]: number | components["schemas"]["CodeScoringDto"];
-            };
-            /**
              * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
              * @default 2
              * @example 2
@@ -1534,6 +1591,21 @@ export interface components {
              */
             participationPoints?: number;
             id: number;
+            /**
+             * @description How each status code scores, as an object (a list sent is answered in this form); see CreatePointsScaleDto.codes
+             * @example {
+             *       "DNC": {
+             *         "base": "ENTERED_IN_SERIES",
+             *         "plus": 1
+             *       },
+             *       "ZFP": {
+             *         "penaltyPercent": 20
+             *       }
+             *     }
+             */
+            codes?: {
+                [key: string]: number | components["schemas"]["CodeScoringDto"];
+            };
         };
         PointsScalePage: {
             /**
@@ -1602,7 +1674,7 @@ export interface components {
              */
             dsqNonDroppable: boolean;
             /**
-             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF).
+             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF). Also accepted as a list, [{ "code": "DNF", "base": "STARTERS", "plus": 1 }, …] (a fixed score as { "code", "points" }), which can say a code twice where an object cannot (JSON keeps the last key): a code listed twice is a 400 naming codes[i].code. Stored and answered as the object.
              * @example {
              *       "DNC": {
              *         "base": "ENTERED_IN_SERIES",
@@ -1623,7 +1695,7 @@ export interface components {
              */
             codes?: {
                 [key: string]: number | components["schemas"]["CodeScoringDto"];
-            };
+            } | components["schemas"]["CodeListEntryDto"][];
             /**
              * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
              * @default 2
