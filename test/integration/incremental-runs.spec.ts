@@ -3,8 +3,10 @@ import { computeStandings } from '../../src/calculators';
 import type { ComputeInput, EventInput, RaceResultInput, Status } from '../../src/calculators/types';
 import { toLeaderboardConfig, toPointsScaleConfig } from '../../src/leaderboards/board-config';
 import { LeaderboardsRepository } from '../../src/leaderboards/leaderboards.repository';
+import { FingerprintMemo } from '../../src/leaderboards/recalculation/fingerprint-memo';
 import { RacePackMemo } from '../../src/leaderboards/recalculation/race-pack-memo';
 import { RecalculationRunner } from '../../src/leaderboards/recalculation/recalculation-runner';
+import { StandingsRowsRepository } from '../../src/leaderboards/standings/standings-rows.repository';
 import { Fixtures, rider } from '../support/fixtures';
 import { AUTH, startTestApp, TestApp } from '../support/test-app';
 import { oracle } from '../unit/calculators/oracle';
@@ -16,8 +18,9 @@ import { oracle } from '../unit/calculators/oracle';
  * rows added and removed, whole result sets replaced, board, scale and event edits) run against
  * one board, a run after each; the stored rows are compared row for row with the calculators
  * run on the race rows read afresh by plain SQL (no pack, no memo), with the brute-force
- * oracle's totals, and with a full run of the worker (memo emptied, packs cleared), which must
- * find nothing to write.
+ * oracle's totals, and with a full run of the worker (memos emptied, packs cleared), which must
+ * find nothing to write. The standings set's fingerprints are kept too (FingerprintMemo), and
+ * used only when the set's stored text has the md5 of the kept one.
  */
 const RIDERS = ['Ann Lee', 'Bo Chen', 'Cy Diaz', 'Di Evans', 'Ed Fox', 'Flo Gray', 'Gus Hall', 'Hal Ito', 'Ida Jones', 'Jo King'];
 const CATEGORIES = ['A', 'B'];
@@ -186,6 +189,7 @@ describe('incremental runs: the same standings as a full computation, after any 
         // A full run of the worker (nothing kept, every pack made again from the rows) finds nothing to change.
         const before = await stored();
         memo.clear();
+        t.app.get(FingerprintMemo).clear();
         await t.db.query('UPDATE result_set SET packed_results = NULL WHERE id = ANY($1::int[])', [setIds]);
         expect(await recalculate()).toEqual({ inserted: 0, updated: 0, deleted: 0 });
         expect(await stored()).toEqual(before);
@@ -230,6 +234,32 @@ describe('incremental runs: the same standings as a full computation, after any 
     expect(await recalculate()).toEqual({ inserted: 0, updated: 0, deleted: 0 });
     expect(memo.get(setIds[0], digest)).not.toBeNull();
     await expectFullComputation();
+  });
+
+  it('kept fingerprints are not read again, and are passed over when the set\'s were changed by another writer', async () => {
+    await recalculate();
+    const rows = t.app.get(StandingsRowsRepository);
+    const known = t.app.get(FingerprintMemo).get(boardId);
+    expect(known).not.toBeNull();
+    const lock = () => t.db.transaction((manager) => rows.lockLive(manager, boardId, known && { setId: known.setId, md5: known.digest }));
+    const locked = await lock();
+    expect(locked!.fingerprints_md5).toBe(known!.digest);
+    expect(locked!.standings_fingerprints).toBeNull();
+
+    // Another writer (a worker elsewhere, a hand edit) changed a row and the set's fingerprints.
+    const [row]: { key: string; points: number }[] = await t.db.query(
+      `SELECT r.group_key AS key, r.points FROM race_result r JOIN result_set s ON s.id = r.result_set_id
+        WHERE s.leaderboard_id = $1 AND s.state <> 'R' ORDER BY r.seq LIMIT 1`, [boardId]);
+    await t.db.query(`UPDATE race_result SET points = 999, fingerprint = 'tampered' WHERE result_set_id = $1 AND group_key = $2`, [known!.setId, row.key]);
+    const [{ text }] = await t.db.query('SELECT standings_fingerprints AS text FROM result_set WHERE id = $1', [known!.setId]);
+    const tampered = (JSON.parse(text) as [string, string][]).map(([key, fp]) => [key, key === row.key ? 'tampered' : fp]);
+    await t.db.query('UPDATE result_set SET standings_fingerprints = $2 WHERE id = $1', [known!.setId, JSON.stringify(tampered)]);
+    expect((await lock())!.standings_fingerprints).not.toBeNull();
+
+    expect(await recalculate()).toMatchObject({ updated: 1 });
+    await expectFullComputation();
+    const [after] = await t.db.query(`SELECT points FROM race_result WHERE result_set_id = $1 AND group_key = $2`, [known!.setId, row.key]);
+    expect(after.points).toBe(row.points);
   });
 
   it('keeps at most its limit, the least recently used races going first', () => {

@@ -13,6 +13,7 @@ import { RecalculationController } from './recalculation.controller';
 import { RecalculationRunner } from './recalculation-runner';
 import { RecalculationService } from './recalculation.service';
 import { RetryController } from './retry.controller';
+import { FingerprintMemo } from './fingerprint-memo';
 import { RacePackMemo } from './race-pack-memo';
 import { RacePacksRepository } from './race-packs.repository';
 import { StandingsInputsRepository } from './standings-inputs.repository';
@@ -37,6 +38,7 @@ export class RecalculationModule {
         StandingsInputsRepository,
         RacePacksRepository,
         RacePackMemo,
+        FingerprintMemo,
         StandingsWriterRepository,
         ...worker,
       ],

@@ -5,6 +5,7 @@ import { execute } from '../../common/database/execute';
 import { ConflictError } from '../../common/errors/domain-errors';
 import { ResultSetState, stateCode, stateFromCode, stateSql } from '../../common/result-set-state';
 import { LockedLiveSet, StandingsRowsRepository } from '../standings/standings-rows.repository';
+import { FingerprintMemo, KeptFingerprints } from './fingerprint-memo';
 import { failedStateOf, LiveStandings, planStandingsWrite } from './standings-state';
 
 export interface WriteOutcome {
@@ -24,17 +25,21 @@ export interface WriteOutcome {
  */
 @Injectable()
 export class StandingsWriterRepository {
-  constructor(private readonly rows: StandingsRowsRepository) {}
+  constructor(
+    private readonly rows: StandingsRowsRepository,
+    private readonly memo: FingerprintMemo,
+  ) {}
 
   async write(manager: EntityManager, leaderboardId: number, initialState: ResultSetState, standings: StandingsTable): Promise<WriteOutcome> {
-    const live = await this.rows.lockLive(manager, leaderboardId);
+    const known = this.memo.get(leaderboardId);
+    const live = await this.rows.lockLive(manager, leaderboardId, known && { setId: known.setId, md5: known.digest });
     const plan = planStandingsWrite(live && toLive(live), initialState);
     let resultSetId: number;
     let state: ResultSetState;
     let replacedId: number | null = null;
 
     // The fingerprints of the rows the set holds now: none in a new set.
-    let stored: Map<string, string | null> | null = new Map();
+    let stored: ReadonlyMap<string, string | null> | null = new Map();
     switch (plan.kind) {
       case 'CREATE':
         resultSetId = await this.createSet(manager, leaderboardId, plan.state, null);
@@ -44,7 +49,7 @@ export class StandingsWriterRepository {
         resultSetId = live!.id;
         state = plan.restoreTo ?? stateFromCode(live!.state);
         if (plan.restoreTo) await this.restore(manager, live!, plan.restoreTo);
-        stored = live!.standings_fingerprints === null ? null : new Map(JSON.parse(live!.standings_fingerprints));
+        stored = this.storedFingerprints(leaderboardId, live!, known);
         break;
       case 'CLONE':
         await this.casState(manager, live!.id, live!.state, 'REPLACED', null);
@@ -53,7 +58,8 @@ export class StandingsWriterRepository {
         replacedId = live!.id;
         break;
     }
-    const { fingerprints, ...counts } = await this.rows.upsert(manager, resultSetId, standings, stored);
+    const { fingerprints, pairs, ...counts } = await this.rows.upsert(manager, resultSetId, standings, stored);
+    if (fingerprints !== null) this.memo.keep(leaderboardId, resultSetId, fingerprints, new Map(pairs));
     await manager.query(
       `UPDATE result_set SET computed_at = now(), error_message = NULL, updated_at = now(),
               standings_fingerprints = COALESCE($2, standings_fingerprints)
@@ -61,6 +67,20 @@ export class StandingsWriterRepository {
       [resultSetId, fingerprints],
     );
     return { resultSetId, state, replacedId, ...counts };
+  }
+
+  /**
+   * The fingerprints the live set stores, by key: the worker's kept ones when the lock found
+   * them to be the set's (same set, same md5 of the text), else parsed from the text it sent;
+   * null when the set stores none (its rows' own are read).
+   */
+  private storedFingerprints(leaderboardId: number, live: LockedLiveSet, known: KeptFingerprints | null): ReadonlyMap<string, string | null> | null {
+    if (live.fingerprints_md5 === null) return null;
+    if (known !== null && known.setId === live.id && known.digest === live.fingerprints_md5) return known.fingerprints;
+    if (live.standings_fingerprints === null) throw new Error(`standings set ${live.id}: fingerprints withheld, but none kept`);
+    const parsed = new Map<string, string | null>(JSON.parse(live.standings_fingerprints));
+    this.memo.keep(leaderboardId, live.id, live.standings_fingerprints, parsed);
+    return parsed;
   }
 
   /** The run failed: the live set goes FAILED with the message; its rows stay as they were. */

@@ -38,12 +38,16 @@ export interface StandingsHead {
   total: number;
 }
 
-/** The live set as the writer locks it: its state, and the fingerprints of its rows by key (JSON). */
+/**
+ * The live set as the writer locks it: its state, and the fingerprints of its rows by key
+ * (JSON) with their md5; the JSON is left out (null) when its md5 is the one the writer holds.
+ */
 export interface LockedLiveSet {
   id: number;
   state: string;
   state_before_failure: string | null;
   standings_fingerprints: string | null;
+  fingerprints_md5: string | null;
 }
 
 export interface UpsertOutcome {
@@ -52,6 +56,8 @@ export interface UpsertOutcome {
   deleted: number;
   /** The fingerprints to keep on the set (JSON), or null: keep those it has. */
   fingerprints: string | null;
+  /** Every entry's [key, fingerprint]: what `fingerprints` says, unparsed. */
+  pairs: [string, string][];
 }
 
 interface EntryRow {
@@ -157,11 +163,18 @@ export class StandingsRowsRepository {
     return rows.length ? toEntry(rows[0]) : null;
   }
 
-  /** Locks the board's live set for the rest of the transaction: writers of one board queue up here. */
-  async lockLive(manager: EntityManager, leaderboardId: number): Promise<LockedLiveSet | null> {
+  /**
+   * Locks the board's live set for the rest of the transaction: writers of one board queue up
+   * here. `known`: the set and the md5 of the fingerprints text the caller holds
+   * (FingerprintMemo); when the live set is that set and its text has that md5, the text is not sent.
+   */
+  async lockLive(manager: EntityManager, leaderboardId: number, known: { setId: number; md5: string } | null = null): Promise<LockedLiveSet | null> {
     const rows: LockedLiveSet[] = await manager.query(
-      `SELECT id, state, state_before_failure, standings_fingerprints FROM result_set s WHERE ${LIVE_STANDINGS_SET('s', '$1')} FOR UPDATE`,
-      [leaderboardId],
+      `SELECT s.id, s.state, s.state_before_failure, f.md5 AS fingerprints_md5,
+              CASE WHEN s.id = $2 AND f.md5 = $3 THEN NULL ELSE s.standings_fingerprints END AS standings_fingerprints
+         FROM result_set s CROSS JOIN LATERAL (SELECT md5(s.standings_fingerprints) AS md5) f
+        WHERE ${LIVE_STANDINGS_SET('s', '$1')} FOR UPDATE OF s`,
+      [leaderboardId, known?.setId ?? null, known?.md5 ?? null],
     );
     return rows[0] ?? null;
   }
@@ -178,7 +191,7 @@ export class StandingsRowsRepository {
    * A row whose stored fingerprint differs (or is missing: rows written before fingerprints)
    * is compared value by value in SQL, so it only counts as updated if a value changed.
    */
-  async upsert(manager: EntityManager, resultSetId: number, standings: StandingsTable, stored: Map<string, string | null> | null): Promise<UpsertOutcome> {
+  async upsert(manager: EntityManager, resultSetId: number, standings: StandingsTable, stored: ReadonlyMap<string, string | null> | null): Promise<UpsertOutcome> {
     const client = await rawClient(manager);
     const known = stored !== null;
     if (stored === null) {
@@ -210,7 +223,7 @@ export class StandingsRowsRepository {
       deleted = await execute(manager, `DELETE FROM race_result WHERE result_set_id = $1 AND group_key = ANY($2::text[])`, [resultSetId, dropped]);
     }
     const unchanged = known && changed.length === 0 && kept === stored.size;
-    return { inserted, updated, deleted, fingerprints: unchanged ? null : JSON.stringify(fingerprints) };
+    return { inserted, updated, deleted, fingerprints: unchanged ? null : JSON.stringify(fingerprints), pairs: fingerprints };
   }
 }
 
@@ -231,7 +244,7 @@ function toEntry(row: EntryRow): StandingsEntryView {
  * Which entries to write and how, from the stored fingerprints by key; `kept` counts the
  * entries whose key is stored; `fingerprints` are every entry's, by key.
  */
-function planRows(standings: StandingsTable, stored: Map<string, string | null>) {
+function planRows(standings: StandingsTable, stored: ReadonlyMap<string, string | null>) {
   const changed: Staged[] = [];
   const counts = { I: 0, U: 0, V: 0 };
   const fingerprints: [string, string][] = [];
