@@ -5,6 +5,7 @@ import { applyRedress } from './redress';
 import { toPackedInput } from './packed';
 import { lowerIsBetter } from './points';
 import { groupRaces, Race, ridersEntered } from './races';
+import { plainScorer } from './race-scores';
 import { rank } from './ranking';
 import { applySeasonRules } from './season';
 import { usesSeriesEntries } from './status-codes';
@@ -54,12 +55,13 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
   let store: ScoreStore;
   let used = 0;
   const enteredInSeries = usesSeriesEntries(scale) ? ridersEntered(races) : 0;
+  const score = input.raceScores?.scorer(scale) ?? plainScorer(scale);
   if (board.type === 'INDIVIDUAL') {
     let untimed: number;
-    ({ store, used, untimed } = addIndividual(entries, races, size, scale, names, { enteredInSeries, missed: board.missed === 'DNC' }));
+    ({ store, used, untimed } = addIndividual(entries, races, size, scale, names, { enteredInSeries, missed: board.missed === 'DNC', score }));
     if (untimed > 0) ignore('no time', untimed);
   } else {
-    ({ store, used } = addTeams(entries, races, scale, board, names, ignore, enteredInSeries));
+    ({ store, used } = addTeams(entries, races, scale, board, names, ignore, enteredInSeries, score));
   }
   const raceOrd = new Int32Array(races.length);
   const raceNonDroppable = new Uint8Array(races.length);

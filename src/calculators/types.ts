@@ -182,7 +182,15 @@ export interface PackedInput {
   races: PackedRace[];
   participantNames: ReadonlyMap<number, string>;
   customValues: ReadonlyMap<number, CustomValueRef>;
+  /**
+   * Race scores kept from earlier computations (RaceScoreMemo, race-scores.ts): only for races
+   * whose results arrays are never written after they are handed over.
+   */
+  raceScores?: { scorer(scale: PointsScaleConfig): RaceScorer };
 }
+
+/** A race's points per result (scoreRace), given its results, the event's and category's multiplier, and the riders entered in the series. */
+export type RaceScorer = (results: Int32Array, multiplier: number, enteredInSeries: number) => Float64Array;
 
 /** An entry without its breakdown. */
 export type StandingHead = Omit<StandingEntry, 'breakdown'>;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { RaceScoreMemo } from '../../calculators/race-scores';
 
 /**
  * Decoded races a worker keeps from one run to the next, up to this many bytes of results (a
@@ -26,6 +27,11 @@ interface Kept {
 @Injectable()
 export class RacePackMemo {
   limitBytes = RACE_PACK_MEMO_BYTES;
+  /**
+   * The scores of the kept races, held on their results arrays: they live as long as the race
+   * is kept (or handed to a computation), and a race read again is a new array, scored again.
+   */
+  readonly scores = new RaceScoreMemo();
   private readonly races = new Map<number, Kept>();
   private bytes = 0;
 
@@ -57,6 +63,7 @@ export class RacePackMemo {
     return { races: this.races.size, bytes: this.bytes };
   }
 
+  /** Forgets every race (and so, with their arrays, their scores). */
   clear(): void {
     this.races.clear();
     this.bytes = 0;

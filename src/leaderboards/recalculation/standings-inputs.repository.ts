@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { CustomValueRef, EventInput, PackedRace } from '../../calculators';
+import type { RaceScoreMemo } from '../../calculators/race-scores';
 import { EventScope, eventInScopeSql } from '../../calculators/event-scope';
 import * as format from '../../calculators/packed-format';
 import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
@@ -29,6 +30,8 @@ export interface BoardInputs {
   races: PackedRace[];
   participantNames: Map<number, string>;
   customValues: Map<number, CustomValueRef>;
+  /** Scores of the races kept between runs (RacePackMemo): the races' results arrays are never written. */
+  raceScores: RaceScoreMemo;
 }
 
 interface RaceSet {
@@ -86,7 +89,7 @@ export class StandingsInputsRepository {
         add(race);
       }
     }
-    return { events, races, ...(await this.names(client, participantIds, groupIds)) };
+    return { events, races, raceScores: this.memo.scores, ...(await this.names(client, participantIds, groupIds)) };
   }
 
   private async eventsAndSets(client: PoolClient, scope: BoardScope): Promise<{ events: EventInput[]; sets: RaceSet[] }> {
