@@ -47,7 +47,7 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
 
   const ignored: Record<string, number> = {};
   const ignore = (reason: string, n = 1) => (ignored[reason] = (ignored[reason] ?? 0) + n);
-  const { races, dates, size } = groupRaces(board, events, input.races, participantNames, ignore);
+  const { races, dates, size } = groupRaces(board, events, input.races, participantNames, ignore, input.validRaces);
 
   const lowPoint = lowerIsBetter(scale);
   const entries: Accumulator[] = [];

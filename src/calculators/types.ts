@@ -187,6 +187,8 @@ export interface PackedInput {
    * whose results arrays are never written after they are handed over.
    */
   raceScores?: { scorer(scale: PointsScaleConfig): RaceScorer };
+  /** Results arrays found valid by an earlier computation (same condition): not checked again. */
+  validRaces?: WeakSet<Int32Array>;
 }
 
 /** A race's points per result (scoreRace), given its results, the event's and category's multiplier, and the riders entered in the series. */

@@ -32,6 +32,8 @@ export class RacePackMemo {
    * is kept (or handed to a computation), and a race read again is a new array, scored again.
    */
   readonly scores = new RaceScoreMemo();
+  /** The kept races' results arrays a computation found valid (validatePackedRace): a race read again is checked again. */
+  readonly validated = new WeakSet<Int32Array>();
   private readonly races = new Map<number, Kept>();
   private bytes = 0;
 

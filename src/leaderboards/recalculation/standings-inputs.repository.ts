@@ -30,8 +30,9 @@ export interface BoardInputs {
   races: PackedRace[];
   participantNames: Map<number, string>;
   customValues: Map<number, CustomValueRef>;
-  /** Scores of the races kept between runs (RacePackMemo): the races' results arrays are never written. */
+  /** Scores of the races kept between runs, and which were found valid (RacePackMemo): the races' results arrays are never written. */
   raceScores: RaceScoreMemo;
+  validRaces: WeakSet<Int32Array>;
 }
 
 interface RaceSet {
@@ -89,7 +90,7 @@ export class StandingsInputsRepository {
         add(race);
       }
     }
-    return { events, races, raceScores: this.memo.scores, ...(await this.names(client, participantIds, groupIds)) };
+    return { events, races, raceScores: this.memo.scores, validRaces: this.memo.validated, ...(await this.names(client, participantIds, groupIds)) };
   }
 
   private async eventsAndSets(client: PoolClient, scope: BoardScope): Promise<{ events: EventInput[]; sets: RaceSet[] }> {

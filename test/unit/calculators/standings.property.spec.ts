@@ -293,7 +293,12 @@ describe('standings digests (what the writer compares to skip unchanged rows)', 
   });
 });
 
-describe('race scores kept between computations (RaceScoreMemo, issue 16 target 3)', () => {
+/** One input from an arbitrary, with at least one race. */
+function computeInputOf(arb: fc.Arbitrary<ComputeInput>): ComputeInput {
+  return fc.sample(arb.filter((i) => i.results.length > 0), { numRuns: 1, seed: 16 })[0];
+}
+
+describe('race scores and validity kept between computations (RaceScoreMemo, validRaces; issue 16 target 3)', () => {
   const table = (t: StandingsTable) => t.entries.map((e, i) => ({ ...e, breakdown: t.breakdown(i), values: t.valuesDigest(i), digest: t.breakdownDigest(i) }));
   type Step = { kind: 'scale'; scale: PointsScaleConfig } | { kind: 'race'; race: number; result: number; place: number } | { kind: 'multiplier'; event: number; multiplier: number } | { kind: 'drop'; race: number };
   const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -307,8 +312,9 @@ describe('race scores kept between computations (RaceScoreMemo, issue 16 target 
     fc.assert(
       fc.property(fc.oneof(inputArb, teamInputArb), fc.array(stepArb, { maxLength: 8 }), (input, steps) => {
         const memo = new RaceScoreMemo();
+        const validRaces = new WeakSet<Int32Array>();
         let packed = toPackedInput(input);
-        const check = () => expect(table(computeStandingsTable({ ...packed, raceScores: memo }))).toEqual(table(computeStandingsTable(packed)));
+        const check = () => expect(table(computeStandingsTable({ ...packed, raceScores: memo, validRaces }))).toEqual(table(computeStandingsTable(packed)));
         check();
         for (const step of steps) {
           // As the worker does: an edited race is a new array, the others are the same arrays.
@@ -330,5 +336,17 @@ describe('race scores kept between computations (RaceScoreMemo, issue 16 target 
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('a race found invalid is never kept as valid: it fails every computation', () => {
+    const packed = toPackedInput(computeInputOf(inputArb));
+    if (packed.races.length === 0) return;
+    const validRaces = new WeakSet<Int32Array>();
+    const results = packed.races[0].results.slice();
+    results[6] = 99; // no such status code
+    const bad = { ...packed, races: [{ ...packed.races[0], results }, ...packed.races.slice(1)], validRaces };
+    expect(() => computeStandingsTable(bad)).toThrow(/unknown status code 99/);
+    expect(validRaces.has(results)).toBe(false);
+    expect(() => computeStandingsTable(bad)).toThrow(/unknown status code 99/);
   });
 });
