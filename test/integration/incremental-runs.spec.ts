@@ -6,7 +6,6 @@ import { LeaderboardsRepository } from '../../src/leaderboards/leaderboards.repo
 import { FingerprintMemo } from '../../src/leaderboards/recalculation/fingerprint-memo';
 import { RacePackMemo } from '../../src/leaderboards/recalculation/race-pack-memo';
 import { RecalculationRunner } from '../../src/leaderboards/recalculation/recalculation-runner';
-import { StandingsRowsRepository } from '../../src/leaderboards/standings/standings-rows.repository';
 import { Fixtures, rider } from '../support/fixtures';
 import { AUTH, startTestApp, TestApp } from '../support/test-app';
 import { oracle } from '../unit/calculators/oracle';
@@ -20,7 +19,7 @@ import { oracle } from '../unit/calculators/oracle';
  * run on the race rows read afresh by plain SQL (no pack, no memo), with the brute-force
  * oracle's totals, and with a full run of the worker (memos emptied, packs cleared), which must
  * find nothing to write. The standings set's fingerprints are kept too (FingerprintMemo), and
- * used only when the set's stored text has the md5 of the kept one.
+ * used only while the set has the token they were kept with.
  */
 const RIDERS = ['Ann Lee', 'Bo Chen', 'Cy Diaz', 'Di Evans', 'Ed Fox', 'Flo Gray', 'Gus Hall', 'Hal Ito', 'Ida Jones', 'Jo King'];
 const CATEGORIES = ['A', 'B'];
@@ -236,30 +235,71 @@ describe('incremental runs: the same standings as a full computation, after any 
     await expectFullComputation();
   });
 
-  it('kept fingerprints are not read again, and are passed over when the set\'s were changed by another writer', async () => {
-    await recalculate();
-    const rows = t.app.get(StandingsRowsRepository);
-    const known = t.app.get(FingerprintMemo).get(boardId);
-    expect(known).not.toBeNull();
-    const lock = () => t.db.transaction((manager) => rows.lockLive(manager, boardId, known && { setId: known.setId, md5: known.digest }));
-    const locked = await lock();
-    expect(locked!.fingerprints_md5).toBe(known!.digest);
-    expect(locked!.standings_fingerprints).toBeNull();
+  /** The board's live standings set: its id, token, and its rows' fingerprints by key. */
+  async function liveSet(): Promise<{ id: number; token: string | null; rows: Map<string, string> }> {
+    const [set]: { id: number; token: string | null }[] = await t.db.query(
+      `SELECT id, standings_fingerprints_token AS token FROM result_set WHERE leaderboard_id = $1 AND state <> 'R'`, [boardId]);
+    const rows: { key: string; fingerprint: string }[] = await t.db.query(
+      `SELECT group_key AS key, fingerprint FROM race_result WHERE result_set_id = $1`, [set.id]);
+    return { ...set, rows: new Map(rows.map((r) => [r.key, r.fingerprint])) };
+  }
 
-    // Another writer (a worker elsewhere, a hand edit) changed a row and the set's fingerprints.
+  it('kept fingerprints are used while the set has their token, and passed over once another writer changed it', async () => {
+    const fingerprints = t.app.get(FingerprintMemo);
+    await recalculate();
+    const live = await liveSet();
+    expect(live.token).not.toBeNull();
+    expect(fingerprints.get(boardId, live.id, live.token)).toEqual(live.rows);
+    // A run that changes nothing keeps the token.
+    expect(await recalculate()).toEqual({ inserted: 0, updated: 0, deleted: 0 });
+    expect((await liveSet()).token).toBe(live.token);
+
+    // Another writer (a worker elsewhere) changed a row, and so the token.
     const [row]: { key: string; points: number }[] = await t.db.query(
-      `SELECT r.group_key AS key, r.points FROM race_result r JOIN result_set s ON s.id = r.result_set_id
-        WHERE s.leaderboard_id = $1 AND s.state <> 'R' ORDER BY r.seq LIMIT 1`, [boardId]);
-    await t.db.query(`UPDATE race_result SET points = 999, fingerprint = 'tampered' WHERE result_set_id = $1 AND group_key = $2`, [known!.setId, row.key]);
-    const [{ text }] = await t.db.query('SELECT standings_fingerprints AS text FROM result_set WHERE id = $1', [known!.setId]);
-    const tampered = (JSON.parse(text) as [string, string][]).map(([key, fp]) => [key, key === row.key ? 'tampered' : fp]);
-    await t.db.query('UPDATE result_set SET standings_fingerprints = $2 WHERE id = $1', [known!.setId, JSON.stringify(tampered)]);
-    expect((await lock())!.standings_fingerprints).not.toBeNull();
+      `SELECT r.group_key AS key, r.points FROM race_result r WHERE r.result_set_id = $1 ORDER BY r.seq LIMIT 1`, [live.id]);
+    await t.db.query(`UPDATE race_result SET points = 999, fingerprint = 'elsewhere' WHERE result_set_id = $1 AND group_key = $2`, [live.id, row.key]);
+    await t.db.query('UPDATE result_set SET standings_fingerprints_token = gen_random_uuid() WHERE id = $1', [live.id]);
+    expect(fingerprints.get(boardId, live.id, (await liveSet()).token)).toBeNull();
 
     expect(await recalculate()).toMatchObject({ updated: 1 });
     await expectFullComputation();
-    const [after] = await t.db.query(`SELECT points FROM race_result WHERE result_set_id = $1 AND group_key = $2`, [known!.setId, row.key]);
-    expect(after.points).toBe(row.points);
+    const after = await liveSet();
+    expect(after.rows.get(row.key)).toBe(live.rows.get(row.key));
+    expect(fingerprints.get(boardId, after.id, after.token)).toEqual(after.rows);
+
+    // A set with no token (written before tokens): the rows' fingerprints are read, and a token drawn.
+    await t.db.query('UPDATE result_set SET standings_fingerprints_token = NULL WHERE id = $1', [live.id]);
+    expect(await recalculate()).toEqual({ inserted: 0, updated: 0, deleted: 0 });
+    const filled = await liveSet();
+    expect(filled.token).not.toBeNull();
+    expect(fingerprints.get(boardId, filled.id, filled.token)).toEqual(filled.rows);
+  });
+
+  it('a run that rolls back leaves no kept fingerprints that look current', async () => {
+    const fingerprints = t.app.get(FingerprintMemo);
+    await recalculate();
+    const before = await liveSet();
+    // The run writes and keeps a new token, then fails at COMMIT (a deferred trigger on the token's change).
+    await t.db.query(`CREATE FUNCTION fail_run() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'run fails at commit'; END $$`);
+    await t.db.query(`CREATE CONSTRAINT TRIGGER fail_run AFTER UPDATE ON result_set DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+                      WHEN (NEW.standings_fingerprints_token IS DISTINCT FROM OLD.standings_fingerprints_token) EXECUTE FUNCTION fail_run()`);
+    try {
+      await fx.replaceRows(setIds[2], [riderNamed('Cy Diaz', 1), riderNamed('Ann Lee', 2)]);
+      const outcome = await t.app.get(RecalculationRunner).run({
+        jobId: `incremental-${process.pid}-${++runs}`, leaderboardId: boardId, trigger: 'MANUAL', queuedAt: new Date(), attempt: 1, maxAttempts: 1,
+      });
+      expect(outcome.kind).toBe('failed');
+    } finally {
+      await t.db.query('DROP TRIGGER fail_run ON result_set');
+      await t.db.query('DROP FUNCTION fail_run()');
+    }
+    const rolledBack = await liveSet();
+    expect(rolledBack.token).toBe(before.token);
+    // What the failed run kept is under a token that never committed.
+    expect(fingerprints.get(boardId, rolledBack.id, rolledBack.token)).toBeNull();
+    expect(rolledBack.rows).toEqual(before.rows);
+    await recalculate();
+    await expectFullComputation();
   });
 
   it('keeps at most its limit, the least recently used races going first', () => {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 
 /** Boards whose fingerprints a worker keeps (a 25,000-entry board's are about 2 MB in memory). */
@@ -6,40 +5,39 @@ export const FINGERPRINT_MEMO_BOARDS = 64;
 
 export interface KeptFingerprints {
   setId: number;
-  /** md5 (hex) of the set's standings_fingerprints text these fingerprints were parsed from or written as. */
-  digest: string;
+  /** The set's standings_fingerprints_token when these fingerprints were written or read. */
+  token: string;
   fingerprints: ReadonlyMap<string, string | null>;
 }
 
 /**
  * Fingerprint memo: the fingerprints by key of each board's live standings set, as the worker
- * last read or wrote them, with the md5 of their stored text. The run's lock of the live set
- * asks PostgreSQL for the md5 of what it stores and receives the text only when it differs from
- * the kept one's (StandingsRowsRepository.lockLive): what is kept is used only when it is, byte
- * for byte, what the set holds, whoever wrote it and whether or not the run that kept it
- * committed. A run that changed nothing keeps what it had; an emptied memo costs one read.
+ * last wrote or read them, with the set's token (migration IncrementalRuns). A run that changes
+ * the rows draws a new random token in its transaction, so the kept fingerprints are used only
+ * while the set is the one they were kept for and still has their token: not after another
+ * worker's run, nor after a run of this one that rolled back (its token never committed). A
+ * restart only empties the memo: the next run reads the rows' fingerprints.
  */
 @Injectable()
 export class FingerprintMemo {
   private readonly boards = new Map<number, KeptFingerprints>();
 
   /**
-   * The board's kept fingerprints, with the set and the md5 of the text they are of. The caller
-   * holds on to the answer: the lock's reply is compared with it, not with the memo, which other
-   * boards' runs may change meanwhile.
+   * The board's kept fingerprints if they are of set `setId` and `token`; null otherwise. The
+   * caller takes them before awaiting anything else: other boards' runs may evict them.
    */
-  get(leaderboardId: number): KeptFingerprints | null {
+  get(leaderboardId: number, setId: number, token: string | null): ReadonlyMap<string, string | null> | null {
     const kept = this.boards.get(leaderboardId);
-    if (kept === undefined) return null;
+    if (kept === undefined || token === null || kept.setId !== setId || kept.token !== token) return null;
     this.boards.delete(leaderboardId);
     this.boards.set(leaderboardId, kept);
-    return kept;
+    return kept.fingerprints;
   }
 
-  /** Keeps the fingerprints set `setId` stores as `text` (read, or about to be written). */
-  keep(leaderboardId: number, setId: number, text: string, fingerprints: ReadonlyMap<string, string | null>): void {
+  /** Keeps the fingerprints set `setId` holds under `token`. */
+  keep(leaderboardId: number, setId: number, token: string, fingerprints: ReadonlyMap<string, string | null>): void {
     this.boards.delete(leaderboardId);
-    this.boards.set(leaderboardId, { setId, digest: md5(text), fingerprints });
+    this.boards.set(leaderboardId, { setId, token, fingerprints });
     for (const [id] of this.boards) {
       if (this.boards.size <= FINGERPRINT_MEMO_BOARDS) break;
       this.boards.delete(id);
@@ -49,9 +47,4 @@ export class FingerprintMemo {
   clear(): void {
     this.boards.clear();
   }
-}
-
-/** md5 of the text's UTF-8 bytes, as PostgreSQL's md5(text) gives it on a UTF8 database. */
-function md5(text: string): string {
-  return createHash('md5').update(text, 'utf8').digest('hex');
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { StandingsTable } from '../../calculators';
@@ -5,7 +6,7 @@ import { execute } from '../../common/database/execute';
 import { ConflictError } from '../../common/errors/domain-errors';
 import { ResultSetState, stateCode, stateFromCode, stateSql } from '../../common/result-set-state';
 import { LockedLiveSet, StandingsRowsRepository } from '../standings/standings-rows.repository';
-import { FingerprintMemo, KeptFingerprints } from './fingerprint-memo';
+import { FingerprintMemo } from './fingerprint-memo';
 import { failedStateOf, LiveStandings, planStandingsWrite } from './standings-state';
 
 export interface WriteOutcome {
@@ -31,8 +32,7 @@ export class StandingsWriterRepository {
   ) {}
 
   async write(manager: EntityManager, leaderboardId: number, initialState: ResultSetState, standings: StandingsTable): Promise<WriteOutcome> {
-    const known = this.memo.get(leaderboardId);
-    const live = await this.rows.lockLive(manager, leaderboardId, known && { setId: known.setId, md5: known.digest });
+    const live = await this.rows.lockLive(manager, leaderboardId);
     const plan = planStandingsWrite(live && toLive(live), initialState);
     let resultSetId: number;
     let state: ResultSetState;
@@ -48,8 +48,9 @@ export class StandingsWriterRepository {
       case 'IN_PLACE':
         resultSetId = live!.id;
         state = plan.restoreTo ?? stateFromCode(live!.state);
+        // Kept by this worker while the set has their token; null: the rows' own are read.
+        stored = this.memo.get(leaderboardId, live!.id, live!.fingerprints_token);
         if (plan.restoreTo) await this.restore(manager, live!, plan.restoreTo);
-        stored = this.storedFingerprints(leaderboardId, live!, known);
         break;
       case 'CLONE':
         await this.casState(manager, live!.id, live!.state, 'REPLACED', null);
@@ -58,29 +59,18 @@ export class StandingsWriterRepository {
         replacedId = live!.id;
         break;
     }
-    const { fingerprints, pairs, ...counts } = await this.rows.upsert(manager, resultSetId, standings, stored);
-    if (fingerprints !== null) this.memo.keep(leaderboardId, resultSetId, fingerprints, new Map(pairs));
+    const { changed, fingerprints, ...counts } = await this.rows.upsert(manager, resultSetId, standings, stored);
+    // A new token whenever the rows may differ from what any worker keeps for the set: they
+    // changed, or this worker kept nothing (another one may keep older ones under the old token).
+    const token = changed || stored === null ? randomUUID() : null;
     await manager.query(
       `UPDATE result_set SET computed_at = now(), error_message = NULL, updated_at = now(),
-              standings_fingerprints = COALESCE($2, standings_fingerprints)
+              standings_fingerprints_token = COALESCE($2::uuid, standings_fingerprints_token)
         WHERE id = $1`,
-      [resultSetId, fingerprints],
+      [resultSetId, token],
     );
+    if (token !== null) this.memo.keep(leaderboardId, resultSetId, token, new Map(fingerprints));
     return { resultSetId, state, replacedId, ...counts };
-  }
-
-  /**
-   * The fingerprints the live set stores, by key: the worker's kept ones when the lock found
-   * them to be the set's (same set, same md5 of the text), else parsed from the text it sent;
-   * null when the set stores none (its rows' own are read).
-   */
-  private storedFingerprints(leaderboardId: number, live: LockedLiveSet, known: KeptFingerprints | null): ReadonlyMap<string, string | null> | null {
-    if (live.fingerprints_md5 === null) return null;
-    if (known !== null && known.setId === live.id && known.digest === live.fingerprints_md5) return known.fingerprints;
-    if (live.standings_fingerprints === null) throw new Error(`standings set ${live.id}: fingerprints withheld, but none kept`);
-    const parsed = new Map<string, string | null>(JSON.parse(live.standings_fingerprints));
-    this.memo.keep(leaderboardId, live.id, live.standings_fingerprints, parsed);
-    return parsed;
   }
 
   /** The run failed: the live set goes FAILED with the message; its rows stay as they were. */

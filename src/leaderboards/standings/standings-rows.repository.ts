@@ -39,25 +39,24 @@ export interface StandingsHead {
 }
 
 /**
- * The live set as the writer locks it: its state, and the fingerprints of its rows by key
- * (JSON) with their md5; the JSON is left out (null) when its md5 is the one the writer holds.
+ * The live set as the writer locks it: its state, and the token of its rows' fingerprints (a
+ * new one each time they change; FingerprintMemo).
  */
 export interface LockedLiveSet {
   id: number;
   state: string;
   state_before_failure: string | null;
-  standings_fingerprints: string | null;
-  fingerprints_md5: string | null;
+  fingerprints_token: string | null;
 }
 
 export interface UpsertOutcome {
   inserted: number;
   updated: number;
   deleted: number;
-  /** The fingerprints to keep on the set (JSON), or null: keep those it has. */
-  fingerprints: string | null;
-  /** Every entry's [key, fingerprint]: what `fingerprints` says, unparsed. */
-  pairs: [string, string][];
+  /** Whether any row was written or deleted. */
+  changed: boolean;
+  /** Every entry's [key, fingerprint]: what the set's rows hold after the write. */
+  fingerprints: [string, string][];
 }
 
 interface EntryRow {
@@ -163,37 +162,30 @@ export class StandingsRowsRepository {
     return rows.length ? toEntry(rows[0]) : null;
   }
 
-  /**
-   * Locks the board's live set for the rest of the transaction: writers of one board queue up
-   * here. `known`: the set and the md5 of the fingerprints text the caller holds
-   * (FingerprintMemo); when the live set is that set and its text has that md5, the text is not sent.
-   */
-  async lockLive(manager: EntityManager, leaderboardId: number, known: { setId: number; md5: string } | null = null): Promise<LockedLiveSet | null> {
+  /** Locks the board's live set for the rest of the transaction: writers of one board queue up here. */
+  async lockLive(manager: EntityManager, leaderboardId: number): Promise<LockedLiveSet | null> {
     const rows: LockedLiveSet[] = await manager.query(
-      `SELECT s.id, s.state, s.state_before_failure, f.md5 AS fingerprints_md5,
-              CASE WHEN s.id = $2 AND f.md5 = $3 THEN NULL ELSE s.standings_fingerprints END AS standings_fingerprints
-         FROM result_set s CROSS JOIN LATERAL (SELECT md5(s.standings_fingerprints) AS md5) f
-        WHERE ${LIVE_STANDINGS_SET('s', '$1')} FOR UPDATE OF s`,
-      [leaderboardId, known?.setId ?? null, known?.md5 ?? null],
+      `SELECT id, state, state_before_failure, standings_fingerprints_token AS fingerprints_token
+         FROM result_set s WHERE ${LIVE_STANDINGS_SET('s', '$1')} FOR UPDATE`,
+      [leaderboardId],
     );
     return rows[0] ?? null;
   }
 
   /**
    * Brings the set's standings rows in line with `standings`. Each row has a fingerprint (the
-   * calculators' digests of its values and of its breakdown), and the set keeps them all by
-   * key (`stored`; null when it does not, and the rows' own are read), so "did it change" is
-   * one comparison in memory, and only the breakdowns that changed are ever built. The changed
-   * rows are streamed with COPY into a temporary staging table (a row at a time: no document of
-   * every breakdown is ever held) and written from there, one statement per kind of change;
-   * dropped keys are deleted by key, and an unchanged board sends nothing. Returns the
-   * fingerprints to keep on the set when anything changed (null: keep those it has).
+   * calculators' digests of its values and of its breakdown); `stored` are the rows'
+   * fingerprints by key as the worker kept them (FingerprintMemo; null when it kept none, and
+   * the rows' own are read), so "did it change" is one comparison in memory, and only the
+   * breakdowns that changed are ever built. The changed rows are streamed with COPY into a
+   * temporary staging table (a row at a time: no document of every breakdown is ever held) and
+   * written from there, one statement per kind of change; dropped keys are deleted by key, and
+   * an unchanged board sends nothing. Returns every entry's fingerprint, to keep.
    * A row whose stored fingerprint differs (or is missing: rows written before fingerprints)
    * is compared value by value in SQL, so it only counts as updated if a value changed.
    */
   async upsert(manager: EntityManager, resultSetId: number, standings: StandingsTable, stored: ReadonlyMap<string, string | null> | null): Promise<UpsertOutcome> {
     const client = await rawClient(manager);
-    const known = stored !== null;
     if (stored === null) {
       const { rows } = await client.query<[string, string | null]>({
         text: `SELECT group_key, fingerprint FROM race_result r WHERE r.result_set_id = $1 AND ${STANDINGS_ROW('r')}`,
@@ -222,8 +214,7 @@ export class StandingsRowsRepository {
       const dropped = [...stored.keys()].filter((key) => !current.has(key));
       deleted = await execute(manager, `DELETE FROM race_result WHERE result_set_id = $1 AND group_key = ANY($2::text[])`, [resultSetId, dropped]);
     }
-    const unchanged = known && changed.length === 0 && kept === stored.size;
-    return { inserted, updated, deleted, fingerprints: unchanged ? null : JSON.stringify(fingerprints), pairs: fingerprints };
+    return { inserted, updated, deleted, changed: changed.length > 0 || kept < stored.size, fingerprints };
   }
 }
 
