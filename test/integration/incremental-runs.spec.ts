@@ -134,6 +134,15 @@ describe('incremental runs: the same standings as a full computation, after any 
     }
   }
 
+  /** The board's live standings set: its id, token, and its rows' ids and fingerprints by key. */
+  async function liveSet(): Promise<{ id: number; token: string | null; rows: Map<string, { id: number; fingerprint: string }> }> {
+    const [set]: { id: number; token: string | null }[] = await t.db.query(
+      `SELECT id, standings_fingerprints_token AS token FROM result_set WHERE leaderboard_id = $1 AND state <> 'R'`, [boardId]);
+    const rows: { key: string; id: number; fingerprint: string }[] = await t.db.query(
+      `SELECT group_key AS key, id, fingerprint FROM race_result WHERE result_set_id = $1`, [set.id]);
+    return { ...set, rows: new Map(rows.map((r) => [r.key, { id: r.id, fingerprint: r.fingerprint }])) };
+  }
+
   /** The board's stored standings rows, in order. */
   async function stored(): Promise<{ key: string; position: number | null; points: number; seq: number; name: string; group: string | null; category: string | null; breakdown: unknown; fingerprint: string }[]> {
     return t.db.query(
@@ -182,6 +191,9 @@ describe('incremental runs: the same standings as a full computation, after any 
           await apply(edit);
           await recalculate();
           await expectFullComputation();
+          // What the worker keeps of the standings set is what it holds: every row's id and fingerprint.
+          const live = await liveSet();
+          expect(t.app.get(FingerprintMemo).get(boardId, live.id, live.token)).toEqual(live.rows);
         }
         // The memo was used: after a run, every published race with results is kept.
         expect(memo.size.races).toBeGreaterThan(0);
@@ -235,15 +247,6 @@ describe('incremental runs: the same standings as a full computation, after any 
     await expectFullComputation();
   });
 
-  /** The board's live standings set: its id, token, and its rows' fingerprints by key. */
-  async function liveSet(): Promise<{ id: number; token: string | null; rows: Map<string, string> }> {
-    const [set]: { id: number; token: string | null }[] = await t.db.query(
-      `SELECT id, standings_fingerprints_token AS token FROM result_set WHERE leaderboard_id = $1 AND state <> 'R'`, [boardId]);
-    const rows: { key: string; fingerprint: string }[] = await t.db.query(
-      `SELECT group_key AS key, fingerprint FROM race_result WHERE result_set_id = $1`, [set.id]);
-    return { ...set, rows: new Map(rows.map((r) => [r.key, r.fingerprint])) };
-  }
-
   it('kept fingerprints are used while the set has their token, and passed over once another writer changed it', async () => {
     const fingerprints = t.app.get(FingerprintMemo);
     await recalculate();
@@ -264,7 +267,7 @@ describe('incremental runs: the same standings as a full computation, after any 
     expect(await recalculate()).toMatchObject({ updated: 1 });
     await expectFullComputation();
     const after = await liveSet();
-    expect(after.rows.get(row.key)).toBe(live.rows.get(row.key));
+    expect(after.rows.get(row.key)).toEqual(live.rows.get(row.key));
     expect(fingerprints.get(boardId, after.id, after.token)).toEqual(after.rows);
 
     // A set with no token (written before tokens): the rows' fingerprints are read, and a token drawn.

@@ -5,7 +5,7 @@ import type { StandingsTable } from '../../calculators';
 import { execute } from '../../common/database/execute';
 import { ConflictError } from '../../common/errors/domain-errors';
 import { ResultSetState, stateCode, stateFromCode, stateSql } from '../../common/result-set-state';
-import { LockedLiveSet, StandingsRowsRepository } from '../standings/standings-rows.repository';
+import { LockedLiveSet, StandingsRowsRepository, StoredRows } from '../standings/standings-rows.repository';
 import { FingerprintMemo } from './fingerprint-memo';
 import { failedStateOf, LiveStandings, planStandingsWrite } from './standings-state';
 
@@ -39,7 +39,7 @@ export class StandingsWriterRepository {
     let replacedId: number | null = null;
 
     // The fingerprints of the rows the set holds now: none in a new set.
-    let stored: ReadonlyMap<string, string | null> | null = new Map();
+    let stored: StoredRows | null = new Map();
     switch (plan.kind) {
       case 'CREATE':
         resultSetId = await this.createSet(manager, leaderboardId, plan.state, null);
@@ -59,7 +59,7 @@ export class StandingsWriterRepository {
         replacedId = live!.id;
         break;
     }
-    const { changed, fingerprints, ...counts } = await this.rows.upsert(manager, resultSetId, standings, stored);
+    const { changed, rows, ...counts } = await this.rows.upsert(manager, resultSetId, standings, stored);
     // A new token whenever the rows may differ from what any worker keeps for the set: they
     // changed, or this worker kept nothing (another one may keep older ones under the old token).
     const token = changed || stored === null ? randomUUID() : null;
@@ -69,7 +69,7 @@ export class StandingsWriterRepository {
         WHERE id = $1`,
       [resultSetId, token],
     );
-    if (token !== null) this.memo.keep(leaderboardId, resultSetId, token, new Map(fingerprints));
+    if (token !== null) this.memo.keep(leaderboardId, resultSetId, token, rows);
     return { resultSetId, state, replacedId, ...counts };
   }
 

@@ -49,14 +49,23 @@ export interface LockedLiveSet {
   fingerprints_token: string | null;
 }
 
+/** A standings row as the writer knows it: its id, and its fingerprint (null: written before fingerprints). */
+export interface StoredRow {
+  id: number;
+  fingerprint: string | null;
+}
+
+/** A set's standings rows by key. */
+export type StoredRows = ReadonlyMap<string, StoredRow>;
+
 export interface UpsertOutcome {
   inserted: number;
   updated: number;
   deleted: number;
   /** Whether any row was written or deleted. */
   changed: boolean;
-  /** Every entry's [key, fingerprint]: what the set's rows hold after the write. */
-  fingerprints: [string, string][];
+  /** The set's rows by key after the write, to keep (FingerprintMemo). */
+  rows: StoredRows;
 }
 
 interface EntryRow {
@@ -174,33 +183,41 @@ export class StandingsRowsRepository {
 
   /**
    * Brings the set's standings rows in line with `standings`. Each row has a fingerprint (the
-   * calculators' digests of its values and of its breakdown); `stored` are the rows'
+   * calculators' digests of its values and of its breakdown); `stored` are the rows' ids and
    * fingerprints by key as the worker kept them (FingerprintMemo; null when it kept none, and
    * the rows' own are read), so "did it change" is one comparison in memory, and only the
    * breakdowns that changed are ever built. The changed rows are streamed with COPY into a
    * temporary staging table (a row at a time: no document of every breakdown is ever held) and
    * written from there, one statement per kind of change; dropped keys are deleted by key, and
-   * an unchanged board sends nothing. Returns every entry's fingerprint, to keep.
+   * an unchanged board sends nothing. Rows are updated by id (a primary-key probe per staged
+   * row): joined by key, PostgreSQL walked every row of the set and its dead versions in each
+   * UPDATE (a merge join, chosen for want of statistics on the staging table; 21 of the 42 ms of
+   * the two UPDATEs after a one-result edit of a 25,000-entry board, EXPLAIN ANALYZE). Returns
+   * the rows by key, new ones with the ids the INSERT gave them, to keep.
    * A row whose stored fingerprint differs (or is missing: rows written before fingerprints)
    * is compared value by value in SQL, so it only counts as updated if a value changed.
    */
-  async upsert(manager: EntityManager, resultSetId: number, standings: StandingsTable, stored: ReadonlyMap<string, string | null> | null): Promise<UpsertOutcome> {
+  async upsert(manager: EntityManager, resultSetId: number, standings: StandingsTable, stored: StoredRows | null): Promise<UpsertOutcome> {
     const client = await rawClient(manager);
     if (stored === null) {
-      const { rows } = await client.query<[string, string | null]>({
-        text: `SELECT group_key, fingerprint FROM race_result r WHERE r.result_set_id = $1 AND ${STANDINGS_ROW('r')}`,
+      const { rows } = await client.query<[string, number, string | null]>({
+        text: `SELECT group_key, id, fingerprint FROM race_result r WHERE r.result_set_id = $1 AND ${STANDINGS_ROW('r')}`,
         values: [resultSetId],
         rowMode: 'array',
       });
-      stored = new Map(rows);
+      stored = new Map(rows.map(([key, id, fingerprint]) => [key, { id, fingerprint }]));
     }
-    const { changed, counts, kept, fingerprints } = planRows(standings, stored);
+    const { changed, counts, kept, after } = planRows(standings, stored);
 
     let inserted = 0;
     let updated = 0;
     if (changed.length > 0) {
       await stageRows(client, standings, changed);
-      if (counts.I > 0) inserted = await execute(manager, INSERT_STAGED, [resultSetId]);
+      if (counts.I > 0) {
+        const rows = await returning<{ id: number; group_key: string }>(manager, INSERT_STAGED, [resultSetId]);
+        for (const row of rows) after.get(row.group_key)!.id = row.id;
+        inserted = rows.length;
+      }
       for (const [op, sql] of [['U', UPDATE_STAGED], ['V', UPDATE_STAGED_VALUES]] as const) {
         if (counts[op] === 0) continue;
         for (const row of await returning<{ changed: boolean }>(manager, sql, [resultSetId])) if (row.changed) updated++;
@@ -214,7 +231,7 @@ export class StandingsRowsRepository {
       const dropped = [...stored.keys()].filter((key) => !current.has(key));
       deleted = await execute(manager, `DELETE FROM race_result WHERE result_set_id = $1 AND group_key = ANY($2::text[])`, [resultSetId, dropped]);
     }
-    return { inserted, updated, deleted, changed: changed.length > 0 || kept < stored.size, fingerprints };
+    return { inserted, updated, deleted, changed: changed.length > 0 || kept < stored.size, rows: after };
   }
 }
 
@@ -232,48 +249,54 @@ function toEntry(row: EntryRow): StandingsEntryView {
 }
 
 /**
- * Which entries to write and how, from the stored fingerprints by key; `kept` counts the
- * entries whose key is stored; `fingerprints` are every entry's, by key.
+ * Which entries to write and how, from the stored rows by key; `kept` counts the entries whose
+ * key is stored; `after` is every entry's row by key (id -1 until a new row is inserted).
  */
-function planRows(standings: StandingsTable, stored: ReadonlyMap<string, string | null>) {
+function planRows(standings: StandingsTable, stored: StoredRows) {
   const changed: Staged[] = [];
   const counts = { I: 0, U: 0, V: 0 };
-  const fingerprints: [string, string][] = [];
+  const after = new Map<string, { id: number; fingerprint: string }>();
   let kept = 0;
   for (let i = 0; i < standings.entries.length; i++) {
     const { key } = standings.entries[i];
     const previous = stored.get(key);
     const current = entryFingerprint(standings, i);
     const { fingerprint } = current;
-    fingerprints.push([key, fingerprint]);
+    after.set(key, { id: previous?.id ?? NO_ROW, fingerprint });
     if (previous !== undefined) kept += 1;
-    if (fingerprint === previous) continue;
-    const op = previous === undefined ? 'I' : sameBreakdown(previous, current) ? 'V' : 'U';
-    changed.push({ index: i, fingerprint, op });
+    if (fingerprint === previous?.fingerprint) continue;
+    const op = previous === undefined ? 'I' : sameBreakdown(previous.fingerprint, current) ? 'V' : 'U';
+    changed.push({ index: i, id: previous?.id ?? NO_ROW, fingerprint, op });
     counts[op] += 1;
   }
-  return { changed, counts, kept, fingerprints };
+  return { changed, counts, kept, after };
 }
 
-/** An entry to write: I a new row, U a changed breakdown (and maybe values), V changed values only. */
+/** The id of a row not yet inserted. */
+const NO_ROW = -1;
+
+/** An entry to write: I a new row, U a changed breakdown (and maybe values), V changed values only; `id` the row's (U, V). */
 interface Staged {
   index: number;
+  id: number;
   fingerprint: string;
   op: 'I' | 'U' | 'V';
 }
 
 /**
- * The staging table: one per connection, emptied at every commit. `op` as in Staged; the
- * breakdown is only sent for I and U.
+ * The staging table: one per connection, emptied at every commit. `op` and `id` as in Staged;
+ * the breakdown is only sent for I and U. (Named anew when its columns change: a connection
+ * keeps the table it made.)
  */
-const STAGING_TABLE = `CREATE TEMPORARY TABLE IF NOT EXISTS standings_staged (
-  op "char", participant_id integer, custom1_id integer, category text, position integer, points double precision,
+const STAGING_TABLE = `CREATE TEMPORARY TABLE IF NOT EXISTS standings_staged_rows (
+  op "char", id integer, participant_id integer, custom1_id integer, category text, position integer, points double precision,
   seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb) ON COMMIT DELETE ROWS`;
 const STAGED_COLUMNS = 'participant_id, custom1_id, category, position, points, seq, name, group_name, group_key, fingerprint, breakdown';
 
 const INSERT_STAGED = `
   INSERT INTO race_result (result_set_id, ${STAGED_COLUMNS})
-  SELECT $1, ${STAGED_COLUMNS} FROM standings_staged WHERE op = 'I'`;
+  SELECT $1, ${STAGED_COLUMNS} FROM standings_staged_rows WHERE op = 'I'
+  RETURNING id, group_key`;
 
 /** The values a standings row holds besides its key, fingerprint and breakdown. */
 const VALUE_COLUMNS = ['participant_id', 'custom1_id', 'category', 'position', 'points', 'seq', 'name', 'group_name'];
@@ -288,8 +311,8 @@ function updateStaged(op: 'U' | 'V', columns: string[]): string {
   return `
   UPDATE race_result r
      SET ${columns.map((c) => `${c} = s.${c}`).join(', ')}, fingerprint = s.fingerprint
-    FROM standings_staged s, race_result o
-   WHERE s.op = '${op}' AND r.result_set_id = $1 AND r.group_key = s.group_key AND o.id = r.id
+    FROM standings_staged_rows s, race_result o
+   WHERE s.op = '${op}' AND r.id = s.id AND o.id = s.id AND r.result_set_id = $1 AND r.group_key = s.group_key
   RETURNING (${list('o')}) IS DISTINCT FROM (${list('s')}) AS changed`;
 }
 
@@ -318,17 +341,17 @@ const COPY_CHUNK_CHARS = 32 * 1024;
 /** Streams the changed entries, their breakdowns built one at a time, into the staging table. */
 async function stageRows(client: PoolClient, standings: StandingsTable, changed: Staged[]): Promise<void> {
   // IF NOT EXISTS would answer a notice on every run after the first on this connection.
-  const { rows } = await client.query<{ exists: boolean }>(`SELECT to_regclass('pg_temp.standings_staged') IS NOT NULL AS exists, ${LZ4_FOR_THIS_TRANSACTION}`);
+  const { rows } = await client.query<{ exists: boolean }>(`SELECT to_regclass('pg_temp.standings_staged_rows') IS NOT NULL AS exists, ${LZ4_FOR_THIS_TRANSACTION}`);
   if (!rows[0].exists) await client.query(STAGING_TABLE);
-  await pipeline(Readable.from(copyText(standings, changed)), client.query(copyFrom(`COPY standings_staged FROM STDIN`)));
+  await pipeline(Readable.from(copyText(standings, changed)), client.query(copyFrom(`COPY standings_staged_rows FROM STDIN`)));
 }
 
 function* copyText(standings: StandingsTable, changed: Staged[]): Generator<string> {
   let chunk = '';
-  for (const { index, fingerprint, op } of changed) {
+  for (const { index, id, fingerprint, op } of changed) {
     const e = standings.entries[index];
     chunk += [
-      op, e.participantId, e.customValueId, e.category, e.position, e.points, e.seq, e.name, e.group, e.key, fingerprint,
+      op, op === 'I' ? null : id, e.participantId, e.customValueId, e.category, e.position, e.points, e.seq, e.name, e.group, e.key, fingerprint,
       op === 'V' ? null : JSON.stringify(standings.breakdown(index)),
     ].map(copyField).join('\t') + '\n';
     if (chunk.length >= COPY_CHUNK_CHARS) {
