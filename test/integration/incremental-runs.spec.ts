@@ -1,11 +1,13 @@
 import fc from 'fast-check';
-import { computeStandings } from '../../src/calculators';
+import { computeStandings, computeStandingsTable } from '../../src/calculators';
+import { toPackedInput } from '../../src/calculators/packed';
 import type { ComputeInput, EventInput, RaceResultInput, Status } from '../../src/calculators/types';
 import { toLeaderboardConfig, toPointsScaleConfig } from '../../src/leaderboards/board-config';
 import { LeaderboardsRepository } from '../../src/leaderboards/leaderboards.repository';
 import { FingerprintMemo } from '../../src/leaderboards/recalculation/fingerprint-memo';
 import { RacePackMemo } from '../../src/leaderboards/recalculation/race-pack-memo';
 import { RecalculationRunner } from '../../src/leaderboards/recalculation/recalculation-runner';
+import { StandingsRowsRepository } from '../../src/leaderboards/standings/standings-rows.repository';
 import { Fixtures, rider } from '../support/fixtures';
 import { AUTH, startTestApp, TestApp } from '../support/test-app';
 import { oracle } from '../unit/calculators/oracle';
@@ -303,6 +305,48 @@ describe('incremental runs: the same standings as a full computation, after any 
     expect(rolledBack.rows).toEqual(before.rows);
     await recalculate();
     await expectFullComputation();
+  });
+
+  it('the staging table is looked up once per connection, and made again when a rollback or anything else took it', async () => {
+    const rows = t.app.get(StandingsRowsRepository);
+    const standings = computeStandingsTable(toPackedInput(await freshInput()));
+    const qr = t.db.createQueryRunner();
+    await qr.connect();
+    // Writes every entry into a REPLACED set of its own, then rolls back.
+    const stage = async () => {
+      await qr.startTransaction();
+      try {
+        const [{ id }] = await qr.query(`INSERT INTO result_set (leaderboard_id, state) VALUES ($1, 'R') RETURNING id`, [boardId]);
+        return await rows.upsert(qr.manager, id, standings, new Map());
+      } finally {
+        await qr.rollbackTransaction();
+      }
+    };
+    try {
+      // From here the connection has no staging table and the writer does not take it to have one
+      // (if it did, this staging fails and makes it forget).
+      await qr.query('DROP TABLE IF EXISTS pg_temp.standings_staged_rows');
+      await stage().catch(() => undefined);
+      await qr.query('DROP TABLE IF EXISTS pg_temp.standings_staged_rows');
+      // Made in a transaction that rolls back: gone again, and made again by the next.
+      expect((await stage()).inserted).toBe(standings.entries.length);
+      expect((await stage()).inserted).toBe(standings.entries.length);
+      // Made in a committed transaction: found by the next, then not looked up again; dropped
+      // behind the writer's back, the next staging fails and the one after makes it again.
+      await qr.startTransaction();
+      const [{ id }] = await qr.query(`INSERT INTO result_set (leaderboard_id, state) VALUES ($1, 'R') RETURNING id`, [boardId]);
+      await rows.upsert(qr.manager, id, standings, new Map());
+      await qr.commitTransaction();
+      await qr.query('DELETE FROM race_result WHERE result_set_id = $1', [id]);
+      await qr.query('DELETE FROM result_set WHERE id = $1', [id]);
+      await stage();
+      await stage();
+      await qr.query('DROP TABLE pg_temp.standings_staged_rows');
+      await expect(stage()).rejects.toThrow(/standings_staged_rows/);
+      expect((await stage()).inserted).toBe(standings.entries.length);
+    } finally {
+      await qr.release();
+    }
   });
 
   it('keeps at most its limit, the least recently used races going first', () => {

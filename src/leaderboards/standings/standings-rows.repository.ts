@@ -288,9 +288,9 @@ interface Staged {
  * the breakdown is only sent for I and U. (Named anew when its columns change: a connection
  * keeps the table it made.)
  */
-const STAGING_TABLE = `CREATE TEMPORARY TABLE IF NOT EXISTS standings_staged_rows (
+const stagingTable = (lz4: boolean) => `CREATE TEMPORARY TABLE IF NOT EXISTS standings_staged_rows (
   op "char", id integer, participant_id integer, custom1_id integer, category text, position integer, points double precision,
-  seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb) ON COMMIT DELETE ROWS`;
+  seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb${lz4 ? ' COMPRESSION lz4' : ''}) ON COMMIT DELETE ROWS`;
 const STAGED_COLUMNS = 'participant_id, custom1_id, category, position, points, seq, name, group_name, group_key, fingerprint, breakdown';
 
 const INSERT_STAGED = `
@@ -326,24 +326,42 @@ const UPDATE_STAGED = updateStaged('U', [...VALUE_COLUMNS, 'breakdown']);
 const UPDATE_STAGED_VALUES = updateStaged('V', VALUE_COLUMNS);
 
 /**
- * Cheaper breakdown compression: lz4 for the values this transaction compresses (the staging
- * table's column has no method of its own, so the setting decides), when the server has it.
- * The breakdowns keep the method they were compressed with when the staged rows are copied
- * into race_result, whose column is lz4 too (migration BreakdownLz4). Measured on a first run's
- * 110 MB of breakdowns: a third to a half less COPY time than pglz (`npm run bench:breakdown-storage`).
+ * Cheaper breakdown compression: the staging table's breakdown column is made with lz4 when the
+ * server has it (asked once per connection, in the statement that finds whether the table
+ * exists). The breakdowns keep the method they were compressed with when the staged rows are
+ * copied into race_result, whose column is lz4 too (migration BreakdownLz4). Measured on a first
+ * run's 110 MB of breakdowns: a third to a half less COPY time than pglz (`npm run bench:breakdown-storage`).
  */
-const LZ4_FOR_THIS_TRANSACTION = `(SELECT set_config('default_toast_compression', 'lz4', true) FROM pg_settings
-   WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) AS compression`;
+const STAGING_STATE = `SELECT to_regclass('pg_temp.standings_staged_rows') IS NOT NULL AS exists,
+  EXISTS (SELECT FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) AS lz4`;
+
+/**
+ * Connections whose staging table exists: a temporary table lives as long as its connection,
+ * so it is looked up once per connection, not in every run (a round trip and a scan of
+ * pg_settings), once it is found to exist: a table made in a transaction that rolls back goes
+ * with it. A failure while staging forgets the connection, so a table that went missing some
+ * other way is made again on the next run.
+ */
+const stagingReady = new WeakSet<PoolClient>();
 
 /** Characters of COPY text that go in 32 KB strings: small enough to stay out of V8's large-object space. */
 const COPY_CHUNK_CHARS = 32 * 1024;
 
 /** Streams the changed entries, their breakdowns built one at a time, into the staging table. */
 async function stageRows(client: PoolClient, standings: StandingsTable, changed: Staged[]): Promise<void> {
-  // IF NOT EXISTS would answer a notice on every run after the first on this connection.
-  const { rows } = await client.query<{ exists: boolean }>(`SELECT to_regclass('pg_temp.standings_staged_rows') IS NOT NULL AS exists, ${LZ4_FOR_THIS_TRANSACTION}`);
-  if (!rows[0].exists) await client.query(STAGING_TABLE);
-  await pipeline(Readable.from(copyText(standings, changed)), client.query(copyFrom(`COPY standings_staged_rows FROM STDIN`)));
+  try {
+    if (!stagingReady.has(client)) {
+      // IF NOT EXISTS alone would answer a notice when the table exists.
+      const { rows } = await client.query<{ exists: boolean; lz4: boolean }>(STAGING_STATE);
+      // Only a table found made is known to stay: one made now goes if this transaction rolls back.
+      if (rows[0].exists) stagingReady.add(client);
+      else await client.query(stagingTable(rows[0].lz4));
+    }
+    await pipeline(Readable.from(copyText(standings, changed)), client.query(copyFrom(`COPY standings_staged_rows FROM STDIN`)));
+  } catch (err) {
+    stagingReady.delete(client);
+    throw err;
+  }
 }
 
 function* copyText(standings: StandingsTable, changed: Staged[]): Generator<string> {
