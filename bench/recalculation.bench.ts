@@ -154,7 +154,19 @@ async function compare(name: string, shape: SeasonShape, repeats: number, warmup
     const changed = [...after].filter(([key, v]) => before.get(key) !== v).length;
     // More edits (swapping back and forth) for the run time: one run is too noisy a figure.
     const editTimes = [edit.ms];
-    for (let i = 1; i < repeats; i++) editTimes.push((await swap()).ms);
+    const editTimings = [await phases(db, edit.jobId)];
+    for (let i = 1; i < repeats; i++) {
+      const again = await swap();
+      editTimes.push(again.ms);
+      editTimings.push(await phases(db, again.jobId));
+    }
+    if (process.env.BENCH_TRACE === '1') {
+      roundTrips.trace = [];
+      const traced = await swap();
+      console.log(`\n${name}: one run after a one-result edit, ${traced.ms.toFixed(1)} ms; each statement's time to its answer:`);
+      for (const { text, ms } of roundTrips.trace) console.log(`  ${ms.toFixed(2).padStart(7)} ms  ${text}`);
+      roundTrips.trace = null;
+    }
     return {
       changed,
       name,
@@ -174,6 +186,11 @@ async function compare(name: string, shape: SeasonShape, repeats: number, warmup
         load: median(timings.map((t) => t.loadMs)),
         compute: median(timings.map((t) => t.computeMs)),
         write: median(timings.map((t) => t.writeMs)),
+      },
+      editPhases: {
+        load: median(editTimings.map((t) => t.loadMs)),
+        compute: median(editTimings.map((t) => t.computeMs)),
+        write: median(editTimings.map((t) => t.writeMs)),
       },
       firstPhases: await phases(db, first.jobId),
     };
@@ -235,7 +252,7 @@ async function main(): Promise<void> {
   for (const r of rows) {
     const f = r.firstPhases;
     console.log(`- ${r.name}: load ${r.phases.load} ms, calculators ${r.phases.compute} ms, write ${r.phases.write} ms` +
-      ` (first run: ${f.loadMs} / ${f.computeMs} / ${f.writeMs} ms)`);
+      ` (after a one-result edit: ${r.editPhases.load} / ${r.editPhases.compute} / ${r.editPhases.write} ms; first run: ${f.loadMs} / ${f.computeMs} / ${f.writeMs} ms)`);
   }
   console.log('\nRound trips to PostgreSQL per run (queries sent, BEGIN/COMMIT and COPY included; deterministic):');
   for (const r of rows) console.log(`- ${r.name}: repeated run ${r.trips}, after a one-result edit ${r.editTrips}, first run ${r.firstTrips}`);

@@ -5,6 +5,7 @@ import { applyRedress, validateRedress } from './redress';
 import { toPackedInput } from './packed';
 import { lowerIsBetter } from './points';
 import { groupRaces, Race, ridersEntered } from './races';
+import { plainScorer } from './race-scores';
 import { rank } from './ranking';
 import { applySeasonRules } from './season';
 import { usesSeriesEntries } from './status-codes';
@@ -47,7 +48,7 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
 
   const ignored: Record<string, number> = {};
   const ignore = (reason: string, n = 1) => (ignored[reason] = (ignored[reason] ?? 0) + n);
-  const { races, dates, size } = groupRaces(board, events, input.races, participantNames, ignore);
+  const { races, dates, size } = groupRaces(board, events, input.races, participantNames, ignore, input.validRaces);
 
   const lowPoint = lowerIsBetter(scale);
   const entries: Accumulator[] = [];
@@ -56,12 +57,13 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
   let used = 0;
   let lineRedress: ReadonlyMap<number, ResultRedress> | null = null;
   const enteredInSeries = usesSeriesEntries(scale) ? ridersEntered(races) : 0;
+  const score = input.raceScores?.scorer(scale) ?? plainScorer(scale);
   if (board.type === 'INDIVIDUAL') {
     let untimed: number;
-    ({ store, used, untimed, lineRedress } = addIndividual(entries, races, size, scale, names, { enteredInSeries, missed: board.missed === 'DNC', redress: input.redress }));
+    ({ store, used, untimed, lineRedress } = addIndividual(entries, races, size, scale, names, { enteredInSeries, missed: board.missed === 'DNC', redress: input.redress, score }));
     if (untimed > 0) ignore('no time', untimed);
   } else {
-    ({ store, used } = addTeams(entries, races, scale, board, names, ignore, enteredInSeries));
+    ({ store, used } = addTeams(entries, races, scale, board, names, ignore, enteredInSeries, score));
   }
   const raceOrd = new Int32Array(races.length);
   const raceNonDroppable = new Uint8Array(races.length);

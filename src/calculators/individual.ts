@@ -1,11 +1,11 @@
 /** INDIVIDUAL boards: an entry per rider, a line per result. */
 import { Accumulator, entry, Names } from './entry';
 import * as format from './packed-format';
-import { isTimed, missedRaceMilli, scoreRace } from './points';
+import { isTimed, missedRaceMilli } from './points';
 import { Race } from './races';
 import { keptCodes } from './status-codes';
 import { KEEPS, ScoreStore, statusKind } from './store';
-import { PointsScaleConfig, ResultRedress } from './types';
+import { PointsScaleConfig, RaceScorer, ResultRedress } from './types';
 
 // Held in module constants: read off the codec's exports in a loop, each use is a property load (2-6 % slower at 1M results).
 const { INTS_PER_RESULT: STRIDE, ID_AT: ID, PARTICIPANT_AT: PARTICIPANT, CUSTOM1_AT: CUSTOM1, PLACE_AT: PLACE, STATUS_AT: STATUS } = format;
@@ -19,6 +19,8 @@ export interface IndividualRules {
   missed: boolean;
   /** The redress given to RDG results, by result id. */
   redress?: ReadonlyMap<number, ResultRedress>;
+  /** Scores a race (scoreRace, or a RaceScoreMemo's scorer). */
+  score: RaceScorer;
 }
 
 /**
@@ -80,7 +82,7 @@ export function addIndividual(
     const race = races[r];
     const results = race.results;
     const multiplier = race.event.pointsMultiplier * race.category.multiplier;
-    const milli = scoreRace(scale, results, multiplier, rules.enteredInSeries);
+    const milli = rules.score(results, multiplier, rules.enteredInSeries);
     for (let i = 0, at = 0; at < results.length; i++, at += STRIDE) {
       if (timedOnly && !isTimed(results, at)) continue;
       const place = results[at + PLACE];

@@ -34,7 +34,8 @@ const byDate = (a: EventInput, b: EventInput): number => (a.date < b.date ? -1 :
 
 /**
  * The input's races that the board reads, in event order (date, then id) and category code,
- * with what is left out counted. Also: each event's date by its order, and how many results
+ * with what is left out counted. Each race's results are validated, unless `validated` holds
+ * the array (PackedInput.validRaces). Also: each event's date by its order, and how many results
  * the races hold.
  */
 export function groupRaces(
@@ -43,6 +44,7 @@ export function groupRaces(
   input: PackedRace[],
   participantNames: ReadonlyMap<number, string>,
   ignore: (reason: string, n: number) => void,
+  validated?: WeakSet<Int32Array>,
 ): { races: Race[]; dates: string[]; size: number } {
   const eventsById = new Map(events.map((e) => [e.id, e]));
   const ordered = [...eventsById.values()].sort(byDate);
@@ -57,7 +59,11 @@ export function groupRaces(
   const races: Race[] = [];
   let size = 0;
   for (const packed of input) {
-    validatePackedRace(packed, participantNames);
+    // A results array found valid once is valid again (the caller never writes into it).
+    if (validated === undefined || !validated.has(packed.results)) {
+      validatePackedRace(packed, participantNames);
+      validated?.add(packed.results);
+    }
     const n = packed.results.length / STRIDE;
     if (n === 0) continue;
     const info = infos.get(packed.eventId);

@@ -189,7 +189,17 @@ export interface PackedInput {
    * few on any board, so a side map costs nothing for the rest.
    */
   redress?: ReadonlyMap<number, ResultRedress>;
+  /**
+   * Race scores kept from earlier computations (RaceScoreMemo, race-scores.ts): only for races
+   * whose results arrays are never written after they are handed over.
+   */
+  raceScores?: { scorer(scale: PointsScaleConfig): RaceScorer };
+  /** Results arrays found valid by an earlier computation (same condition): not checked again. */
+  validRaces?: WeakSet<Int32Array>;
 }
+
+/** A race's points per result (scoreRace), given its results, the event's and category's multiplier, and the riders entered in the series. */
+export type RaceScorer = (results: Int32Array, multiplier: number, enteredInSeries: number) => Float64Array;
 
 /** An entry without its breakdown. */
 export type StandingHead = Omit<StandingEntry, 'breakdown'>;

@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { CustomValueRef, EventInput, PackedRace, ResultRedress } from '../../calculators';
+import type { RaceScoreMemo } from '../../calculators/race-scores';
 import { EventScope, eventInScopeSql } from '../../calculators/event-scope';
 import * as format from '../../calculators/packed-format';
 import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
+import { RacePackMemo } from './race-pack-memo';
 import { RacePacksRepository } from './race-packs.repository';
 
 // Straight from the codec, not the barrel (a re-export is a getter), and held in module
@@ -30,6 +32,9 @@ export interface BoardInputs {
   customValues: Map<number, CustomValueRef>;
   /** The redress given to RDG results, by result id (absent when none was). */
   redress?: Map<number, ResultRedress>;
+  /** Scores of the races kept between runs, and which were found valid (RacePackMemo): the races' results arrays are never written. */
+  raceScores: RaceScoreMemo;
+  validRaces: WeakSet<Int32Array>;
 }
 
 interface RaceSet {
@@ -38,20 +43,27 @@ interface RaceSet {
   category: string;
   /** The cached pack's size; null when there is none. */
   bytes: number | null;
+  /** The cached pack's SHA-256 (hex); null when there is none. */
+  digest: string | null;
 }
 
 /**
  * Loads a board's inputs with set-based SQL and no entity hydration. Each race's results come
  * as one packed bytea, cached on its result set (migration RaceResultPacks, RacePacksRepository),
  * so a recalculation reads a few megabytes per hundred races instead of a million rows, and
- * decoding is a copy and a byte swap into the calculators' PackedRace. Rider and group names
- * come after, by id, once each.
+ * decoding is a copy and a byte swap into the calculators' PackedRace. Races decoded by an
+ * earlier run whose pack has not changed since come from the worker's RacePackMemo (checked
+ * against the pack's digest in this run's own read), so after an edit only the edited races
+ * travel. Rider and group names come after, by id, once each.
  */
 @Injectable()
 export class StandingsInputsRepository {
   private readonly logger = new Logger(StandingsInputsRepository.name);
 
-  constructor(private readonly packs: RacePacksRepository) {}
+  constructor(
+    private readonly packs: RacePacksRepository,
+    private readonly memo: RacePackMemo,
+  ) {}
 
   /**
    * Published (PROVISIONAL or APPROVED) race results of the board's categories and event scope,
@@ -63,14 +75,24 @@ export class StandingsInputsRepository {
     const races: PackedRace[] = [];
     const participantIds = new IdSet();
     const groupIds = new IdSet();
-    for (const batch of batches(sets)) {
+    const add = (race: PackedRace) => {
+      races.push(race);
+      collectIds(race.results, participantIds, groupIds);
+    };
+    const unread: RaceSet[] = [];
+    for (const set of sets) {
+      const kept = this.memo.get(set.id, set.digest);
+      if (kept === null) unread.push(set);
+      else add({ eventId: set.eventId, category: set.category, results: kept });
+    }
+    for (const batch of batches(unread)) {
       for (const pack of await this.packs.read(client, [...batch.keys()])) {
         const race = decodeRace(batch.get(pack.id)!, pack.packed);
-        races.push(race);
-        collectIds(race.results, participantIds, groupIds);
+        if (pack.digest !== null) this.memo.keep(pack.id, pack.digest, race.results);
+        add(race);
       }
     }
-    return { events, races, ...(await this.names(client, participantIds, groupIds, sets.map((s) => s.id))) };
+    return { events, races, raceScores: this.memo.scores, validRaces: this.memo.validated, ...(await this.names(client, participantIds, groupIds, sets.map((s) => s.id))) };
   }
 
   private async eventsAndSets(client: PoolClient, scope: BoardScope): Promise<{ events: EventInput[]; sets: RaceSet[] }> {
@@ -78,7 +100,8 @@ export class StandingsInputsRepository {
       `SELECT (SELECT COALESCE(json_agg(json_build_object('id', id, 'name', name, 'date', to_char(date, 'YYYY-MM-DD'), 'starred', starred,
                                                          'pointsMultiplier', points_multiplier) ORDER BY date, id), '[]')
                  FROM event WHERE series_id = $1) AS events,
-              (SELECT COALESCE(json_agg(json_build_object('id', s.id, 'eventId', s.event_id, 'category', s.category, 'bytes', octet_length(s.packed_results)) ORDER BY s.id), '[]')
+              (SELECT COALESCE(json_agg(json_build_object('id', s.id, 'eventId', s.event_id, 'category', s.category, 'bytes', octet_length(s.packed_results),
+                                                         'digest', encode(s.packed_sha256, 'hex')) ORDER BY s.id), '[]')
                  FROM result_set s
                  JOIN event e ON e.id = s.event_id
                 WHERE e.series_id = $1 AND s.state IN ${PUBLIC_STATES_SQL} AND s.category = ANY($2::text[])

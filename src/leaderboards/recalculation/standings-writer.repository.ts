@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { StandingsTable } from '../../calculators';
 import { execute } from '../../common/database/execute';
 import { ConflictError } from '../../common/errors/domain-errors';
 import { ResultSetState, stateCode, stateFromCode, stateSql } from '../../common/result-set-state';
-import { LockedLiveSet, StandingsRowsRepository } from '../standings/standings-rows.repository';
+import { LockedLiveSet, StandingsRowsRepository, StoredRows } from '../standings/standings-rows.repository';
+import { FingerprintMemo } from './fingerprint-memo';
 import { failedStateOf, LiveStandings, planStandingsWrite } from './standings-state';
 
 export interface WriteOutcome {
@@ -24,7 +26,10 @@ export interface WriteOutcome {
  */
 @Injectable()
 export class StandingsWriterRepository {
-  constructor(private readonly rows: StandingsRowsRepository) {}
+  constructor(
+    private readonly rows: StandingsRowsRepository,
+    private readonly memo: FingerprintMemo,
+  ) {}
 
   async write(manager: EntityManager, leaderboardId: number, initialState: ResultSetState, standings: StandingsTable): Promise<WriteOutcome> {
     const live = await this.rows.lockLive(manager, leaderboardId);
@@ -34,7 +39,7 @@ export class StandingsWriterRepository {
     let replacedId: number | null = null;
 
     // The fingerprints of the rows the set holds now: none in a new set.
-    let stored: Map<string, string | null> | null = new Map();
+    let stored: StoredRows | null = new Map();
     switch (plan.kind) {
       case 'CREATE':
         resultSetId = await this.createSet(manager, leaderboardId, plan.state, null);
@@ -43,8 +48,9 @@ export class StandingsWriterRepository {
       case 'IN_PLACE':
         resultSetId = live!.id;
         state = plan.restoreTo ?? stateFromCode(live!.state);
+        // Kept by this worker while the set has their token; null: the rows' own are read.
+        stored = this.memo.get(leaderboardId, live!.id, live!.fingerprints_token);
         if (plan.restoreTo) await this.restore(manager, live!, plan.restoreTo);
-        stored = live!.standings_fingerprints === null ? null : new Map(JSON.parse(live!.standings_fingerprints));
         break;
       case 'CLONE':
         await this.casState(manager, live!.id, live!.state, 'REPLACED', null);
@@ -53,13 +59,17 @@ export class StandingsWriterRepository {
         replacedId = live!.id;
         break;
     }
-    const { fingerprints, ...counts } = await this.rows.upsert(manager, resultSetId, standings, stored);
+    const { changed, rows, ...counts } = await this.rows.upsert(manager, resultSetId, standings, stored);
+    // A new token whenever the rows may differ from what any worker keeps for the set: they
+    // changed, or this worker kept nothing (another one may keep older ones under the old token).
+    const token = changed || stored === null ? randomUUID() : null;
     await manager.query(
       `UPDATE result_set SET computed_at = now(), error_message = NULL, updated_at = now(),
-              standings_fingerprints = COALESCE($2, standings_fingerprints)
+              standings_fingerprints_token = COALESCE($2::uuid, standings_fingerprints_token)
         WHERE id = $1`,
-      [resultSetId, fingerprints],
+      [resultSetId, token],
     );
+    if (token !== null) this.memo.keep(leaderboardId, resultSetId, token, rows);
     return { resultSetId, state, replacedId, ...counts };
   }
 

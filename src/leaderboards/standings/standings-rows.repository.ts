@@ -38,20 +38,34 @@ export interface StandingsHead {
   total: number;
 }
 
-/** The live set as the writer locks it: its state, and the fingerprints of its rows by key (JSON). */
+/**
+ * The live set as the writer locks it: its state, and the token of its rows' fingerprints (a
+ * new one each time they change; FingerprintMemo).
+ */
 export interface LockedLiveSet {
   id: number;
   state: string;
   state_before_failure: string | null;
-  standings_fingerprints: string | null;
+  fingerprints_token: string | null;
 }
+
+/** A standings row as the writer knows it: its id, and its fingerprint (null: written before fingerprints). */
+export interface StoredRow {
+  id: number;
+  fingerprint: string | null;
+}
+
+/** A set's standings rows by key. */
+export type StoredRows = ReadonlyMap<string, StoredRow>;
 
 export interface UpsertOutcome {
   inserted: number;
   updated: number;
   deleted: number;
-  /** The fingerprints to keep on the set (JSON), or null: keep those it has. */
-  fingerprints: string | null;
+  /** Whether any row was written or deleted. */
+  changed: boolean;
+  /** The set's rows by key after the write, to keep (FingerprintMemo). */
+  rows: StoredRows;
 }
 
 interface EntryRow {
@@ -160,7 +174,8 @@ export class StandingsRowsRepository {
   /** Locks the board's live set for the rest of the transaction: writers of one board queue up here. */
   async lockLive(manager: EntityManager, leaderboardId: number): Promise<LockedLiveSet | null> {
     const rows: LockedLiveSet[] = await manager.query(
-      `SELECT id, state, state_before_failure, standings_fingerprints FROM result_set s WHERE ${LIVE_STANDINGS_SET('s', '$1')} FOR UPDATE`,
+      `SELECT id, state, state_before_failure, standings_fingerprints_token AS fingerprints_token
+         FROM result_set s WHERE ${LIVE_STANDINGS_SET('s', '$1')} FOR UPDATE`,
       [leaderboardId],
     );
     return rows[0] ?? null;
@@ -168,34 +183,41 @@ export class StandingsRowsRepository {
 
   /**
    * Brings the set's standings rows in line with `standings`. Each row has a fingerprint (the
-   * calculators' digests of its values and of its breakdown), and the set keeps them all by
-   * key (`stored`; null when it does not, and the rows' own are read), so "did it change" is
-   * one comparison in memory, and only the breakdowns that changed are ever built. The changed
-   * rows are streamed with COPY into a temporary staging table (a row at a time: no document of
-   * every breakdown is ever held) and written from there, one statement per kind of change;
-   * dropped keys are deleted by key, and an unchanged board sends nothing. Returns the
-   * fingerprints to keep on the set when anything changed (null: keep those it has).
+   * calculators' digests of its values and of its breakdown); `stored` are the rows' ids and
+   * fingerprints by key as the worker kept them (FingerprintMemo; null when it kept none, and
+   * the rows' own are read), so "did it change" is one comparison in memory, and only the
+   * breakdowns that changed are ever built. The changed rows are streamed with COPY into a
+   * temporary staging table (a row at a time: no document of every breakdown is ever held) and
+   * written from there, one statement per kind of change; dropped keys are deleted by key, and
+   * an unchanged board sends nothing. Rows are updated by id (a primary-key probe per staged
+   * row): joined by key, PostgreSQL walked every row of the set and its dead versions in each
+   * UPDATE (a merge join, chosen for want of statistics on the staging table; 21 of the 42 ms of
+   * the two UPDATEs after a one-result edit of a 25,000-entry board, EXPLAIN ANALYZE). Returns
+   * the rows by key, new ones with the ids the INSERT gave them, to keep.
    * A row whose stored fingerprint differs (or is missing: rows written before fingerprints)
    * is compared value by value in SQL, so it only counts as updated if a value changed.
    */
-  async upsert(manager: EntityManager, resultSetId: number, standings: StandingsTable, stored: Map<string, string | null> | null): Promise<UpsertOutcome> {
+  async upsert(manager: EntityManager, resultSetId: number, standings: StandingsTable, stored: StoredRows | null): Promise<UpsertOutcome> {
     const client = await rawClient(manager);
-    const known = stored !== null;
     if (stored === null) {
-      const { rows } = await client.query<[string, string | null]>({
-        text: `SELECT group_key, fingerprint FROM race_result r WHERE r.result_set_id = $1 AND ${STANDINGS_ROW('r')}`,
+      const { rows } = await client.query<[string, number, string | null]>({
+        text: `SELECT group_key, id, fingerprint FROM race_result r WHERE r.result_set_id = $1 AND ${STANDINGS_ROW('r')}`,
         values: [resultSetId],
         rowMode: 'array',
       });
-      stored = new Map(rows);
+      stored = new Map(rows.map(([key, id, fingerprint]) => [key, { id, fingerprint }]));
     }
-    const { changed, counts, kept, fingerprints } = planRows(standings, stored);
+    const { changed, counts, kept, after } = planRows(standings, stored);
 
     let inserted = 0;
     let updated = 0;
     if (changed.length > 0) {
       await stageRows(client, standings, changed);
-      if (counts.I > 0) inserted = await execute(manager, INSERT_STAGED, [resultSetId]);
+      if (counts.I > 0) {
+        const rows = await returning<{ id: number; group_key: string }>(manager, INSERT_STAGED, [resultSetId]);
+        for (const row of rows) after.get(row.group_key)!.id = row.id;
+        inserted = rows.length;
+      }
       for (const [op, sql] of [['U', UPDATE_STAGED], ['V', UPDATE_STAGED_VALUES]] as const) {
         if (counts[op] === 0) continue;
         for (const row of await returning<{ changed: boolean }>(manager, sql, [resultSetId])) if (row.changed) updated++;
@@ -209,8 +231,7 @@ export class StandingsRowsRepository {
       const dropped = [...stored.keys()].filter((key) => !current.has(key));
       deleted = await execute(manager, `DELETE FROM race_result WHERE result_set_id = $1 AND group_key = ANY($2::text[])`, [resultSetId, dropped]);
     }
-    const unchanged = known && changed.length === 0 && kept === stored.size;
-    return { inserted, updated, deleted, fingerprints: unchanged ? null : JSON.stringify(fingerprints) };
+    return { inserted, updated, deleted, changed: changed.length > 0 || kept < stored.size, rows: after };
   }
 }
 
@@ -228,48 +249,54 @@ function toEntry(row: EntryRow): StandingsEntryView {
 }
 
 /**
- * Which entries to write and how, from the stored fingerprints by key; `kept` counts the
- * entries whose key is stored; `fingerprints` are every entry's, by key.
+ * Which entries to write and how, from the stored rows by key; `kept` counts the entries whose
+ * key is stored; `after` is every entry's row by key (id -1 until a new row is inserted).
  */
-function planRows(standings: StandingsTable, stored: Map<string, string | null>) {
+function planRows(standings: StandingsTable, stored: StoredRows) {
   const changed: Staged[] = [];
   const counts = { I: 0, U: 0, V: 0 };
-  const fingerprints: [string, string][] = [];
+  const after = new Map<string, { id: number; fingerprint: string }>();
   let kept = 0;
   for (let i = 0; i < standings.entries.length; i++) {
     const { key } = standings.entries[i];
     const previous = stored.get(key);
     const current = entryFingerprint(standings, i);
     const { fingerprint } = current;
-    fingerprints.push([key, fingerprint]);
+    after.set(key, { id: previous?.id ?? NO_ROW, fingerprint });
     if (previous !== undefined) kept += 1;
-    if (fingerprint === previous) continue;
-    const op = previous === undefined ? 'I' : sameBreakdown(previous, current) ? 'V' : 'U';
-    changed.push({ index: i, fingerprint, op });
+    if (fingerprint === previous?.fingerprint) continue;
+    const op = previous === undefined ? 'I' : sameBreakdown(previous.fingerprint, current) ? 'V' : 'U';
+    changed.push({ index: i, id: previous?.id ?? NO_ROW, fingerprint, op });
     counts[op] += 1;
   }
-  return { changed, counts, kept, fingerprints };
+  return { changed, counts, kept, after };
 }
 
-/** An entry to write: I a new row, U a changed breakdown (and maybe values), V changed values only. */
+/** The id of a row not yet inserted. */
+const NO_ROW = -1;
+
+/** An entry to write: I a new row, U a changed breakdown (and maybe values), V changed values only; `id` the row's (U, V). */
 interface Staged {
   index: number;
+  id: number;
   fingerprint: string;
   op: 'I' | 'U' | 'V';
 }
 
 /**
- * The staging table: one per connection, emptied at every commit. `op` as in Staged; the
- * breakdown is only sent for I and U.
+ * The staging table: one per connection, emptied at every commit. `op` and `id` as in Staged;
+ * the breakdown is only sent for I and U. (Named anew when its columns change: a connection
+ * keeps the table it made.)
  */
-const STAGING_TABLE = `CREATE TEMPORARY TABLE IF NOT EXISTS standings_staged (
-  op "char", participant_id integer, custom1_id integer, category text, position integer, points double precision,
-  seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb) ON COMMIT DELETE ROWS`;
+const stagingTable = (lz4: boolean) => `CREATE TEMPORARY TABLE IF NOT EXISTS standings_staged_rows (
+  op "char", id integer, participant_id integer, custom1_id integer, category text, position integer, points double precision,
+  seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb${lz4 ? ' COMPRESSION lz4' : ''}) ON COMMIT DELETE ROWS`;
 const STAGED_COLUMNS = 'participant_id, custom1_id, category, position, points, seq, name, group_name, group_key, fingerprint, breakdown';
 
 const INSERT_STAGED = `
   INSERT INTO race_result (result_set_id, ${STAGED_COLUMNS})
-  SELECT $1, ${STAGED_COLUMNS} FROM standings_staged WHERE op = 'I'`;
+  SELECT $1, ${STAGED_COLUMNS} FROM standings_staged_rows WHERE op = 'I'
+  RETURNING id, group_key`;
 
 /** The values a standings row holds besides its key, fingerprint and breakdown. */
 const VALUE_COLUMNS = ['participant_id', 'custom1_id', 'category', 'position', 'points', 'seq', 'name', 'group_name'];
@@ -284,8 +311,8 @@ function updateStaged(op: 'U' | 'V', columns: string[]): string {
   return `
   UPDATE race_result r
      SET ${columns.map((c) => `${c} = s.${c}`).join(', ')}, fingerprint = s.fingerprint
-    FROM standings_staged s, race_result o
-   WHERE s.op = '${op}' AND r.result_set_id = $1 AND r.group_key = s.group_key AND o.id = r.id
+    FROM standings_staged_rows s, race_result o
+   WHERE s.op = '${op}' AND r.id = s.id AND o.id = s.id AND r.result_set_id = $1 AND r.group_key = s.group_key
   RETURNING (${list('o')}) IS DISTINCT FROM (${list('s')}) AS changed`;
 }
 
@@ -299,32 +326,50 @@ const UPDATE_STAGED = updateStaged('U', [...VALUE_COLUMNS, 'breakdown']);
 const UPDATE_STAGED_VALUES = updateStaged('V', VALUE_COLUMNS);
 
 /**
- * Cheaper breakdown compression: lz4 for the values this transaction compresses (the staging
- * table's column has no method of its own, so the setting decides), when the server has it.
- * The breakdowns keep the method they were compressed with when the staged rows are copied
- * into race_result, whose column is lz4 too (migration BreakdownLz4). Measured on a first run's
- * 110 MB of breakdowns: a third to a half less COPY time than pglz (`npm run bench:breakdown-storage`).
+ * Cheaper breakdown compression: the staging table's breakdown column is made with lz4 when the
+ * server has it (asked once per connection, in the statement that finds whether the table
+ * exists). The breakdowns keep the method they were compressed with when the staged rows are
+ * copied into race_result, whose column is lz4 too (migration BreakdownLz4). Measured on a first
+ * run's 110 MB of breakdowns: a third to a half less COPY time than pglz (`npm run bench:breakdown-storage`).
  */
-const LZ4_FOR_THIS_TRANSACTION = `(SELECT set_config('default_toast_compression', 'lz4', true) FROM pg_settings
-   WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) AS compression`;
+const STAGING_STATE = `SELECT to_regclass('pg_temp.standings_staged_rows') IS NOT NULL AS exists,
+  EXISTS (SELECT FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) AS lz4`;
+
+/**
+ * Connections whose staging table exists: a temporary table lives as long as its connection,
+ * so it is looked up once per connection, not in every run (a round trip and a scan of
+ * pg_settings), once it is found to exist: a table made in a transaction that rolls back goes
+ * with it. A failure while staging forgets the connection, so a table that went missing some
+ * other way is made again on the next run.
+ */
+const stagingReady = new WeakSet<PoolClient>();
 
 /** Characters of COPY text that go in 32 KB strings: small enough to stay out of V8's large-object space. */
 const COPY_CHUNK_CHARS = 32 * 1024;
 
 /** Streams the changed entries, their breakdowns built one at a time, into the staging table. */
 async function stageRows(client: PoolClient, standings: StandingsTable, changed: Staged[]): Promise<void> {
-  // IF NOT EXISTS would answer a notice on every run after the first on this connection.
-  const { rows } = await client.query<{ exists: boolean }>(`SELECT to_regclass('pg_temp.standings_staged') IS NOT NULL AS exists, ${LZ4_FOR_THIS_TRANSACTION}`);
-  if (!rows[0].exists) await client.query(STAGING_TABLE);
-  await pipeline(Readable.from(copyText(standings, changed)), client.query(copyFrom(`COPY standings_staged FROM STDIN`)));
+  try {
+    if (!stagingReady.has(client)) {
+      // IF NOT EXISTS alone would answer a notice when the table exists.
+      const { rows } = await client.query<{ exists: boolean; lz4: boolean }>(STAGING_STATE);
+      // Only a table found made is known to stay: one made now goes if this transaction rolls back.
+      if (rows[0].exists) stagingReady.add(client);
+      else await client.query(stagingTable(rows[0].lz4));
+    }
+    await pipeline(Readable.from(copyText(standings, changed)), client.query(copyFrom(`COPY standings_staged_rows FROM STDIN`)));
+  } catch (err) {
+    stagingReady.delete(client);
+    throw err;
+  }
 }
 
 function* copyText(standings: StandingsTable, changed: Staged[]): Generator<string> {
   let chunk = '';
-  for (const { index, fingerprint, op } of changed) {
+  for (const { index, id, fingerprint, op } of changed) {
     const e = standings.entries[index];
     chunk += [
-      op, e.participantId, e.customValueId, e.category, e.position, e.points, e.seq, e.name, e.group, e.key, fingerprint,
+      op, op === 'I' ? null : id, e.participantId, e.customValueId, e.category, e.position, e.points, e.seq, e.name, e.group, e.key, fingerprint,
       op === 'V' ? null : JSON.stringify(standings.breakdown(index)),
     ].map(copyField).join('\t') + '\n';
     if (chunk.length >= COPY_CHUNK_CHARS) {
