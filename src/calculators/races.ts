@@ -2,6 +2,7 @@
 import { eventInScope } from './event-scope';
 import { INTS_PER_RESULT as STRIDE, PARTICIPANT_AT } from './packed-format';
 import { concatResults, validatePackedRace } from './packed';
+import { CodeTable } from './status-codes';
 import { BoardCategory, EventInput, LeaderboardConfig, PackedRace } from './types';
 
 /** An event of the board, with its place in the season's order (date, then id). */
@@ -43,6 +44,7 @@ export function groupRaces(
   input: PackedRace[],
   participantNames: ReadonlyMap<number, string>,
   ignore: (reason: string, n: number) => void,
+  codes: CodeTable,
 ): { races: Race[]; dates: string[]; size: number } {
   const eventsById = new Map(events.map((e) => [e.id, e]));
   const ordered = [...eventsById.values()].sort(byDate);
@@ -57,7 +59,7 @@ export function groupRaces(
   const races: Race[] = [];
   let size = 0;
   for (const packed of input) {
-    validatePackedRace(packed, participantNames);
+    validatePackedRace(packed, participantNames, codes);
     const n = packed.results.length / STRIDE;
     if (n === 0) continue;
     const info = infos.get(packed.eventId);
