@@ -13,6 +13,7 @@ import { PointsScale, PointsScaleSettings } from './points-scale.entity';
 import { PointsScalePage, UpdatePointsScaleDto } from './points-scales.dto';
 import { PointsScalesRepository } from './points-scales.repository';
 import { toPointsScaleConfig } from './board-config';
+import { StatusCodesRepository } from '../results/status-codes/status-codes.repository';
 
 @Injectable()
 export class PointsScalesService {
@@ -21,13 +22,15 @@ export class PointsScalesService {
     private readonly scales: PointsScalesRepository,
     private readonly pending: PendingRecalcRepository,
     private readonly audit: AuditTrail,
+    private readonly codes: StatusCodesRepository,
   ) {}
 
   async create(dto: CreatePointsScaleDto): Promise<PointsScaleView> {
     const { name, kind, ...settings } = dto;
     return this.tx.run(async ({ manager }) => {
       const scale = this.scales.build(manager, { name, kind, config: withCodes(settings as PointsScaleSettings) });
-      rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale)));
+      const registered = await this.codes.registered(manager);
+      rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale, registered)));
       const view = toView(await this.scales.save(manager, scale));
       const { id, ...fields } = view;
       await this.audit.record(manager, { action: 'points_scale.create', entity: 'points_scale', entityId: id, changes: { after: fields } });
@@ -53,7 +56,8 @@ export class PointsScalesService {
       if (name !== undefined) scale.name = name;
       if (kind !== undefined) scale.kind = kind;
       scale.config = withCodes(withSettings(scale.config, settings));
-      rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale)));
+      const registered = await this.codes.registered(manager);
+      rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale, registered)));
       const saved = await this.scales.save(manager, scale);
       const boards = await this.scales.boardsUsing(manager, id);
       await this.pending.mark(manager, boards);
