@@ -43,6 +43,7 @@ export class ResultRowDto {
   position?: number;
 
   @ApiProperty({
+    type: String,
     example: 'FIN',
     pattern: STATUS_FORMAT.source,
     description: 'FIN finished, DNF did not finish, DNS did not start, DSQ disqualified; the RRS codes: DNC did not come to the start, OCS on the '
@@ -84,7 +85,7 @@ export class UpdateResultRowDto {
   @IsOptional() @IsInt() @Min(1) @Max(100_000)
   position?: number | null;
 
-  @ApiPropertyOptional({ example: 'DNF', pattern: STATUS_FORMAT.source, description: 'A built-in or organiser-defined status code (GET /api/status-codes)' })
+  @ApiPropertyOptional({ type: String, example: 'DNF', pattern: STATUS_FORMAT.source, description: 'A built-in or organiser-defined status code (GET /api/status-codes)' })
   @IsOptional() @IsString() @Matches(STATUS_FORMAT, { message: STATUS_MESSAGE })
   status?: ResultStatus;
 
@@ -132,7 +133,7 @@ export class ResultRowView {
   @ApiProperty({ type: ParticipantDto }) participant: ParticipantDto & { id: number };
   @ApiProperty({ nullable: true, type: String }) bib: string | null;
   @ApiProperty({ nullable: true, type: Number }) position: number | null;
-  @ApiProperty({ example: 'FIN', description: 'A built-in or organiser-defined status code (GET /api/status-codes)' }) status: ResultStatus;
+  @ApiProperty({ type: String, example: 'FIN', description: 'A built-in or organiser-defined status code (GET /api/status-codes)' }) status: ResultStatus;
   @ApiProperty({ nullable: true, type: Number }) timeMs: number | null;
   @ApiProperty({ nullable: true, type: String }) custom1: string | null;
   @ApiProperty({ nullable: true, type: String }) custom2: string | null;
