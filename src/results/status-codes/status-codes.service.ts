@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { AuditTrail } from '../../audit/audit-trail';
 import { STATUSES, Status } from '../../calculators';
 import { TransactionRunner } from '../../common/database/transaction-runner';
@@ -64,7 +65,7 @@ export class StatusCodesService {
   }
 
   /** The organiser-defined code, locked (so no result takes it while it is deleted); a built-in is not the organiser's to change. */
-  private async ownCode(manager: Parameters<StatusCodesRepository['find']>[0], code: string): Promise<StatusCodeView> {
+  private async ownCode(manager: EntityManager, code: string): Promise<StatusCodeView> {
     const row = await this.codes.find(manager, code, true);
     if (!row) throw new NotFoundError('Status code', code);
     if (row.builtIn) throw new ConflictError(`${code} is a built-in code: it cannot be changed or deleted`);
