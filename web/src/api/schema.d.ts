@@ -2896,7 +2896,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description An .xlsx workbook (one sheet per category, or a Category column) or a .csv file (comma, semicolon or tab; UTF-8). Headers are matched without case or spaces: Place/Pos, Bib/No, Licence/UCI ID, First Name, Last Name (or Name), Category/Cat, Time (h:mm:ss.sss, mm:ss or seconds), Status (any status code: DNF, DNS, DSQ/DQ, RET, DNC, OCS, …; OTL = DNF and LAP = FIN unless statusSynonyms says otherwise; blank = finished; an unknown word is a 422 listing the known ones) and the series' slot labels (School, Club, Team). A shared place is written "=3". A non-finisher with a place (a DNF at the place it stopped) keeps its status, the place is dropped with a warning. */
+        /** @description An .xlsx workbook (one sheet per category, or a Category column) or a .csv file (comma, semicolon or tab; UTF-8). Headers are matched without case or spaces: Place/Pos, Bib/No, Licence/UCI ID, First Name, Last Name (or Name), Category/Cat, Time (h:mm:ss.sss, mm:ss or seconds), Status (any status code: DNF, DNS, DSQ/DQ, RET, DNC, OCS, …, and the registered ones (GET /api/status-codes), read as themselves; OTL = DNF and LAP = FIN unless registered or statusSynonyms says otherwise; blank = finished; an unknown word is a 422 listing the known ones) and the series' slot labels (School, Club, Team). A shared place is written "=3". A non-finisher with a place (a DNF at the place it stopped) keeps its status, the place is dropped with a warning. */
         requestBody: {
             content: {
                 "multipart/form-data": {
@@ -2910,7 +2910,7 @@ export interface operations {
                      */
                     state?: "DRAFT" | "PROVISIONAL";
                     /**
-                     * @description WORD=CODE pairs: this file's own status words
+                     * @description WORD=CODE pairs: this file's own status words; a CODE is built-in or registered (else a 400 naming statusSynonyms)
                      * @example OTL=RET, LAP=DNF
                      */
                     statusSynonyms?: string;
