@@ -29,7 +29,7 @@ export class PointsScalesService {
     const { name, kind, ...settings } = dto;
     return this.tx.run(async ({ manager }) => {
       const scale = this.scales.build(manager, { name, kind, config: withCodes(settings as PointsScaleSettings) });
-      const registered = await this.codes.registered(manager);
+      const registered = await this.codes.registered(manager, true);
       rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale, registered)));
       const view = toView(await this.scales.save(manager, scale));
       const { id, ...fields } = view;
@@ -56,7 +56,7 @@ export class PointsScalesService {
       if (name !== undefined) scale.name = name;
       if (kind !== undefined) scale.kind = kind;
       scale.config = withCodes(withSettings(scale.config, settings));
-      const registered = await this.codes.registered(manager);
+      const registered = await this.codes.registered(manager, true);
       rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale, registered)));
       const saved = await this.scales.save(manager, scale);
       const boards = await this.scales.boardsUsing(manager, id);

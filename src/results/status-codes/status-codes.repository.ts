@@ -40,9 +40,13 @@ export class StatusCodesRepository {
     return rows[0] ?? null;
   }
 
-  /** The organiser-defined codes and their numbers: what the calculators score against. */
-  async registered(manager: EntityManager): Promise<RegisteredCodes> {
-    const rows: { code: string; number: number }[] = await manager.query('SELECT code, number FROM status_code WHERE NOT built_in');
+  /**
+   * The organiser-defined codes and their numbers: what the calculators score against. With
+   * `share`, held until the transaction ends (a points scale being saved), so a code cannot be
+   * deleted between the scale's check and its commit (the delete locks the code FOR UPDATE).
+   */
+  async registered(manager: EntityManager, share = false): Promise<RegisteredCodes> {
+    const rows: { code: string; number: number }[] = await manager.query(`SELECT code, number FROM status_code WHERE NOT built_in${share ? ' FOR SHARE' : ''}`);
     return Object.fromEntries(rows.map((r) => [r.code, r.number]));
   }
 
