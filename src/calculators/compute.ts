@@ -8,7 +8,7 @@ import { groupRaces, Race, ridersEntered } from './races';
 import { plainScorer } from './race-scores';
 import { rank } from './ranking';
 import { applySeasonRules } from './season';
-import { usesSeriesEntries } from './status-codes';
+import { codeTable, usesSeriesEntries } from './status-codes';
 import { eventsRaced, ScoreStore } from './store';
 import { RankedEntry, Table } from './table';
 import { addTeams } from './teams';
@@ -48,7 +48,8 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
 
   const ignored: Record<string, number> = {};
   const ignore = (reason: string, n = 1) => (ignored[reason] = (ignored[reason] ?? 0) + n);
-  const { races, dates, size } = groupRaces(board, events, input.races, participantNames, ignore, input.validRaces);
+  const codes = codeTable(scale);
+  const { races, dates, size } = groupRaces(board, events, input.races, participantNames, ignore, codes, input.validRaces);
 
   const lowPoint = lowerIsBetter(scale);
   const entries: Accumulator[] = [];
@@ -71,6 +72,7 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
     raceOrd[r] = race.info.ord;
     raceNonDroppable[r] = race.info.nonDroppable ? 1 : 0;
   });
+  store.codeNames = codes.names;
   store.groupScores(raceOrd, raceNonDroppable);
   if (board.type === 'INDIVIDUAL') applyRedress(store, scale, races.map((race) => race.event.id), lineRedress);
 

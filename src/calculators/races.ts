@@ -2,6 +2,7 @@
 import { eventInScope } from './event-scope';
 import { INTS_PER_RESULT as STRIDE, PARTICIPANT_AT } from './packed-format';
 import { concatResults, validatePackedRace } from './packed';
+import { CodeTable } from './status-codes';
 import { BoardCategory, EventInput, LeaderboardConfig, PackedRace } from './types';
 
 /** An event of the board, with its place in the season's order (date, then id). */
@@ -44,6 +45,7 @@ export function groupRaces(
   input: PackedRace[],
   participantNames: ReadonlyMap<number, string>,
   ignore: (reason: string, n: number) => void,
+  codes: CodeTable,
   validated?: WeakSet<Int32Array>,
 ): { races: Race[]; dates: string[]; size: number } {
   const eventsById = new Map(events.map((e) => [e.id, e]));
@@ -61,7 +63,7 @@ export function groupRaces(
   for (const packed of input) {
     // A results array found valid once is valid again (the caller never writes into it).
     if (validated === undefined || !validated.has(packed.results)) {
-      validatePackedRace(packed, participantNames);
+      validatePackedRace(packed, participantNames, codes);
       validated?.add(packed.results);
     }
     const n = packed.results.length / STRIDE;

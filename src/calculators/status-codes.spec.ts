@@ -219,3 +219,47 @@ describe('status codes: bad configuration names the setting', () => {
     expect(run({}, 'DNS')).toThrow(/missed must be NONE or DNC/);
   });
 });
+
+describe('organiser-defined codes (the registry as a scale\'s registeredCodes)', () => {
+  const registeredCodes = { OTL: 32, LAP: 33 };
+  /** High point, OTL named (5 points, never discarded), LAP not named (as DNF: 0 here, discardable). */
+  const scale: PointsScaleConfig = { kind: 'TABLE', table: [10, 8, 6], codes: { OTL: { points: 5, discardable: false } }, registeredCodes };
+  const own = (eventId: number, boat: string, status: string): RaceResultInput => ({ ...result(eventId, boat, 'DNF'), status });
+
+  it('score by the scale\'s rule, or as DNF does there, and are named in the breakdown', () => {
+    const results = [result(1, 'A', 1), own(1, 'B', 'OTL'), own(1, 'C', 'LAP'), result(2, 'A', 'DNF'), result(2, 'B', 1), result(2, 'C', 2)];
+    const { entries } = computeStandings({ scale, board: board({ dropWorst: 1 }), events: [event(1), event(2)], results });
+    // A: 10 + 0, the 0 dropped; B: OTL's 5 may not be dropped, so the 10 is; C: LAP scores as DNF (0), dropped.
+    expect(standings(entries)).toEqual([['A', 10, 1], ['C', 8, 2], ['B', 5, 3]]);
+    const b = entries.find((e) => e.name === 'B')!.breakdown;
+    expect(b.counted.map((l) => [l.status, l.points])).toEqual([['OTL', 5]]);
+    expect(entries.find((e) => e.name === 'C')!.breakdown.dropped.map((l) => [l.status, l.points])).toEqual([['LAP', 0]]);
+  });
+
+  it('on a low-point scale an unnamed one scores as DNF (entered in the series + 1)', () => {
+    const low: PointsScaleConfig = { ...APPENDIX_A, registeredCodes };
+    const { entries } = computeStandings({ scale: low, board: board(), events: [event(1)], results: [result(1, 'A', 1), result(1, 'B', 2), own(1, 'C', 'LAP')] });
+    expect(standings(entries)).toEqual([['A', 1, 1], ['B', 2, 2], ['C', 4, 3]]);
+  });
+
+  it('a scale naming a code that is not registered is refused, naming it and listing the known ones', () => {
+    const run = () => computeStandings({ scale: { ...scale, codes: { XYZ: 3 } }, board: board(), events: [event(1)], results: [] });
+    expect(run).toThrow(ScoringError);
+    expect(run).toThrow(/unknown status code "XYZ"; known: DNF, .*RDG, LAP, OTL$/);
+    try {
+      run();
+    } catch (err) {
+      expect((err as ScoringError).path).toBe('codes.XYZ');
+    }
+  });
+
+  it('a penalty on the place or a redress is refused for an organiser-defined code (it is unplaced)', () => {
+    expect(() => computeStandings({ scale: { ...scale, codes: { OTL: { penaltyPercent: 20 } } }, board: board(), events: [], results: [] })).toThrow(/penalty on the place is for placed codes/);
+    expect(() => computeStandings({ scale: { ...scale, codes: { OTL: { redress: 'AVERAGE' } } }, board: board(), events: [], results: [] })).toThrow(/redress is for RDG/);
+  });
+
+  it('a result of a code the registry does not hold is refused, as is a place on an organiser-defined code', () => {
+    expect(() => computeStandings({ scale: { kind: 'TABLE', table: [10] }, board: board(), events: [event(1)], results: [own(1, 'A', 'OTL')] })).toThrow(/unknown status "OTL"/);
+    expect(() => computeStandings({ scale, board: board(), events: [event(1)], results: [{ ...own(1, 'A', 'OTL'), position: 1 }] })).toThrow(/a OTL result cannot have a place/);
+  });
+});

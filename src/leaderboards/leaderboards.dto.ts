@@ -60,7 +60,9 @@ const CODES_DESCRIPTION =
   'How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point ' +
   'scale RRS Appendix A\'s (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the ' +
   'place + 20 % of DNF\'s score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: ' +
-  'DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints ' +
+  'DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG, and the organiser-defined codes (GET /api/status-codes; '
+  + 'a base, plus or points rule: they are unplaced); an organiser-defined code a scale does not name scores as DNF does there, discardable; '
+  + 'naming a code that is not registered is a 400 naming codes.<code>. A scale created without codes and without statusPoints ' +
   'gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF). ' +
   'Also accepted as a list, [{ "code": "DNF", "base": "STARTERS", "plus": 1 }, …] (a fixed score as { "code", "points" }), which can say a ' +
   'code twice where an object cannot (JSON keeps the last key): a code listed twice is a 400 naming codes[i].code. Stored and answered as the object.';
@@ -155,6 +157,11 @@ export const POINTS_SCALE_EXAMPLES = {
   'F1 with redress': {
     summary: 'F1 table, non-finishers 0, redress by average',
     value: { name: 'F1', kind: 'TABLE', table: [25, 18, 15, 12, 10, 8, 6, 4, 2, 1], codes: { RDG: { redress: 'AVERAGE' } } },
+  },
+  'MTB with OTL': {
+    summary: 'Cross-country points with an organiser-defined OTL (register it first: POST /api/status-codes {"code": "OTL"})',
+    description: 'Riders over the time limit score 5 points, counted and never discarded; DNF scores 0 (the high-point default).',
+    value: { name: 'XC points with OTL', kind: 'TABLE', table: [30, 25, 21, 18, 16, 15, 14, 13, 12, 11], codes: { OTL: { points: 5, discardable: false } } },
   },
   'XC time series': {
     summary: 'Cross-country time series: total elapsed time over the series, lowest wins',
@@ -331,6 +338,11 @@ export const LEADERBOARD_EXAMPLES = {
   'RRS Appendix A low point': {
     summary: 'Sailing series: 1 discard after 4 races, 2 after 8; ties by A8.1 then A8.2',
     value: { seriesId: 1, name: 'Club championship', type: 'INDIVIDUAL', pointsScaleId: 1, categories: ['ILCA 7'], discardSchedule: [4, 8], tieBreaks: ['RRS_A8_1', 'RRS_A8_2'] },
+  },
+  'MTB with OTL': {
+    summary: 'Cross-country points with an organiser-defined OTL (register it first: POST /api/status-codes {"code": "OTL"})',
+    description: 'Riders over the time limit score 5 points, counted and never discarded; DNF scores 0 (the high-point default).',
+    value: { name: 'XC points with OTL', kind: 'TABLE', table: [30, 25, 21, 18, 16, 15, 14, 13, 12, 11], codes: { OTL: { points: 5, discardable: false } } },
   },
   'XC time series': {
     summary: 'Time series on a TIME scale: riders need a time in at least 3 races',

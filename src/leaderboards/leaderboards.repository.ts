@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { RegisteredCodes } from '../calculators';
 import { NotFoundError } from '../common/errors/domain-errors';
 import { PUBLIC_STATES_SQL } from '../common/result-set-state';
 import { ResultSet } from '../results/result-set.entity';
@@ -45,11 +46,12 @@ export class LeaderboardsRepository {
   }
 
   /**
-   * A recalculation's read of the board: its definition and its points scale in one statement
-   * (one round trip instead of four; see RecalculationRunner's "lean run"). Read inside the
-   * run's transaction, never cached, so a board edited a moment ago is computed as edited.
+   * A recalculation's read of the board: its definition, its points scale and the
+   * organiser-defined status codes the scale is scored against, in one statement (one round
+   * trip instead of five; see RecalculationRunner's "lean run"). Read inside the run's
+   * transaction, never cached, so a board edited a moment ago is computed as edited.
    */
-  async definitionForRun(manager: EntityManager, id: number): Promise<{ def: BoardDefinition; scale: PointsScale }> {
+  async definitionForRun(manager: EntityManager, id: number): Promise<{ def: BoardDefinition; scale: PointsScale; registeredCodes: RegisteredCodes }> {
     const { entities, raw } = await manager
       .getRepository(Leaderboard)
       .createQueryBuilder('l')
@@ -61,8 +63,12 @@ export class LeaderboardsRepository {
       .addSelect(`(SELECT COALESCE(array_agg(e.event_id ORDER BY e.event_id) FILTER (WHERE e.listed), '{}') FROM leaderboard_event e WHERE e.leaderboard_id = l.id)`, 'run_listed')
       .addSelect(`(SELECT COALESCE(array_agg(e.event_id ORDER BY e.event_id) FILTER (WHERE e.non_droppable), '{}') FROM leaderboard_event e WHERE e.leaderboard_id = l.id)`, 'run_non_droppable')
       .addSelect(`(SELECT json_build_object('id', p.id, 'name', p.name, 'kind', p.kind, 'config', p.config) FROM points_scale p WHERE p.id = l.points_scale_id)`, 'run_scale')
+      .addSelect(`(SELECT COALESCE(json_object_agg(s.code, s.number), '{}') FROM status_code s WHERE NOT s.built_in)`, 'run_codes')
       .where('l.id = :id', { id })
-      .getRawAndEntities<{ run_categories: { code: string; multiplier: number; ordinal: number }[]; run_listed: number[]; run_non_droppable: number[]; run_scale: Partial<PointsScale> | null }>();
+      .getRawAndEntities<{
+        run_categories: { code: string; multiplier: number; ordinal: number }[]; run_listed: number[]; run_non_droppable: number[];
+        run_scale: Partial<PointsScale> | null; run_codes: RegisteredCodes;
+      }>();
     const [board] = entities;
     if (!board) throw new NotFoundError('Leaderboard', id);
     const [row] = raw;
@@ -75,6 +81,7 @@ export class LeaderboardsRepository {
         nonDroppableEventIds: row.run_non_droppable,
       },
       scale: manager.getRepository(PointsScale).create(row.run_scale),
+      registeredCodes: row.run_codes,
     };
   }
 

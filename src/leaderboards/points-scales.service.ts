@@ -14,6 +14,7 @@ import { PointsScalePage, UpdatePointsScaleDto } from './points-scales.dto';
 import { PointsScalesRepository } from './points-scales.repository';
 import { toPointsScaleConfig } from './board-config';
 import { codesFromList, inListTerms } from './code-list';
+import { StatusCodesRepository } from '../results/status-codes/status-codes.repository';
 
 @Injectable()
 export class PointsScalesService {
@@ -22,6 +23,7 @@ export class PointsScalesService {
     private readonly scales: PointsScalesRepository,
     private readonly pending: PendingRecalcRepository,
     private readonly audit: AuditTrail,
+    private readonly codes: StatusCodesRepository,
   ) {}
 
   async create(input: CreatePointsScaleDto): Promise<PointsScaleView> {
@@ -29,7 +31,8 @@ export class PointsScalesService {
     const { name, kind, ...settings } = dto;
     return this.tx.run(async ({ manager }) => {
       const scale = this.scales.build(manager, { name, kind, config: withCodes(settings as PointsScaleSettings) });
-      rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale)), listed);
+      const registered = await this.codes.registered(manager, true);
+      rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale, registered)), listed);
       const view = toView(await this.scales.save(manager, scale));
       const { id, ...fields } = view;
       await this.audit.record(manager, { action: 'points_scale.create', entity: 'points_scale', entityId: id, changes: { after: fields } });
@@ -57,7 +60,8 @@ export class PointsScalesService {
       if (name !== undefined) scale.name = name;
       if (kind !== undefined) scale.kind = kind;
       scale.config = withCodes(withSettings(scale.config, settings));
-      rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale)), listed);
+      const registered = await this.codes.registered(manager, true);
+      rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale, registered)), listed);
       const saved = await this.scales.save(manager, scale);
       const boards = await this.scales.boardsUsing(manager, id);
       await this.pending.mark(manager, boards);

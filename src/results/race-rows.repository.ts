@@ -5,7 +5,8 @@ import { intArray, textArray } from '../common/database/pg-arrays';
 import { InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { CustomGroupValuesRepository, GroupValues } from '../series/custom-group-values.repository';
 import { IMPORT_RIDER_ID, ParticipantsRepository, RIDER_JOINS, RiderParameters, riderCtes, riderParameters } from './participants.repository';
-import { PLACED_RESULT_STATUSES, placeIgnored, ResultStatus } from './result-status';
+import type { RegisteredCodes } from '../calculators';
+import { isKnownStatus, knownStatusList, PLACED_RESULT_STATUSES, placeIgnored, ResultStatus } from './result-status';
 import type { ResultRedress } from '../calculators/types';
 import { ResultRowView } from './results.dto';
 import { groupNames, groupOf, IncomingRow, riderKey, spelling } from './rider-identity';
@@ -150,17 +151,20 @@ export class RaceRowsRepository {
   ) {}
 
   /**
-   * Checks what the database cannot explain well (a rider twice), and drops the place of a
-   * non-finisher (a DNF with a place, as timing systems export it): answers a warning per
-   * dropped place.
+   * Checks what the database cannot explain well (a rider twice, a status code that is neither
+   * built-in nor `registered`), and drops the place of a non-finisher (a DNF with a place, as
+   * timing systems export it): answers a warning per dropped place.
    */
-  validate(rows: IncomingRow[], fieldPrefix = ''): string[] {
+  validate(rows: IncomingRow[], registered: RegisteredCodes, fieldPrefix = ''): string[] {
     const problems: { field: string; message: string }[] = [];
     const warnings: string[] = [];
     const seen = new Map<string, number>();
     rows.forEach((row, index) => {
       const redress = redressProblem(row);
       if (redress) problems.push({ field: `${fieldPrefix}[${index}].redress`, message: redress });
+      if (!isKnownStatus(row.status, registered)) {
+        problems.push({ field: `${fieldPrefix}[${index}].status`, message: `unknown status code "${row.status}"; known: FIN, ${knownStatusList(registered)}` });
+      }
       if (row.position != null && !PLACED_RESULT_STATUSES.includes(row.status)) {
         warnings.push(`${fieldPrefix}[${index}].position: ${placeIgnored(row.status, row.position)}`);
         row.position = null;

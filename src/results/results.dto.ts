@@ -8,7 +8,9 @@ import type { ResultRedress } from '../calculators/types';
 import { ReasonDto } from '../audit/audit.dto';
 import { PageQuery, PageView } from '../common/paging';
 import { RESULT_SET_STATES, ResultSetState } from '../common/result-set-state';
-import { RESULT_STATUSES, ResultStatus } from './result-status';
+import { ResultStatus, STATUS_FORMAT } from './result-status';
+
+const STATUS_MESSAGE = 'status must be a status code (FIN, DNF, … or an organiser-defined one: GET /api/status-codes)';
 
 export const MAX_ROWS_PER_REQUEST = 10_000;
 
@@ -64,12 +66,15 @@ export class ResultRowDto {
   position?: number;
 
   @ApiProperty({
-    enum: RESULT_STATUSES,
+    type: String,
+    example: 'FIN',
+    pattern: STATUS_FORMAT.source,
     description: 'FIN finished, DNF did not finish, DNS did not start, DSQ disqualified; the RRS codes: DNC did not come to the start, OCS on the '
       + 'course side, ZFP/UFD/BFD start penalties (Z, U, black flag), SCP scoring penalty, NSC did not sail the course, RET retired, RAF retired '
-      + 'after finishing, DNE/DGM disqualification not excludable, DPI discretionary penalty, RDG redress. How each scores is the points scale\'s `codes`',
+      + 'after finishing, DNE/DGM disqualification not excludable, DPI discretionary penalty, RDG redress; or an organiser-defined code '
+      + '(GET /api/status-codes), which is unplaced. How each scores is the points scale\'s `codes`; an unknown code is a 400 listing the known ones',
   })
-  @IsIn(RESULT_STATUSES)
+  @IsString() @Matches(STATUS_FORMAT, { message: STATUS_MESSAGE })
   status: ResultStatus;
 
   @ApiPropertyOptional({ description: 'Finishing time in milliseconds', minimum: 0 })
@@ -107,8 +112,8 @@ export class UpdateResultRowDto {
   @IsOptional() @IsInt() @Min(1) @Max(100_000)
   position?: number | null;
 
-  @ApiPropertyOptional({ enum: RESULT_STATUSES })
-  @IsOptional() @IsIn(RESULT_STATUSES)
+  @ApiPropertyOptional({ type: String, example: 'DNF', pattern: STATUS_FORMAT.source, description: 'A built-in or organiser-defined status code (GET /api/status-codes)' })
+  @IsOptional() @IsString() @Matches(STATUS_FORMAT, { message: STATUS_MESSAGE })
   status?: ResultStatus;
 
   @ApiPropertyOptional({ minimum: 0, nullable: true, type: Number })
@@ -159,7 +164,7 @@ export class ResultRowView {
   @ApiProperty({ type: ParticipantDto }) participant: ParticipantDto & { id: number };
   @ApiProperty({ nullable: true, type: String }) bib: string | null;
   @ApiProperty({ nullable: true, type: Number }) position: number | null;
-  @ApiProperty({ enum: RESULT_STATUSES }) status: ResultStatus;
+  @ApiProperty({ type: String, example: 'FIN', description: 'A built-in or organiser-defined status code (GET /api/status-codes)' }) status: ResultStatus;
   @ApiProperty({ nullable: true, type: Number }) timeMs: number | null;
   @ApiProperty({ nullable: true, type: String }) custom1: string | null;
   @ApiProperty({ nullable: true, type: String }) custom2: string | null;

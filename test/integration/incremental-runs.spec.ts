@@ -157,7 +157,7 @@ describe('incremental runs: the same standings as a full computation, after any 
 
   /** The board's input as the calculators' objects, read from the race rows by plain SQL. */
   async function freshInput(): Promise<ComputeInput> {
-    const { def, scale } = await t.app.get(LeaderboardsRepository).definitionForRun(t.db.manager, boardId);
+    const { def, scale, registeredCodes } = await t.app.get(LeaderboardsRepository).definitionForRun(t.db.manager, boardId);
     const events: EventInput[] = await t.db.query(
       `SELECT id, name, to_char(date, 'YYYY-MM-DD') AS date, starred, points_multiplier::float8 AS "pointsMultiplier" FROM event WHERE series_id = $1`,
       [def.board.seriesId],
@@ -170,7 +170,7 @@ describe('incremental runs: the same standings as a full computation, after any 
       [setIds],
     );
     const results: RaceResultInput[] = rows.map((r) => ({ ...r, custom1: null, custom2: null, custom3: null }));
-    return { scale: toPointsScaleConfig(scale), board: toLeaderboardConfig(def), events, results };
+    return { scale: toPointsScaleConfig(scale, registeredCodes), board: toLeaderboardConfig(def), events, results };
   }
 
   async function expectFullComputation(): Promise<void> {

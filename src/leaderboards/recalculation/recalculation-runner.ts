@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { computeStandingsTable, StandingsTable } from '../../calculators';
+import { computeStandingsTable, PointsScaleConfig, StandingsTable } from '../../calculators';
 import { advisoryXactLock, BOARD_LOCK_NAMESPACE } from '../../common/database/advisory-locks';
 import { rawClient } from '../../common/database/raw-client';
 import { TransactionRunner } from '../../common/database/transaction-runner';
@@ -10,7 +10,6 @@ import { FailureEpisodesRepository } from '../../notifications/failure-episodes.
 import { PendingRecalcRepository } from '../../pending-recalc/pending-recalc.repository';
 import { toLeaderboardConfig, toPointsScaleConfig } from '../board-config';
 import { BoardDefinition, LeaderboardsRepository } from '../leaderboards.repository';
-import { PointsScale } from '../points-scale.entity';
 import { RUN_TRIGGERS, RunTrigger } from '../recalc.entities';
 import { describeFailure, isTransient } from './failure-kind';
 import { RunsRepository } from './runs.repository';
@@ -103,14 +102,14 @@ export class RecalculationRunner {
     // and leaves the board pending, so nothing is lost between the two reads.
     const resultsVersion = await this.pending.resultsVersion(manager, leaderboardId);
     // Lean run: the definition and the scale in one read (not cached: read in this transaction).
-    const { def, scale } = await this.boards.definitionForRun(manager, leaderboardId);
+    const { def, scale, registeredCodes } = await this.boards.definitionForRun(manager, leaderboardId);
     if (!def.board.active) {
       await this.pending.markComputed(manager, leaderboardId, resultsVersion);
       await this.runs.complete(manager, jobId, { inserted: 0, updated: 0, deleted: 0 }, resultsVersion, { skipped: 'inactive board' });
       return { kind: 'completed', write: null, resultsVersion };
     }
     const started = performance.now();
-    const { standings, loaded } = await this.loadAndCompute(manager, def, scale);
+    const { standings, loaded } = await this.loadAndCompute(manager, def, toPointsScaleConfig(scale, registeredCodes));
     const computed = performance.now();
     const write = await this.writer.write(manager, leaderboardId, def.board.initialState, standings);
     const timings = { queueMs: clock.queueMs, lockMs, loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
@@ -124,7 +123,7 @@ export class RecalculationRunner {
    * Loads the inputs and computes the standings. The inputs live only in this call, so their
    * memory can be reclaimed while the standings are written.
    */
-  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScale): Promise<{ standings: StandingsTable; loaded: number }> {
+  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScaleConfig): Promise<{ standings: StandingsTable; loaded: number }> {
     const client = await rawClient(manager);
     const { events, ...inputs } = await this.inputs.load(client, {
       seriesId: def.board.seriesId,
@@ -133,7 +132,7 @@ export class RecalculationRunner {
       eventScope: def.board.eventScope,
     });
     const loaded = performance.now();
-    const standings = computeStandingsTable({ scale: toPointsScaleConfig(scale), board: toLeaderboardConfig(def), events, ...inputs });
+    const standings = computeStandingsTable({ scale, board: toLeaderboardConfig(def), events, ...inputs });
     return { standings, loaded };
   }
 

@@ -4,7 +4,7 @@
  * ahead of it (and status codes by filtering the race for what their base counts), and finds
  * the best allowed set of events by trying every subset. It knows the time-based scales,
  * participation points and the Appendix A discard schedule and tie-breaks (issue 15) from their
- * definitions in docs/scoring.md.
+ * definitions in docs/scoring.md, and organiser-defined codes (the scale's registeredCodes).
  */
 import type { ComputeInput, RaceResultInput } from '../../../src/calculators/types';
 
@@ -25,6 +25,8 @@ function ruleOf(input: ComputeInput, status: string): Rule {
   const { scale } = input;
   const given = (scale.codes as Record<string, Rule | number> | undefined)?.[status] ?? (['DNF', 'DNS', 'DSQ'].includes(status) ? scale.statusPoints?.[status as 'DNF'] : undefined);
   if (given !== undefined) return typeof given === 'number' ? { points: given } : given;
+  // An organiser-defined code the scale does not name: as DNF scores there, and discardable.
+  if (scale.registeredCodes && Object.prototype.hasOwnProperty.call(scale.registeredCodes, status)) return { ...ruleOf(input, 'DNF'), discardable: true };
   if (status === 'RDG') return { redress: 'AVERAGE' };
   if (scale.codes === undefined) {
     if (PLACED.includes(status)) return { penaltyPoints: 0 };

@@ -681,6 +681,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/status-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every status code a result may carry
+         * @description The built-in codes with their meaning, then the organiser's own. A points scale's `codes` says how each scores; an organiser-defined code a scale does not name scores as DNF does there, and may be discarded.
+         */
+        get: operations["StatusCodesController_list"];
+        put?: never;
+        /**
+         * Register an organiser-defined status code
+         * @description Results (rows, edits, imports) may then carry it, and points scales may say how it scores. It gets the next free number (never reused). Imports read the code as itself, before the default words (OTL → DNF, LAP → FIN).
+         */
+        post: operations["StatusCodesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/status-codes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["StatusCodesController_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an organiser-defined code that nothing uses
+         * @description Its number is not given to another code.
+         */
+        delete: operations["StatusCodesController_delete"];
+        options?: never;
+        head?: never;
+        /** Change what an organiser-defined code means (its label); scores do not change */
+        patch: operations["StatusCodesController_update"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -707,7 +752,7 @@ export interface components {
              * @example result
              * @enum {string}
              */
-            entity: "series" | "event" | "points_scale" | "leaderboard" | "result_set" | "result" | "participant" | "import" | "recalculation";
+            entity: "series" | "event" | "points_scale" | "leaderboard" | "result_set" | "result" | "participant" | "import" | "recalculation" | "status_code";
             /** @example 311 */
             entityId: string;
             /**
@@ -945,8 +990,11 @@ export interface components {
             participant: components["schemas"]["ParticipantDto"];
             bib: string | null;
             position: number | null;
-            /** @enum {string} */
-            status: "FIN" | "DNF" | "DNS" | "DSQ" | "DNC" | "OCS" | "ZFP" | "UFD" | "BFD" | "SCP" | "NSC" | "RET" | "RAF" | "DNE" | "DGM" | "DPI" | "RDG";
+            /**
+             * @description A built-in or organiser-defined status code (GET /api/status-codes)
+             * @example FIN
+             */
+            status: string;
             timeMs: number | null;
             custom1: string | null;
             custom2: string | null;
@@ -1043,10 +1091,10 @@ export interface components {
             /** @description Place, 1 = winner; riders who tie share a place. For FIN and the penalties on a place (ZFP, SCP, DPI); another status's place is dropped with a warning */
             position?: number;
             /**
-             * @description FIN finished, DNF did not finish, DNS did not start, DSQ disqualified; the RRS codes: DNC did not come to the start, OCS on the course side, ZFP/UFD/BFD start penalties (Z, U, black flag), SCP scoring penalty, NSC did not sail the course, RET retired, RAF retired after finishing, DNE/DGM disqualification not excludable, DPI discretionary penalty, RDG redress. How each scores is the points scale's `codes`
-             * @enum {string}
+             * @description FIN finished, DNF did not finish, DNS did not start, DSQ disqualified; the RRS codes: DNC did not come to the start, OCS on the course side, ZFP/UFD/BFD start penalties (Z, U, black flag), SCP scoring penalty, NSC did not sail the course, RET retired, RAF retired after finishing, DNE/DGM disqualification not excludable, DPI discretionary penalty, RDG redress; or an organiser-defined code (GET /api/status-codes), which is unplaced. How each scores is the points scale's `codes`; an unknown code is a 400 listing the known ones
+             * @example FIN
              */
-            status: "FIN" | "DNF" | "DNS" | "DSQ" | "DNC" | "OCS" | "ZFP" | "UFD" | "BFD" | "SCP" | "NSC" | "RET" | "RAF" | "DNE" | "DGM" | "DPI" | "RDG";
+            status: string;
             /** @description Finishing time in milliseconds */
             timeMs?: number;
             /** @description Value of grouping slot 1 by name (e.g. the school); created on first use */
@@ -1068,8 +1116,11 @@ export interface components {
             bib?: string | null;
             /** @description null removes the place */
             position?: number | null;
-            /** @enum {string} */
-            status?: "FIN" | "DNF" | "DNS" | "DSQ" | "DNC" | "OCS" | "ZFP" | "UFD" | "BFD" | "SCP" | "NSC" | "RET" | "RAF" | "DNE" | "DGM" | "DPI" | "RDG";
+            /**
+             * @description A built-in or organiser-defined status code (GET /api/status-codes)
+             * @example DNF
+             */
+            status?: string;
             timeMs?: number | null;
             custom1?: string | null;
             custom2?: string | null;
@@ -1492,7 +1543,7 @@ export interface components {
              */
             dsqNonDroppable: boolean;
             /**
-             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF). Also accepted as a list, [{ "code": "DNF", "base": "STARTERS", "plus": 1 }, …] (a fixed score as { "code", "points" }), which can say a code twice where an object cannot (JSON keeps the last key): a code listed twice is a 400 naming codes[i].code. Stored and answered as the object.
+             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG, and the organiser-defined codes (GET /api/status-codes; a base, plus or points rule: they are unplaced); an organiser-defined code a scale does not name scores as DNF does there, discardable; naming a code that is not registered is a 400 naming codes.<code>. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF). Also accepted as a list, [{ "code": "DNF", "base": "STARTERS", "plus": 1 }, …] (a fixed score as { "code", "points" }), which can say a code twice where an object cannot (JSON keeps the last key): a code listed twice is a 400 naming codes[i].code. Stored and answered as the object.
              * @example {
              *       "DNC": {
              *         "base": "ENTERED_IN_SERIES",
@@ -1674,7 +1725,7 @@ export interface components {
              */
             dsqNonDroppable: boolean;
             /**
-             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF). Also accepted as a list, [{ "code": "DNF", "base": "STARTERS", "plus": 1 }, …] (a fixed score as { "code", "points" }), which can say a code twice where an object cannot (JSON keeps the last key): a code listed twice is a 400 naming codes[i].code. Stored and answered as the object.
+             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG, and the organiser-defined codes (GET /api/status-codes; a base, plus or points rule: they are unplaced); an organiser-defined code a scale does not name scores as DNF does there, discardable; naming a code that is not registered is a 400 naming codes.<code>. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF). Also accepted as a list, [{ "code": "DNF", "base": "STARTERS", "plus": 1 }, …] (a fixed score as { "code", "points" }), which can say a code twice where an object cannot (JSON keeps the last key): a code listed twice is a 400 naming codes[i].code. Stored and answered as the object.
              * @example {
              *       "DNC": {
              *         "base": "ENTERED_IN_SERIES",
@@ -2154,6 +2205,56 @@ export interface components {
             total: number;
             entry: components["schemas"]["StandingsEntryView"];
         };
+        StatusCodeView: {
+            /**
+             * @description The code as results carry it
+             * @example OTL
+             */
+            code: string;
+            /**
+             * @description Its number in race packs: built-ins below 32, organiser-defined codes from 32, never reused
+             * @example 32
+             */
+            number: number;
+            /**
+             * @description true for the codes Podium knows (FIN, DNF, … the Racing Rules of Sailing's); false for an organiser-defined code
+             * @example false
+             */
+            builtIn: boolean;
+            /**
+             * @description What the code means
+             * @example over the time limit
+             */
+            label: string;
+            /**
+             * @description When the code was registered (built-ins: when the registry was made)
+             * @example 2026-12-07T01:00:00.000Z
+             */
+            createdAt: string;
+        };
+        StatusCodeList: {
+            /** @description Built-ins first (by number), then the organiser-defined codes by code */
+            items: components["schemas"]["StatusCodeView"][];
+        };
+        CreateStatusCodeDto: {
+            /**
+             * @description The new code: 2 to 10 capital letters and digits, a letter first, not a built-in code
+             * @example OTL
+             */
+            code: string;
+            /**
+             * @description What it means, for organisers and riders
+             * @example over the time limit
+             */
+            label: string;
+        };
+        UpdateStatusCodeDto: {
+            /**
+             * @description What the code means
+             * @example outside the time limit
+             */
+            label: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2289,7 +2390,7 @@ export interface operations {
                 /** @description Rows to answer */
                 limit?: number;
                 /** @description Only changes to this kind of thing */
-                entity?: "series" | "event" | "points_scale" | "leaderboard" | "result_set" | "result" | "participant" | "import" | "recalculation";
+                entity?: "series" | "event" | "points_scale" | "leaderboard" | "result_set" | "result" | "participant" | "import" | "recalculation" | "status_code";
                 /** @description Only changes to the thing with this id (with entity) */
                 entityId?: string;
                 /** @description Only changes by this actor: an admin key's name, key#N, retry-link or cli:<user> */
@@ -2867,7 +2968,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description An .xlsx workbook (one sheet per category, or a Category column) or a .csv file (comma, semicolon or tab; UTF-8). Headers are matched without case or spaces: Place/Pos, Bib/No, Licence/UCI ID, First Name, Last Name (or Name), Category/Cat, Time (h:mm:ss.sss, mm:ss or seconds), Status (any status code: DNF, DNS, DSQ/DQ, RET, DNC, OCS, …; OTL = DNF and LAP = FIN unless statusSynonyms says otherwise; blank = finished; an unknown word is a 422 listing the known ones) and the series' slot labels (School, Club, Team). A shared place is written "=3". A non-finisher with a place (a DNF at the place it stopped) keeps its status, the place is dropped with a warning. */
+        /** @description An .xlsx workbook (one sheet per category, or a Category column) or a .csv file (comma, semicolon or tab; UTF-8). Headers are matched without case or spaces: Place/Pos, Bib/No, Licence/UCI ID, First Name, Last Name (or Name), Category/Cat, Time (h:mm:ss.sss, mm:ss or seconds), Status (any status code: DNF, DNS, DSQ/DQ, RET, DNC, OCS, …, and the registered ones (GET /api/status-codes), read as themselves; OTL = DNF and LAP = FIN unless registered or statusSynonyms says otherwise; blank = finished; an unknown word is a 422 listing the known ones) and the series' slot labels (School, Club, Team). A shared place is written "=3". A non-finisher with a place (a DNF at the place it stopped) keeps its status, the place is dropped with a warning. */
         requestBody: {
             content: {
                 "multipart/form-data": {
@@ -2881,7 +2982,7 @@ export interface operations {
                      */
                     state?: "DRAFT" | "PROVISIONAL";
                     /**
-                     * @description WORD=CODE pairs: this file's own status words
+                     * @description WORD=CODE pairs: this file's own status words; a CODE is built-in or registered (else a 400 naming statusSynonyms)
                      * @example OTL=RET, LAP=DNF
                      */
                     statusSynonyms?: string;
@@ -3786,6 +3887,210 @@ export interface operations {
             };
             /** @description No such board or no standings yet; without an admin key also standings that are not published */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StatusCodesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "code": "DNF",
+                     *           "number": 1,
+                     *           "builtIn": true,
+                     *           "label": "did not finish",
+                     *           "createdAt": "2026-12-07T00:00:00.000Z"
+                     *         },
+                     *         {
+                     *           "code": "OTL",
+                     *           "number": 32,
+                     *           "builtIn": false,
+                     *           "label": "over the time limit",
+                     *           "createdAt": "2026-12-07T01:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StatusCodeList"];
+                };
+            };
+        };
+    };
+    StatusCodesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStatusCodeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "OTL",
+                     *       "number": 32,
+                     *       "builtIn": false,
+                     *       "label": "over the time limit",
+                     *       "createdAt": "2026-12-07T01:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StatusCodeView"];
+                };
+            };
+            /** @description A malformed code, a built-in code, or a label missing or too long (the field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The code exists already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StatusCodesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "OTL",
+                     *       "number": 32,
+                     *       "builtIn": false,
+                     *       "label": "over the time limit",
+                     *       "createdAt": "2026-12-07T01:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StatusCodeView"];
+                };
+            };
+            /** @description No such code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StatusCodesController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A built-in code, or one still carried by results or named by a points scale (which are listed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StatusCodesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateStatusCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "OTL",
+                     *       "number": 32,
+                     *       "builtIn": false,
+                     *       "label": "outside the time limit",
+                     *       "createdAt": "2026-12-07T01:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StatusCodeView"];
+                };
+            };
+            /** @description No such code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A built-in code, which cannot be changed */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
