@@ -12,7 +12,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { Presets, SingleBar } from 'cli-progress';
-import { DomainError } from '../common/errors/domain-errors';
+import { DomainError, InvalidInputError } from '../common/errors/domain-errors';
 import { ConfigError, loadConfig } from '../config/config';
 import { prepareDatabase } from '../database/prepare-database';
 import { parseSynonyms } from '../results/import/cell-values';
@@ -142,6 +142,14 @@ async function main(argv: string[]): Promise<number> {
       if (options.json) console.log(JSON.stringify({ message: err.message, ...err.details }, null, 2));
       else printProblems(err);
       return 1;
+    }
+    // A synonym naming a code that is not registered is known only once the registry is read:
+    // it is still bad usage of the option, as a malformed pair is.
+    const synonymProblem = err instanceof InvalidInputError ? err.problems.find((p) => p.field === 'statusSynonyms') : undefined;
+    if (synonymProblem) {
+      console.error(`--status-synonyms: ${synonymProblem.message}`);
+      console.error(USAGE);
+      return 2;
     }
     if (err instanceof DomainError) {
       console.error(err.message);
