@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { DatabaseError } from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, OutageLog } from './database-unavailable';
 import {
@@ -119,10 +120,12 @@ export class HttpErrorFilter implements ExceptionFilter {
     // Hostile or broken requests: body-parser errors (size, charset, encoding), NUL and depth from PostgreSQL.
     const requestError = requestErrorAnswer(exception);
     if (requestError) return { statusCode: requestError.status, error: httpError(requestError.status), message: requestError.message };
-    const pgCode = exception instanceof QueryFailedError ? (exception.driverError as { code?: string }).code : undefined;
-    const known = pgCode ? PG_CLIENT_ERRORS[pgCode] : undefined;
+    // Through TypeORM (QueryFailedError) or from repositories that speak to node-pg directly (its DatabaseError).
+    const driverError = exception instanceof QueryFailedError ? (exception.driverError as { code?: string; constraint?: string })
+      : exception instanceof DatabaseError ? exception : undefined;
+    const known = driverError?.code ? PG_CLIENT_ERRORS[driverError.code] : undefined;
     if (known) {
-      const detail = (exception as QueryFailedError & { driverError: { constraint?: string } }).driverError.constraint;
+      const detail = driverError!.constraint;
       return {
         statusCode: known.status,
         error: httpError(known.status),
