@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { recordChangeEvents } from '../support/events';
 import { countRows, Fixtures } from '../support/fixtures';
 import { settled, standingsRows } from '../support/sync';
-import { AUTH, eventually, startTestApp, TestApp } from '../support/test-app';
+import { AUTH, eventually, QUICK_RECALC, startTestApp, TestApp } from '../support/test-app';
 import { zip } from '../support/zip';
 
 type Row = (string | number | Date | null | { formula: string; result?: unknown })[];
@@ -53,7 +53,7 @@ describe('spreadsheet imports', () => {
   const rowsOf = async (resultSetId: number) => (await t.http().get(`/api/result-sets/${resultSetId}`).set(AUTH).expect(200)).body;
 
   beforeAll(async () => {
-    t = await startTestApp({ RECALC_DEBOUNCE_MS: '100', RECALC_MAX_WAIT_MS: '1000', RECALC_SWEEP_INTERVAL_MS: '200' });
+    t = await startTestApp(QUICK_RECALC);
     fx = new Fixtures(t);
     recorder = recordChangeEvents(t);
     seriesId = await fx.series();

@@ -6,7 +6,7 @@
  */
 import { Fixtures } from '../support/fixtures';
 import { settled } from '../support/sync';
-import { AUTH, startTestApp, TestApp } from '../support/test-app';
+import { AUTH, QUICK_RECALC, startTestApp, TestApp } from '../support/test-app';
 
 type Entry = { name: string; points: number; position: number; breakdown: { counted: { status: string; points: number }[]; dropped: { status: string; points: number }[] } };
 
@@ -15,7 +15,7 @@ describe("issue 15's low-point example: a missed race scores DNC", () => {
   let fx: Fixtures;
 
   beforeAll(async () => {
-    t = await startTestApp({ RECALC_DEBOUNCE_MS: '100', RECALC_MAX_WAIT_MS: '1000', RECALC_SWEEP_INTERVAL_MS: '200' });
+    t = await startTestApp(QUICK_RECALC);
     fx = new Fixtures(t);
   });
   afterAll(() => t?.close());

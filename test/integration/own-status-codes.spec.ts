@@ -7,7 +7,7 @@
  */
 import { Fixtures, rider } from '../support/fixtures';
 import { settled } from '../support/sync';
-import { AUTH, startTestApp, TestApp } from '../support/test-app';
+import { AUTH, QUICK_RECALC, startTestApp, TestApp } from '../support/test-app';
 
 describe('organiser-defined status codes through the API', () => {
   let t: TestApp;
@@ -15,7 +15,7 @@ describe('organiser-defined status codes through the API', () => {
   let seriesId: number;
 
   beforeAll(async () => {
-    t = await startTestApp({ RECALC_DEBOUNCE_MS: '100', RECALC_MAX_WAIT_MS: '1000', RECALC_SWEEP_INTERVAL_MS: '200' });
+    t = await startTestApp(QUICK_RECALC);
     fx = new Fixtures(t);
     seriesId = await fx.series({ name: 'XC Cup', customLabels: {} });
   });

@@ -10,7 +10,7 @@ import type { ComputeInput, PointsScaleConfig, Status } from '../../src/calculat
 import { StatusCodes1796000000000 } from '../../src/migrations/1796000000000-StatusCodes';
 import { Fixtures, rider } from '../support/fixtures';
 import { settled } from '../support/sync';
-import { AUTH, startTestApp, TestApp } from '../support/test-app';
+import { AUTH, QUICK_RECALC, startTestApp, TestApp } from '../support/test-app';
 
 describe('status codes through the API', () => {
   let t: TestApp;
@@ -18,7 +18,7 @@ describe('status codes through the API', () => {
   let seriesId: number;
 
   beforeAll(async () => {
-    t = await startTestApp({ RECALC_DEBOUNCE_MS: '100', RECALC_MAX_WAIT_MS: '1000', RECALC_SWEEP_INTERVAL_MS: '200' });
+    t = await startTestApp(QUICK_RECALC);
     fx = new Fixtures(t);
     seriesId = await fx.series();
   });

@@ -19,6 +19,12 @@ export interface TestApp {
 }
 
 /** Podium as main.ts starts it, on its own database and Redis prefix; HTTP through supertest. */
+/**
+ * Recalculation within a fraction of a second (debounce 100 ms, capped at 1 s; the sweeper every
+ * 200 ms), for tests that wait for standings; the production defaults are checked in config.spec.ts.
+ */
+export const QUICK_RECALC: Readonly<Record<string, string>> = { RECALC_DEBOUNCE_MS: '100', RECALC_MAX_WAIT_MS: '1000', RECALC_SWEEP_INTERVAL_MS: '200' };
+
 export async function startTestApp(extraEnv: Record<string, string> = {}, sandbox = newSandbox(extraEnv)): Promise<TestApp> {
   const config = loadConfig(sandbox.env);
   const app = await createPodiumApp(config, { bufferLogs: false });
