@@ -204,8 +204,12 @@ describe('the organiser console in a browser', () => {
   });
 
   it('edits a result inline and the standings follow', async () => {
+    // The status picker offers every code: the built-ins and the organiser's own.
+    await api.http().post('/api/status-codes').set('Authorization', `Bearer ${ADMIN_KEY}`).send({ code: 'OTL', label: 'over the time limit' }).expect(201);
     await page.goto(`${base}/admin/result-sets/${ids.girlsSet}`);
     await page.getByRole('button', { name: 'Edit Ann Lee' }).click();
+    await eventually(async () => (await page.getByLabel('Status of Ann Lee').locator('option').allInnerTexts()).includes('OTL'));
+    expect(await page.getByLabel('Status of Ann Lee').locator('option').allInnerTexts()).toEqual(expect.arrayContaining(['FIN', 'DNF', 'RET', 'DNC', 'RDG', 'OTL']));
     await page.getByLabel('Place of Ann Lee').fill('');
     await page.getByLabel('Status of Ann Lee').selectOption('DNF');
     await page.getByRole('button', { name: 'Save' }).click();

@@ -9,7 +9,23 @@ import { ConfirmButton, ErrorMessage, Field, Head, HistoryLink, Loading, Paged, 
 
 type RowInput = components['schemas']['ResultRowDto'];
 type Status = RowInput['status'];
-const STATUSES: Status[] = ['FIN', 'DNF', 'DNS', 'DSQ'];
+/** Offered until the registry has answered (and if it cannot): the codes every scale scores. */
+const COMMON_STATUSES: Status[] = ['FIN', 'DNF', 'DNS', 'DSQ'];
+
+/** Every status a row may take: the built-in codes and the organiser's own (GET /api/status-codes), each with its meaning. */
+function StatusOptions({ current }: { current: Status }) {
+  const codes = useQuery({ queryKey: ['status-codes'], queryFn: () => ok(api.GET('/api/status-codes')), staleTime: 60_000 });
+  const items = codes.data?.items ?? COMMON_STATUSES.map((code) => ({ code, label: '' }));
+  // A row's status stays selectable even when the list does not hold it (a code not yet loaded).
+  const listed = items.some((c) => c.code === current) ? items : [...items, { code: current, label: '' }];
+  return (
+    <>
+      {listed.map((c) => (
+        <option key={c.code} value={c.code} title={c.label || undefined}>{c.code}</option>
+      ))}
+    </>
+  );
+}
 
 const TRANSITION_LABEL: Partial<Record<ResultSetState, string>> = {
   DRAFT: 'Back to draft',
@@ -227,9 +243,7 @@ function EditRow({ row, onDone, onCancel }: { row: ResultRow; onDone: Wrote; onC
       </td>
       <td>
         <select aria-label={`Status of ${who}`} value={v.status} onChange={(e) => setV({ ...v, status: e.target.value as Status })} form={`row-${row.id}`}>
-          {STATUSES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
+          <StatusOptions current={v.status} />
         </select>
       </td>
       <td>
@@ -292,9 +306,7 @@ function AddRow({ setId, onAdded }: { setId: number; onAdded: Wrote }) {
       </Field>
       <Field label="Status">
         <select value={v.status} onChange={(e) => setV({ ...v, status: e.target.value as Status })}>
-          {STATUSES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
+          <StatusOptions current={v.status} />
         </select>
       </Field>
       <Field label="Bib">
