@@ -165,6 +165,26 @@ describe('the console manages a season in a browser', () => {
     await screenshot(page, 'console-manage-draft-warning');
   });
 
+  it('gives a redress a stated score (RRS A9) in an inline edit, and shows it on the row', async () => {
+    await page.goto(`${base}/admin/result-sets/${ids.draft}`);
+    await page.getByRole('button', { name: 'Edit Cy Diaz' }).click();
+    await page.getByLabel('Place of Cy Diaz').fill('');
+    await page.getByLabel('Status of Cy Diaz').selectOption('RDG');
+    await page.getByLabel('Redress points of Cy Diaz').fill('3.5');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save' }).waitFor({ state: 'detached' });
+    const row = page.locator('#rows ~ div tbody tr').filter({ hasText: 'Diaz' });
+    expect(await row.innerText()).toContain('RDG (redress 3.5)');
+    const set = await get(`/api/result-sets/${ids.draft}`);
+    expect(set.results.find((r: { participant: { lastName: string } }) => r.participant.lastName === 'Diaz')).toMatchObject({ status: 'RDG', redress: { points: 3.5 } });
+    // Emptied, the stated score goes: the scale's RDG rule scores the race again.
+    await page.getByRole('button', { name: 'Edit Cy Diaz' }).click();
+    await page.getByLabel('Redress points of Cy Diaz').fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save' }).waitFor({ state: 'detached' });
+    expect((await get(`/api/result-sets/${ids.draft}`)).results.find((r: { participant: { lastName: string } }) => r.participant.lastName === 'Diaz').redress).toBeNull();
+  });
+
   it('sends a reason with an inline result edit and a transition (accents kept), then reads them in the result set\'s history', async () => {
     await page.goto(`${base}/admin/result-sets/${ids.girls}`);
     await page.getByRole('button', { name: 'Edit Bo Chen' }).click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedTransitions, countdown, describeChanges, describePhases, diffRows, eventCells, explainBoard, pageOf, pointsPreview, reasonHeaders, type ResultRow } from './logic';
+import { allowedTransitions, countdown, describeChanges, describePhases, diffRows, eventCells, explainBoard, fieldText, pageOf, pointsPreview, reasonHeaders, redressText, type ResultRow } from './logic';
 
 const row = (id: number, first: string, last: string, extra: Partial<ResultRow> = {}): ResultRow => ({
   id, participant: { firstName: first, lastName: last }, bib: null, position: null, status: 'FIN', timeMs: null, custom1: null, custom2: null, custom3: null, redress: null, ...extra,
@@ -28,6 +28,17 @@ describe('diffRows', () => {
   it('finds nothing in a copy', () => {
     const rows = [row(1, 'Ann', 'Lee', { position: 1, bib: '7' })];
     expect(diffRows(rows, rows.map((r) => ({ ...r, id: 9 })))).toEqual({ added: [], removed: [], changed: [] });
+  });
+
+  it('compares a redress by what it says, and shows it in words', () => {
+    const before = [row(1, 'Ann', 'Lee', { status: 'RDG', redress: { events: [3, 4] } }), row(2, 'Bo', 'Chen', { status: 'RDG', redress: { average: true } })];
+    // A copy (new objects saying the same) is no change; a stated score in place of an average is.
+    const after = [row(11, 'Ann', 'Lee', { status: 'RDG', redress: { events: [3, 4] } }), row(12, 'Bo', 'Chen', { status: 'RDG', redress: { points: 3.5 } })];
+    const d = diffRows(before, after);
+    expect(d.changed.map((c) => [c.after.participant.firstName, c.fields])).toEqual([['Bo', ['redress']]]);
+    expect([fieldText(d.changed[0].before, 'redress'), fieldText(d.changed[0].after, 'redress')]).toEqual(['redress: average of the other races', 'redress 3.5']);
+    expect(redressText({ events: [3, 4] })).toBe('redress: average of events 3, 4');
+    expect(fieldText(row(3, 'Cy', 'Diaz', {}), 'redress')).toBe('—');
   });
 });
 

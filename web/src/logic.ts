@@ -21,12 +21,28 @@ export function rowKey(r: ResultRow): string {
   return r.participant.externalId ? `id:${r.participant.externalId}` : `name:${r.participant.firstName} ${r.participant.lastName}`.toLowerCase();
 }
 
-const COMPARED = ['position', 'status', 'bib', 'timeMs', 'custom1', 'custom2', 'custom3'] as const;
+const COMPARED = ['position', 'status', 'bib', 'timeMs', 'custom1', 'custom2', 'custom3', 'redress'] as const;
+type Compared = (typeof COMPARED)[number];
+/** Values compare by content: a redress is an object, equal in two rows when it says the same. */
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** A result's own redress in words (RRS A9): a stated score, or which races it averages. */
+export function redressText(redress: NonNullable<ResultRow['redress']>): string {
+  if (redress.points !== undefined) return `redress ${redress.points}`;
+  if (redress.events) return `redress: average of events ${redress.events.join(', ')}`;
+  return 'redress: average of the other races';
+}
+
+/** One compared field of a row, as the revision diff shows it. */
+export function fieldText(row: ResultRow, field: Compared): string {
+  if (field === 'redress') return row.redress ? redressText(row.redress) : '—';
+  return String(row[field] ?? '—');
+}
 
 export interface RowDiff {
   added: ResultRow[];
   removed: ResultRow[];
-  changed: { before: ResultRow; after: ResultRow; fields: string[] }[];
+  changed: { before: ResultRow; after: ResultRow; fields: Compared[] }[];
 }
 
 /** What a revision changes against the set it revises. */
@@ -38,7 +54,7 @@ export function diffRows(original: ResultRow[], revision: ResultRow[]): RowDiff 
     const old = before.get(key);
     if (!old) diff.added.push(r);
     else {
-      const fields = COMPARED.filter((f) => (old[f] ?? null) !== (r[f] ?? null));
+      const fields = COMPARED.filter((f) => !same(old[f], r[f]));
       if (fields.length > 0) diff.changed.push({ before: old, after: r, fields: [...fields] });
     }
   }

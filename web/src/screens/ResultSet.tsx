@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ok } from '../api/client';
 import { ApiError } from '../api/errors';
 import type { components } from '../api/schema';
-import { allowedTransitions, diffRows, editable, reasonHeaders, type ResultRow, type ResultSetState } from '../logic';
+import { allowedTransitions, diffRows, editable, fieldText, reasonHeaders, redressText, type ResultRow, type ResultSetState } from '../logic';
 import { Link, navigate } from '../router';
 import { ConfirmButton, ErrorMessage, Field, Head, HistoryLink, Loading, Paged, ReasonField, Warnings } from '../ui';
 
@@ -140,7 +140,7 @@ function RevisionDiff({ originalId, rows }: { originalId: number; rows: ResultRo
         ))}
         {d.changed.map((c) => (
           <li key={`c${c.after.id}`} className="changed">
-            Changed: {name(c.after)}: {c.fields.map((f) => `${f} ${String(c.before[f as keyof ResultRow] ?? '—')} → ${String(c.after[f as keyof ResultRow] ?? '—')}`).join(', ')}
+            Changed: {name(c.after)}: {c.fields.map((f) => `${f} ${fieldText(c.before, f)} → ${fieldText(c.after, f)}`).join(', ')}
           </li>
         ))}
       </ul>
@@ -170,7 +170,7 @@ function Rows({ rows, canEdit, onChange }: { rows: ResultRow[]; canEdit: boolean
                   ) : (
                     <tr key={r.id}>
                       <td>{r.position ?? '—'}</td>
-                      <td>{r.status}</td>
+                      <td>{r.status}{r.redress ? ` (${redressText(r.redress)})` : ''}</td>
                       <td>{r.bib ?? ''}</td>
                       <td>{r.participant.firstName}</td>
                       <td>{r.participant.lastName}</td>
@@ -204,6 +204,18 @@ function problemFor(error: unknown, field: string): string | undefined {
   return error.fieldProblems.find((p) => p.field === field || p.field?.endsWith(`.${field}`))?.message;
 }
 
+type Redress = components['schemas']['RedressDto'];
+
+/**
+ * The PATCH's redress from the stated-score input: a number sets it, emptied it clears a stated
+ * score the row had, and otherwise the row's redress (an average, or none) is left as it is.
+ */
+function redressPatch(status: Status, input: string, before: Redress | null | undefined): { redress?: Redress | null } {
+  if (status !== 'RDG') return {};
+  if (input.trim() !== '') return { redress: { points: Number(input) } };
+  return before?.points !== undefined ? { redress: null } : {};
+}
+
 function EditRow({ row, onDone, onCancel }: { row: ResultRow; onDone: Wrote; onCancel: () => void }) {
   const [v, setV] = useState({
     position: row.position?.toString() ?? '',
@@ -211,6 +223,7 @@ function EditRow({ row, onDone, onCancel }: { row: ResultRow; onDone: Wrote; onC
     bib: row.bib ?? '',
     firstName: row.participant.firstName,
     lastName: row.participant.lastName,
+    redressPoints: row.redress?.points?.toString() ?? '',
     reason: '',
   });
   const save = useMutation({
@@ -223,6 +236,7 @@ function EditRow({ row, onDone, onCancel }: { row: ResultRow; onDone: Wrote; onC
             position: v.position === '' ? null : Number(v.position),
             status: v.status,
             bib: v.bib === '' ? null : v.bib,
+            ...redressPatch(v.status, v.redressPoints, row.redress),
             // The row's view carries the rider's id; the edit names the rider only.
             participant: { ...(row.participant.externalId ? { externalId: row.participant.externalId } : {}), firstName: v.firstName, lastName: v.lastName },
           },
@@ -245,6 +259,20 @@ function EditRow({ row, onDone, onCancel }: { row: ResultRow; onDone: Wrote; onC
         <select aria-label={`Status of ${who}`} value={v.status} onChange={(e) => setV({ ...v, status: e.target.value as Status })} form={`row-${row.id}`}>
           <StatusOptions current={v.status} />
         </select>
+        {v.status === 'RDG' && (
+          <input
+            aria-label={`Redress points of ${who}`}
+            title="A stated score for this race (RRS A9); empty: the points scale's RDG rule, or the average given before"
+            placeholder="Redress points"
+            type="number"
+            min={0}
+            step={0.1}
+            value={v.redressPoints}
+            onChange={(e) => setV({ ...v, redressPoints: e.target.value })}
+            form={`row-${row.id}`}
+          />
+        )}
+        {problemFor(save.error, 'redress') && <small className="error">{problemFor(save.error, 'redress')}</small>}
       </td>
       <td>
         <input aria-label={`Bib of ${who}`} value={v.bib} onChange={(e) => setV({ ...v, bib: e.target.value })} form={`row-${row.id}`} />
