@@ -173,8 +173,8 @@ describe('the console manages a season in a browser', () => {
     await page.getByLabel('Redress points of Cy Diaz').fill('3.5');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('button', { name: 'Save' }).waitFor({ state: 'detached' });
-    const row = page.locator('#rows ~ div tbody tr').filter({ hasText: 'Diaz' });
-    expect(await row.innerText()).toContain('RDG (redress 3.5)');
+    // The rows are read again after the save: wait for the new one.
+    await page.locator('#rows ~ div tbody tr').filter({ hasText: 'Diaz' }).filter({ hasText: 'RDG (redress 3.5)' }).waitFor();
     const set = await get(`/api/result-sets/${ids.draft}`);
     expect(set.results.find((r: { participant: { lastName: string } }) => r.participant.lastName === 'Diaz')).toMatchObject({ status: 'RDG', redress: { points: 3.5 } });
     // Emptied, the stated score goes: the scale's RDG rule scores the race again.
@@ -182,6 +182,7 @@ describe('the console manages a season in a browser', () => {
     await page.getByLabel('Redress points of Cy Diaz').fill('');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('button', { name: 'Save' }).waitFor({ state: 'detached' });
+    await page.locator('#rows ~ div tbody tr').filter({ hasText: 'Diaz' }).filter({ hasNotText: 'redress' }).waitFor();
     expect((await get(`/api/result-sets/${ids.draft}`)).results.find((r: { participant: { lastName: string } }) => r.participant.lastName === 'Diaz').redress).toBeNull();
   });
 
