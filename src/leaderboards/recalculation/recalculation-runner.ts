@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { computeStandingsTable, StandingsTable } from '../../calculators';
-import { advisoryXactLock, BOARD_LOCK_NAMESPACE } from '../../common/database/advisory-locks';
+import { computeStandingsTable, EventInput, StandingsTable } from '../../calculators';
+import { addAdvisoryXactLock, BOARD_LOCK_NAMESPACE } from '../../common/database/advisory-locks';
+import { OneStatement } from '../../common/database/one-statement';
 import { rawClient } from '../../common/database/raw-client';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { RecalculationFailedEvent, RecalculationRecoveredEvent, StandingsChangedEvent } from '../../common/events/catalogue';
@@ -14,7 +15,7 @@ import { PointsScale } from '../points-scale.entity';
 import { RUN_TRIGGERS, RunTrigger } from '../recalc.entities';
 import { describeFailure, isTransient } from './failure-kind';
 import { RunsRepository } from './runs.repository';
-import { StandingsInputsRepository } from './standings-inputs.repository';
+import { RaceSet, StandingsInputsRepository } from './standings-inputs.repository';
 import { StandingsWriterRepository, WriteOutcome } from './standings-writer.repository';
 
 export interface RunRequest {
@@ -39,6 +40,17 @@ export type RunOutcome =
 interface RunClock {
   startedAt: number;
   queueMs: number;
+}
+
+/** What compute() did, before the closing statement is sent; timings are null for a skipped (inactive) board. */
+type ComputedRun = { kind: 'completed'; write: WriteOutcome | null; resultsVersion: number; timings: RunTimings | null };
+
+interface RunTimings {
+  queueMs: number;
+  lockMs: number;
+  loadMs: number;
+  computeMs: number;
+  writeMs: number;
 }
 
 /**
@@ -74,64 +86,88 @@ export class RecalculationRunner {
     const { jobId, leaderboardId, trigger, queuedAt, attempt } = request;
     const clock = { startedAt: performance.now(), queueMs: Math.max(0, Date.now() - queuedAt.getTime()) };
     // Lean run: the "running" mark is one statement, committed on its own (no transaction of its
-    // own to open and close: two round trips fewer per run).
-    await this.runs.start(this.dataSource.manager, jobId, leaderboardId, trigger, queuedAt, attempt);
-    await this.inputs.cachePacks(leaderboardId);
+    // own to open and close), and the pack caching is another; neither reads what the other
+    // writes, so they go out together on two pooled connections: one wait instead of two.
+    await Promise.all([
+      this.runs.start(this.dataSource.manager, jobId, leaderboardId, trigger, queuedAt, attempt),
+      this.inputs.cachePacks(leaderboardId),
+    ]);
     try {
       return await this.tx.run(async (uow) => {
-        const outcome = await this.compute(uow.manager, request, clock);
-        const recovered = await this.episodes.recordRecovery(uow.manager, leaderboardId);
+        const closing = new OneStatement();
+        const outcome = await this.compute(uow.manager, request, clock, closing);
+        this.episodes.addRecovery(closing, leaderboardId);
+        const recovered = (await closing.run<{ recovered: number | null }>(uow.manager)).recovered;
+        if (outcome.kind === 'completed' && outcome.timings) this.metrics.runPhases(outcome.timings);
         if (recovered !== null) uow.publishAfterCommit(new RecalculationRecoveredEvent(leaderboardId, recovered));
         // Open standings pages reload their table; a run that changed no row has nothing to show.
         const write = outcome.kind === 'completed' ? outcome.write : null;
         if (write && (write.inserted + write.updated + write.deleted > 0 || recovered !== null)) {
           uow.publishAfterCommit(new StandingsChangedEvent(leaderboardId, write.resultSetId));
         }
-        return outcome;
+        return { kind: outcome.kind, write: outcome.write, resultsVersion: outcome.resultsVersion };
       });
     } catch (err) {
       return this.handleFailure(request, err);
     }
   }
 
-  private async compute(manager: EntityManager, request: RunRequest, clock: RunClock): Promise<RunOutcome> {
+  /**
+   * Locks the board, reads, computes and writes the rows; the run's closing writes (the set's
+   * computed mark, the outbox version, the run's completion, the failure episode's close) are
+   * added to `closing`, which the caller sends as one statement.
+   */
+  private async compute(manager: EntityManager, request: RunRequest, clock: RunClock, closing: OneStatement): Promise<ComputedRun> {
     const { leaderboardId, jobId } = request;
-    await advisoryXactLock(manager, BOARD_LOCK_NAMESPACE, leaderboardId);
+    // The lock is a statement of its own, before the one that reads: under READ COMMITTED each
+    // statement reads its own snapshot, and the read must be taken once the lock is held. The
+    // run's "locked" mark goes with it (it reads nothing the lock protects).
+    const locking = new OneStatement();
+    addAdvisoryXactLock(locking, 'board_lock', BOARD_LOCK_NAMESPACE, leaderboardId);
+    this.runs.addLocked(locking, jobId, 'board_lock');
+    await locking.run(manager, 'board_lock');
     const lockMs = Math.round(performance.now() - clock.startedAt);
-    await this.runs.locked(manager, jobId);
-    // Read the version before the inputs: any change committed later has a higher version
-    // and leaves the board pending, so nothing is lost between the two reads.
-    const resultsVersion = await this.pending.resultsVersion(manager, leaderboardId);
-    // Lean run: the definition and the scale in one read (not cached: read in this transaction).
-    const { def, scale } = await this.boards.definitionForRun(manager, leaderboardId);
+    const { resultsVersion, def, scale, events, sets, live } = await this.openingRead(manager, request);
     if (!def.board.active) {
-      await this.pending.markComputed(manager, leaderboardId, resultsVersion);
-      await this.runs.complete(manager, jobId, { inserted: 0, updated: 0, deleted: 0 }, resultsVersion, { skipped: 'inactive board' });
-      return { kind: 'completed', write: null, resultsVersion };
+      this.pending.addMarkComputed(closing, leaderboardId, resultsVersion);
+      this.runs.addComplete(closing, jobId, { inserted: 0, updated: 0, deleted: 0 }, resultsVersion, { skipped: 'inactive board' });
+      return { kind: 'completed', write: null, resultsVersion, timings: null };
     }
     const started = performance.now();
-    const { standings, loaded } = await this.loadAndCompute(manager, def, scale);
+    const { standings, loaded } = await this.loadAndCompute(manager, def, scale, events, sets);
     const computed = performance.now();
-    const write = await this.writer.write(manager, leaderboardId, def.board.initialState, standings);
+    const write = await this.writer.write(manager, leaderboardId, live, def.board.initialState, standings, closing);
     const timings = { queueMs: clock.queueMs, lockMs, loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
-    await this.pending.markComputed(manager, leaderboardId, resultsVersion);
-    await this.runs.complete(manager, jobId, write, resultsVersion, { ...standings.summary, timings });
-    this.metrics.runPhases(timings);
-    return { kind: 'completed', write, resultsVersion };
+    this.pending.addMarkComputed(closing, leaderboardId, resultsVersion);
+    this.runs.addComplete(closing, jobId, write, resultsVersion, { ...standings.summary, timings });
+    return { kind: 'completed', write, resultsVersion, timings };
+  }
+
+  /**
+   * One opening read, sent once the lock is held: the board's results version, its definition
+   * and scale, the series' events and the board's race sets, and the lock on its live standings
+   * set, in one statement (they were four). The version is read in the same snapshot as the
+   * inputs: any change committed later has a higher version and leaves the board pending.
+   */
+  private async openingRead(manager: EntityManager, request: RunRequest) {
+    const opening = new OneStatement();
+    this.pending.addResultsVersion(opening, 'l.id');
+    this.boards.addRunDefinition(manager, opening, 'l');
+    this.inputs.addEventsAndSets(opening, 'l');
+    this.writer.addLockLive(opening, request.leaderboardId);
+    const row = await opening.run<Record<string, unknown> & { results_version: string; events: EventInput[]; sets: RaceSet[] } | undefined>(
+      manager, `leaderboard l WHERE l.id = ${opening.param(request.leaderboardId)}`);
+    const { def, scale } = this.boards.runDefinitionOf(manager, request.leaderboardId, row);
+    return { def, scale, resultsVersion: Number(row!.results_version), events: row!.events, sets: row!.sets, live: this.writer.liveOf(row!) };
   }
 
   /**
    * Loads the inputs and computes the standings. The inputs live only in this call, so their
    * memory can be reclaimed while the standings are written.
    */
-  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScale): Promise<{ standings: StandingsTable; loaded: number }> {
+  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScale, events: EventInput[], sets: RaceSet[]): Promise<{ standings: StandingsTable; loaded: number }> {
     const client = await rawClient(manager);
-    const { events, ...inputs } = await this.inputs.load(client, {
-      seriesId: def.board.seriesId,
-      leaderboardId: def.board.id,
-      categories: def.categories.map((c) => c.code),
-      eventScope: def.board.eventScope,
-    });
+    const inputs = await this.inputs.load(client, sets);
     const loaded = performance.now();
     const standings = computeStandingsTable({ scale: toPointsScaleConfig(scale), board: toLeaderboardConfig(def), events, ...inputs });
     return { standings, loaded };

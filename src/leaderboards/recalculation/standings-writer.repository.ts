@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { StandingsTable } from '../../calculators';
 import { execute } from '../../common/database/execute';
+import { OneStatement } from '../../common/database/one-statement';
 import { ConflictError } from '../../common/errors/domain-errors';
 import { ResultSetState, stateCode, stateFromCode, stateSql } from '../../common/result-set-state';
 import { LockedLiveSet, StandingsRowsRepository } from '../standings/standings-rows.repository';
@@ -26,8 +27,24 @@ export interface WriteOutcome {
 export class StandingsWriterRepository {
   constructor(private readonly rows: StandingsRowsRepository) {}
 
-  async write(manager: EntityManager, leaderboardId: number, initialState: ResultSetState, standings: StandingsTable): Promise<WriteOutcome> {
-    const live = await this.rows.lockLive(manager, leaderboardId);
+  /**
+   * Adds to a run's opening statement the lock on the board's live set that write() needs
+   * (liveOf reads it back).
+   */
+  addLockLive(opening: OneStatement, leaderboardId: number): void {
+    this.rows.addLockLive(opening, leaderboardId);
+  }
+
+  liveOf(row: Record<string, unknown>): LockedLiveSet | null {
+    return this.rows.liveOf(row);
+  }
+
+  /**
+   * Writes the rows into the live set `live`, locked by the run's opening statement
+   * (addLockLive); the set's own closing update (computed_at, fingerprints) is added to
+   * `closing`, the run's closing statement, which the caller sends.
+   */
+  async write(manager: EntityManager, leaderboardId: number, live: LockedLiveSet | null, initialState: ResultSetState, standings: StandingsTable, closing: OneStatement): Promise<WriteOutcome> {
     const plan = planStandingsWrite(live && toLive(live), initialState);
     let resultSetId: number;
     let state: ResultSetState;
@@ -54,12 +71,10 @@ export class StandingsWriterRepository {
         break;
     }
     const { fingerprints, ...counts } = await this.rows.upsert(manager, resultSetId, standings, stored);
-    await manager.query(
+    closing.with('standings_computed',
       `UPDATE result_set SET computed_at = now(), error_message = NULL, updated_at = now(),
-              standings_fingerprints = COALESCE($2, standings_fingerprints)
-        WHERE id = $1`,
-      [resultSetId, fingerprints],
-    );
+              standings_fingerprints = COALESCE(${closing.param(fingerprints)}, standings_fingerprints)
+        WHERE id = ${closing.param(resultSetId)}`);
     return { resultSetId, state, replacedId, ...counts };
   }
 

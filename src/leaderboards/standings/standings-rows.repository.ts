@@ -7,6 +7,7 @@ import { EntityManager } from 'typeorm';
 import type { StandingsTable } from '../../calculators';
 import { entryFingerprint, sameBreakdown } from '../../calculators/fingerprint';
 import { execute, returning } from '../../common/database/execute';
+import { OneStatement } from '../../common/database/one-statement';
 import { rawClient } from '../../common/database/raw-client';
 import { PUBLIC_STATES_SQL, ResultSetState, stateFromCode, stateSql } from '../../common/result-set-state';
 import { StandingsEntryView } from './standings.dto';
@@ -45,6 +46,8 @@ export interface LockedLiveSet {
   state_before_failure: string | null;
   standings_fingerprints: string | null;
 }
+
+const LIVE_COLUMNS = ['id', 'state', 'state_before_failure', 'standings_fingerprints'] as const;
 
 export interface UpsertOutcome {
   inserted: number;
@@ -164,6 +167,23 @@ export class StandingsRowsRepository {
       [leaderboardId],
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * lockLive() as a part of a run's opening statement (the run holds the board's lock, so
+   * locking the set then rather than just before the write changes nothing but the round trip);
+   * liveOf reads it back from the statement's row.
+   */
+  addLockLive(statement: OneStatement, leaderboardId: number): void {
+    statement.with('live',
+      `SELECT id, state, state_before_failure, standings_fingerprints FROM result_set s WHERE ${LIVE_STANDINGS_SET('s', statement.param(leaderboardId))} FOR UPDATE`);
+    for (const column of LIVE_COLUMNS) statement.select(`live.${column}`, `(SELECT ${column} FROM live)`);
+  }
+
+  /** The set addLockLive locked, from the statement's row (null: the board has none). */
+  liveOf(row: Record<string, unknown>): LockedLiveSet | null {
+    if (row['live.id'] === null) return null;
+    return { id: row['live.id'] as number, state: row['live.state'] as string, state_before_failure: row['live.state_before_failure'] as string | null, standings_fingerprints: row['live.standings_fingerprints'] as string | null };
   }
 
   /**
