@@ -4,7 +4,7 @@ import { computeStandingsTable, EventInput, StandingsTable } from '../../calcula
 import { addAdvisoryXactLock, BOARD_LOCK_NAMESPACE } from '../../common/database/advisory-locks';
 import { OneStatement } from '../../common/database/one-statement';
 import { rawClient } from '../../common/database/raw-client';
-import { TransactionRunner } from '../../common/database/transaction-runner';
+import { TransactionRunner, UnitOfWork } from '../../common/database/transaction-runner';
 import { RecalculationFailedEvent, RecalculationRecoveredEvent, StandingsChangedEvent } from '../../common/events/catalogue';
 import { PodiumMetrics } from '../../metrics/podium-metrics';
 import { FailureEpisodesRepository } from '../../notifications/failure-episodes.repository';
@@ -16,7 +16,8 @@ import { RUN_TRIGGERS, RunTrigger } from '../recalc.entities';
 import { describeFailure, isTransient } from './failure-kind';
 import { RunsRepository } from './runs.repository';
 import { RaceSet, StandingsInputsRepository } from './standings-inputs.repository';
-import { StandingsWriterRepository, WriteOutcome } from './standings-writer.repository';
+import type { RowCountsSql } from '../standings/standings-rows.repository';
+import { PlannedWrite, StandingsWriterRepository, WriteOutcome } from './standings-writer.repository';
 
 export interface RunRequest {
   jobId: string;
@@ -43,7 +44,10 @@ interface RunClock {
 }
 
 /** What compute() did, before the closing statement is sent; timings are null for a skipped (inactive) board. */
-type ComputedRun = { kind: 'completed'; write: WriteOutcome | null; resultsVersion: number; timings: RunTimings | null };
+type ComputedRun = { write: PlannedWrite | null; resultsVersion: number; timings: RunTimings | null };
+
+/** A run that writes no standings row (an inactive board). */
+const NO_ROWS: RowCountsSql = { inserted: '0', updated: '0', deleted: '0' };
 
 interface RunTimings {
   queueMs: number;
@@ -95,21 +99,39 @@ export class RecalculationRunner {
     try {
       return await this.tx.run(async (uow) => {
         const closing = new OneStatement();
-        const outcome = await this.compute(uow.manager, request, clock, closing);
-        this.episodes.addRecovery(closing, leaderboardId);
-        const recovered = (await closing.run<{ recovered: number | null }>(uow.manager)).recovered;
-        if (outcome.kind === 'completed' && outcome.timings) this.metrics.runPhases(outcome.timings);
-        if (recovered !== null) uow.publishAfterCommit(new RecalculationRecoveredEvent(leaderboardId, recovered));
-        // Open standings pages reload their table; a run that changed no row has nothing to show.
-        const write = outcome.kind === 'completed' ? outcome.write : null;
-        if (write && (write.inserted + write.updated + write.deleted > 0 || recovered !== null)) {
-          uow.publishAfterCommit(new StandingsChangedEvent(leaderboardId, write.resultSetId));
-        }
-        return { kind: outcome.kind, write: outcome.write, resultsVersion: outcome.resultsVersion };
+        const computed = await this.compute(uow.manager, request, clock, closing);
+        return this.close(uow, leaderboardId, computed, closing);
       });
     } catch (err) {
       return this.handleFailure(request, err);
     }
+  }
+
+  /**
+   * Sends the closing statement (the row changes, the set's computed mark, the outbox version,
+   * the run's completion, the failure episode's close), then queues what to announce.
+   */
+  private async close(uow: UnitOfWork, leaderboardId: number, computed: ComputedRun, closing: OneStatement): Promise<RunOutcome> {
+    this.episodes.addRecovery(closing, leaderboardId);
+    for (const [kind, sql] of Object.entries(computed.write?.rows ?? NO_ROWS)) closing.select(`rows_${kind}`, sql);
+    const closed = await closing.run<{ recovered: number | null; rows_inserted: string; rows_updated: string; rows_deleted: string }>(uow.manager);
+    const { recovered } = closed;
+    if (computed.timings) this.metrics.runPhases(computed.timings);
+    if (recovered !== null) uow.publishAfterCommit(new RecalculationRecoveredEvent(leaderboardId, recovered));
+    const planned = computed.write;
+    const write: WriteOutcome | null = planned && {
+      resultSetId: planned.resultSetId,
+      state: planned.state,
+      replacedId: planned.replacedId,
+      inserted: Number(closed.rows_inserted),
+      updated: Number(closed.rows_updated),
+      deleted: Number(closed.rows_deleted),
+    };
+    // Open standings pages reload their table; a run that changed no row has nothing to show.
+    if (write && (write.inserted + write.updated + write.deleted > 0 || recovered !== null)) {
+      uow.publishAfterCommit(new StandingsChangedEvent(leaderboardId, write.resultSetId));
+    }
+    return { kind: 'completed', write, resultsVersion: computed.resultsVersion };
   }
 
   /**
@@ -130,8 +152,8 @@ export class RecalculationRunner {
     const { resultsVersion, def, scale, events, sets, live } = await this.openingRead(manager, request);
     if (!def.board.active) {
       this.pending.addMarkComputed(closing, leaderboardId, resultsVersion);
-      this.runs.addComplete(closing, jobId, { inserted: 0, updated: 0, deleted: 0 }, resultsVersion, { skipped: 'inactive board' });
-      return { kind: 'completed', write: null, resultsVersion, timings: null };
+      this.runs.addComplete(closing, jobId, NO_ROWS, resultsVersion, { skipped: 'inactive board' });
+      return { write: null, resultsVersion, timings: null };
     }
     const started = performance.now();
     const { standings, loaded } = await this.loadAndCompute(manager, def, scale, events, sets);
@@ -139,8 +161,8 @@ export class RecalculationRunner {
     const write = await this.writer.write(manager, leaderboardId, live, def.board.initialState, standings, closing);
     const timings = { queueMs: clock.queueMs, lockMs, loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
     this.pending.addMarkComputed(closing, leaderboardId, resultsVersion);
-    this.runs.addComplete(closing, jobId, write, resultsVersion, { ...standings.summary, timings });
-    return { kind: 'completed', write, resultsVersion, timings };
+    this.runs.addComplete(closing, jobId, write.rows, resultsVersion, { ...standings.summary, timings });
+    return { write, resultsVersion, timings };
   }
 
   /**

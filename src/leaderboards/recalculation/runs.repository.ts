@@ -2,12 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { OneStatement } from '../../common/database/one-statement';
 import { RecalcRun, RunTrigger } from '../recalc.entities';
-
-export interface RunCounts {
-  inserted: number;
-  updated: number;
-  deleted: number;
-}
+import type { RowCountsSql } from '../standings/standings-rows.repository';
 
 /**
  * Ends the board's other open rows that the run `r` (a row of recalc_run, from `from`) served:
@@ -64,12 +59,15 @@ export class RunsRepository {
     statement.with('run_locked', `UPDATE recalc_run SET started_at = clock_timestamp() FROM ${lock} WHERE job_id = ${statement.param(jobId)}`);
   }
 
-  /** The run's end, and the board's open rows it served (closeServed), as parts of the run's closing statement. */
-  addComplete(statement: OneStatement, jobId: string, counts: RunCounts, resultsVersion: number, summary: unknown): void {
+  /**
+   * The run's end, and the board's open rows it served (closeServed), as parts of the run's
+   * closing statement; `rows` counts the standings rows written, as SQL over that statement.
+   */
+  addComplete(statement: OneStatement, jobId: string, rows: RowCountsSql, resultsVersion: number, summary: unknown): void {
     const p = (value: unknown) => statement.param(value);
     statement.with('run_done',
-      `UPDATE recalc_run SET status = 'completed', finished_at = clock_timestamp(), rows_inserted = ${p(counts.inserted)}, rows_updated = ${p(counts.updated)},
-              rows_deleted = ${p(counts.deleted)}, results_version = ${p(resultsVersion)}, summary = ${p(JSON.stringify(summary))}, error = NULL, served_by = NULL
+      `UPDATE recalc_run SET status = 'completed', finished_at = clock_timestamp(), rows_inserted = ${rows.inserted}, rows_updated = ${rows.updated},
+              rows_deleted = ${rows.deleted}, results_version = ${p(resultsVersion)}, summary = ${p(JSON.stringify(summary))}, error = NULL, served_by = NULL
         WHERE job_id = ${p(jobId)}
        RETURNING job_id, leaderboard_id, status, finished_at, error, started_at`);
     statement.with('run_served', SERVED_BY('run_done r'));

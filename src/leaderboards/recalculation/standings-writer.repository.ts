@@ -5,7 +5,7 @@ import { execute } from '../../common/database/execute';
 import { OneStatement } from '../../common/database/one-statement';
 import { ConflictError } from '../../common/errors/domain-errors';
 import { ResultSetState, stateCode, stateFromCode, stateSql } from '../../common/result-set-state';
-import { LockedLiveSet, StandingsRowsRepository } from '../standings/standings-rows.repository';
+import { LockedLiveSet, RowCountsSql, StandingsRowsRepository } from '../standings/standings-rows.repository';
 import { failedStateOf, LiveStandings, planStandingsWrite } from './standings-state';
 
 export interface WriteOutcome {
@@ -17,6 +17,9 @@ export interface WriteOutcome {
   /** Set when an APPROVED or DELETED set was cloned: the original, now REPLACED. */
   replacedId: number | null;
 }
+
+/** A write whose row changes are parts of the run's closing statement: `rows` counts them there. */
+export type PlannedWrite = Omit<WriteOutcome, 'inserted' | 'updated' | 'deleted'> & { rows: RowCountsSql };
 
 /**
  * Writes standings into the board's live result set under the state machine, in the caller's
@@ -40,11 +43,11 @@ export class StandingsWriterRepository {
   }
 
   /**
-   * Writes the rows into the live set `live`, locked by the run's opening statement
-   * (addLockLive); the set's own closing update (computed_at, fingerprints) is added to
-   * `closing`, the run's closing statement, which the caller sends.
+   * Writes into the live set `live`, locked by the run's opening statement (addLockLive): moves
+   * the set through its states now; the row changes and the set's closing update (computed_at,
+   * fingerprints) are added to `closing`, the run's closing statement, which the caller sends.
    */
-  async write(manager: EntityManager, leaderboardId: number, live: LockedLiveSet | null, initialState: ResultSetState, standings: StandingsTable, closing: OneStatement): Promise<WriteOutcome> {
+  async write(manager: EntityManager, leaderboardId: number, live: LockedLiveSet | null, initialState: ResultSetState, standings: StandingsTable, closing: OneStatement): Promise<PlannedWrite> {
     const plan = planStandingsWrite(live && toLive(live), initialState);
     let resultSetId: number;
     let state: ResultSetState;
@@ -70,12 +73,12 @@ export class StandingsWriterRepository {
         replacedId = live!.id;
         break;
     }
-    const { fingerprints, ...counts } = await this.rows.upsert(manager, resultSetId, standings, stored);
+    const { fingerprints, rows } = await this.rows.upsert(manager, resultSetId, standings, stored, closing);
     closing.with('standings_computed',
       `UPDATE result_set SET computed_at = now(), error_message = NULL, updated_at = now(),
               standings_fingerprints = COALESCE(${closing.param(fingerprints)}, standings_fingerprints)
         WHERE id = ${closing.param(resultSetId)}`);
-    return { resultSetId, state, replacedId, ...counts };
+    return { resultSetId, state, replacedId, rows };
   }
 
   /** The run failed: the live set goes FAILED with the message; its rows stay as they were. */
