@@ -1,4 +1,6 @@
-import { EntityManager } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import { rawClient } from './raw-client';
 
 /**
  * Several repositories' statements sent to PostgreSQL as one: each owner adds its part (a
@@ -30,11 +32,42 @@ export class OneStatement {
     return this;
   }
 
-  /** Sends the statement; its answer is one row (`from`, when given, must yield exactly one). */
+  /**
+   * Sends the statement, prepared (see PREPARED_NAMES); its answer is one row (`from`, when
+   * given, must yield exactly one). Runs in a transaction (TransactionRunner.run).
+   */
   async run<T>(manager: EntityManager, from = ''): Promise<T> {
     const withClause = this.parts.length > 0 ? `WITH ${this.parts.join(',\n')}\n` : '';
     const columns = this.columns.length > 0 ? this.columns.join(',\n') : 'NULL';
-    const rows: T[] = await manager.query(`${withClause}SELECT ${columns}${from ? `\n  FROM ${from}` : ''}`, this.values);
-    return rows[0];
+    const text = `${withClause}SELECT ${columns}${from ? `\n  FROM ${from}` : ''}`;
+    const client = await rawClient(manager);
+    try {
+      const { rows } = await client.query({ name: preparedName(text), text, values: this.values });
+      return rows[0] as T;
+    } catch (err) {
+      // As manager.query would have thrown it: failure handling reads TypeORM's error.
+      throw err instanceof Error && 'code' in err ? new QueryFailedError(text, this.values, err) : err;
+    }
   }
+}
+
+/**
+ * A run's statements are few texts sent again and again with new values: prepared once per
+ * connection under a name of their text, PostgreSQL parses them once, and plans them once
+ * they have run a few times (its generic plan). Planning the run's two largest statements had
+ * cost about 1.4 ms a run (EXPLAIN ANALYZE: 0.45 ms the opening read, 0.9 ms the closing one),
+ * about as much as the whole hand-written SQL of a small board.
+ */
+const PREPARED_NAMES = new Map<string, string>();
+const PREPARED_NAMES_LIMIT = 256;
+
+function preparedName(text: string): string {
+  let name = PREPARED_NAMES.get(text);
+  if (name === undefined) {
+    // Forgetting names only costs a new prepare: the texts are a bounded family in practice.
+    if (PREPARED_NAMES.size >= PREPARED_NAMES_LIMIT) PREPARED_NAMES.clear();
+    name = `podium_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    PREPARED_NAMES.set(text, name);
+  }
+  return name;
 }
