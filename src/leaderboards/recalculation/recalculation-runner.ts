@@ -114,9 +114,12 @@ export class RecalculationRunner {
   private async close(uow: UnitOfWork, leaderboardId: number, computed: ComputedRun, closing: OneStatement): Promise<RunOutcome> {
     this.episodes.addRecovery(closing, leaderboardId);
     for (const [kind, sql] of Object.entries(computed.write?.rows ?? NO_ROWS)) closing.select(`rows_${kind}`, sql);
+    const sent = performance.now();
     const closed = await closing.run<{ recovered: number | null; rows_inserted: string; rows_updated: string; rows_deleted: string }>(uow.manager);
     const { recovered } = closed;
-    if (computed.timings) this.metrics.runPhases(computed.timings);
+    // The run record's writeMs cannot hold the closing statement's time (that statement writes
+    // it); the metric's write phase does: for an edit, that statement is the whole write.
+    if (computed.timings) this.metrics.runPhases({ ...computed.timings, writeMs: computed.timings.writeMs + Math.round(performance.now() - sent) });
     if (recovered !== null) uow.publishAfterCommit(new RecalculationRecoveredEvent(leaderboardId, recovered));
     const planned = computed.write;
     const write: WriteOutcome | null = planned && {

@@ -226,7 +226,7 @@ export class StandingsRowsRepository {
     const set = () => (setParam ??= `${closing.param(resultSetId)}::int`);
 
     if (changed.length > 0) {
-      const source = await stage(client, standings, changed, closing);
+      const source = await stage(client, standings, changed, stored.size, closing);
       if (counts.I > 0) {
         closing.with('rows_inserted', `${INSERT_STAGED(source, set())} RETURNING 1`);
         rows.inserted = '(SELECT count(*) FROM rows_inserted)';
@@ -300,7 +300,8 @@ interface Staged {
  * The staging table: one per connection, emptied at every commit. `op` as in Staged; the
  * breakdown is only sent for I and U.
  */
-const STAGING_TABLE = `CREATE TEMPORARY TABLE IF NOT EXISTS standings_staged (
+const STAGING_TABLE_NAME = 'standings_staged';
+const STAGING_TABLE = `CREATE TEMPORARY TABLE IF NOT EXISTS ${STAGING_TABLE_NAME} (
   op "char", participant_id integer, custom1_id integer, category text, position integer, points double precision,
   seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb) ON COMMIT DELETE ROWS`;
 const STAGED_COLUMNS = 'participant_id, custom1_id, category, position, points, seq, name, group_name, group_key, fingerprint, breakdown';
@@ -315,22 +316,36 @@ const VALUE_COLUMNS = ['participant_id', 'custom1_id', 'category', 'position', '
 /**
  * Writes the staged rows of kind `op` over the stored ones (their fingerprint and `columns`)
  * and reports, per row, whether any stored value differed (the self-join `o` is the row as it
- * was before this statement). Each staged row looks its stored row up by key: as a join, the
- * planner, misled by a new set's statistics (one row where it has thousands) and by the staged
- * rows' unknown count, read the staged rows once per row of the set (15 ms for 6 rows of a
- * 1 000-row set). Stale statistics can still make the lookup scan the set's rows by another
- * index; LIMIT 1 (the key is unique) ends that scan at the match.
+ * was before this statement). How the staged rows find their stored rows depends on where they
+ * are, because a new set's statistics are stale (one row where it has thousands: a first run's
+ * inserts do not trigger ANALYZE on a big table):
+ * - staged inline (a few rows, in a `WITH` part): each looks its row up by key, in a scalar
+ *   subquery. As a join, the planner read the staged rows once per row of the set (15 ms for 6
+ *   rows of a 1 000-row set, EXPLAIN ANALYZE). The lookup may still scan the set's rows by
+ *   another index; LIMIT 1 (the key is unique) ends that scan at the match.
+ * - in the staging table (many rows): the join, as it was before inline staging. Sized from
+ *   the table's pages, the planner does not take the staged rows for a handful; the lookup
+ *   above cost the 1M board's edit (670 rows) a third more time.
  */
 function updateStaged(op: 'U' | 'V', columns: string[]): (source: string, set: string) => string {
   const list = (alias: string) => columns.map((c) => `${alias}.${c}`).join(', ');
-  return (source, set) => `
+  const assignments = `${columns.map((c) => `${c} = s.${c}`).join(', ')}, fingerprint = s.fingerprint`;
+  const changed = `RETURNING (${list('o')}) IS DISTINCT FROM (${list('s')}) AS changed`;
+  return (source, set) => source === STAGING_TABLE_NAME
+    ? `
   UPDATE race_result r
-     SET ${columns.map((c) => `${c} = s.${c}`).join(', ')}, fingerprint = s.fingerprint
+     SET ${assignments}
+    FROM ${source} s, race_result o
+   WHERE s.op = '${op}' AND r.result_set_id = ${set} AND r.group_key = s.group_key AND o.id = r.id
+  ${changed}`
+    : `
+  UPDATE race_result r
+     SET ${assignments}
     FROM (SELECT s.*, (SELECT k.id FROM race_result k WHERE k.result_set_id = ${set} AND ${STANDINGS_ROW('k')} AND k.group_key = s.group_key LIMIT 1) AS row_id
             FROM ${source} s WHERE s.op = '${op}') s,
          race_result o
    WHERE r.id = s.row_id AND o.id = r.id
-  RETURNING (${list('o')}) IS DISTINCT FROM (${list('s')}) AS changed`;
+  ${changed}`;
 }
 
 const UPDATE_STAGED = {
@@ -357,26 +372,32 @@ const LZ4_FOR_THIS_TRANSACTION = `(SELECT set_config('default_toast_compression'
 const COPY_CHUNK_CHARS = 32 * 1024;
 
 /**
- * Changed entries up to this many characters of JSON go in the closing statement itself as a
- * parameter (a part `staged_rows`): no staging table to check, no COPY, two round trips fewer
- * for the few rows an edit changes. Past it (a first run, a big re-import) they are streamed
- * into the staging table, without holding a document of every breakdown.
+ * Changed entries go in the closing statement itself as a parameter (a part `staged_rows`) when
+ * they are few: no staging table to check, no COPY, two round trips fewer for the rows an edit
+ * changes. Few is at most INLINE_STAGING_CHARS of JSON (past it, a first run or a big
+ * re-import, they are streamed into the staging table without a document of every breakdown
+ * held), and at most INLINE_LOOKUP_BUDGET stored rows × changed rows: each inline row looks its
+ * stored row up by key (updateStaged), and with a new set's stale statistics that lookup can
+ * scan the set's rows (the 1M board's edit, 670 values-only rows inline, took 122 ms in the
+ * closing statement against 690 ms for its whole run before; through the staging table's join
+ * the run is as before).
  */
 const INLINE_STAGING_CHARS = 256 * 1024;
+const INLINE_LOOKUP_BUDGET = 100_000;
 
 /** The staged rows' columns, as json_to_recordset reads them (the staging table's types). */
 const STAGED_RECORD = `op "char", participant_id integer, custom1_id integer, category text, position integer, points double precision,
   seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb`;
 
 /** Stages the changed entries, in the closing statement or the staging table; returns the source the writes read. */
-async function stage(client: PoolClient, standings: StandingsTable, changed: Staged[], closing: OneStatement): Promise<string> {
-  const inline = inlineRows(standings, changed);
+async function stage(client: PoolClient, standings: StandingsTable, changed: Staged[], storedRows: number, closing: OneStatement): Promise<string> {
+  const inline = changed.length * storedRows <= INLINE_LOOKUP_BUDGET ? inlineRows(standings, changed) : null;
   if (inline !== null) {
     closing.with('staged_rows', `SELECT * FROM json_to_recordset(${closing.param(inline)}::json) AS s(${STAGED_RECORD})`);
     return 'staged_rows';
   }
   await stageRows(client, standings, changed);
-  return 'standings_staged';
+  return STAGING_TABLE_NAME;
 }
 
 /** The changed entries as one JSON array, or null past INLINE_STAGING_CHARS. */
