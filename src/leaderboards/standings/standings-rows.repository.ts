@@ -201,10 +201,12 @@ export class StandingsRowsRepository {
    * calculators' digests of its values and of its breakdown), and the set keeps them all by
    * key (`stored`; null when it does not, and the rows' own are read), so "did it change" is
    * one comparison in memory, and only the breakdowns that changed are ever built. The changed
-   * rows are streamed with COPY into a temporary staging table (a row at a time: no document of
-   * every breakdown is ever held) and written from there, one statement per kind of change;
-   * dropped keys are deleted by key, and an unchanged board sends nothing. Returns the
-   * fingerprints to keep on the set when anything changed (null: keep those it has).
+   * rows are staged (inline in `closing`, or streamed with COPY into a temporary staging table a
+   * row at a time: see stage()); their inserts and updates, one part per kind of change, and
+   * the deletes of dropped keys are parts of `closing`, the run's closing statement, which the
+   * caller sends; an unchanged board adds nothing. Returns how many rows those parts write (SQL
+   * over the closing statement) and the fingerprints to keep on the set when anything changed
+   * (null: keep those it has).
    * A row whose stored fingerprint differs (or is missing: rows written before fingerprints)
    * is compared value by value in SQL, so it only counts as updated if a value changed.
    */
