@@ -21,6 +21,7 @@ import { loadConfig } from '../src/config/config';
 import { ADMIN_KEY, destroySandbox, newSandbox } from '../test/support/sandbox';
 import { Queryable, SeasonShape, SeededBoard, seedFleet, sqlStandings } from './seed';
 import { machineLine, runBench } from './run';
+import { recordFigures } from './scorecard';
 
 const SHAPE: SeasonShape = { events: 8, categories: 20, riders: 60 };
 const BOARDS = Number(process.env.BENCH_FLEET_BOARDS ?? 1_000);
@@ -185,6 +186,7 @@ async function main(): Promise<void> {
     console.log('\n| drain | recalculate-all answer | drain (answer to last run completed) | boards/s | SQL of every board, one connection | drain / SQL | worker peak RSS (VmRSS, per process) | failed runs |');
     console.log('|---|---|---|---|---|---|---|---|');
     const workers: ChildProcess[] = [];
+    const figures: Record<string, number> = {};
     for (const count of [1, 2]) {
       while (workers.length < count) {
         const w = start({ ...sandbox.env, APP_ROLE: 'worker' });
@@ -193,10 +195,18 @@ async function main(): Promise<void> {
         if ((await w.first) !== 'ready') throw new Error('worker did not start');
       }
       if (count === 1) report('first run, 1 worker process (every row inserted; warm-up)', await drain(base, db, seriesId, workers), sqlMs);
-      report(`${count} worker process${count > 1 ? 'es' : ''}, repeated run`, await drain(base, db, seriesId, workers), sqlMs);
+      const repeated = await drain(base, db, seriesId, workers);
+      report(`${count} worker process${count > 1 ? 'es' : ''}, repeated run`, repeated, sqlMs);
+      Object.assign(figures, {
+        [`drain${count}.ms`]: repeated.drainMs, [`drain${count}.ratio`]: repeated.drainMs / sqlMs,
+        [`drain${count}.boardsPerSec`]: BOARDS / (repeated.drainMs / 1000), [`drain${count}.answerMs`]: repeated.answerMs,
+      });
     }
+    const peakRss = Math.max(...workers.map((w) => rssMb(w, 'VmHWM')));
+    const differing = await mismatches(q, boards);
+    recordFigures('fleet', { ...figures, sqlMs, answerMs: figures['drain1.answerMs'], workerPeakRssMb: peakRss, mismatches: differing });
     console.log(`\nworker peak RSS over the whole bench (VmHWM): ${workers.map((w) => `${rssMb(w, 'VmHWM').toFixed(0)} MB`).join(', ')}`);
-    console.log(`boards whose standings differ from the SQL: ${await mismatches(q, boards)} of ${BOARDS}`);
+    console.log(`boards whose standings differ from the SQL: ${differing} of ${BOARDS}`);
   } finally {
     await db.end().catch(() => undefined);
     for (const child of children.reverse()) await stop(child);

@@ -20,6 +20,7 @@ import ExcelJS from 'exceljs';
 import { createPodiumApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/config';
 import { ADMIN_KEY, destroySandbox, newSandbox, Sandbox } from '../test/support/sandbox';
+import { recordFigures } from './scorecard';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 50_000);
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 3);
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
     let run = 0;
     const idleRss = rssMb(child, 'VmRSS');
     const peaks: string[] = [];
+    const figures: Record<string, number> = {};
     for (const format of FORMATS) {
       resetPeakRss(child);
       const files = await Promise.all(Array.from({ length: RUNS + 1 }, () => file(format, `${format}${run++}`)));
@@ -143,13 +145,16 @@ async function main(): Promise<void> {
         const ms = median(times);
         const cpu = median(timings.map((t) => t.cpu));
         console.log(`| ${format} | ${ROWS.toLocaleString('en')} | ${size} | ${label} | ${ms.toFixed(0)} ms | ${Math.round(ROWS / (ms / 1000)).toLocaleString('en')} | ${cpu} ms |`);
+        figures[`${format}.${label === 'new riders' ? 'rowsPerSec' : 'reimportRowsPerSec'}`] = ROWS / (ms / 1000);
         runs.push(`${format} ${label}: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
       }
-      peaks.push(`${format} ${rssMb(child).toFixed(0)} MB`);
+      figures[`${format}.peakRssMb`] = rssMb(child);
+      peaks.push(`${format} ${figures[`${format}.peakRssMb`].toFixed(0)} MB`);
     }
     console.log(`\nPodium process RSS before the imports: ${idleRss.toFixed(0)} MB; peak RSS (VmHWM) during each format's imports: ${peaks.join(', ')}`);
     console.log(`runs, fastest first: ${runs.join('; ')}`);
     console.log(`load average at the end: ${load()}`);
+    recordFigures('import', figures);
   } finally {
     child.kill('SIGTERM');
     await once(child, 'exit');

@@ -20,6 +20,7 @@ import { RecalculationRunner } from '../src/leaderboards/recalculation/recalcula
 import { destroySandbox, newSandbox } from '../test/support/sandbox';
 import { SeasonShape, seedSeason, SeededBoard, sqlStandings } from './seed';
 import { machineLine, runBench } from './run';
+import { recordFigures } from './scorecard';
 
 const SHAPES: Record<string, SeasonShape> = {
   small: { events: 8, categories: 2, riders: 60 }, // 960 results: a club's board
@@ -191,7 +192,12 @@ async function compare(name: string, shape: SeasonShape, repeats: number, warmup
     const changed = [...after].filter(([key, v]) => before.get(key) !== v).length;
     // More edits (swapping back and forth) for the run time: one run is too noisy a figure.
     const editTimes = [edit.ms];
-    for (let i = 1; i < repeats; i++) editTimes.push((await swap()).ms);
+    const editTimings = [await phases(db, edit.jobId)];
+    for (let i = 1; i < repeats; i++) {
+      const again = await swap();
+      editTimes.push(again.ms);
+      editTimings.push(await phases(db, again.jobId));
+    }
     if (traced > 0) await traceRuns(name, 'runs after a one-result edit (the edit itself not traced)', async () => {
       roundTrips.trace = null;
       await db.query(
@@ -221,6 +227,11 @@ async function compare(name: string, shape: SeasonShape, repeats: number, warmup
         load: median(timings.map((t) => t.loadMs)),
         compute: median(timings.map((t) => t.computeMs)),
         write: median(timings.map((t) => t.writeMs)),
+      },
+      editPhases: {
+        load: median(editTimings.map((t) => t.loadMs)),
+        compute: median(editTimings.map((t) => t.computeMs)),
+        write: median(editTimings.map((t) => t.writeMs)),
       },
       firstPhases: await phases(db, first.jobId),
     };
@@ -256,11 +267,23 @@ async function main(): Promise<void> {
   // BENCH_RSS=0 to skip the peak-RSS child: quicker runs while iterating.
   const sizes = (process.env.BENCH_SIZES ?? 'small,medium,season,series1m').split(',').map((s) => s.trim());
   console.log(machineLine());
-  const rows = [];
-  if (sizes.includes('small')) rows.push(await compare('small board (8 events × 2 categories × 60 riders)', SHAPES.small, 21, 10));
-  if (sizes.includes('medium')) rows.push(await compare('medium board (10 events × 4 categories × 250 riders)', SHAPES.medium, 15, 5));
-  if (sizes.includes('season')) rows.push(await compare('season board (20 events × 10 categories × 300 riders)', SHAPES.season, 9, 5));
-  if (sizes.includes('series1m')) rows.push(await compare('series (40 events × 10 categories × 2 500 riders)', SHAPES.series1m, 5, 2));
+  const rows: Awaited<ReturnType<typeof compare>>[] = [];
+  const figures: Record<string, number> = {};
+  const measureSize = async (key: string, name: string, repeats: number, warmups: number) => {
+    if (!sizes.includes(key)) return;
+    const r = await compare(name, SHAPES[key], repeats, warmups);
+    rows.push(r);
+    Object.assign(figures, {
+      [`${key}.ms`]: r.podiumMs, [`${key}.sqlMs`]: r.sqlMs, [`${key}.ratio`]: r.ratio,
+      [`${key}.editMs`]: r.editMs, [`${key}.editRatio`]: r.editMs / r.sqlMs,
+      [`${key}.firstMs`]: r.firstRunMs, [`${key}.firstRatio`]: r.firstRunMs / r.sqlMs, [`${key}.mismatches`]: r.mismatches,
+    });
+  };
+  await measureSize('small', 'small board (8 events × 2 categories × 60 riders)', 21, 10);
+  await measureSize('medium', 'medium board (10 events × 4 categories × 250 riders)', 15, 5);
+  await measureSize('season', 'season board (20 events × 10 categories × 300 riders)', 9, 5);
+  await measureSize('series1m', 'series (40 events × 10 categories × 2 500 riders)', 5, 2);
+  recordFigures('recalculation', figures);
   console.log('\n| board | results | entries | Podium run (median) | hand-written SQL (median) | ratio | mismatches vs SQL | first run (all rows inserted) | rows written after a one-result edit (entries that changed), run time (median), ratio to the SQL |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
@@ -270,7 +293,7 @@ async function main(): Promise<void> {
   for (const r of rows) {
     const f = r.firstPhases;
     console.log(`- ${r.name}: load ${r.phases.load} ms, calculators ${r.phases.compute} ms, write ${r.phases.write} ms` +
-      ` (first run: ${f.loadMs} / ${f.computeMs} / ${f.writeMs} ms)`);
+      ` (after a one-result edit: ${r.editPhases.load} / ${r.editPhases.compute} / ${r.editPhases.write} ms; first run: ${f.loadMs} / ${f.computeMs} / ${f.writeMs} ms)`);
   }
   console.log('\nRound trips to PostgreSQL per run (queries sent, BEGIN/COMMIT and COPY included; deterministic):');
   for (const r of rows) console.log(`- ${r.name}: repeated run ${r.trips}, after a one-result edit ${r.editTrips}, first run ${r.firstTrips}`);

@@ -1,6 +1,6 @@
 /** What an audit row can be about. Add to the list when a new kind of thing can change. */
 export const AUDIT_ENTITIES = [
-  'series', 'event', 'points_scale', 'leaderboard', 'result_set', 'result', 'participant', 'import', 'recalculation',
+  'series', 'event', 'points_scale', 'leaderboard', 'result_set', 'result', 'participant', 'import', 'recalculation', 'status_code',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 

@@ -1,17 +1,18 @@
 /** The calculators' entry points: races grouped, scored into entries, season rules applied, ranked, as a Table. */
 import { Accumulator, Names } from './entry';
 import { addIndividual } from './individual';
-import { applyRedress } from './redress';
+import { applyRedress, validateRedress } from './redress';
 import { toPackedInput } from './packed';
 import { lowerIsBetter } from './points';
 import { groupRaces, Race, ridersEntered } from './races';
+import { plainScorer } from './race-scores';
 import { rank } from './ranking';
 import { applySeasonRules } from './season';
-import { usesSeriesEntries } from './status-codes';
+import { codeTable, usesSeriesEntries } from './status-codes';
 import { eventsRaced, ScoreStore } from './store';
 import { RankedEntry, Table } from './table';
 import { addTeams } from './teams';
-import { ComputeInput, ComputeResult, LeaderboardConfig, PackedInput, StandingEntry, StandingHead, StandingsTable } from './types';
+import { ComputeInput, ComputeResult, LeaderboardConfig, PackedInput, ResultRedress, StandingEntry, StandingHead, StandingsTable } from './types';
 import { validateEvent, validateLeaderboardConfig, validatePointsScale } from './validate';
 
 const DEFAULT_TIE_BREAKS = ['COUNTBACK', 'MOST_RECENT'] as const;
@@ -43,23 +44,27 @@ export function computeStandings(input: ComputeInput): ComputeResult {
 export function computeStandingsTable(input: PackedInput): StandingsTable {
   const { scale, board, events, participantNames, customValues } = input;
   validateSettings(input);
+  input.redress?.forEach((redress, id) => validateRedress(redress, `result ${id}`));
 
   const ignored: Record<string, number> = {};
   const ignore = (reason: string, n = 1) => (ignored[reason] = (ignored[reason] ?? 0) + n);
-  const { races, dates, size } = groupRaces(board, events, input.races, participantNames, ignore);
+  const codes = codeTable(scale);
+  const { races, dates, size } = groupRaces(board, events, input.races, participantNames, ignore, codes, input.validRaces);
 
   const lowPoint = lowerIsBetter(scale);
   const entries: Accumulator[] = [];
   const names: Names = { participant: (id) => participantNames.get(id) ?? `#${id}`, group: (id) => customValues.get(id) ?? { id, name: `#${id}` } };
   let store: ScoreStore;
   let used = 0;
+  let lineRedress: ReadonlyMap<number, ResultRedress> | null = null;
   const enteredInSeries = usesSeriesEntries(scale) ? ridersEntered(races) : 0;
+  const score = input.raceScores?.scorer(scale) ?? plainScorer(scale);
   if (board.type === 'INDIVIDUAL') {
     let untimed: number;
-    ({ store, used, untimed } = addIndividual(entries, races, size, scale, names, { enteredInSeries, missed: board.missed === 'DNC' }));
+    ({ store, used, untimed, lineRedress } = addIndividual(entries, races, size, scale, names, { enteredInSeries, missed: board.missed === 'DNC', redress: input.redress, score }));
     if (untimed > 0) ignore('no time', untimed);
   } else {
-    ({ store, used } = addTeams(entries, races, scale, board, names, ignore, enteredInSeries));
+    ({ store, used } = addTeams(entries, races, scale, board, names, ignore, enteredInSeries, score));
   }
   const raceOrd = new Int32Array(races.length);
   const raceNonDroppable = new Uint8Array(races.length);
@@ -67,8 +72,9 @@ export function computeStandingsTable(input: PackedInput): StandingsTable {
     raceOrd[r] = race.info.ord;
     raceNonDroppable[r] = race.info.nonDroppable ? 1 : 0;
   });
+  store.codeNames = codes.names;
   store.groupScores(raceOrd, raceNonDroppable);
-  if (board.type === 'INDIVIDUAL') applyRedress(store, scale, races.map((race) => race.event.id));
+  if (board.type === 'INDIVIDUAL') applyRedress(store, scale, races.map((race) => race.event.id), lineRedress);
 
   const completed = racesCompleted(races);
   const rules = { bestOf: board.bestOf ?? null, dropWorst: discards(board, completed), lowPoint };

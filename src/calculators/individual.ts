@@ -1,15 +1,15 @@
 /** INDIVIDUAL boards: an entry per rider, a line per result. */
 import { Accumulator, entry, Names } from './entry';
 import * as format from './packed-format';
-import { isTimed, missedRaceMilli, scoreRace } from './points';
+import { isTimed, missedRaceMilli } from './points';
 import { Race } from './races';
 import { keptCodes } from './status-codes';
 import { KEEPS, ScoreStore, statusKind } from './store';
-import { PointsScaleConfig } from './types';
+import { PointsScaleConfig, RaceScorer, ResultRedress } from './types';
 
 // Held in module constants: read off the codec's exports in a loop, each use is a property load (2-6 % slower at 1M results).
-const { INTS_PER_RESULT: STRIDE, PARTICIPANT_AT: PARTICIPANT, CUSTOM1_AT: CUSTOM1, PLACE_AT: PLACE, STATUS_AT: STATUS } = format;
-const { DNC } = format.STATUS_CODE;
+const { INTS_PER_RESULT: STRIDE, ID_AT: ID, PARTICIPANT_AT: PARTICIPANT, CUSTOM1_AT: CUSTOM1, PLACE_AT: PLACE, STATUS_AT: STATUS } = format;
+const { DNC, RDG } = format.STATUS_CODE;
 
 /** How the riders of a board are scored besides their results. */
 export interface IndividualRules {
@@ -17,6 +17,10 @@ export interface IndividualRules {
   enteredInSeries: number;
   /** A rider gets a DNC line in each event of the board they have no result in (RRS A2.2). */
   missed: boolean;
+  /** The redress given to RDG results, by result id. */
+  redress?: ReadonlyMap<number, ResultRedress>;
+  /** Scores a race (scoreRace, or a RaceScoreMemo's scorer). */
+  score: RaceScorer;
 }
 
 /**
@@ -27,7 +31,7 @@ export interface IndividualRules {
  */
 export function addIndividual(
   entries: Accumulator[], races: Race[], size: number, scale: PointsScaleConfig, names: Names, rules: IndividualRules,
-): { store: ScoreStore; used: number; untimed: number } {
+): { store: ScoreStore; used: number; untimed: number; lineRedress: Map<number, ResultRedress> | null } {
   // A TIME scale counts timed finishers only; the others have no line (and count as ignored).
   const timedOnly = scale.kind === 'TIME';
   let untimed = 0;
@@ -71,19 +75,26 @@ export function addIndividual(
   const store = new ScoreStore(entries.length, lines, count);
   const keeps = keptCodes(scale);
   const kinds = keeps.map((keep, code) => statusKind(code) | (keep ? KEEPS : 0));
+  // The lines of results given redress, by line: the store keeps no result ids, applyRedress needs them.
+  const given = rules.redress?.size ? rules.redress : null;
+  const lineRedress = given ? new Map<number, ResultRedress>() : null;
   for (let r = 0; r < races.length; r++) {
     const race = races[r];
     const results = race.results;
     const multiplier = race.event.pointsMultiplier * race.category.multiplier;
-    const milli = scoreRace(scale, results, multiplier, rules.enteredInSeries);
+    const milli = rules.score(results, multiplier, rules.enteredInSeries);
     for (let i = 0, at = 0; at < results.length; i++, at += STRIDE) {
       if (timedOnly && !isTimed(results, at)) continue;
       const place = results[at + PLACE];
-      store.put(index.get(results[at + PARTICIPANT]), r, milli[i], place > 0 ? place : NaN, kinds[results[at + STATUS]]);
+      const l = store.put(index.get(results[at + PARTICIPANT]), r, milli[i], place > 0 ? place : NaN, kinds[results[at + STATUS]]);
+      if (given !== null && results[at + STATUS] === RDG) {
+        const redress = given.get(results[at + ID]);
+        if (redress !== undefined) lineRedress!.set(l, redress);
+      }
     }
     if (missed && (r + 1 === races.length || races[r + 1].info !== race.info)) missed.put(store, races, r, scale, rules.enteredInSeries, kinds[DNC]);
   }
-  return { store, used: size - untimed, untimed };
+  return { store, used: size - untimed, untimed, lineRedress };
 }
 
 /**

@@ -33,10 +33,22 @@ export const STATUS_CODE = {
  * on the place (ZFP, SCP: a percentage; DPI: points). Every other status is unplaced.
  */
 export const PLACED_STATUSES: readonly Status[] = ['FIN', 'ZFP', 'SCP', 'DPI'];
-/** 1 for a placed status, by code (for the loops over packed results). */
-export const PLACED_BY_CODE: Uint8Array = Uint8Array.from(STATUSES, (s) => (PLACED_STATUSES.includes(s) ? 1 : 0));
 /** The code SQL gives a status it does not know; the calculators reject it (validatePackedRace). */
 export const UNKNOWN_STATUS_CODE = 255;
+/**
+ * Organiser-defined codes (the deployment's `status_code` registry): each code's number in packed
+ * results, from FIRST_REGISTERED_CODE to UNKNOWN_STATUS_CODE - 1. A number is never reused and a
+ * code in use cannot be deleted, so a cached pack never holds a number that now means another code.
+ */
+export type RegisteredCodes = Readonly<Record<string, number>>;
+/** Above the built-ins with room to spare: built-in codes added later take numbers below it. */
+export const FIRST_REGISTERED_CODE = 32;
+/**
+ * 1 for a placed status, by code (for the loops over packed results). Sized for every code a pack
+ * can hold: organiser-defined codes are unplaced (0), and a loop never reads past the end.
+ */
+export const PLACED_BY_CODE: Uint8Array = new Uint8Array(UNKNOWN_STATUS_CODE + 1);
+STATUSES.forEach((s, code) => (PLACED_BY_CODE[code] = PLACED_STATUSES.includes(s) ? 1 : 0));
 
 /** "None" in an id slot (participant, custom values). */
 export const NO_ID = -1;
@@ -71,10 +83,14 @@ export const PACKED = {
   time: TIME_AT,
 } as const;
 
-/** A status's code. */
-export function statusCode(status: Status): number {
-  return STATUS_CODE[status];
+/** A status's code: a built-in's, else its registered number (UNKNOWN_STATUS_CODE when it has none). */
+export function statusCode(status: string, registered?: RegisteredCodes): number {
+  return STATUS_CODE[status as Status] ?? registered?.[status] ?? UNKNOWN_STATUS_CODE;
 }
+
+/** The table of every status code, built-in and organiser-defined, in SQL: code → number. */
+export const STATUS_CODE_TABLE = 'status_code';
+
 
 /**
  * Each slot's value from a race_result row aliased `r`, as SQL. The row's columns are
@@ -87,7 +103,9 @@ const SLOT_SQL: Record<keyof typeof PACKED, (r: string) => string> = {
   custom2: (r) => `COALESCE(${r}.custom2_id, ${NO_ID})`,
   custom3: (r) => `COALESCE(${r}.custom3_id, ${NO_ID})`,
   place: (r) => `COALESCE(${r}.position, ${NO_PLACE})`,
-  status: (r) => `CASE ${r}.status ${STATUSES.map((s) => `WHEN '${s}' THEN ${STATUS_CODE[s]}`).join(' ')} ELSE ${UNKNOWN_STATUS_CODE} END`,
+  // Built-ins by a CASE (no lookup for them); an organiser-defined code by its registry number.
+  status: (r) => `CASE ${r}.status ${STATUSES.map((s) => `WHEN '${s}' THEN ${STATUS_CODE[s]}`).join(' ')}`
+    + ` ELSE COALESCE((SELECT c.number FROM ${STATUS_CODE_TABLE} c WHERE c.code = ${r}.status), ${UNKNOWN_STATUS_CODE}) END`,
   time: (r) => `COALESCE(${r}.time_ms, ${NO_TIME})`,
 };
 

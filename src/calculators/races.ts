@@ -2,6 +2,7 @@
 import { eventInScope } from './event-scope';
 import { INTS_PER_RESULT as STRIDE, PARTICIPANT_AT } from './packed-format';
 import { concatResults, validatePackedRace } from './packed';
+import { CodeTable } from './status-codes';
 import { BoardCategory, EventInput, LeaderboardConfig, PackedRace } from './types';
 
 /** An event of the board, with its place in the season's order (date, then id). */
@@ -34,7 +35,8 @@ const byDate = (a: EventInput, b: EventInput): number => (a.date < b.date ? -1 :
 
 /**
  * The input's races that the board reads, in event order (date, then id) and category code,
- * with what is left out counted. Also: each event's date by its order, and how many results
+ * with what is left out counted. Each race's results are validated, unless `validated` holds
+ * the array (PackedInput.validRaces). Also: each event's date by its order, and how many results
  * the races hold.
  */
 export function groupRaces(
@@ -43,6 +45,8 @@ export function groupRaces(
   input: PackedRace[],
   participantNames: ReadonlyMap<number, string>,
   ignore: (reason: string, n: number) => void,
+  codes: CodeTable,
+  validated?: WeakSet<Int32Array>,
 ): { races: Race[]; dates: string[]; size: number } {
   const eventsById = new Map(events.map((e) => [e.id, e]));
   const ordered = [...eventsById.values()].sort(byDate);
@@ -57,7 +61,11 @@ export function groupRaces(
   const races: Race[] = [];
   let size = 0;
   for (const packed of input) {
-    validatePackedRace(packed, participantNames);
+    // A results array found valid once is valid again (the caller never writes into it).
+    if (validated === undefined || !validated.has(packed.results)) {
+      validatePackedRace(packed, participantNames, codes);
+      validated?.add(packed.results);
+    }
     const n = packed.results.length / STRIDE;
     if (n === 0) continue;
     const info = infos.get(packed.eventId);

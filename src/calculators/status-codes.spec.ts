@@ -158,6 +158,47 @@ describe('status codes and missed races: worked examples', () => {
   });
 });
 
+describe('redress per result (RRS A9)', () => {
+  const redressed = (eventId: number, boat: string, redress: RaceResultInput['redress']): RaceResultInput => ({ ...result(eventId, boat, 'RDG'), redress });
+  const events = [event(1), event(2), event(3), event(4), event(5)];
+
+  /** The hand-worked table of docs/scoring.md §6 ("Redress for one result"): every form of redress, and the scale's rule. */
+  it('scores docs/scoring.md\'s worked redress series', () => {
+    const results = [
+      result(1, 'A', 1), result(1, 'B', 2), result(1, 'C', 3), result(1, 'D', 4), redressed(1, 'E', { events: [2, 3] }),
+      result(2, 'A', 3), result(2, 'B', 1), redressed(2, 'C', { average: true }), result(2, 'D', 2), result(2, 'E', 4),
+      redressed(3, 'A', { points: 3.5 }), result(3, 'B', 3), result(3, 'C', 1), result(3, 'D', 2), redressed(3, 'E', { points: 2 }),
+      result(4, 'A', 2), redressed(4, 'B', { events: [1, 2] }), result(4, 'C', 3), result(4, 'D', 1), result(4, 'E', 4),
+      result(5, 'A', 1), result(5, 'B', 2), result(5, 'C', 4), result(5, 'D', 'RDG'), result(5, 'E', 3),
+    ];
+    const { entries } = computeStandings({ scale: APPENDIX_A, board: board(), events, results });
+    expect(standings(entries)).toEqual([['B', 9.5, 1], ['A', 10.5, 2], ['D', 11.3, 3], ['C', 13.8, 4], ['E', 17, 5]]);
+    const rdg = (name: string) => entries.find((e) => e.name === name)!.breakdown.counted.filter((l) => l.status === 'RDG').map((l) => `${l.eventId}=${l.points}`);
+    expect([rdg('A'), rdg('B'), rdg('C'), rdg('D'), rdg('E')]).toEqual([['3=3.5'], ['4=1.5'], ['2=2.8'], ['5=2.3'], ['1=4', '3=2']]);
+  });
+
+  it('a stated score is not multiplied; nothing to average keeps the score the status gave; a scale with a fixed RDG score yields to a given redress', () => {
+    const doubled = [event(1), { ...event(2), pointsMultiplier: 2 }];
+    const scale: PointsScaleConfig = { ...APPENDIX_A, codes: { RDG: 4 } };
+    const results = [
+      result(1, 'A', 1), result(1, 'B', 2), redressed(1, 'C', { events: [2] }),
+      redressed(2, 'A', { points: 1.5 }), result(2, 'B', 1), redressed(2, 'C', { average: true }),
+    ];
+    const { entries } = computeStandings({ scale, board: board(), events: doubled, results });
+    // A: 1 + 1.5 (as stated, not × 2); B: 2 + 1 × 2; C: both races are redress, nothing to average: the scale's 4 each (× 2 in race 2).
+    expect(standings(entries)).toEqual([['A', 2.5, 1], ['B', 4, 2], ['C', 12, 3]]);
+  });
+
+  it('refuses redress on another status, or one that is not one of its three forms', () => {
+    const run = (r: RaceResultInput) => () => computeStandings({ scale: APPENDIX_A, board: board(), events, results: [r] });
+    expect(run({ ...result(1, 'A', 'DNF'), redress: { points: 2 } })).toThrow(/a DNF result cannot have redress \(RDG only\)/);
+    expect(run(redressed(1, 'A', { points: 2.25 }))).toThrow(/redress points must be a number ≥ 0 to one decimal, got 2.25/);
+    expect(run(redressed(1, 'A', { points: 2, average: true } as never))).toThrow(/exactly one of/);
+    expect(run(redressed(1, 'A', { events: [] }))).toThrow(/events must be a non-empty list of event ids/);
+    expect(run(redressed(1, 'A', { average: false } as never))).toThrow(/average must be true/);
+  });
+});
+
 describe('status codes: bad configuration names the setting', () => {
   const run = (codes: unknown, missed?: unknown) => () =>
     computeStandings({ scale: { ...APPENDIX_A, codes: codes as PointsScaleConfig['codes'] }, board: board({ missed: missed as 'DNC' }), events: [], results: [] });
@@ -176,5 +217,49 @@ describe('status codes: bad configuration names the setting', () => {
   });
   it('an unknown missed-race rule', () => {
     expect(run({}, 'DNS')).toThrow(/missed must be NONE or DNC/);
+  });
+});
+
+describe('organiser-defined codes (the registry as a scale\'s registeredCodes)', () => {
+  const registeredCodes = { OTL: 32, LAP: 33 };
+  /** High point, OTL named (5 points, never discarded), LAP not named (as DNF: 0 here, discardable). */
+  const scale: PointsScaleConfig = { kind: 'TABLE', table: [10, 8, 6], codes: { OTL: { points: 5, discardable: false } }, registeredCodes };
+  const own = (eventId: number, boat: string, status: string): RaceResultInput => ({ ...result(eventId, boat, 'DNF'), status });
+
+  it('score by the scale\'s rule, or as DNF does there, and are named in the breakdown', () => {
+    const results = [result(1, 'A', 1), own(1, 'B', 'OTL'), own(1, 'C', 'LAP'), result(2, 'A', 'DNF'), result(2, 'B', 1), result(2, 'C', 2)];
+    const { entries } = computeStandings({ scale, board: board({ dropWorst: 1 }), events: [event(1), event(2)], results });
+    // A: 10 + 0, the 0 dropped; B: OTL's 5 may not be dropped, so the 10 is; C: LAP scores as DNF (0), dropped.
+    expect(standings(entries)).toEqual([['A', 10, 1], ['C', 8, 2], ['B', 5, 3]]);
+    const b = entries.find((e) => e.name === 'B')!.breakdown;
+    expect(b.counted.map((l) => [l.status, l.points])).toEqual([['OTL', 5]]);
+    expect(entries.find((e) => e.name === 'C')!.breakdown.dropped.map((l) => [l.status, l.points])).toEqual([['LAP', 0]]);
+  });
+
+  it('on a low-point scale an unnamed one scores as DNF (entered in the series + 1)', () => {
+    const low: PointsScaleConfig = { ...APPENDIX_A, registeredCodes };
+    const { entries } = computeStandings({ scale: low, board: board(), events: [event(1)], results: [result(1, 'A', 1), result(1, 'B', 2), own(1, 'C', 'LAP')] });
+    expect(standings(entries)).toEqual([['A', 1, 1], ['B', 2, 2], ['C', 4, 3]]);
+  });
+
+  it('a scale naming a code that is not registered is refused, naming it and listing the known ones', () => {
+    const run = () => computeStandings({ scale: { ...scale, codes: { XYZ: 3 } }, board: board(), events: [event(1)], results: [] });
+    expect(run).toThrow(ScoringError);
+    expect(run).toThrow(/unknown status code "XYZ"; known: DNF, .*RDG, LAP, OTL$/);
+    try {
+      run();
+    } catch (err) {
+      expect((err as ScoringError).path).toBe('codes.XYZ');
+    }
+  });
+
+  it('a penalty on the place or a redress is refused for an organiser-defined code (it is unplaced)', () => {
+    expect(() => computeStandings({ scale: { ...scale, codes: { OTL: { penaltyPercent: 20 } } }, board: board(), events: [], results: [] })).toThrow(/penalty on the place is for placed codes/);
+    expect(() => computeStandings({ scale: { ...scale, codes: { OTL: { redress: 'AVERAGE' } } }, board: board(), events: [], results: [] })).toThrow(/redress is for RDG/);
+  });
+
+  it('a result of a code the registry does not hold is refused, as is a place on an organiser-defined code', () => {
+    expect(() => computeStandings({ scale: { kind: 'TABLE', table: [10] }, board: board(), events: [event(1)], results: [own(1, 'A', 'OTL')] })).toThrow(/unknown status "OTL"/);
+    expect(() => computeStandings({ scale, board: board(), events: [event(1)], results: [{ ...own(1, 'A', 'OTL'), position: 1 }] })).toThrow(/a OTL result cannot have a place/);
   });
 });

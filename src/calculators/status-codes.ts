@@ -4,7 +4,7 @@
  * A scale from before the codes existed (no `codes`) keeps its old meaning: DNF, DNS and DSQ
  * score their `statusPoints`, else one worse than the starters in low point, else 0.
  */
-import { PLACED_STATUSES, Status, STATUS_CODE, STATUSES } from './packed-format';
+import { PLACED_STATUSES, RegisteredCodes, Status, STATUS_CODE, STATUSES, UNKNOWN_STATUS_CODE } from './packed-format';
 import { CodeBase, CodeRule, PointsScaleConfig } from './types';
 
 /** A code's rule, normalised. */
@@ -37,7 +37,7 @@ const LOW_POINT_DEFAULTS: Record<Exclude<Status, 'FIN'>, CodeRule> = {
 };
 
 /** Codes that may never be discarded unless the scale says otherwise (A5.2: DNE and DGM are not excludable). */
-const NOT_DISCARDABLE: readonly Status[] = ['DNE', 'DGM'];
+const NOT_DISCARDABLE: readonly string[] = ['DNE', 'DGM'];
 const LEGACY_CODES: readonly Status[] = ['DNF', 'DNS', 'DSQ'];
 
 /** The rule a scale gives a code when it names none. */
@@ -53,7 +53,7 @@ function defaultRule(scale: PointsScaleConfig, status: Exclude<Status, 'FIN'>): 
   return scale.lowPoint ? LOW_POINT_DEFAULTS[status] : 0;
 }
 
-function normalise(rule: CodeRule, status: Status, dsqNonDroppable: boolean): ResolvedCode {
+function normalise(rule: CodeRule, status: string, dsqNonDroppable: boolean): ResolvedCode {
   const given = typeof rule === 'number' ? { points: rule } : rule;
   const discardable = given.discardable ?? !(NOT_DISCARDABLE.includes(status) || (status === 'DSQ' && dsqNonDroppable));
   if (given.redress !== undefined) return { rule: 'REDRESS', eventIds: given.eventIds ?? null, discardable };
@@ -68,7 +68,10 @@ const resolved = new WeakMap<PointsScaleConfig, ResolvedCode[]>();
 
 /**
  * Each code's rule on the scale, by status code (FIN's entry is unused: a finisher scores its
- * place). Named in `codes`, else (DNF, DNS, DSQ) in `statusPoints`, else the default.
+ * place). Named in `codes`, else (DNF, DNS, DSQ) in `statusPoints`, else the default. An
+ * organiser-defined code (`registeredCodes`) the scale does not name scores as DNF does,
+ * discardable; numbers no code has (between the built-ins and the registered) get the same rule,
+ * never read (validatePackedRace refuses them).
  */
 export function resolveCodes(scale: PointsScaleConfig): ResolvedCode[] {
   let codes = resolved.get(scale);
@@ -79,8 +82,47 @@ export function resolveCodes(scale: PointsScaleConfig): ResolvedCode[] {
     const legacy = LEGACY_CODES.includes(status) ? scale.statusPoints?.[status as 'DNF'] : undefined;
     return normalise(scale.codes?.[status] ?? legacy ?? defaultRule(scale, status), status, dsqNonDroppable);
   });
+  const registered = scale.registeredCodes;
+  if (registered) {
+    const asDnf: ResolvedCode = { ...codes[STATUS_CODE.DNF], discardable: true };
+    for (const [code, number] of Object.entries(registered)) {
+      while (codes.length <= number) codes.push(asDnf);
+      const rule = scale.codes?.[code];
+      codes[number] = rule === undefined ? asDnf : normalise(rule, code, dsqNonDroppable);
+    }
+  }
   resolved.set(scale, codes);
   return codes;
+}
+
+/** A scale's codes by number: each code's name ('' for a number no code has), and 1 for a known one. */
+export interface CodeTable {
+  names: readonly string[];
+  /** Sized UNKNOWN_STATUS_CODE + 1, so a check of any code a pack can hold reads within it. */
+  known: Uint8Array;
+}
+
+const tables = new WeakMap<PointsScaleConfig, CodeTable>();
+
+/** The built-in codes and the scale's `registeredCodes`, by number. */
+export function codeTable(scale: PointsScaleConfig): CodeTable {
+  let table = tables.get(scale);
+  if (table) return table;
+  table = makeCodeTable(scale.registeredCodes);
+  tables.set(scale, table);
+  return table;
+}
+
+function makeCodeTable(registered: RegisteredCodes | undefined): CodeTable {
+  const names: string[] = [...STATUSES];
+  const known = new Uint8Array(UNKNOWN_STATUS_CODE + 1);
+  known.fill(1, 0, STATUSES.length);
+  for (const [code, number] of Object.entries(registered ?? {})) {
+    while (names.length <= number) names.push('');
+    names[number] = code;
+    known[number] = 1;
+  }
+  return { names, known };
 }
 
 /** Whether any code's score counts the riders entered in the series (then the board counts them). */

@@ -1,4 +1,4 @@
-import { Status, STATUS_CODE, STATUSES } from './packed-format';
+import { STATUS_CODE, STATUSES } from './packed-format';
 
 /**
  * Working storage for one computation, kept column-wise in typed arrays so that a million
@@ -51,6 +51,8 @@ export class ScoreStore {
   readonly lineStart: Int32Array;
   /** Where each entry's next line goes while the lines are placed. */
   private readonly cursor: Int32Array;
+  /** Status names by code: the built-ins, and the organiser-defined codes of the computation (codeTable). */
+  codeNames: readonly string[] = STATUSES;
 
   /** Event scores, entry by entry and in event order within an entry. */
   ord = new Int32Array(0);
@@ -124,8 +126,8 @@ export class ScoreStore {
   }
 
   /** A line's status. */
-  status(l: number): Status {
-    return STATUSES[kindStatus(this.lineKind[l])];
+  status(l: number): string {
+    return this.codeNames[kindStatus(this.lineKind[l])];
   }
 
   isTeam(l: number): boolean {

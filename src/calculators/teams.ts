@@ -1,11 +1,11 @@
 /** Team boards (SCHOOL, TOP_SCHOOLS, GROUP): an entry per group, a line per race it scores in. */
 import { Accumulator, entry, Names } from './entry';
 import * as format from './packed-format';
-import { isTimed, lowerIsBetter, scoreRace } from './points';
+import { isTimed, lowerIsBetter } from './points';
 import { Race } from './races';
 import { keptCodes } from './status-codes';
 import { KEEPS, ScoreStore, TeamRider, TEAM } from './store';
-import { GroupSlot, LeaderboardConfig, PointsScaleConfig } from './types';
+import { GroupSlot, LeaderboardConfig, PointsScaleConfig, RaceScorer } from './types';
 
 // Held in module constants: read off the codec's exports in a loop, each use is a property load (2-6 % slower at 1M results).
 const { INTS_PER_RESULT: STRIDE, PARTICIPANT_AT: PARTICIPANT, PLACE_AT: PLACE, STATUS_AT: STATUS, PACKED, PLACED_BY_CODE: PLACED } = format;
@@ -42,12 +42,13 @@ export function addTeams(
   board: LeaderboardConfig,
   names: Names,
   ignore: (reason: string, n?: number) => void,
-  enteredInSeries = 0,
+  enteredInSeries: number,
+  score: RaceScorer,
 ): { store: ScoreStore; used: number } {
   const byKey = new Map<string, Accumulator>();
   const teamLines: TeamLine[] = [];
   let used = 0;
-  for (let r = 0; r < races.length; r++) used += addTeamsOfRace(entries, byKey, teamLines, races, r, scale, board, names, ignore, enteredInSeries);
+  for (let r = 0; r < races.length; r++) used += addTeamsOfRace(entries, byKey, teamLines, races, r, scale, board, names, ignore, enteredInSeries, score);
   return { store: placeTeamLines(entries.length, teamLines), used };
 }
 
@@ -63,13 +64,14 @@ function addTeamsOfRace(
   names: Names,
   ignore: (reason: string, n?: number) => void,
   enteredInSeries: number,
+  score: RaceScorer,
 ): number {
   const race = races[r];
   const results = race.results;
   const size = results.length / STRIDE;
   // Result i's value at `offset`.
   const value = (i: number, offset: number) => results[i * STRIDE + offset];
-  const milli = scoreRace(scale, results, race.event.pointsMultiplier * race.category.multiplier, enteredInSeries);
+  const milli = score(results, race.event.pointsMultiplier * race.category.multiplier, enteredInSeries);
   const kept = keptCodes(scale);
   const lowPoint = lowerIsBetter(scale);
   const timedOnly = scale.kind === 'TIME';

@@ -1,10 +1,10 @@
 /** The calculators' input and output shapes: plain data, no framework types. */
 import type { EventScope } from './event-scope';
-import type { Status } from './packed-format';
+import type { RegisteredCodes } from './packed-format';
 
 // The packed format and the statuses are owned by packed-format.ts; re-exported for the barrel.
-export { STATUSES, PACKED, INTS_PER_RESULT } from './packed-format';
-export type { Status } from './packed-format';
+export { STATUSES, PACKED, INTS_PER_RESULT, FIRST_REGISTERED_CODE } from './packed-format';
+export type { Status, RegisteredCodes } from './packed-format';
 
 export type PointsScaleKind = 'TABLE' | 'LINEAR' | 'FIELD_SIZE' | 'PERCENT_OF_FIELD' | TimeScaleKind;
 
@@ -39,6 +39,12 @@ export interface PointsScaleConfig extends TimeScaleSettings {
   dsqNonDroppable?: boolean;
   /** How each status code scores (status-codes.ts); absent: a scale from before the codes (statusPoints only). */
   codes?: StatusCodeRules;
+  /**
+   * The deployment's organiser-defined codes (code → number in packed results) the scale is
+   * scored and checked against: given by the caller from the registry, never stored with the
+   * scale. `codes` may name them; results may carry them. Absent: built-in codes only.
+   */
+  registeredCodes?: RegisteredCodes;
 }
 
 export type LeaderboardType = 'INDIVIDUAL' | 'SCHOOL' | 'TOP_SCHOOLS' | 'GROUP';
@@ -108,8 +114,11 @@ export interface RaceResultInput {
   custom2: CustomValueRef | null;
   custom3: CustomValueRef | null;
   position: number | null;
-  status: Status;
+  /** A built-in Status or one of the scale's registeredCodes. */
+  status: string;
   timeMs?: number | null;
+  /** RDG only: the redress the protest committee gave this result; absent: the scale's RDG rule. */
+  redress?: ResultRedress | null;
 }
 
 /** One event's contribution to an entry. */
@@ -120,7 +129,8 @@ export interface ContributionLine {
   category: string;
   /** The rider's place (individual entries); null for team lines and unplaced results. */
   place: number | null;
-  status: Status;
+  /** A built-in Status or an organiser-defined code. */
+  status: string;
   points: number;
   /** Team lines: the riders whose points counted, best first. */
   riders?: { name: string; place: number | null; points: number }[];
@@ -182,7 +192,22 @@ export interface PackedInput {
   races: PackedRace[];
   participantNames: ReadonlyMap<number, string>;
   customValues: ReadonlyMap<number, CustomValueRef>;
+  /**
+   * Per-result redress by result id (the packed format has no slot for it): RDG results only,
+   * few on any board, so a side map costs nothing for the rest.
+   */
+  redress?: ReadonlyMap<number, ResultRedress>;
+  /**
+   * Race scores kept from earlier computations (RaceScoreMemo, race-scores.ts): only for races
+   * whose results arrays are never written after they are handed over.
+   */
+  raceScores?: { scorer(scale: PointsScaleConfig): RaceScorer };
+  /** Results arrays found valid by an earlier computation (same condition): not checked again. */
+  validRaces?: WeakSet<Int32Array>;
 }
+
+/** A race's points per result (scoreRace), given its results, the event's and category's multiplier, and the riders entered in the series. */
+export type RaceScorer = (results: Int32Array, multiplier: number, enteredInSeries: number) => Float64Array;
 
 /** An entry without its breakdown. */
 export type StandingHead = Omit<StandingEntry, 'breakdown'>;
@@ -241,7 +266,15 @@ export interface CodeScoring {
   discardable?: boolean;
 }
 export type CodeRule = number | CodeScoring;
-export type StatusCodeRules = Partial<Record<Status, CodeRule>>;
+/** By code: a built-in Status but FIN, or an organiser-defined code (the scale's registeredCodes). */
+export type StatusCodeRules = Readonly<Record<string, CodeRule>>;
 
 export type MissedRaces = 'NONE' | 'DNC';
 export const MISSED_RACES: readonly MissedRaces[] = ['NONE', 'DNC'];
+
+/**
+ * Redress given to one RDG result (RRS A9's options): a stated score, to one decimal, as the
+ * race's score (not multiplied again); the average of the rider's scores in the listed events;
+ * or the average of all the rider's other events. Averages leave out events with an RDG.
+ */
+export type ResultRedress = { points: number } | { events: number[] } | { average: true };

@@ -1,7 +1,7 @@
 import { ScoringError } from './errors';
 import { EVENT_SCOPES } from './event-scope';
 // From the codec itself: through types.ts's re-export it is a getter, called once per result here.
-import { PLACED_STATUSES, STATUSES } from './packed-format';
+import { FIRST_REGISTERED_CODE, PLACED_STATUSES, RegisteredCodes, STATUSES, UNKNOWN_STATUS_CODE } from './packed-format';
 import { CODE_BASES, EventInput, LeaderboardConfig, MISSED_RACES, PointsScaleConfig, RaceResultInput, Status, StatusCodeRules } from './types';
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -39,8 +39,35 @@ export function validatePointsScale(scale: PointsScaleConfig): void {
     if (!finite(points)) scaleError(`statusPoints.${status}`, `statusPoints.${status} is not a finite number`);
   }
   if (scale.ties !== undefined && scale.ties !== 'AVERAGE' && scale.ties !== 'SAME') scaleError('ties', 'ties must be AVERAGE or SAME');
-  validateStatusCodes(scale.codes);
+  validateRegisteredCodes(scale.registeredCodes);
+  validateStatusCodes(scale.codes, scale.registeredCodes);
   validateTimeScale(scale);
+}
+
+/** An organiser-defined code: capitals and digits, a capital first, 2 to 10 long. */
+export const REGISTERED_CODE_PATTERN = /^[A-Z][A-Z0-9]{1,9}$/;
+
+/** The registry as given: well-formed codes, none a built-in, numbers in their range and distinct. */
+function validateRegisteredCodes(registered: RegisteredCodes | undefined): void {
+  if (registered === undefined) return;
+  const numbers = new Set<number>();
+  for (const [code, number] of Object.entries(registered)) {
+    const path = `registeredCodes.${code}`;
+    if (!REGISTERED_CODE_PATTERN.test(code) || STATUSES.includes(code as Status)) scaleError(path, `"${code}" is not an organiser-defined code`);
+    if (!(Number.isInteger(number) && number >= FIRST_REGISTERED_CODE && number < UNKNOWN_STATUS_CODE) || numbers.has(number)) {
+      scaleError(path, `${path} must be a number of its own from ${FIRST_REGISTERED_CODE} to ${UNKNOWN_STATUS_CODE - 1}, got ${number}`);
+    }
+    numbers.add(number);
+  }
+}
+
+/** Every code a result may carry but FIN, built-in then organiser-defined: what an unknown code's message lists. */
+export function knownCodes(registered: RegisteredCodes | undefined): string[] {
+  return [...STATUSES.filter((s) => s !== 'FIN'), ...Object.keys(registered ?? {}).sort()];
+}
+
+function isKnownCode(code: string, registered: RegisteredCodes | undefined): boolean {
+  return STATUSES.includes(code as Status) || (registered !== undefined && Object.prototype.hasOwnProperty.call(registered, code));
 }
 
 // ---------- status codes (issue 15, part A) ----------
@@ -48,12 +75,12 @@ export function validatePointsScale(scale: PointsScaleConfig): void {
 const CODE_RULE_KEYS = ['base', 'plus', 'points', 'penaltyPercent', 'penaltyPoints', 'redress', 'eventIds', 'discardable'];
 
 /** `codes`: known codes only, each a number or one rule of CodeScoring's shapes, with sound values. */
-function validateStatusCodes(codes: StatusCodeRules | undefined): void {
+function validateStatusCodes(codes: StatusCodeRules | undefined, registered: RegisteredCodes | undefined): void {
   if (codes === undefined) return;
   if (codes === null || typeof codes !== 'object' || Array.isArray(codes)) scaleError('codes', 'codes must be an object of status code → rule');
   for (const [code, rule] of Object.entries(codes)) {
     const path = `codes.${code}`;
-    if (code === 'FIN' || !STATUSES.includes(code as Status)) scaleError(path, `unknown status code "${code}"; known: ${STATUSES.filter((s) => s !== 'FIN').join(', ')}`);
+    if (code === 'FIN' || !isKnownCode(code, registered)) scaleError(path, `unknown status code "${code}"; known: ${knownCodes(registered).join(', ')}`);
     if (typeof rule === 'number') {
       if (!finite(rule)) scaleError(path, `${path} is not a finite number`);
       continue;
@@ -148,11 +175,11 @@ export function validateEvent(event: EventInput): void {
   }
 }
 
-export function validateResult(result: RaceResultInput): void {
+export function validateResult(result: RaceResultInput, registered?: RegisteredCodes): void {
   const bad = (message: string): never => {
     throw new ScoringError('INVALID_RESULT', `result ${result.id}`, `result ${result.id} (${result.participantName}, event ${result.eventId}, ${result.category}): ${message}`);
   };
-  if (!STATUSES.includes(result.status)) bad(`unknown status "${result.status}"`);
+  if (!isKnownCode(result.status, registered)) bad(`unknown status "${result.status}"`);
   if (!int32(result.participantId)) bad(`participant id ${result.participantId} is not a 32-bit whole number`);
   for (const slot of ['custom1', 'custom2', 'custom3'] as const) {
     const ref = result[slot];
@@ -160,7 +187,7 @@ export function validateResult(result: RaceResultInput): void {
   }
   if (result.position !== null) {
     if (!Number.isInteger(result.position) || result.position < 1 || result.position >= 2 ** 31) bad(`place ${result.position} is not a whole number ≥ 1`);
-    if (!PLACED_STATUSES.includes(result.status)) bad(`a ${result.status} result cannot have a place`);
+    if (!PLACED_STATUSES.includes(result.status as Status)) bad(`a ${result.status} result cannot have a place`);
   }
   // Whole milliseconds below 2^31: the schema's integer, and what the packed time slot holds.
   if (result.timeMs != null && !(int32(result.timeMs) && result.timeMs >= 0)) bad(`time ${result.timeMs} is not a whole number of milliseconds ≥ 0`);

@@ -1,5 +1,5 @@
 /**
- * `npm run import -- --event <id> [--category <code>] [--state DRAFT|PROVISIONAL] [--json] <file>`
+ * `npm run import -- --event <id> [--category <code>] [--state DRAFT|PROVISIONAL] [--status-synonyms "OTL=DNF, LAP=RET"] [--json] <file>`
  *
  * Imports a results spreadsheet for organisers' scripts, with the API's validation and
  * writes (ResultsImportService): a progress bar on a terminal, every problem listed, exit
@@ -12,13 +12,15 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { Presets, SingleBar } from 'cli-progress';
-import { DomainError } from '../common/errors/domain-errors';
+import { DomainError, InvalidInputError } from '../common/errors/domain-errors';
 import { ConfigError, loadConfig } from '../config/config';
 import { prepareDatabase } from '../database/prepare-database';
+import { parseSynonyms } from '../results/import/cell-values';
 import { ImportReport, ImportValidationError, ResultsImportService } from '../results/import/results-import.service';
+import { ResultStatus } from '../results/result-status';
 import { ImportCliModule } from './import-cli.module';
 
-const USAGE = 'usage: npm run import -- --event <id> [--category <code>] [--state DRAFT|PROVISIONAL] [--json] <file.xlsx|file.csv>';
+const USAGE = 'usage: npm run import -- --event <id> [--category <code>] [--state DRAFT|PROVISIONAL] [--status-synonyms "OTL=DNF, LAP=RET"] [--json] <file.xlsx|file.csv>';
 
 interface Options {
   eventId: number;
@@ -26,6 +28,8 @@ interface Options {
   category: string | null;
   state: 'DRAFT' | 'PROVISIONAL';
   json: boolean;
+  /** The file's own status words (WORD=CODE), as the HTTP form field statusSynonyms gives them. */
+  statusSynonyms: Record<string, ResultStatus> | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -37,13 +41,19 @@ function parseOptions(argv: string[]): Options {
       category: { type: 'string' },
       state: { type: 'string', default: 'PROVISIONAL' },
       json: { type: 'boolean', default: false },
+      'status-synonyms': { type: 'string' },
     },
   });
   const eventId = Number(values.event);
   if (!values.event || !Number.isInteger(eventId) || eventId < 1) throw new UsageError('--event must be an event id (a positive whole number)');
   if (positionals.length !== 1) throw new UsageError('give exactly one file to import');
   if (values.state !== 'DRAFT' && values.state !== 'PROVISIONAL') throw new UsageError('--state must be DRAFT or PROVISIONAL');
-  return { eventId, file: positionals[0], category: values.category ?? null, state: values.state, json: values.json ?? false };
+  // The form field's parser, so the command refuses exactly what the API refuses, in the same words.
+  const synonyms = values['status-synonyms'] === undefined ? undefined : parseSynonyms(values['status-synonyms']);
+  if (synonyms && !synonyms.ok) throw new UsageError(`--status-synonyms: ${synonyms.message}`);
+  return {
+    eventId, file: positionals[0], category: values.category ?? null, state: values.state, json: values.json ?? false, statusSynonyms: synonyms?.value,
+  };
 }
 
 class UsageError extends Error {}
@@ -116,6 +126,7 @@ async function main(argv: string[]): Promise<number> {
       actor: cliActor(),
       category: options.category,
       state: options.state,
+      statusSynonyms: options.statusSynonyms,
       onProgress: ({ rowsRead, totalRows }) => {
         bar?.setTotal(Math.max(totalRows, rowsRead));
         bar?.update(rowsRead);
@@ -131,6 +142,14 @@ async function main(argv: string[]): Promise<number> {
       if (options.json) console.log(JSON.stringify({ message: err.message, ...err.details }, null, 2));
       else printProblems(err);
       return 1;
+    }
+    // A synonym naming a code that is not registered is known only once the registry is read:
+    // it is still bad usage of the option, as a malformed pair is.
+    const synonymProblem = err instanceof InvalidInputError ? err.problems.find((p) => p.field === 'statusSynonyms') : undefined;
+    if (synonymProblem) {
+      console.error(`--status-synonyms: ${synonymProblem.message}`);
+      console.error(USAGE);
+      return 2;
     }
     if (err instanceof DomainError) {
       console.error(err.message);

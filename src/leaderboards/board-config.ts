@@ -1,4 +1,4 @@
-import type { LeaderboardConfig, PointsScaleConfig } from '../calculators';
+import type { LeaderboardConfig, PointsScaleConfig, RegisteredCodes } from '../calculators';
 import { BoardDefinition } from './leaderboards.repository';
 import { PointsScale } from './points-scale.entity';
 
@@ -25,6 +25,7 @@ export function toLeaderboardConfig(def: BoardDefinition): LeaderboardConfig {
   };
 }
 
-export function toPointsScaleConfig(scale: PointsScale): PointsScaleConfig {
-  return { kind: scale.kind, ...scale.config };
+/** The scale as the calculators score it: its settings, and the deployment's organiser-defined codes (never stored with it). */
+export function toPointsScaleConfig(scale: PointsScale, registeredCodes: RegisteredCodes): PointsScaleConfig {
+  return { kind: scale.kind, ...scale.config, registeredCodes };
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Max,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max,
   Min, ValidateBy, ValidateNested, ValidationOptions,
 } from 'class-validator';
 import {
@@ -10,6 +10,7 @@ import {
 } from './leaderboard.entity';
 import { POINTS_SCALE_KINDS, PointsScaleKind } from './points-scale.entity';
 import { CODE_BASES, CodeBase, StatusCodeRules } from '../calculators/types';
+import { CodeListEntry, MAX_LISTED_CODES } from './code-list';
 
 // ---------- points scales ----------
 
@@ -49,12 +50,22 @@ export class CodeScoringDto {
   discardable?: boolean;
 }
 
+/** An entry of `codes` in its list form: the code, and its rule's settings beside it. */
+export class CodeListEntryDto extends CodeScoringDto {
+  @ApiProperty({ description: 'The status code this rule is for; each code at most once', example: 'DNF' })
+  code: string;
+}
+
 const CODES_DESCRIPTION =
   'How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point ' +
   'scale RRS Appendix A\'s (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the ' +
   'place + 20 % of DNF\'s score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: ' +
-  'DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints ' +
-  'gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF).';
+  'DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG, and the organiser-defined codes (GET /api/status-codes; '
+  + 'a base, plus or points rule: they are unplaced); an organiser-defined code a scale does not name scores as DNF does there, discardable; '
+  + 'naming a code that is not registered is a 400 naming codes.<code>. A scale created without codes and without statusPoints ' +
+  'gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF). ' +
+  'Also accepted as a list, [{ "code": "DNF", "base": "STARTERS", "plus": 1 }, …] (a fixed score as { "code", "points" }), which can say a ' +
+  'code twice where an object cannot (JSON keeps the last key): a code listed twice is a 400 naming codes[i].code. Stored and answered as the object.';
 
 export class CreatePointsScaleDto {
   @ApiProperty({ maxLength: 200, example: 'F1 2010' })
@@ -108,12 +119,15 @@ export class CreatePointsScaleDto {
 
   @ApiPropertyOptional({
     description: CODES_DESCRIPTION,
-    type: 'object',
-    additionalProperties: { oneOf: [{ type: 'number' }, { $ref: getSchemaPath(CodeScoringDto) }] },
+    oneOf: [
+      { type: 'object', additionalProperties: { oneOf: [{ type: 'number' }, { $ref: getSchemaPath(CodeScoringDto) }] } },
+      { type: 'array', maxItems: MAX_LISTED_CODES, items: { $ref: getSchemaPath(CodeListEntryDto) } },
+    ],
     example: { DNC: { base: 'ENTERED_IN_SERIES', plus: 1 }, ZFP: { penaltyPercent: 20 }, DNE: { base: 'ENTERED_IN_SERIES', plus: 1, discardable: false }, RDG: { redress: 'AVERAGE' } },
   })
-  @IsOptional() @IsObject()
-  codes?: StatusCodeRules;
+  @IsOptional()
+  @ValidateBy({ name: 'isCodes', validator: { validate: (v: unknown) => typeof v === 'object' && v !== null, defaultMessage: () => 'codes must be an object of status code → rule, or a list of { code, … } rules' } })
+  codes?: StatusCodeRules | CodeListEntry[];
 
   // --- Time-based and participation scoring (issue 15) ---
   @ApiPropertyOptional({ description: 'PERCENT_OF_WINNER: decimals the percentage is rounded to', minimum: 0, maximum: 3, default: 2, example: 2 })
@@ -136,9 +150,18 @@ export const POINTS_SCALE_EXAMPLES = {
     summary: 'Low point with a 30 % SCP and a fixed DPI',
     value: { name: 'Club low point', kind: 'TABLE', table: [1], lowPoint: true, codes: { SCP: { penaltyPercent: 30 }, DPI: { penaltyPoints: 2 }, RET: { base: 'STARTERS', plus: 1 } } },
   },
+  'Codes as a list': {
+    summary: 'Low point, codes as a list (a code listed twice is a 400 naming it)',
+    value: { name: 'Club low point (list)', kind: 'TABLE', table: [1], lowPoint: true, codes: [{ code: 'DNF', base: 'STARTERS', plus: 1 }, { code: 'RET', base: 'STARTERS', plus: 1 }, { code: 'DPI', penaltyPoints: 2 }] },
+  },
   'F1 with redress': {
     summary: 'F1 table, non-finishers 0, redress by average',
     value: { name: 'F1', kind: 'TABLE', table: [25, 18, 15, 12, 10, 8, 6, 4, 2, 1], codes: { RDG: { redress: 'AVERAGE' } } },
+  },
+  'MTB with OTL': {
+    summary: 'Cross-country points with an organiser-defined OTL (register it first: POST /api/status-codes {"code": "OTL"})',
+    description: 'Riders over the time limit score 5 points, counted and never discarded; DNF scores 0 (the high-point default).',
+    value: { name: 'XC points with OTL', kind: 'TABLE', table: [30, 25, 21, 18, 16, 15, 14, 13, 12, 11], codes: { OTL: { points: 5, discardable: false } } },
   },
   'XC time series': {
     summary: 'Cross-country time series: total elapsed time over the series, lowest wins',
@@ -150,8 +173,16 @@ export const POINTS_SCALE_EXAMPLES = {
   },
 };
 
-export class PointsScaleView extends CreatePointsScaleDto {
+export class PointsScaleView extends OmitType(CreatePointsScaleDto, ['codes'] as const) {
   @ApiProperty() id: number;
+
+  @ApiPropertyOptional({
+    description: 'How each status code scores, as an object (a list sent is answered in this form); see CreatePointsScaleDto.codes',
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'number' }, { $ref: getSchemaPath(CodeScoringDto) }] },
+    example: { DNC: { base: 'ENTERED_IN_SERIES', plus: 1 }, ZFP: { penaltyPercent: 20 } },
+  })
+  codes?: StatusCodeRules;
 }
 
 // ---------- leaderboards ----------
@@ -307,6 +338,11 @@ export const LEADERBOARD_EXAMPLES = {
   'RRS Appendix A low point': {
     summary: 'Sailing series: 1 discard after 4 races, 2 after 8; ties by A8.1 then A8.2',
     value: { seriesId: 1, name: 'Club championship', type: 'INDIVIDUAL', pointsScaleId: 1, categories: ['ILCA 7'], discardSchedule: [4, 8], tieBreaks: ['RRS_A8_1', 'RRS_A8_2'] },
+  },
+  'MTB with OTL': {
+    summary: 'Cross-country points with an organiser-defined OTL (register it first: POST /api/status-codes {"code": "OTL"})',
+    description: 'Riders over the time limit score 5 points, counted and never discarded; DNF scores 0 (the high-point default).',
+    value: { name: 'XC points with OTL', kind: 'TABLE', table: [30, 25, 21, 18, 16, 15, 14, 13, 12, 11], codes: { OTL: { points: 5, discardable: false } } },
   },
   'XC time series': {
     summary: 'Time series on a TIME scale: riders need a time in at least 3 races',

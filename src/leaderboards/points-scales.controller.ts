@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiE
 import { PageQuery } from '../common/paging';
 import { Public } from '../common/auth/public.decorator';
 import { IdPipe } from '../common/id.pipe';
-import { CodeScoringDto, CreatePointsScaleDto, POINTS_SCALE_EXAMPLES, PointsScaleView } from './leaderboards.dto';
+import { CodeListEntryDto, CodeScoringDto, CreatePointsScaleDto, POINTS_SCALE_EXAMPLES, PointsScaleView } from './leaderboards.dto';
 import { PointsScalePage, UpdatePointsScaleDto } from './points-scales.dto';
 import { PointsScalesService } from './points-scales.service';
 
@@ -16,7 +16,7 @@ export class PointsScalesController {
   @HttpCode(201)
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: PointsScaleView })
-  @ApiExtraModels(CodeScoringDto)
+  @ApiExtraModels(CodeScoringDto, CodeListEntryDto)
   @ApiBody({ type: CreatePointsScaleDto, examples: POINTS_SCALE_EXAMPLES })
   create(@Body() dto: CreatePointsScaleDto): Promise<PointsScaleView> {
     return this.scales.create(dto);

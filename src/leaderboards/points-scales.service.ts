@@ -13,6 +13,8 @@ import { PointsScale, PointsScaleSettings } from './points-scale.entity';
 import { PointsScalePage, UpdatePointsScaleDto } from './points-scales.dto';
 import { PointsScalesRepository } from './points-scales.repository';
 import { toPointsScaleConfig } from './board-config';
+import { codesFromList, inListTerms } from './code-list';
+import { StatusCodesRepository } from '../results/status-codes/status-codes.repository';
 
 @Injectable()
 export class PointsScalesService {
@@ -21,13 +23,16 @@ export class PointsScalesService {
     private readonly scales: PointsScalesRepository,
     private readonly pending: PendingRecalcRepository,
     private readonly audit: AuditTrail,
+    private readonly codes: StatusCodesRepository,
   ) {}
 
-  async create(dto: CreatePointsScaleDto): Promise<PointsScaleView> {
+  async create(input: CreatePointsScaleDto): Promise<PointsScaleView> {
+    const { dto, listed } = withCodeObject(input);
     const { name, kind, ...settings } = dto;
     return this.tx.run(async ({ manager }) => {
       const scale = this.scales.build(manager, { name, kind, config: withCodes(settings as PointsScaleSettings) });
-      rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale)));
+      const registered = await this.codes.registered(manager, true);
+      rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale, registered)), listed);
       const view = toView(await this.scales.save(manager, scale));
       const { id, ...fields } = view;
       await this.audit.record(manager, { action: 'points_scale.create', entity: 'points_scale', entityId: id, changes: { after: fields } });
@@ -40,8 +45,10 @@ export class PointsScalesService {
    * Every board scored with it is marked pending in the same transaction, and one change event
    * follows the commit; a PATCH that changes nothing writes, marks and records nothing.
    */
-  async update(id: number, dto: UpdatePointsScaleDto): Promise<PointsScaleView> {
-    rejectNulls(dto, ['name', 'kind']);
+  async update(id: number, input: UpdatePointsScaleDto): Promise<PointsScaleView> {
+    rejectNulls(input, ['name', 'kind']);
+    // Compared and stored in the object form: a list equal to the stored codes changes nothing.
+    const { dto, listed } = withCodeObject(input);
     return this.tx.run(async (uow) => {
       const { manager } = uow;
       const scale = await this.scales.findForUpdate(manager, id);
@@ -53,7 +60,8 @@ export class PointsScalesService {
       if (name !== undefined) scale.name = name;
       if (kind !== undefined) scale.kind = kind;
       scale.config = withCodes(withSettings(scale.config, settings));
-      rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale)));
+      const registered = await this.codes.registered(manager, true);
+      rejectUnscorable(() => validatePointsScale(toPointsScaleConfig(scale, registered)), listed);
       const saved = await this.scales.save(manager, scale);
       const boards = await this.scales.boardsUsing(manager, id);
       await this.pending.mark(manager, boards);
@@ -99,13 +107,24 @@ function withCodes(config: PointsScaleSettings): PointsScaleSettings {
   return config.codes === undefined && config.statusPoints === undefined ? { ...config, codes: {} } : config;
 }
 
-/** Turns the calculators' refusal of a configuration into a 400 that names the setting. */
-export function rejectUnscorable(check: () => void): void {
+/** `codes` in the form it is stored in (an object), and, when it came as a list, where the list placed each code. */
+function withCodeObject<T extends { codes?: unknown }>(dto: T): { dto: T; listed: ReadonlyMap<string, number> | null } {
+  if (!Array.isArray(dto.codes)) return { dto, listed: null };
+  const { codes, at } = codesFromList(dto.codes);
+  return { dto: { ...dto, codes }, listed: at };
+}
+
+/**
+ * Turns the calculators' refusal of a configuration into a 400 that names the setting (as the
+ * list entry `codes[i]` when `codes` came as a list).
+ */
+export function rejectUnscorable(check: () => void, listed: ReadonlyMap<string, number> | null = null): void {
   try {
     check();
   } catch (err) {
     if (err instanceof ScoringError) {
-      throw new InvalidInputError([{ field: err.path ?? 'config', message: err.message }]);
+      const words = (text: string) => (listed ? inListTerms(text, listed) : text);
+      throw new InvalidInputError([{ field: words(err.path ?? 'config'), message: words(err.message) }]);
     }
     throw err;
   }

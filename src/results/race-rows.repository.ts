@@ -5,7 +5,9 @@ import { intArray, textArray } from '../common/database/pg-arrays';
 import { InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { CustomGroupValuesRepository, GroupValues } from '../series/custom-group-values.repository';
 import { IMPORT_RIDER_ID, ParticipantsRepository, RIDER_JOINS, RiderParameters, riderCtes, riderParameters } from './participants.repository';
-import { PLACED_RESULT_STATUSES, placeIgnored, ResultStatus } from './result-status';
+import type { RegisteredCodes } from '../calculators';
+import { isKnownStatus, knownStatusList, PLACED_RESULT_STATUSES, placeIgnored, ResultStatus } from './result-status';
+import type { ResultRedress } from '../calculators/types';
 import { ResultRowView } from './results.dto';
 import { groupNames, groupOf, IncomingRow, riderKey, spelling } from './rider-identity';
 
@@ -35,7 +37,8 @@ const MERGE_CTES = `
           FROM race_result x WHERE x.result_set_id = $1 AND x.participant_id = i.p AND ${RACE_ROW('x')}
         OFFSET 0) x),
   changed AS (
-    UPDATE race_result x SET category = $2, bib = i.b, position = i.pos, status = i.st, time_ms = i.t
+    UPDATE race_result x SET category = $2, bib = i.b, position = i.pos, status = i.st, time_ms = i.t,
+                             redress = CASE WHEN i.st = 'RDG' THEN x.redress END
       FROM rows i
      WHERE x.result_set_id = $1 AND ${RACE_ROW('x')} AND x.participant_id = i.p
        AND x.participant_id = ANY (ARRAY(SELECT p FROM present WHERE differs)))`;
@@ -148,15 +151,20 @@ export class RaceRowsRepository {
   ) {}
 
   /**
-   * Checks what the database cannot explain well (a rider twice), and drops the place of a
-   * non-finisher (a DNF with a place, as timing systems export it): answers a warning per
-   * dropped place.
+   * Checks what the database cannot explain well (a rider twice, a status code that is neither
+   * built-in nor `registered`), and drops the place of a non-finisher (a DNF with a place, as
+   * timing systems export it): answers a warning per dropped place.
    */
-  validate(rows: IncomingRow[], fieldPrefix = ''): string[] {
+  validate(rows: IncomingRow[], registered: RegisteredCodes, fieldPrefix = ''): string[] {
     const problems: { field: string; message: string }[] = [];
     const warnings: string[] = [];
     const seen = new Map<string, number>();
     rows.forEach((row, index) => {
+      const redress = redressProblem(row);
+      if (redress) problems.push({ field: `${fieldPrefix}[${index}].redress`, message: redress });
+      if (!isKnownStatus(row.status, registered)) {
+        problems.push({ field: `${fieldPrefix}[${index}].status`, message: `unknown status code "${row.status}"; known: FIN, ${knownStatusList(registered)}` });
+      }
       if (row.position != null && !PLACED_RESULT_STATUSES.includes(row.status)) {
         warnings.push(`${fieldPrefix}[${index}].position: ${placeIgnored(row.status, row.position)}`);
         row.position = null;
@@ -176,13 +184,13 @@ export class RaceRowsRepository {
   async insert(manager: EntityManager, resultSetId: number, seriesId: number, category: string, rows: IncomingRow[]): Promise<number[]> {
     if (rows.length === 0) return [];
     const inserted: { id: number }[] = await manager.query(
-      `INSERT INTO race_result (result_set_id, participant_id, custom1_id, custom2_id, custom3_id, category, bib, position, status, time_ms)
-       SELECT $1, p, c1, c2, c3, $2, b, pos, st, t
-         FROM unnest($3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[], $9::text[], $10::int[])
-              WITH ORDINALITY AS r(p, c1, c2, c3, b, pos, st, t, ord)
+      `INSERT INTO race_result (result_set_id, participant_id, custom1_id, custom2_id, custom3_id, category, bib, position, status, time_ms, redress)
+       SELECT $1, p, c1, c2, c3, $2, b, pos, st, t, rd::jsonb
+         FROM unnest($3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[], $9::text[], $10::int[], $11::text[])
+              WITH ORDINALITY AS r(p, c1, c2, c3, b, pos, st, t, rd, ord)
         ORDER BY ord
        RETURNING id`,
-      [resultSetId, category, ...(await this.columns(manager, seriesId, rows))],
+      [resultSetId, category, ...(await this.columns(manager, seriesId, rows)), rows.map(redressJson)],
     );
     return inserted.map((row) => row.id);
   }
@@ -290,8 +298,8 @@ export class RaceRowsRepository {
     const [[participantId], [custom1], [custom2], [custom3]] = await this.columns(manager, seriesId, [row]) as [number[], ...(number | null)[][]];
     await manager.query(
       `UPDATE race_result SET participant_id = $2, bib = $3, position = $4, status = $5, time_ms = $6,
-              custom1_id = $7, custom2_id = $8, custom3_id = $9 WHERE id = $1`,
-      [rowId, participantId, row.bib ?? null, row.position ?? null, row.status, row.timeMs ?? null, custom1, custom2, custom3],
+              custom1_id = $7, custom2_id = $8, custom3_id = $9, redress = $10::jsonb WHERE id = $1`,
+      [rowId, participantId, row.bib ?? null, row.position ?? null, row.status, row.timeMs ?? null, custom1, custom2, custom3, redressJson(row)],
     );
   }
 
@@ -301,7 +309,7 @@ export class RaceRowsRepository {
 
   async rowsOf(manager: EntityManager, resultSetIds: number[]): Promise<Map<number, ResultRowView[]>> {
     const rows: RowRecord[] = await manager.query(
-      `SELECT r.id, r.result_set_id, r.bib, r.position, r.status, r.time_ms,
+      `SELECT r.id, r.result_set_id, r.bib, r.position, r.status, r.time_ms, r.redress,
               p.id AS participant_id, p.external_id, p.first_name, p.last_name,
               c1.name AS custom1, c2.name AS custom2, c3.name AS custom3
          FROM race_result r
@@ -326,6 +334,7 @@ interface RowRecord {
   position: number | null;
   status: ResultStatus;
   time_ms: number | null;
+  redress: ResultRedress | null;
   participant_id: number;
   external_id: string | null;
   first_name: string;
@@ -348,5 +357,27 @@ function toRowView(row: RowRecord): ResultRowView {
     custom1: row.custom1,
     custom2: row.custom2,
     custom3: row.custom3,
+    redress: row.redress,
   };
+}
+
+/**
+ * What is wrong with a row's redress, if anything: it is for RDG results only, and gives exactly
+ * one of its three options (the DTO has checked each option's value). A sound one is kept as
+ * the one option alone, as it is stored.
+ */
+function redressProblem(row: IncomingRow): string | null {
+  const given = row.redress;
+  if (given == null) return null;
+  if (row.status !== 'RDG') return `redress is for RDG results only, not ${row.status}`;
+  const options = (['points', 'events', 'average'] as const).filter((key) => given[key] !== undefined);
+  if (options.length !== 1) return 'give exactly one of points (a stated score), events (the races to average) or average: true';
+  const [key] = options;
+  row.redress = { [key]: given[key] };
+  return null;
+}
+
+/** A row's redress as the JSON text the jsonb column is written from; null when it has none. */
+function redressJson(row: IncomingRow): string | null {
+  return row.redress == null ? null : JSON.stringify(row.redress);
 }

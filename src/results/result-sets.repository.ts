@@ -131,9 +131,9 @@ export class ResultSetsRepository {
   async copyRows(manager: EntityManager, fromId: number, toId: number): Promise<void> {
     await manager.query(
       `INSERT INTO race_result (result_set_id, participant_id, custom1_id, custom2_id, custom3_id, category, bib,
-                                position, status, time_ms, points, seq, group_key, name, group_name, breakdown)
+                                position, status, time_ms, redress, points, seq, group_key, name, group_name, breakdown)
        SELECT $2, participant_id, custom1_id, custom2_id, custom3_id, category, bib,
-              position, status, time_ms, points, seq, group_key, name, group_name, breakdown
+              position, status, time_ms, redress, points, seq, group_key, name, group_name, breakdown
          FROM race_result WHERE result_set_id = $1 ORDER BY id`,
       [fromId, toId],
     );

@@ -11,6 +11,7 @@ import { PageWindow } from '../common/paging';
 import { PUBLIC_STATES, ResultSetState } from '../common/result-set-state';
 import { PendingRecalcRepository } from '../pending-recalc/pending-recalc.repository';
 import { RaceRowsRepository } from './race-rows.repository';
+import { StatusCodesRepository } from './status-codes/status-codes.repository';
 import { PLACED_RESULT_STATUSES } from './result-status';
 import { LockedRaceSet, ResultSetsRepository } from './result-sets.repository';
 import { ResultSet } from './result-set.entity';
@@ -47,6 +48,7 @@ export class ResultSetsService {
     private readonly rows: RaceRowsRepository,
     private readonly pending: PendingRecalcRepository,
     private readonly audit: AuditTrail,
+    private readonly codes: StatusCodesRepository,
   ) {}
 
   async create(eventId: number, dto: CreateResultSetDto): Promise<ResultSetView> {
@@ -95,8 +97,8 @@ export class ResultSetsService {
    * publishes nothing and records no audit row, like any edit that changes nothing.
    */
   async replaceRows(id: number, incoming: IncomingRow[]): Promise<ResultSetView> {
-    const warnings = this.rows.validate(incoming);
     return this.tx.run(async (uow) => {
+      const warnings = this.rows.validate(incoming, await this.codes.registered(uow.manager));
       const locked = await this.lockRaceSetForEdit(uow.manager, id);
       const before = await this.rowsOfSet(uow.manager, id);
       const changes = await undoUnless(uow.manager, async (manager) => {
@@ -114,8 +116,8 @@ export class ResultSetsService {
   }
 
   async addRow(id: number, row: IncomingRow): Promise<ResultRowView> {
-    const warnings = this.rows.validate([row], 'body');
     return this.tx.run(async (uow) => {
+      const warnings = this.rows.validate([row], await this.codes.registered(uow.manager), 'body');
       const locked = await this.lockRaceSetForEdit(uow.manager, id);
       const [rowId] = await this.rows.insert(uow.manager, id, locked.seriesId!, locked.set.category!, [row]);
       await this.sets.touch(uow.manager, id);
@@ -132,7 +134,7 @@ export class ResultSetsService {
       const locked = await this.lockRaceSetForEdit(uow.manager, setId);
       const current = await this.rowView(uow.manager, setId, rowId);
       const merged = mergeRow(current, patch);
-      const warnings = this.rows.validate([merged], 'body');
+      const warnings = this.rows.validate([merged], await this.codes.registered(uow.manager), 'body');
       // Written first, compared after: who the patched rider is depends on the database's matching.
       const { row, changes } = await undoUnless(uow.manager, async (manager) => {
         await this.rows.update(manager, rowId, locked.seriesId!, merged);
@@ -296,6 +298,8 @@ function mergeRow(current: ResultRowView, patch: UpdateResultRowDto): IncomingRo
   const position = patch.position !== undefined ? patch.position : PLACED_RESULT_STATUSES.includes(status) ? current.position : null;
   const pick = <K extends 'bib' | 'timeMs' | 'custom1' | 'custom2' | 'custom3'>(key: K) =>
     patch[key] !== undefined ? patch[key] : current[key];
+  // Redress belongs to an RDG result: another status drops it unless one is given (then a 400).
+  const redress = patch.redress !== undefined ? patch.redress : status === 'RDG' ? current.redress : null;
   return {
     participant: patch.participant ?? current.participant,
     bib: pick('bib'),
@@ -305,6 +309,7 @@ function mergeRow(current: ResultRowView, patch: UpdateResultRowDto): IncomingRo
     custom1: pick('custom1'),
     custom2: pick('custom2'),
     custom3: pick('custom3'),
+    redress,
   };
 }
 

@@ -1,12 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsIn, IsInt, IsNotEmptyObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsNotEmptyObject, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max,
+  MaxLength, Min, ValidateNested,
 } from 'class-validator';
+import type { ResultRedress } from '../calculators/types';
 import { ReasonDto } from '../audit/audit.dto';
 import { PageQuery, PageView } from '../common/paging';
 import { RESULT_SET_STATES, ResultSetState } from '../common/result-set-state';
-import { RESULT_STATUSES, ResultStatus } from './result-status';
+import { ResultStatus, STATUS_FORMAT } from './result-status';
+
+const STATUS_MESSAGE = 'status must be a status code (FIN, DNF, … or an organiser-defined one: GET /api/status-codes)';
 
 export const MAX_ROWS_PER_REQUEST = 10_000;
 
@@ -27,6 +31,27 @@ export class ParticipantDto {
   lastName: string;
 }
 
+/**
+ * Redress given to an RDG result by the protest committee (RRS A9): exactly one of a stated
+ * score, the races to average, or the average of all the rider's other races.
+ */
+export class RedressDto {
+  @ApiPropertyOptional({ description: 'A stated score for this race, to one decimal, counted as given (not multiplied by the event\'s or category\'s multiplier)', minimum: 0, maximum: 10_000, example: 3.5 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 1 }) @Min(0) @Max(10_000)
+  points?: number;
+
+  @ApiPropertyOptional({ type: [Number], description: 'The average of the rider\'s scores in these events (event ids; events where the rider also has an RDG are left out), to one decimal', example: [3, 4] })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @ArrayUnique() @IsInt({ each: true }) @Min(1, { each: true }) @Max(2_147_483_647, { each: true })
+  events?: number[];
+
+  @ApiPropertyOptional({ enum: [true], description: 'The average of the rider\'s scores in every other event of the board (those without an RDG), to one decimal', example: true })
+  @IsOptional() @IsIn([true])
+  average?: true;
+}
+
+const REDRESS_DESCRIPTION = 'RDG only: the redress given to this result (RRS A9), exactly one of { points } (a stated score), { events } (the average of those races) '
+  + 'or { average: true } (the average of all the rider\'s other races). Absent or null: the points scale\'s RDG rule. A redress on another status is a 400.';
+
 export class ResultRowDto {
   @ApiProperty({ type: ParticipantDto })
   @IsNotEmptyObject() @ValidateNested() @Type(() => ParticipantDto)
@@ -41,12 +66,15 @@ export class ResultRowDto {
   position?: number;
 
   @ApiProperty({
-    enum: RESULT_STATUSES,
+    type: String,
+    example: 'FIN',
+    pattern: STATUS_FORMAT.source,
     description: 'FIN finished, DNF did not finish, DNS did not start, DSQ disqualified; the RRS codes: DNC did not come to the start, OCS on the '
       + 'course side, ZFP/UFD/BFD start penalties (Z, U, black flag), SCP scoring penalty, NSC did not sail the course, RET retired, RAF retired '
-      + 'after finishing, DNE/DGM disqualification not excludable, DPI discretionary penalty, RDG redress. How each scores is the points scale\'s `codes`',
+      + 'after finishing, DNE/DGM disqualification not excludable, DPI discretionary penalty, RDG redress; or an organiser-defined code '
+      + '(GET /api/status-codes), which is unplaced. How each scores is the points scale\'s `codes`; an unknown code is a 400 listing the known ones',
   })
-  @IsIn(RESULT_STATUSES)
+  @IsString() @Matches(STATUS_FORMAT, { message: STATUS_MESSAGE })
   status: ResultStatus;
 
   @ApiPropertyOptional({ description: 'Finishing time in milliseconds', minimum: 0 })
@@ -64,6 +92,10 @@ export class ResultRowDto {
   @ApiPropertyOptional({ description: 'Value of grouping slot 3 by name (e.g. the team)', maxLength: 200 })
   @IsOptional() @IsString() @Length(1, 200)
   custom3?: string;
+
+  @ApiPropertyOptional({ type: RedressDto, nullable: true, description: REDRESS_DESCRIPTION, example: { points: 3.5 } })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => RedressDto)
+  redress?: RedressDto | null;
 }
 
 /** PATCH: every field optional; a given field replaces the stored one. */
@@ -80,8 +112,8 @@ export class UpdateResultRowDto {
   @IsOptional() @IsInt() @Min(1) @Max(100_000)
   position?: number | null;
 
-  @ApiPropertyOptional({ enum: RESULT_STATUSES })
-  @IsOptional() @IsIn(RESULT_STATUSES)
+  @ApiPropertyOptional({ type: String, example: 'DNF', pattern: STATUS_FORMAT.source, description: 'A built-in or organiser-defined status code (GET /api/status-codes)' })
+  @IsOptional() @IsString() @Matches(STATUS_FORMAT, { message: STATUS_MESSAGE })
   status?: ResultStatus;
 
   @ApiPropertyOptional({ minimum: 0, nullable: true, type: Number })
@@ -99,6 +131,10 @@ export class UpdateResultRowDto {
   @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String })
   @IsOptional() @IsString() @Length(1, 200)
   custom3?: string | null;
+
+  @ApiPropertyOptional({ type: RedressDto, nullable: true, description: `${REDRESS_DESCRIPTION} A status other than RDG clears it; null removes it.`, example: { events: [3, 4] } })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => RedressDto)
+  redress?: RedressDto | null;
 }
 
 /** A new set starts unpublished or provisional; APPROVED is reached by a transition, once it has rows. */
@@ -128,11 +164,13 @@ export class ResultRowView {
   @ApiProperty({ type: ParticipantDto }) participant: ParticipantDto & { id: number };
   @ApiProperty({ nullable: true, type: String }) bib: string | null;
   @ApiProperty({ nullable: true, type: Number }) position: number | null;
-  @ApiProperty({ enum: RESULT_STATUSES }) status: ResultStatus;
+  @ApiProperty({ type: String, example: 'FIN', description: 'A built-in or organiser-defined status code (GET /api/status-codes)' }) status: ResultStatus;
   @ApiProperty({ nullable: true, type: Number }) timeMs: number | null;
   @ApiProperty({ nullable: true, type: String }) custom1: string | null;
   @ApiProperty({ nullable: true, type: String }) custom2: string | null;
   @ApiProperty({ nullable: true, type: String }) custom3: string | null;
+  @ApiProperty({ type: RedressDto, nullable: true, description: 'RDG only: the redress given to this result (RRS A9); null: the points scale\'s RDG rule', example: { points: 3.5 } })
+  redress: ResultRedress | null;
   @ApiPropertyOptional({ type: [String], example: ['body[0].position: a DNF rider has no place; the place 7 was ignored', DRAFT_WARNING_EXAMPLE], description: WARNINGS_DESCRIPTION })
   warnings?: string[];
 }

@@ -11,12 +11,14 @@ import { RaceRowsRepository } from './race-rows.repository';
 import { ResultSetsRepository } from './result-sets.repository';
 import { ResultSetsService } from './result-sets.service';
 import { ResultsController } from './results.controller';
+import { StatusCodesModule } from './status-codes/status-codes.module';
 
 @Module({
   imports: [
     AuditModule,
     PendingRecalcModule,
     SeriesModule,
+    StatusCodesModule,
     // Uploads are held in memory (bounded by IMPORT_MAX_BYTES) and never written to disk.
     MulterModule.registerAsync({
       inject: [APP_CONFIG],

@@ -10,6 +10,12 @@ export interface IncomingRow {
   custom1?: string | null;
   custom2?: string | null;
   custom3?: string | null;
+  /**
+   * RDG only: the redress the protest committee gave (RRS A9), one of its three keys (the
+   * calculators' ResultRedress once RaceRowsRepository.validate has checked it); absent or null:
+   * the scale's RDG rule.
+   */
+  redress?: { points?: number; events?: number[]; average?: true } | null;
 }
 
 /** The rider's school or club: the first filled grouping slot. */

@@ -4,7 +4,7 @@ import type { ResultRowView } from './results.dto';
 const row = (participantId: number, firstName: string, extra: Partial<ResultRowView> = {}, id = participantId * 10): ResultRowView => ({
   id,
   participant: { id: participantId, firstName, lastName: 'Lee' },
-  bib: null, position: null, status: 'FIN', timeMs: null, custom1: null, custom2: null, custom3: null,
+  bib: null, position: null, status: 'FIN', timeMs: null, custom1: null, custom2: null, custom3: null, redress: null,
   ...extra,
 });
 

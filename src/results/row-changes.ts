@@ -20,7 +20,7 @@ export interface RowChanges {
 }
 
 /** The fields of a row that are its result (the row id is not: a replace makes new ones). */
-const RESULT_FIELDS = ['participant', 'bib', 'position', 'status', 'timeMs', 'custom1', 'custom2', 'custom3'] as const;
+const RESULT_FIELDS = ['participant', 'bib', 'position', 'status', 'timeMs', 'custom1', 'custom2', 'custom3', 'redress'] as const;
 
 const keyOf = (row: ResultRowView): RowKey => ({
   participantId: row.participant.id,

@@ -5,6 +5,7 @@ import { ImportBatching, ImportValidationError, ResultsImportService } from '../
 import { ParticipantsRepository } from '../../src/results/participants.repository';
 import { RaceRowsRepository } from '../../src/results/race-rows.repository';
 import { ResultSetsRepository } from '../../src/results/result-sets.repository';
+import { StatusCodesRepository } from '../../src/results/status-codes/status-codes.repository';
 import { Fixtures } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -48,7 +49,7 @@ describe('import rider matching does not depend on where batches are cut', () =>
   afterAll(() => t?.close());
 
   const importer = (batching: ImportBatching = {}) => new ResultsImportService(
-    t.app.get(TransactionRunner), t.app.get(ResultSetsRepository), t.app.get(RaceRowsRepository), t.app.get(ParticipantsRepository), t.app.get(PendingRecalcRepository), t.app.get(AuditTrail), t.config, batching,
+    t.app.get(TransactionRunner), t.app.get(ResultSetsRepository), t.app.get(RaceRowsRepository), t.app.get(ParticipantsRepository), t.app.get(PendingRecalcRepository), t.app.get(AuditTrail), t.app.get(StatusCodesRepository), t.config, batching,
   );
 
   const footprint = async () => (await t.db.query(`

@@ -431,6 +431,30 @@ describe('spreadsheet imports', () => {
       expect(await footprint(t)).toEqual(before);
     }, 60_000);
 
+    it('reads the file\'s own status words with --status-synonyms, and refuses a bad pair as the form field does', async () => {
+      const eventId = await fx.event(seriesId, { name: 'Synonyms from the command line' });
+      const file = join(dir, 'synonyms.csv');
+      await writeFile(file, 'Place,Name,School,Status\n1,Syn Ann,Hillside,\n,Syn Bo,Hillside,ABD\n,Syn Cy,Hillside,OTL\n');
+      const out = await cli(['--event', String(eventId), '--category', 'U14 Boys', '--status-synonyms', 'ABD=RET, otl=DNS', file]);
+      expect(out).toMatchObject({ code: 0 });
+      const rows = await t.db.query(
+        `SELECT p.last_name, r.status FROM race_result r JOIN result_set s ON s.id = r.result_set_id JOIN participant p ON p.id = r.participant_id
+          WHERE s.event_id = $1 ORDER BY p.last_name`, [eventId]);
+      expect(rows).toEqual([{ last_name: 'Ann', status: 'FIN' }, { last_name: 'Bo', status: 'RET' }, { last_name: 'Cy', status: 'DNS' }]);
+      const [audit] = await t.db.query(`SELECT changes FROM audit_log WHERE action = 'event.import' AND entity_id = $1::text ORDER BY id DESC LIMIT 1`, [eventId]);
+      expect(audit.changes.statusSynonyms).toEqual({ ABD: 'RET', OTL: 'DNS' });
+
+      const before = await footprint(t);
+      const bad = await cli(['--event', String(eventId), '--category', 'U14 Boys', '--status-synonyms', 'ABD=GONE', file]);
+      expect(bad.code).toBe(2);
+      // The form field's words: POST …/results/import answers 400 { field: 'statusSynonyms', message: the same }.
+      expect(bad.stderr).toContain('--status-synonyms: "ABD=GONE": GONE is not a status code; known: FIN, DNF');
+      const twice = await cli(['--event', String(eventId), '--status-synonyms', 'ABD=RET, abd=DNF', file]);
+      expect(twice.code).toBe(2);
+      expect(twice.stderr).toContain('--status-synonyms: "abd" is mapped twice');
+      expect(await footprint(t)).toEqual(before);
+    }, 60_000);
+
     it('explains bad usage with exit code 2', async () => {
       const out = await cli(['results.xlsx']);
       expect(out.code).toBe(2);

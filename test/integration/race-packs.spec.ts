@@ -226,30 +226,32 @@ describe('race packs: the cached packed results of each race', () => {
     expect(cached).toBe(12);
   }, 30_000);
 
-  it('a standings set keeps its rows\' fingerprints by key, in step with the rows', async () => {
+  it('a standings set\'s fingerprint token changes with its rows, and a set without one is read from its rows', async () => {
     const { boardId, setId } = await boardWithRace('F');
-    const inStep = async () => {
-      const [{ id: standingsId, kept }] = await t.db.query(
-        `SELECT id, standings_fingerprints AS kept FROM result_set WHERE leaderboard_id = $1 AND state <> 'R'`, [boardId]);
-      const rows: { group_key: string; fingerprint: string }[] = await t.db.query(
-        `SELECT group_key, fingerprint FROM race_result WHERE result_set_id = $1 ORDER BY group_key`, [standingsId]);
-      expect(new Map(JSON.parse(kept))).toEqual(new Map(rows.map((r) => [r.group_key, r.fingerprint])));
-      return standingsId as number;
+    const live = async () => {
+      const [set]: { id: number; token: string | null }[] = await t.db.query(
+        `SELECT id, standings_fingerprints_token AS token FROM result_set WHERE leaderboard_id = $1 AND state <> 'R'`, [boardId]);
+      return set;
     };
     const lastRun = async () =>
       (await t.db.query(`SELECT rows_inserted, rows_updated, rows_deleted FROM recalc_run WHERE leaderboard_id = $1 ORDER BY id DESC LIMIT 1`, [boardId]))[0];
 
     await recalculate(boardId);
-    const standingsId = await inStep();
-    // A rider drops out: the row and its fingerprint go.
+    const first = await live();
+    expect(first.token).not.toBeNull();
+    // Nothing changed: same token.
+    await recalculate(boardId);
+    expect(await live()).toEqual(first);
+    // A rider drops out: the row goes, and the token changes.
     await t.db.query(`DELETE FROM race_result WHERE result_set_id = $1 AND status = 'DNF'`, [setId]);
     await recalculate(boardId);
     expect(await lastRun()).toEqual({ rows_inserted: 0, rows_updated: 0, rows_deleted: 1 });
-    await inStep();
-    // Sets written before the set kept them: the rows' own are read, and the set's filled in.
-    await t.db.query(`UPDATE result_set SET standings_fingerprints = NULL WHERE id = $1`, [standingsId]);
+    const second = await live();
+    expect(second.token).not.toBe(first.token);
+    // Sets written before tokens: the rows' own fingerprints are read (nothing to rewrite), and a token drawn.
+    await t.db.query(`UPDATE result_set SET standings_fingerprints_token = NULL WHERE id = $1`, [second.id]);
     await recalculate(boardId);
     expect(await lastRun()).toEqual({ rows_inserted: 0, rows_updated: 0, rows_deleted: 0 });
-    await inStep();
+    expect((await live()).token).not.toBeNull();
   });
 });

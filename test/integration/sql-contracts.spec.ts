@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Client } from 'pg';
 import { EVENT_SCOPES, eventInScope, eventInScopeSql } from '../../src/calculators/event-scope';
 import { toPackedInput } from '../../src/calculators/packed';
-import { packedResultSql, STATUSES, UNKNOWN_STATUS_CODE, unpackRace } from '../../src/calculators/packed-format';
+import { packedResultSql, STATUS_AT, STATUSES, UNKNOWN_STATUS_CODE, unpackRace } from '../../src/calculators/packed-format';
 import type { RaceResultInput, Status } from '../../src/calculators/types';
 import { PUBLIC_STATES, PUBLIC_STATES_SQL, RESULT_SET_STATES, ResultSetState, stateCode, statesSql, stateSql } from '../../src/common/result-set-state';
 import { createSandboxDatabase, destroySandbox, newSandbox } from '../support/sandbox';
@@ -12,6 +12,9 @@ import { createSandboxDatabase, destroySandbox, newSandbox } from '../support/sa
  * the result set state codes, the event scope): each is evaluated by a real PostgreSQL on a
  * sandbox database and compared with what the TypeScript side says.
  */
+/** Organiser-defined codes, as the status_code registry holds them. */
+const REGISTERED = { OTL: 32, LAP: 33, X9: 200 };
+
 describe('SQL made from the TypeScript definitions agrees with them', () => {
   const sandbox = newSandbox();
   let pg: Client;
@@ -20,6 +23,10 @@ describe('SQL made from the TypeScript definitions agrees with them', () => {
     await createSandboxDatabase(sandbox);
     pg = new Client({ connectionString: sandbox.databaseUrl });
     await pg.connect();
+    // The registry as packing reads it (code → number); the migration's constraints are not the contract here.
+    await pg.query(`CREATE TABLE status_code (code text PRIMARY KEY, number smallint NOT NULL UNIQUE)`);
+    await pg.query(`INSERT INTO status_code SELECT s, n - 1 FROM unnest($1::text[]) WITH ORDINALITY AS b(s, n)`, [STATUSES]);
+    await pg.query(`INSERT INTO status_code SELECT code, number::smallint FROM json_each_text($1::json) AS r(code, number)`, [JSON.stringify(REGISTERED)]);
   });
 
   afterAll(async () => {
@@ -28,13 +35,14 @@ describe('SQL made from the TypeScript definitions agrees with them', () => {
   });
 
   describe('the packed-race format', () => {
+    const REGISTERED_CODES = Object.keys(REGISTERED);
     const ref = (id: number) => ({ id, name: `value ${id}` });
     const result = fc.record({
       participantId: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
       custom1: fc.option(fc.integer({ min: 1, max: 2 ** 31 - 1 }).map(ref)),
       custom2: fc.option(fc.integer({ min: 1, max: 2 ** 31 - 1 }).map(ref)),
       custom3: fc.option(fc.integer({ min: 1, max: 2 ** 31 - 1 }).map(ref)),
-      status: fc.constantFrom(...STATUSES),
+      status: fc.constantFrom<string>(...STATUSES, ...REGISTERED_CODES),
       place: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
       timeMs: fc.option(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
     }).map(({ place, ...r }): Omit<RaceResultInput, 'id'> => ({
@@ -57,7 +65,7 @@ describe('SQL made from the TypeScript definitions agrees with them', () => {
       await fc.assert(
         fc.asyncProperty(fc.array(result, { minLength: 1, maxLength: 30 }), async (drafts) => {
           const results: RaceResultInput[] = drafts.map((r, i) => ({ ...r, id: 1000 + i }));
-          const [race] = toPackedInput({ scale: { kind: 'LINEAR', first: 1, step: 0 }, board: { type: 'INDIVIDUAL', categories: [], eventScope: 'ALL' }, events: [], results }).races;
+          const [race] = toPackedInput({ scale: { kind: 'LINEAR', first: 1, step: 0, registeredCodes: REGISTERED }, board: { type: 'INDIVIDUAL', categories: [], eventScope: 'ALL' }, events: [], results }).races;
           const inSql = await packInSql(results.map((r) => ({
             id: r.id, participantId: r.participantId, c1: r.custom1?.id ?? null, c2: r.custom2?.id ?? null, c3: r.custom3?.id ?? null, position: r.position, status: r.status, timeMs: r.timeMs,
           })));
@@ -65,6 +73,11 @@ describe('SQL made from the TypeScript definitions agrees with them', () => {
         }),
         { numRuns: 40 },
       );
+    });
+
+    it('an organiser-defined code packs as its registry number', async () => {
+      const packed = await packInSql([{ id: 1, participantId: 2, c1: null, c2: null, c3: null, position: null, status: 'X9' }]);
+      expect(packed[STATUS_AT]).toBe(200);
     });
 
     it('a status the calculators do not know packs as the code they reject', async () => {

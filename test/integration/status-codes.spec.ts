@@ -57,7 +57,7 @@ describe('status codes through the API', () => {
     it('refuse an unknown code, listing the known ones', async () => {
       const set = await fx.resultSet(await fx.event(seriesId), 'Open');
       const res = await t.http().put(`/api/result-sets/${set}/results`).set(AUTH).send([rider('Ann', 'Lee', { status: 'LOST' })]).expect(400);
-      expect(JSON.stringify(res.body)).toMatch(/status must be one of the following values: FIN, DNF, DNS, DSQ, DNC, OCS, ZFP/);
+      expect(res.body.errors).toEqual([{ field: '[0].status', message: expect.stringMatching(/^unknown status code "LOST"; known: FIN, DNF, DNS, DSQ, DNC, OCS, ZFP/) }]);
     });
   });
 
@@ -101,6 +101,44 @@ describe('status codes through the API', () => {
       expect(unknown.body.errors[0]).toMatchObject({ field: 'codes.XYZ', message: expect.stringContaining('known: DNF, DNS, DSQ, DNC') });
     });
 
+    it('take codes as a list too, stored as the object; a code listed twice is a 400 naming codes[i].code', async () => {
+      const listed = await t.http().post('/api/points-scales').set(AUTH)
+        .send({ name: 'Listed', kind: 'TABLE', table: [1], lowPoint: true, codes: [{ code: 'DNF', base: 'STARTERS', plus: 1 }, { code: 'DPI', penaltyPoints: 2 }, { code: 'RDG', points: 4 }] })
+        .expect(201);
+      expect(listed.body.codes).toEqual({ DNF: { base: 'STARTERS', plus: 1 }, DPI: { penaltyPoints: 2 }, RDG: { points: 4 } });
+      const [stored] = await t.db.query('SELECT config FROM points_scale WHERE id = $1', [listed.body.id]);
+      expect(stored.config.codes).toEqual(listed.body.codes);
+      const twice = await t.http().post('/api/points-scales').set(AUTH)
+        .send({ name: 'Twice', kind: 'TABLE', table: [1], codes: [{ code: 'DNF', points: 3 }, { code: 'DNS', points: 3 }, { code: 'DNF', points: 5 }] })
+        .expect(400);
+      expect(twice.body.errors).toEqual([{ field: 'codes[2].code', message: 'DNF is listed twice (first at codes[0])' }]);
+      const bad = await t.http().post('/api/points-scales').set(AUTH)
+        .send({ name: 'Bad', kind: 'TABLE', table: [1], codes: [{ code: 'DNF', points: 3 }, { code: 'ZFP', penaltyPercent: 120 }, 7, { points: 1 }] })
+        .expect(400);
+      expect(bad.body.errors).toEqual([
+        { field: 'codes[2]', message: expect.stringContaining('must be a rule object with its code') },
+        { field: 'codes[3].code', message: 'must be a status code, e.g. "DNF"' },
+      ]);
+      const rule = await t.http().post('/api/points-scales').set(AUTH)
+        .send({ name: 'Bad', kind: 'TABLE', table: [1], codes: [{ code: 'DNF', points: 3 }, { code: 'ZFP', penaltyPercent: 120 }] })
+        .expect(400);
+      expect(rule.body.errors).toEqual([{ field: 'codes[1].penaltyPercent', message: 'codes[1].penaltyPercent must be a percentage from 0 to 100, got 120' }]);
+      const unknown = await t.http().post('/api/points-scales').set(AUTH).send({ name: 'Bad', kind: 'TABLE', table: [1], codes: [{ code: '__proto__', points: 1 }] }).expect(400);
+      expect(unknown.body.errors[0]).toMatchObject({ field: 'codes[0]', message: expect.stringContaining('unknown status code "__proto__"') });
+      const notCodes = await t.http().post('/api/points-scales').set(AUTH).send({ name: 'Bad', kind: 'TABLE', table: [1], codes: 'DNF=3' }).expect(400);
+      expect(notCodes.body.errors).toEqual([{ field: 'codes', message: expect.stringContaining('codes must be an object of status code → rule, or a list') }]);
+      // A PATCH with the list of what is stored changes nothing; another list replaces the codes.
+      const auditRows = async () => (await t.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE entity = 'points_scale' AND entity_id = $1`, [String(listed.body.id)]))[0].n;
+      const rowsBefore = await auditRows();
+      await t.http().patch(`/api/points-scales/${listed.body.id}`).set(AUTH)
+        .send({ codes: [{ code: 'DNF', base: 'STARTERS', plus: 1 }, { code: 'DPI', penaltyPoints: 2 }, { code: 'RDG', points: 4 }] }).expect(200);
+      expect(await auditRows()).toBe(rowsBefore);
+      const patched = await t.http().patch(`/api/points-scales/${listed.body.id}`).set(AUTH).send({ codes: [{ code: 'RET', points: 9 }] }).expect(200);
+      expect(patched.body.codes).toEqual({ RET: { points: 9 } });
+      const patchTwice = await t.http().patch(`/api/points-scales/${listed.body.id}`).set(AUTH).send({ codes: [{ code: 'RET', points: 9 }, { code: 'RET', points: 8 }] }).expect(400);
+      expect(patchTwice.body.errors).toEqual([{ field: 'codes[1].code', message: 'RET is listed twice (first at codes[0])' }]);
+    });
+
     it('a PATCH edits codes; codes set to null go back to the defaults ({}), a bad rule is a 400 and changes nothing', async () => {
       const { body: scale } = await t.http().post('/api/points-scales').set(AUTH).send({ name: 'Club', kind: 'TABLE', table: [1], lowPoint: true }).expect(201);
       const edited = await t.http().patch(`/api/points-scales/${scale.id}`).set(AUTH).send({ codes: { DPI: { penaltyPoints: 2 } } }).expect(200);
@@ -129,13 +167,17 @@ describe('status codes through the API', () => {
   it('the OpenAPI document describes codes, missed and the new result fields, with examples', async () => {
     const doc = (await t.http().get('/api/docs-json').expect(200)).body;
     const schemas = doc.components.schemas;
-    expect(schemas.CreatePointsScaleDto.properties.codes).toMatchObject({ type: 'object', example: { ZFP: { penaltyPercent: 20 } } });
+    expect(schemas.CreatePointsScaleDto.properties.codes).toMatchObject({
+      oneOf: [{ type: 'object' }, { type: 'array', items: { $ref: '#/components/schemas/CodeListEntryDto' } }], example: { ZFP: { penaltyPercent: 20 } },
+    });
+    expect(schemas.CodeListEntryDto.properties.code).toMatchObject({ example: 'DNF' });
     expect(Object.keys(schemas.CodeScoringDto.properties)).toEqual(['base', 'plus', 'points', 'penaltyPercent', 'penaltyPoints', 'redress', 'eventIds', 'discardable']);
     expect(schemas.CreateLeaderboardDto.properties.missed).toMatchObject({ enum: ['NONE', 'DNC'], example: 'DNC' });
-    expect(schemas.ResultRowDto.properties.status.enum).toContain('RDG');
+    expect(schemas.ResultRowDto.properties.status.description).toMatch(/RDG redress; or an organiser-defined code \(GET \/api\/status-codes\)/);
     expect(schemas.ResultSetView.properties.warnings).toBeDefined();
     const examples = doc.paths['/api/points-scales'].post.requestBody.content['application/json'].examples;
     expect(examples['RRS Appendix A low point']).toMatchObject({ value: { lowPoint: true, codes: {} } });
+    expect(examples['Codes as a list']).toMatchObject({ value: { codes: [{ code: 'DNF', base: 'STARTERS', plus: 1 }, expect.anything(), expect.anything()] } });
   });
 
   /** docs/scoring.md §7's hand-worked table, through the API. */

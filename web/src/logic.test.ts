@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allowedTransitions, countdown, describeChanges, describePhases, diffRows, eventCells, explainBoard, pageOf, pointsPreview, reasonHeaders, type ResultRow } from './logic';
 
 const row = (id: number, first: string, last: string, extra: Partial<ResultRow> = {}): ResultRow => ({
-  id, participant: { firstName: first, lastName: last }, bib: null, position: null, status: 'FIN', timeMs: null, custom1: null, custom2: null, custom3: null, ...extra,
+  id, participant: { firstName: first, lastName: last }, bib: null, position: null, status: 'FIN', timeMs: null, custom1: null, custom2: null, custom3: null, redress: null, ...extra,
 });
 
 describe('allowedTransitions', () => {

@@ -11,6 +11,8 @@ const PACK_OF_SET = `(SELECT string_agg(${packedResultSql('r')}, ''::bytea) FROM
 export interface RacePack {
   id: number;
   packed: Buffer;
+  /** result_set.packed_sha256 (hex) of these very bytes, read in the same statement; null for a pack made from the rows now. */
+  digest: string | null;
 }
 
 /**
@@ -44,7 +46,10 @@ export class RacePacksRepository {
     );
   }
 
-  /** The sets' packs: cached, or (for a set cacheMissing skipped) packed now from the rows. */
+  /**
+   * The sets' packs: cached, or (for a set cacheMissing skipped) packed now from the rows; each
+   * with the digest of the cached pack it is (from the same row version), none for one packed now.
+   */
   async read(client: PoolClient, ids: number[]): Promise<RacePack[]> {
     if (ids.length === 0) return [];
     // COPY takes no parameters; the ids are whole numbers this load read from the database.
@@ -53,7 +58,7 @@ export class RacePacksRepository {
       return id;
     }).join(',');
     const stream = client.query(copyTo(
-      `COPY (SELECT s.id, COALESCE(s.packed_results, ${PACK_OF_SET})
+      `COPY (SELECT s.id, COALESCE(s.packed_results, ${PACK_OF_SET}), s.packed_sha256
                FROM result_set s WHERE s.id = ANY('{${list}}'::int[])) TO STDOUT (FORMAT binary)`,
     ));
     const chunks: Buffer[] = [];
@@ -65,7 +70,7 @@ export class RacePacksRepository {
 /** PostgreSQL's binary COPY signature, then flags and header-extension length (int32 each). */
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
-/** The binary COPY of (id int4, packed bytea) rows. */
+/** The binary COPY of (id int4, packed bytea, digest bytea) rows. */
 function parseCopy(data: Buffer): RacePack[] {
   if (data.length === 0) return [];
   if (!data.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('not a binary COPY stream');
@@ -84,9 +89,12 @@ function parseCopy(data: Buffer): RacePack[] {
     const fields = data.readInt16BE(at);
     at += 2;
     if (fields === -1) return packs;
-    if (fields !== 2) throw new Error(`binary COPY row of ${fields} fields, expected 2`);
+    if (fields !== 3) throw new Error(`binary COPY row of ${fields} fields, expected 3`);
     const id = field()!.readInt32BE(0);
-    packs.push({ id, packed: field() ?? EMPTY });
+    const packed = field() ?? EMPTY;
+    // toString copies: a slice kept would hold the whole COPY buffer alive.
+    const digest = field()?.toString('hex') ?? null;
+    packs.push({ id, packed, digest });
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { computeStandingsTable, EventInput, StandingsTable } from '../../calculators';
+import { computeStandingsTable, EventInput, PointsScaleConfig, StandingsTable } from '../../calculators';
 import { addAdvisoryXactLock, BOARD_LOCK_NAMESPACE } from '../../common/database/advisory-locks';
 import { OneStatement } from '../../common/database/one-statement';
 import { rawClient } from '../../common/database/raw-client';
@@ -11,7 +11,6 @@ import { FailureEpisodesRepository } from '../../notifications/failure-episodes.
 import { PendingRecalcRepository } from '../../pending-recalc/pending-recalc.repository';
 import { toLeaderboardConfig, toPointsScaleConfig } from '../board-config';
 import { BoardDefinition, LeaderboardsRepository } from '../leaderboards.repository';
-import { PointsScale } from '../points-scale.entity';
 import { RUN_TRIGGERS, RunTrigger } from '../recalc.entities';
 import { describeFailure, isTransient } from './failure-kind';
 import { RunsRepository } from './runs.repository';
@@ -117,6 +116,7 @@ export class RecalculationRunner {
     const sent = performance.now();
     const closed = await closing.run<{ recovered: number | null; rows_inserted: string; rows_updated: string; rows_deleted: string }>(uow.manager);
     const { recovered } = closed;
+    computed.write?.closed(closed);
     // The run record's writeMs cannot hold the closing statement's time (that statement writes
     // it); the metric's write phase does: for an edit, that statement is the whole write.
     if (computed.timings) this.metrics.runPhases({ ...computed.timings, writeMs: computed.timings.writeMs + Math.round(performance.now() - sent) });
@@ -152,14 +152,14 @@ export class RecalculationRunner {
     this.runs.addLocked(locking, jobId, 'board_lock');
     await locking.run(manager, 'board_lock');
     const lockMs = Math.round(performance.now() - clock.startedAt);
-    const { resultsVersion, def, scale, events, sets, live } = await this.openingRead(manager, request);
+    const { resultsVersion, def, scale, registeredCodes, events, sets, live } = await this.openingRead(manager, request);
     if (!def.board.active) {
       this.pending.addMarkComputed(closing, leaderboardId, resultsVersion);
       this.runs.addComplete(closing, jobId, NO_ROWS, resultsVersion, { skipped: 'inactive board' });
       return { write: null, resultsVersion, timings: null };
     }
     const started = performance.now();
-    const { standings, loaded } = await this.loadAndCompute(manager, def, scale, events, sets);
+    const { standings, loaded } = await this.loadAndCompute(manager, def, toPointsScaleConfig(scale, registeredCodes), events, sets);
     const computed = performance.now();
     const write = await this.writer.write(manager, leaderboardId, live, def.board.initialState, standings, closing);
     const timings = { queueMs: clock.queueMs, lockMs, loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
@@ -169,9 +169,10 @@ export class RecalculationRunner {
   }
 
   /**
-   * One opening read, sent once the lock is held: the board's results version, its definition
-   * and scale, the series' events and the board's race sets, and the lock on its live standings
-   * set, in one statement (they were four). The version is read in the same snapshot as the
+   * One opening read, sent once the lock is held: the board's results version, its definition,
+   * scale and the registered status codes, the series' events and the board's race sets (with
+   * their packs' digests, for RacePackMemo), and the lock on its live standings set (with its
+   * fingerprints' token, for FingerprintMemo), in one statement (they were four). The version is read in the same snapshot as the
    * inputs: any change committed later has a higher version and leaves the board pending.
    */
   private async openingRead(manager: EntityManager, request: RunRequest) {
@@ -182,19 +183,19 @@ export class RecalculationRunner {
     this.writer.addLockLive(opening, request.leaderboardId);
     const row = await opening.run<Record<string, unknown> & { results_version: string; events: EventInput[]; sets: RaceSet[] } | undefined>(
       manager, `leaderboard l WHERE l.id = ${opening.param(request.leaderboardId)}`);
-    const { def, scale } = this.boards.runDefinitionOf(manager, request.leaderboardId, row);
-    return { def, scale, resultsVersion: Number(row!.results_version), events: row!.events, sets: row!.sets, live: this.writer.liveOf(row!) };
+    const { def, scale, registeredCodes } = this.boards.runDefinitionOf(manager, request.leaderboardId, row);
+    return { def, scale, registeredCodes, resultsVersion: Number(row!.results_version), events: row!.events, sets: row!.sets, live: this.writer.liveOf(row!) };
   }
 
   /**
    * Loads the inputs and computes the standings. The inputs live only in this call, so their
    * memory can be reclaimed while the standings are written.
    */
-  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScale, events: EventInput[], sets: RaceSet[]): Promise<{ standings: StandingsTable; loaded: number }> {
+  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScaleConfig, events: EventInput[], sets: RaceSet[]): Promise<{ standings: StandingsTable; loaded: number }> {
     const client = await rawClient(manager);
     const inputs = await this.inputs.load(client, sets);
     const loaded = performance.now();
-    const standings = computeStandingsTable({ scale: toPointsScaleConfig(scale), board: toLeaderboardConfig(def), events, ...inputs });
+    const standings = computeStandingsTable({ scale, board: toLeaderboardConfig(def), events, ...inputs });
     return { standings, loaded };
   }
 

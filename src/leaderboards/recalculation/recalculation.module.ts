@@ -13,6 +13,8 @@ import { RecalculationController } from './recalculation.controller';
 import { RecalculationRunner } from './recalculation-runner';
 import { RecalculationService } from './recalculation.service';
 import { RetryController } from './retry.controller';
+import { FingerprintMemo } from './fingerprint-memo';
+import { RacePackMemo } from './race-pack-memo';
 import { RacePacksRepository } from './race-packs.repository';
 import { StandingsInputsRepository } from './standings-inputs.repository';
 import { StandingsWriterRepository } from './standings-writer.repository';
@@ -35,6 +37,8 @@ export class RecalculationModule {
         RecalculationRunner,
         StandingsInputsRepository,
         RacePacksRepository,
+        RacePackMemo,
+        FingerprintMemo,
         StandingsWriterRepository,
         ...worker,
       ],

@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import { CustomValueRef, EventInput, PackedRace } from '../../calculators';
+import { CustomValueRef, PackedRace, ResultRedress } from '../../calculators';
+import type { RaceScoreMemo } from '../../calculators/race-scores';
 import { eventInScopeSql } from '../../calculators/event-scope';
 import * as format from '../../calculators/packed-format';
 import { OneStatement } from '../../common/database/one-statement';
 import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
+import { RacePackMemo } from './race-pack-memo';
 import { RacePacksRepository } from './race-packs.repository';
 
 // Straight from the codec, not the barrel (a re-export is a getter), and held in module
@@ -22,6 +24,11 @@ export interface BoardInputs {
   races: PackedRace[];
   participantNames: Map<number, string>;
   customValues: Map<number, CustomValueRef>;
+  /** The redress given to RDG results, by result id (absent when none was). */
+  redress?: Map<number, ResultRedress>;
+  /** Scores of the races kept between runs, and which were found valid (RacePackMemo): the races' results arrays are never written. */
+  raceScores: RaceScoreMemo;
+  validRaces: WeakSet<Int32Array>;
 }
 
 /** A published race set a run reads, as addEventsAndSets lists it. */
@@ -31,26 +38,33 @@ export interface RaceSet {
   category: string;
   /** The cached pack's size; null when there is none. */
   bytes: number | null;
+  /** The cached pack's SHA-256 (hex); null when there is none. */
+  digest: string | null;
 }
 
 /**
  * Loads a board's inputs with set-based SQL and no entity hydration. Each race's results come
  * as one packed bytea, cached on its result set (migration RaceResultPacks, RacePacksRepository),
  * so a recalculation reads a few megabytes per hundred races instead of a million rows, and
- * decoding is a copy and a byte swap into the calculators' PackedRace. Rider and group names
- * come after, by id, once each.
+ * decoding is a copy and a byte swap into the calculators' PackedRace. Races decoded by an
+ * earlier run whose pack has not changed since come from the worker's RacePackMemo (checked
+ * against the pack's digest in this run's own read), so after an edit only the edited races
+ * travel. Rider and group names come after, by id, once each.
  */
 @Injectable()
 export class StandingsInputsRepository {
   private readonly logger = new Logger(StandingsInputsRepository.name);
 
-  constructor(private readonly packs: RacePacksRepository) {}
+  constructor(
+    private readonly packs: RacePacksRepository,
+    private readonly memo: RacePackMemo,
+  ) {}
 
   /**
    * Adds to a run's opening statement the series' events and the board's published
-   * (PROVISIONAL or APPROVED) race sets of its categories and event scope, as two columns
-   * (`events`, `sets`) read from the board row `l`: the run reads them in the same round trip
-   * as its definition (RecalculationRunner, "one opening read").
+   * (PROVISIONAL or APPROVED) race sets of its categories and event scope, each with its pack's
+   * size and digest, as two columns (`events`, `sets`) read from the board row `l`: the run
+   * reads them in the same round trip as its definition (RecalculationRunner, "one opening read").
    */
   addEventsAndSets(statement: OneStatement, l: string): void {
     statement.select('events',
@@ -58,7 +72,8 @@ export class StandingsInputsRepository {
                                                   'pointsMultiplier', points_multiplier) ORDER BY date, id), '[]')
           FROM event WHERE series_id = ${l}.series_id)`);
     statement.select('sets',
-      `(SELECT COALESCE(json_agg(json_build_object('id', s.id, 'eventId', s.event_id, 'category', s.category, 'bytes', octet_length(s.packed_results)) ORDER BY s.id), '[]')
+      `(SELECT COALESCE(json_agg(json_build_object('id', s.id, 'eventId', s.event_id, 'category', s.category, 'bytes', octet_length(s.packed_results),
+                                                  'digest', encode(s.packed_sha256, 'hex')) ORDER BY s.id), '[]')
           FROM result_set s
           JOIN event e ON e.id = s.event_id
          WHERE e.series_id = ${l}.series_id AND s.state IN ${PUBLIC_STATES_SQL}
@@ -67,21 +82,33 @@ export class StandingsInputsRepository {
   }
 
   /**
-   * The races of `sets` (from addEventsAndSets), packed, and their riders' and groups' names:
-   * the packs in binary COPYs of about BYTES_PER_READ, then the names in one statement.
+   * The races of `sets` (from addEventsAndSets), packed, and their riders' and groups' names and
+   * their results' redress: the races the worker kept whose digest is the one listed from
+   * RacePackMemo, the others' packs in binary COPYs of about BYTES_PER_READ, then the names and
+   * redress in one statement.
    */
   async load(client: PoolClient, sets: RaceSet[]): Promise<BoardInputs> {
     const races: PackedRace[] = [];
     const participantIds = new IdSet();
     const groupIds = new IdSet();
-    for (const batch of batches(sets)) {
+    const add = (race: PackedRace) => {
+      races.push(race);
+      collectIds(race.results, participantIds, groupIds);
+    };
+    const unread: RaceSet[] = [];
+    for (const set of sets) {
+      const kept = this.memo.get(set.id, set.digest);
+      if (kept === null) unread.push(set);
+      else add({ eventId: set.eventId, category: set.category, results: kept });
+    }
+    for (const batch of batches(unread)) {
       for (const pack of await this.packs.read(client, [...batch.keys()])) {
         const race = decodeRace(batch.get(pack.id)!, pack.packed);
-        races.push(race);
-        collectIds(race.results, participantIds, groupIds);
+        if (pack.digest !== null) this.memo.keep(pack.id, pack.digest, race.results);
+        add(race);
       }
     }
-    return { races, ...(await this.names(client, participantIds, groupIds)) };
+    return { races, raceScores: this.memo.scores, validRaces: this.memo.validated, ...(await this.names(client, participantIds, groupIds, sets.map((s) => s.id))) };
   }
 
   /** Caches the packs the board's next load will read (RacePacksRepository.cacheMissing); a failure only costs that load packing them. */
@@ -94,11 +121,13 @@ export class StandingsInputsRepository {
   }
 
   /**
-   * The riders' names and the groups' (custom values'), in one statement. Serial ids of one
-   * series' riders mostly sit close together: when the span is not much wider than their
-   * count, one range scan beats a probe per id.
+   * The riders' names and the groups' (custom values'), and the redress given to the sets'
+   * results, in one statement. Serial ids of one series' riders mostly sit close together: when
+   * the span is not much wider than their count, one range scan beats a probe per id. Redress is
+   * rare and has no slot in the packs: its rows are found through a partial index (migration
+   * ResultRedress), an empty probe on a board without any, folded in here to cost no round trip.
    */
-  private async names(client: PoolClient, ids: IdSet, groupIds: IdSet): Promise<Pick<BoardInputs, 'participantNames' | 'customValues'>> {
+  private async names(client: PoolClient, ids: IdSet, groupIds: IdSet, setIds: number[]): Promise<Pick<BoardInputs, 'participantNames' | 'customValues' | 'redress'>> {
     const participantNames = new Map<number, string>();
     const customValues = new Map<number, CustomValueRef>();
     if (ids.size === 0 && groupIds.size === 0) return { participantNames, customValues };
@@ -106,17 +135,21 @@ export class StandingsInputsRepository {
     const riders = dense
       ? { where: 'id BETWEEN $2 AND $3', values: [ids.min, ids.max] }
       : { where: 'id = ANY($2::int[])', values: [ids.ids()] };
+    const sets = `$${riders.values.length + 2}::int[]`;
     const { rows } = await client.query<[number, number, string]>({
       text: `SELECT 1, id, name FROM custom_list_value WHERE id = ANY($1::int[])
-             UNION ALL SELECT 0, id, first_name || ' ' || last_name FROM participant WHERE ${riders.where}`,
-      values: [groupIds.ids(), ...riders.values],
+             UNION ALL SELECT 0, id, first_name || ' ' || last_name FROM participant WHERE ${riders.where}
+             UNION ALL SELECT 2, id, redress::text FROM race_result WHERE result_set_id = ANY(${sets}) AND redress IS NOT NULL`,
+      values: [groupIds.ids(), ...riders.values, setIds],
       rowMode: 'array',
     });
-    for (const [kind, id, name] of rows) {
-      if (kind === 1) customValues.set(id, { id, name });
-      else if (ids.has(id)) participantNames.set(id, name);
+    let redress: Map<number, ResultRedress> | undefined;
+    for (const [kind, id, text] of rows) {
+      if (kind === 1) customValues.set(id, { id, name: text });
+      else if (kind === 2) (redress ??= new Map()).set(id, JSON.parse(text) as ResultRedress);
+      else if (ids.has(id)) participantNames.set(id, text);
     }
-    return { participantNames, customValues };
+    return { participantNames, customValues, ...(redress ? { redress } : {}) };
   }
 }
 

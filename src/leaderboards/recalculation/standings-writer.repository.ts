@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { StandingsTable } from '../../calculators';
@@ -5,7 +6,8 @@ import { execute } from '../../common/database/execute';
 import { OneStatement } from '../../common/database/one-statement';
 import { ConflictError } from '../../common/errors/domain-errors';
 import { ResultSetState, stateCode, stateFromCode, stateSql } from '../../common/result-set-state';
-import { LockedLiveSet, RowCountsSql, StandingsRowsRepository } from '../standings/standings-rows.repository';
+import { LockedLiveSet, RowCountsSql, StandingsRowsRepository, StoredRows } from '../standings/standings-rows.repository';
+import { FingerprintMemo } from './fingerprint-memo';
 import { failedStateOf, LiveStandings, planStandingsWrite } from './standings-state';
 
 export interface WriteOutcome {
@@ -18,8 +20,11 @@ export interface WriteOutcome {
   replacedId: number | null;
 }
 
-/** A write whose row changes are parts of the run's closing statement: `rows` counts them there. */
-export type PlannedWrite = Omit<WriteOutcome, 'inserted' | 'updated' | 'deleted'> & { rows: RowCountsSql };
+/**
+ * A write whose row changes are parts of the run's closing statement: `rows` counts them there;
+ * `closed` is told that statement's answer row once it has run (the rows' ids are kept then).
+ */
+export type PlannedWrite = Omit<WriteOutcome, 'inserted' | 'updated' | 'deleted'> & { rows: RowCountsSql; closed(row: Record<string, unknown>): void };
 
 /**
  * Writes standings into the board's live result set under the state machine, in the caller's
@@ -28,7 +33,10 @@ export type PlannedWrite = Omit<WriteOutcome, 'inserted' | 'updated' | 'deleted'
  */
 @Injectable()
 export class StandingsWriterRepository {
-  constructor(private readonly rows: StandingsRowsRepository) {}
+  constructor(
+    private readonly rows: StandingsRowsRepository,
+    private readonly memo: FingerprintMemo,
+  ) {}
 
   /**
    * Adds to a run's opening statement the lock on the board's live set that write() needs
@@ -45,7 +53,9 @@ export class StandingsWriterRepository {
   /**
    * Writes into the live set `live`, locked by the run's opening statement (addLockLive): moves
    * the set through its states now; the row changes and the set's closing update (computed_at,
-   * fingerprints) are added to `closing`, the run's closing statement, which the caller sends.
+   * the fingerprints' token) are added to `closing`, the run's closing statement, which the
+   * caller sends. The fingerprints this worker kept for the set (FingerprintMemo) are used when
+   * `live` has their token, read in the opening statement under the board's lock.
    */
   async write(manager: EntityManager, leaderboardId: number, live: LockedLiveSet | null, initialState: ResultSetState, standings: StandingsTable, closing: OneStatement): Promise<PlannedWrite> {
     const plan = planStandingsWrite(live && toLive(live), initialState);
@@ -54,7 +64,7 @@ export class StandingsWriterRepository {
     let replacedId: number | null = null;
 
     // The fingerprints of the rows the set holds now: none in a new set.
-    let stored: Map<string, string | null> | null = new Map();
+    let stored: StoredRows | null = new Map();
     switch (plan.kind) {
       case 'CREATE':
         resultSetId = await this.createSet(manager, leaderboardId, plan.state, null);
@@ -63,8 +73,9 @@ export class StandingsWriterRepository {
       case 'IN_PLACE':
         resultSetId = live!.id;
         state = plan.restoreTo ?? stateFromCode(live!.state);
+        // Kept by this worker while the set has their token; null: the rows' own are read.
+        stored = this.memo.get(leaderboardId, live!.id, live!.fingerprints_token);
         if (plan.restoreTo) await this.restore(manager, live!, plan.restoreTo);
-        stored = live!.standings_fingerprints === null ? null : new Map(JSON.parse(live!.standings_fingerprints));
         break;
       case 'CLONE':
         await this.casState(manager, live!.id, live!.state, 'REPLACED', null);
@@ -73,12 +84,18 @@ export class StandingsWriterRepository {
         replacedId = live!.id;
         break;
     }
-    const { fingerprints, rows } = await this.rows.upsert(manager, resultSetId, standings, stored, closing);
+    const { rows, changed, rowsAfter } = await this.rows.upsert(manager, resultSetId, standings, stored, closing);
+    // A new token whenever the rows may differ from what any worker keeps for the set: they
+    // changed, or this worker kept nothing (another one may keep older ones under the old token).
+    const token = changed || stored === null ? randomUUID() : null;
     closing.with('standings_computed',
       `UPDATE result_set SET computed_at = now(), error_message = NULL, updated_at = now(),
-              standings_fingerprints = COALESCE(${closing.param(fingerprints)}, standings_fingerprints)
+              standings_fingerprints_token = COALESCE(${closing.param(token)}::uuid, standings_fingerprints_token)
         WHERE id = ${closing.param(resultSetId)}`);
-    return { resultSetId, state, replacedId, rows };
+    const closed = (row: Record<string, unknown>) => {
+      if (token !== null) this.memo.keep(leaderboardId, resultSetId, token, rowsAfter(row));
+    };
+    return { resultSetId, state, replacedId, rows, closed };
   }
 
   /** The run failed: the live set goes FAILED with the message; its rows stay as they were. */

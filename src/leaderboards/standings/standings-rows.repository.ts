@@ -6,7 +6,6 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
 import type { StandingsTable } from '../../calculators';
 import { entryFingerprint, sameBreakdown } from '../../calculators/fingerprint';
-import { execute, returning } from '../../common/database/execute';
 import { OneStatement } from '../../common/database/one-statement';
 import { rawClient } from '../../common/database/raw-client';
 import { PUBLIC_STATES_SQL, ResultSetState, stateFromCode, stateSql } from '../../common/result-set-state';
@@ -39,15 +38,27 @@ export interface StandingsHead {
   total: number;
 }
 
-/** The live set as the writer locks it: its state, and the fingerprints of its rows by key (JSON). */
+/**
+ * The live set as the writer locks it: its state, and the token of its rows' fingerprints (a
+ * new one each time they change; FingerprintMemo).
+ */
 export interface LockedLiveSet {
   id: number;
   state: string;
   state_before_failure: string | null;
-  standings_fingerprints: string | null;
+  fingerprints_token: string | null;
 }
 
-const LIVE_COLUMNS = ['id', 'state', 'state_before_failure', 'standings_fingerprints'] as const;
+/** A standings row as the writer knows it: its id, and its fingerprint (null: written before fingerprints). */
+export interface StoredRow {
+  id: number;
+  fingerprint: string | null;
+}
+
+/** A set's standings rows by key. */
+export type StoredRows = ReadonlyMap<string, StoredRow>;
+
+const LIVE_COLUMNS = ['id', 'state', 'state_before_failure', 'fingerprints_token'] as const;
 
 /**
  * How many standings rows the run's closing statement inserts, updates and deletes: SQL
@@ -61,8 +72,13 @@ export interface RowCountsSql {
 
 export interface UpsertOutcome {
   rows: RowCountsSql;
-  /** The fingerprints to keep on the set (JSON), or null: keep those it has. */
-  fingerprints: string | null;
+  /** Whether any row is written or deleted. */
+  changed: boolean;
+  /**
+   * The set's rows by key once the closing statement (its answer row `closed`) has run, new
+   * ones with the ids its INSERT gave them, to keep (FingerprintMemo).
+   */
+  rowsAfter(closed: Record<string, unknown>): StoredRows;
 }
 
 interface EntryRow {
@@ -171,7 +187,8 @@ export class StandingsRowsRepository {
   /** Locks the board's live set for the rest of the transaction: writers of one board queue up here. */
   async lockLive(manager: EntityManager, leaderboardId: number): Promise<LockedLiveSet | null> {
     const rows: LockedLiveSet[] = await manager.query(
-      `SELECT id, state, state_before_failure, standings_fingerprints FROM result_set s WHERE ${LIVE_STANDINGS_SET('s', '$1')} FOR UPDATE`,
+      `SELECT id, state, state_before_failure, standings_fingerprints_token AS fingerprints_token
+         FROM result_set s WHERE ${LIVE_STANDINGS_SET('s', '$1')} FOR UPDATE`,
       [leaderboardId],
     );
     return rows[0] ?? null;
@@ -179,12 +196,14 @@ export class StandingsRowsRepository {
 
   /**
    * lockLive() as a part of a run's opening statement (the run holds the board's lock, so
-   * locking the set then rather than just before the write changes nothing but the round trip);
-   * liveOf reads it back from the statement's row.
+   * locking the set then rather than just before the write changes nothing but the round trip;
+   * FOR UPDATE reads the set's newest row version, token included); liveOf reads it back from
+   * the statement's row.
    */
   addLockLive(statement: OneStatement, leaderboardId: number): void {
     statement.with('live',
-      `SELECT id, state, state_before_failure, standings_fingerprints FROM result_set s WHERE ${LIVE_STANDINGS_SET('s', statement.param(leaderboardId))} FOR UPDATE`);
+      `SELECT id, state, state_before_failure, standings_fingerprints_token AS fingerprints_token
+         FROM result_set s WHERE ${LIVE_STANDINGS_SET('s', statement.param(leaderboardId))} FOR UPDATE`);
     for (const column of LIVE_COLUMNS) statement.select(`live.${column}`, `(SELECT ${column} FROM live)`);
     // Breakdowns staged inline are compressed by the closing statement: lz4 is set before it.
     statement.select('compression', LZ4_FOR_THIS_TRANSACTION);
@@ -193,45 +212,53 @@ export class StandingsRowsRepository {
   /** The set addLockLive locked, from the statement's row (null: the board has none). */
   liveOf(row: Record<string, unknown>): LockedLiveSet | null {
     if (row['live.id'] === null) return null;
-    return { id: row['live.id'] as number, state: row['live.state'] as string, state_before_failure: row['live.state_before_failure'] as string | null, standings_fingerprints: row['live.standings_fingerprints'] as string | null };
+    return {
+      id: row['live.id'] as number,
+      state: row['live.state'] as string,
+      state_before_failure: row['live.state_before_failure'] as string | null,
+      fingerprints_token: row['live.fingerprints_token'] as string | null,
+    };
   }
 
   /**
    * Brings the set's standings rows in line with `standings`. Each row has a fingerprint (the
-   * calculators' digests of its values and of its breakdown), and the set keeps them all by
-   * key (`stored`; null when it does not, and the rows' own are read), so "did it change" is
-   * one comparison in memory, and only the breakdowns that changed are ever built. The changed
-   * rows are staged (inline in `closing`, or streamed with COPY into a temporary staging table a
-   * row at a time: see stage()); their inserts and updates, one part per kind of change, and
-   * the deletes of dropped keys are parts of `closing`, the run's closing statement, which the
-   * caller sends; an unchanged board adds nothing. Returns how many rows those parts write (SQL
-   * over the closing statement) and the fingerprints to keep on the set when anything changed
-   * (null: keep those it has).
+   * calculators' digests of its values and of its breakdown); `stored` are the rows' ids and
+   * fingerprints by key as the worker kept them (FingerprintMemo; null when it kept none, and
+   * the rows' own are read), so "did it change" is one comparison in memory, and only the
+   * breakdowns that changed are ever built. The changed rows are staged (inline in `closing`, or
+   * streamed with COPY into a temporary staging table a row at a time: see stage()); their
+   * inserts and updates, one part per kind of change, and the deletes of dropped keys are parts
+   * of `closing`, the run's closing statement, which the caller sends; an unchanged board adds
+   * nothing. Rows are updated by id (a primary-key probe per staged row): joined by key,
+   * PostgreSQL walked every row of the set and its dead versions in each UPDATE (a merge join,
+   * chosen for want of statistics on the staging table; 21 of the 42 ms of the two UPDATEs
+   * after a one-result edit of a 25,000-entry board, EXPLAIN ANALYZE). Returns how many rows
+   * those parts write (SQL over the closing statement) and, once it has run, the rows by key.
    * A row whose stored fingerprint differs (or is missing: rows written before fingerprints)
    * is compared value by value in SQL, so it only counts as updated if a value changed.
    */
-  async upsert(manager: EntityManager, resultSetId: number, standings: StandingsTable, stored: Map<string, string | null> | null, closing: OneStatement): Promise<UpsertOutcome> {
+  async upsert(manager: EntityManager, resultSetId: number, standings: StandingsTable, stored: StoredRows | null, closing: OneStatement): Promise<UpsertOutcome> {
     const client = await rawClient(manager);
-    const known = stored !== null;
     if (stored === null) {
-      const { rows } = await client.query<[string, string | null]>({
-        text: `SELECT group_key, fingerprint FROM race_result r WHERE r.result_set_id = $1 AND ${STANDINGS_ROW('r')}`,
+      const { rows } = await client.query<[string, number, string | null]>({
+        text: `SELECT group_key, id, fingerprint FROM race_result r WHERE r.result_set_id = $1 AND ${STANDINGS_ROW('r')}`,
         values: [resultSetId],
         rowMode: 'array',
       });
-      stored = new Map(rows);
+      stored = new Map(rows.map(([key, id, fingerprint]) => [key, { id, fingerprint }]));
     }
-    const { changed, counts, kept, fingerprints } = planRows(standings, stored);
+    const { changed, counts, kept, after } = planRows(standings, stored);
     const rows: RowCountsSql = { inserted: '0', updated: '0', deleted: '0' };
     // The set's id, a parameter of the closing statement once a part uses it (an unused one has no type).
     let setParam: string | null = null;
     const set = () => (setParam ??= `${closing.param(resultSetId)}::int`);
 
     if (changed.length > 0) {
-      const source = await stage(client, standings, changed, stored.size, closing);
+      const source = await this.stage(client, standings, changed, closing);
       if (counts.I > 0) {
-        closing.with('rows_inserted', `${INSERT_STAGED(source, set())} RETURNING 1`);
+        closing.with('rows_inserted', `${INSERT_STAGED(source, set())} RETURNING id, group_key`);
         rows.inserted = '(SELECT count(*) FROM rows_inserted)';
+        closing.select(NEW_ROWS, `(SELECT json_agg(json_build_array(group_key, id)) FROM rows_inserted)`);
       }
       const updated: string[] = [];
       for (const [op, part] of [['U', 'rows_rewritten'], ['V', 'rows_revalued']] as const) {
@@ -249,8 +276,31 @@ export class StandingsRowsRepository {
       closing.with('rows_deleted', `DELETE FROM race_result WHERE result_set_id = ${set()} AND group_key = ANY(${closing.param(dropped)}::text[]) RETURNING 1`);
       rows.deleted = '(SELECT count(*) FROM rows_deleted)';
     }
-    const unchanged = known && changed.length === 0 && kept === stored.size;
-    return { rows, fingerprints: unchanged ? null : JSON.stringify(fingerprints) };
+    const rowsAfter = (closed: Record<string, unknown>): StoredRows => {
+      for (const [key, id] of (closed[NEW_ROWS] as [string, number][] | null | undefined) ?? []) after.get(key)!.id = id;
+      return after;
+    };
+    return { rows, changed: changed.length > 0 || kept < stored.size, rowsAfter };
+  }
+
+  /**
+   * Changed entries go in the closing statement itself as a parameter (a part `staged_rows`)
+   * when their JSON is at most this many characters: no staging table, no COPY, a round trip
+   * fewer for the rows an edit changes. Past it (a first run, a big re-import) they are streamed
+   * into the staging table, without a document of every breakdown held. Tests lower it to
+   * take the staging table's path.
+   */
+  inlineStagingChars = INLINE_STAGING_CHARS;
+
+  /** Stages the changed entries, in the closing statement or the staging table; returns the source the writes read. */
+  private async stage(client: PoolClient, standings: StandingsTable, changed: Staged[], closing: OneStatement): Promise<string> {
+    const inline = inlineRows(standings, changed, this.inlineStagingChars);
+    if (inline !== null) {
+      closing.with('staged_rows', `SELECT * FROM json_to_recordset(${closing.param(inline)}::json) AS s(${STAGED_RECORD})`);
+      return 'staged_rows';
+    }
+    await stageRows(client, standings, changed);
+    return STAGING_TABLE_NAME;
   }
 }
 
@@ -268,49 +318,57 @@ function toEntry(row: EntryRow): StandingsEntryView {
 }
 
 /**
- * Which entries to write and how, from the stored fingerprints by key; `kept` counts the
- * entries whose key is stored; `fingerprints` are every entry's, by key.
+ * Which entries to write and how, from the stored rows by key; `kept` counts the entries whose
+ * key is stored; `after` is every entry's row by key (id -1 until a new row is inserted).
  */
-function planRows(standings: StandingsTable, stored: Map<string, string | null>) {
+function planRows(standings: StandingsTable, stored: StoredRows) {
   const changed: Staged[] = [];
   const counts = { I: 0, U: 0, V: 0 };
-  const fingerprints: [string, string][] = [];
+  const after = new Map<string, { id: number; fingerprint: string }>();
   let kept = 0;
   for (let i = 0; i < standings.entries.length; i++) {
     const { key } = standings.entries[i];
     const previous = stored.get(key);
     const current = entryFingerprint(standings, i);
     const { fingerprint } = current;
-    fingerprints.push([key, fingerprint]);
+    after.set(key, { id: previous?.id ?? NO_ROW, fingerprint });
     if (previous !== undefined) kept += 1;
-    if (fingerprint === previous) continue;
-    const op = previous === undefined ? 'I' : sameBreakdown(previous, current) ? 'V' : 'U';
-    changed.push({ index: i, fingerprint, op });
+    if (fingerprint === previous?.fingerprint) continue;
+    const op = previous === undefined ? 'I' : sameBreakdown(previous.fingerprint, current) ? 'V' : 'U';
+    changed.push({ index: i, id: previous?.id ?? NO_ROW, fingerprint, op });
     counts[op] += 1;
   }
-  return { changed, counts, kept, fingerprints };
+  return { changed, counts, kept, after };
 }
 
-/** An entry to write: I a new row, U a changed breakdown (and maybe values), V changed values only. */
+/** The id of a row not yet inserted. */
+const NO_ROW = -1;
+
+/** An entry to write: I a new row, U a changed breakdown (and maybe values), V changed values only; `id` the row's (U, V). */
 interface Staged {
   index: number;
+  id: number;
   fingerprint: string;
   op: 'I' | 'U' | 'V';
 }
 
 /**
- * The staging table: one per connection, emptied at every commit. `op` as in Staged; the
- * breakdown is only sent for I and U.
+ * The staging table: one per connection, emptied at every commit. `op` and `id` as in Staged;
+ * the breakdown is only sent for I and U. (Named anew when its columns change: a connection
+ * keeps the table it made.)
  */
-const STAGING_TABLE_NAME = 'standings_staged';
-const STAGING_TABLE = `CREATE TEMPORARY TABLE IF NOT EXISTS ${STAGING_TABLE_NAME} (
-  op "char", participant_id integer, custom1_id integer, category text, position integer, points double precision,
-  seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb) ON COMMIT DELETE ROWS`;
+const STAGING_TABLE_NAME = 'standings_staged_rows';
+const stagingTable = (lz4: boolean) => `CREATE TEMPORARY TABLE IF NOT EXISTS ${STAGING_TABLE_NAME} (
+  op "char", id integer, participant_id integer, custom1_id integer, category text, position integer, points double precision,
+  seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb${lz4 ? ' COMPRESSION lz4' : ''}) ON COMMIT DELETE ROWS`;
 const STAGED_COLUMNS = 'participant_id, custom1_id, category, position, points, seq, name, group_name, group_key, fingerprint, breakdown';
 
 const INSERT_STAGED = (source: string, set: string): string => `
   INSERT INTO race_result (result_set_id, ${STAGED_COLUMNS})
   SELECT ${set}, ${STAGED_COLUMNS} FROM ${source} WHERE op = 'I'`;
+
+/** The closing statement's column of the inserted rows' keys and ids (JSON [key, id] pairs). */
+const NEW_ROWS = 'rows_new_ids';
 
 /** The values a standings row holds besides its key, fingerprint and breakdown. */
 const VALUE_COLUMNS = ['participant_id', 'custom1_id', 'category', 'position', 'points', 'seq', 'name', 'group_name'];
@@ -318,36 +376,17 @@ const VALUE_COLUMNS = ['participant_id', 'custom1_id', 'category', 'position', '
 /**
  * Writes the staged rows of kind `op` over the stored ones (their fingerprint and `columns`)
  * and reports, per row, whether any stored value differed (the self-join `o` is the row as it
- * was before this statement). How the staged rows find their stored rows depends on where they
- * are, because a new set's statistics are stale (one row where it has thousands: a first run's
- * inserts do not trigger ANALYZE on a big table):
- * - staged inline (a few rows, in a `WITH` part): each looks its row up by key, in a scalar
- *   subquery. As a join, the planner read the staged rows once per row of the set (15 ms for 6
- *   rows of a 1 000-row set, EXPLAIN ANALYZE). The lookup may still scan the set's rows by
- *   another index; LIMIT 1 (the key is unique) ends that scan at the match.
- * - in the staging table (many rows): the join, as it was before inline staging. Sized from
- *   the table's pages, the planner does not take the staged rows for a handful; the lookup
- *   above cost the 1M board's edit (670 rows) a third more time.
+ * was before this statement). The staged rows, inline or in the staging table, carry their
+ * row's id; the set and key conditions only guard against an id kept for another row.
  */
 function updateStaged(op: 'U' | 'V', columns: string[]): (source: string, set: string) => string {
   const list = (alias: string) => columns.map((c) => `${alias}.${c}`).join(', ');
-  const assignments = `${columns.map((c) => `${c} = s.${c}`).join(', ')}, fingerprint = s.fingerprint`;
-  const changed = `RETURNING (${list('o')}) IS DISTINCT FROM (${list('s')}) AS changed`;
-  return (source, set) => source === STAGING_TABLE_NAME
-    ? `
+  return (source, set) => `
   UPDATE race_result r
-     SET ${assignments}
+     SET ${columns.map((c) => `${c} = s.${c}`).join(', ')}, fingerprint = s.fingerprint
     FROM ${source} s, race_result o
-   WHERE s.op = '${op}' AND r.result_set_id = ${set} AND r.group_key = s.group_key AND o.id = r.id
-  ${changed}`
-    : `
-  UPDATE race_result r
-     SET ${assignments}
-    FROM (SELECT s.*, (SELECT k.id FROM race_result k WHERE k.result_set_id = ${set} AND ${STANDINGS_ROW('k')} AND k.group_key = s.group_key LIMIT 1) AS row_id
-            FROM ${source} s WHERE s.op = '${op}') s,
-         race_result o
-   WHERE r.id = s.row_id AND o.id = r.id
-  ${changed}`;
+   WHERE s.op = '${op}' AND r.id = s.id AND o.id = s.id AND r.result_set_id = ${set} AND r.group_key = s.group_key
+  RETURNING (${list('o')}) IS DISTINCT FROM (${list('s')}) AS changed`;
 }
 
 const UPDATE_STAGED = {
@@ -361,82 +400,60 @@ const UPDATE_STAGED = {
 };
 
 /**
- * Cheaper breakdown compression: lz4 for the values this transaction compresses (the staging
- * table's column and the inline rows have no method of their own, so the setting decides),
- * when race_result.breakdown is lz4 (migration BreakdownLz4 made it so where the server has
- * lz4). The breakdowns keep the method they were compressed with when the staged rows are
- * copied into race_result. Measured on a first run's 110 MB of breakdowns: a third to a half
- * less COPY time than pglz (`npm run bench:breakdown-storage`). The column's method is one
- * catalogue lookup (0.02 ms); asking pg_settings whether the server has lz4 builds every
- * setting's row (0.6 ms, EXPLAIN ANALYZE), too much for every run's opening read.
+ * Breakdowns staged inline have no column of their own until race_result's, so the setting
+ * decides their compression: lz4 for this transaction when race_result.breakdown is lz4
+ * (migration BreakdownLz4 made it so where the server has lz4), set in the run's opening read.
+ * The column's method is one catalogue lookup (0.02 ms); asking pg_settings whether the server
+ * has lz4 builds every setting's row (0.6 ms, EXPLAIN ANALYZE), too much for every run.
  */
 const LZ4_FOR_THIS_TRANSACTION = `(SELECT set_config('default_toast_compression', 'lz4', true) FROM pg_attribute
    WHERE attrelid = 'race_result'::regclass AND attname = 'breakdown' AND attcompression = 'l')`;
 
+/**
+ * Cheaper breakdown compression: the staging table's breakdown column is made with lz4 when the
+ * server has it (asked once per connection, in the statement that finds whether the table
+ * exists). The breakdowns keep the method they were compressed with when the staged rows are
+ * copied into race_result, whose column is lz4 too (migration BreakdownLz4). Measured on a first
+ * run's 110 MB of breakdowns: a third to a half less COPY time than pglz (`npm run bench:breakdown-storage`).
+ */
+const STAGING_STATE = `SELECT to_regclass('pg_temp.${STAGING_TABLE_NAME}') IS NOT NULL AS exists,
+  EXISTS (SELECT FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) AS lz4`;
+
+/**
+ * Connections whose staging table exists: a temporary table lives as long as its connection,
+ * so it is looked up once per connection, not in every run (a round trip and a scan of
+ * pg_settings), once it is found to exist: a table made in a transaction that rolls back goes
+ * with it. A failure while staging forgets the connection, so a table that went missing some
+ * other way is made again on the next run.
+ */
+const stagingReady = new WeakSet<PoolClient>();
+
 /** Characters of COPY text that go in 32 KB strings: small enough to stay out of V8's large-object space. */
 const COPY_CHUNK_CHARS = 32 * 1024;
 
-/**
- * Changed entries go in the closing statement itself as a parameter (a part `staged_rows`) when
- * they are few: no staging table to check, no COPY, two round trips fewer for the rows an edit
- * changes. Few is at most INLINE_STAGING_CHARS of JSON (past it, a first run or a big
- * re-import, they are streamed into the staging table without a document of every breakdown
- * held), and at most INLINE_LOOKUP_BUDGET stored rows × changed rows: each inline row looks its
- * stored row up by key (updateStaged), and with a new set's stale statistics that lookup can
- * scan the set's rows (the 1M board's edit, 670 values-only rows inline, took 122 ms in the
- * closing statement against 690 ms for its whole run before; through the staging table's join
- * the run is as before).
- */
-const INLINE_STAGING_CHARS = 256 * 1024;
-const INLINE_LOOKUP_BUDGET = 100_000;
-
-/** The staged rows' columns, as json_to_recordset reads them (the staging table's types). */
-const STAGED_RECORD = `op "char", participant_id integer, custom1_id integer, category text, position integer, points double precision,
-  seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb`;
-
-/** Stages the changed entries, in the closing statement or the staging table; returns the source the writes read. */
-async function stage(client: PoolClient, standings: StandingsTable, changed: Staged[], storedRows: number, closing: OneStatement): Promise<string> {
-  const inline = changed.length * storedRows <= INLINE_LOOKUP_BUDGET ? inlineRows(standings, changed) : null;
-  if (inline !== null) {
-    closing.with('staged_rows', `SELECT * FROM json_to_recordset(${closing.param(inline)}::json) AS s(${STAGED_RECORD})`);
-    return 'staged_rows';
-  }
-  await stageRows(client, standings, changed);
-  return STAGING_TABLE_NAME;
-}
-
-/** The changed entries as one JSON array, or null past INLINE_STAGING_CHARS. */
-function inlineRows(standings: StandingsTable, changed: Staged[]): string | null {
-  const rows: string[] = [];
-  let chars = 0;
-  for (const { index, fingerprint, op } of changed) {
-    const e = standings.entries[index];
-    const row = JSON.stringify({
-      op, participant_id: e.participantId, custom1_id: e.customValueId, category: e.category, position: e.position, points: e.points,
-      seq: e.seq, name: e.name, group_name: e.group, group_key: e.key, fingerprint,
-      breakdown: op === 'V' ? undefined : standings.breakdown(index),
-    });
-    chars += row.length + 1;
-    if (chars > INLINE_STAGING_CHARS) return null;
-    rows.push(row);
-  }
-  return `[${rows.join(',')}]`;
-}
-
 /** Streams the changed entries, their breakdowns built one at a time, into the staging table. */
 async function stageRows(client: PoolClient, standings: StandingsTable, changed: Staged[]): Promise<void> {
-  // IF NOT EXISTS would answer a notice on every run after the first on this connection.
-  const { rows } = await client.query<{ exists: boolean }>(`SELECT to_regclass('pg_temp.standings_staged') IS NOT NULL AS exists, ${LZ4_FOR_THIS_TRANSACTION} AS compression`);
-  if (!rows[0].exists) await client.query(STAGING_TABLE);
-  await pipeline(Readable.from(copyText(standings, changed)), client.query(copyFrom(`COPY standings_staged FROM STDIN`)));
+  try {
+    if (!stagingReady.has(client)) {
+      // IF NOT EXISTS alone would answer a notice when the table exists.
+      const { rows } = await client.query<{ exists: boolean; lz4: boolean }>(STAGING_STATE);
+      // Only a table found made is known to stay: one made now goes if this transaction rolls back.
+      if (rows[0].exists) stagingReady.add(client);
+      else await client.query(stagingTable(rows[0].lz4));
+    }
+    await pipeline(Readable.from(copyText(standings, changed)), client.query(copyFrom(`COPY ${STAGING_TABLE_NAME} FROM STDIN`)));
+  } catch (err) {
+    stagingReady.delete(client);
+    throw err;
+  }
 }
 
 function* copyText(standings: StandingsTable, changed: Staged[]): Generator<string> {
   let chunk = '';
-  for (const { index, fingerprint, op } of changed) {
+  for (const { index, id, fingerprint, op } of changed) {
     const e = standings.entries[index];
     chunk += [
-      op, e.participantId, e.customValueId, e.category, e.position, e.points, e.seq, e.name, e.group, e.key, fingerprint,
+      op, op === 'I' ? null : id, e.participantId, e.customValueId, e.category, e.position, e.points, e.seq, e.name, e.group, e.key, fingerprint,
       op === 'V' ? null : JSON.stringify(standings.breakdown(index)),
     ].map(copyField).join('\t') + '\n';
     if (chunk.length >= COPY_CHUNK_CHARS) {
@@ -457,3 +474,28 @@ function copyField(value: string | number | null): string {
 const COPY_SPECIAL = /[\\\t\n\r]/;
 const COPY_ESCAPES = /[\\\t\n\r]/g;
 const COPY_ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** The inline staged rows' JSON is at most this long (StandingsRowsRepository.inlineStagingChars, which tests lower). */
+const INLINE_STAGING_CHARS = 256 * 1024;
+
+/** The staged rows' columns, as json_to_recordset reads them (the staging table's types). */
+const STAGED_RECORD = `op "char", id integer, participant_id integer, custom1_id integer, category text, position integer, points double precision,
+  seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb`;
+
+/** The changed entries as one JSON array, or null past `limit` characters. */
+function inlineRows(standings: StandingsTable, changed: Staged[], limit: number): string | null {
+  const rows: string[] = [];
+  let chars = 0;
+  for (const { index, id, fingerprint, op } of changed) {
+    const e = standings.entries[index];
+    const row = JSON.stringify({
+      op, id: op === 'I' ? null : id, participant_id: e.participantId, custom1_id: e.customValueId, category: e.category, position: e.position,
+      points: e.points, seq: e.seq, name: e.name, group_name: e.group, group_key: e.key, fingerprint,
+      breakdown: op === 'V' ? undefined : standings.breakdown(index),
+    });
+    chars += row.length + 1;
+    if (chars > limit) return null;
+    rows.push(row);
+  }
+  return `[${rows.join(',')}]`;
+}

@@ -1,3 +1,4 @@
+import type { Status } from '../../calculators';
 import { RESULT_STATUSES, ResultStatus } from '../result-status';
 
 /**
@@ -45,7 +46,9 @@ export type StatusWords = ReadonlyMap<string, ResultStatus>;
 /**
  * Timing systems' words that are not codes, and what they mean by default (an import's
  * statusSynonyms can map them otherwise): OTL, over the time limit, did not finish in time; LAP,
- * lapped and pulled, keeps the place the timing gave (UCI cross-country ranks lapped riders).
+ * lapped and pulled, keeps the place the timing gave (UCI cross-country ranks lapped riders). A
+ * registered code of the same name wins: with OTL registered, "OTL" is stored as OTL and each
+ * board's scale says how it scores.
  */
 export const DEFAULT_SYNONYMS: Readonly<Record<string, ResultStatus>> = { OTL: 'DNF', LAP: 'FIN' };
 
@@ -55,39 +58,65 @@ export const STATUS_WORDS: StatusWords = new Map<string, ResultStatus>([
   ...Object.entries(DEFAULT_SYNONYMS).map(([word, s]): [string, ResultStatus] => [word.toLowerCase(), s]),
 ]);
 
-/** The words for a status with an import's own synonyms (word → code) on top of the defaults. */
-export function statusWords(synonyms: Readonly<Record<string, ResultStatus>>): StatusWords {
+/** What an unknown status's message lists, by word list (the default list's is KNOWN). */
+const knownWords = new WeakMap<StatusWords, string>();
+
+/**
+ * The words for a status: the defaults, then the registry's codes as themselves (over a default
+ * word of the same name), then an import's own synonyms (word → code).
+ */
+export function statusWords(synonyms: Readonly<Record<string, ResultStatus>>, registered: Readonly<Record<string, number>> = {}): StatusWords {
+  const codes = Object.keys(registered).sort();
+  if (codes.length === 0 && Object.keys(synonyms).length === 0) return STATUS_WORDS;
   const words = new Map(STATUS_WORDS);
+  for (const code of codes) words.set(code.toLowerCase(), code);
   for (const [word, status] of Object.entries(synonyms)) words.set(word.toLowerCase(), status);
+  const defaults = Object.keys(DEFAULT_SYNONYMS).filter((word) => !codes.includes(word));
+  knownWords.set(words, [BUILT_IN_KNOWN, ...codes, ...defaults].join(', '));
   return words;
 }
 
+/** A code as a synonym names it: letters and digits, a letter first, as the registry's codes are. */
+const SYNONYM_CODE = /^[A-Za-z][A-Za-z0-9]{1,9}$/;
+
 /**
  * The statusSynonyms form field, "OTL=DNF, LAP=RET": each word (letters, digits, up to 20) and
- * the code it stands for; null with a message naming the bad pair.
+ * the code it stands for; null with a message naming the bad pair. Whether each code exists is
+ * checked against the registry when the file is imported (unknownSynonymCode).
  */
 export function parseSynonyms(text: string): Parsed<Record<string, ResultStatus>> {
   const synonyms: Record<string, ResultStatus> = {};
   for (const pair of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
-    const match = /^([A-Za-z0-9]{1,20})\s*=\s*([A-Za-z]{1,10})$/.exec(pair);
+    const match = /^([A-Za-z0-9]{1,20})\s*=\s*(\S{1,20})$/.exec(pair);
     if (!match) return fail(`"${pair}" is not WORD=CODE, e.g. OTL=DNF`);
-    const code = match[2].toUpperCase() as ResultStatus;
-    if (!RESULT_STATUSES.includes(code)) return fail(`"${pair}": ${match[2]} is not a status code; known: ${RESULT_STATUSES.join(', ')}`);
+    if (!SYNONYM_CODE.test(match[2])) return fail(`"${pair}": ${match[2]} is not a status code; known: ${RESULT_STATUSES.join(', ')} and the registered codes (GET /api/status-codes)`);
     if (match[1].toUpperCase() in synonyms) return fail(`"${match[1]}" is mapped twice`);
-    synonyms[match[1].toUpperCase()] = code;
+    synonyms[match[1].toUpperCase()] = match[2].toUpperCase();
   }
   return ok(synonyms);
 }
 
-/** What an unknown status's message lists. */
-const KNOWN = `${RESULT_STATUSES.filter((s) => s !== 'FIN').join(', ').replace('DSQ', 'DSQ (or DQ)')}, ${Object.keys(DEFAULT_SYNONYMS).join(', ')}`;
+/** The first pair of `synonyms` whose code is neither built-in nor registered, as a message; null when every code is known. */
+export function unknownSynonymCode(synonyms: Readonly<Record<string, ResultStatus>>, registered: Readonly<Record<string, number>>): string | null {
+  for (const [word, code] of Object.entries(synonyms)) {
+    if (!RESULT_STATUSES.includes(code as Status) && !Object.prototype.hasOwnProperty.call(registered, code)) {
+      return `"${word}=${code}": ${code} is not a status code; known: ${[...RESULT_STATUSES, ...Object.keys(registered).sort()].join(', ')}`;
+    }
+  }
+  return null;
+}
 
-/** A status code (DNF, DNS, DSQ or DQ, RET, the RRS codes, …); blank means the rider finished. */
+const BUILT_IN_KNOWN = RESULT_STATUSES.filter((s) => s !== 'FIN').join(', ').replace('DSQ', 'DSQ (or DQ)');
+/** What an unknown status's message lists with the default words. */
+const KNOWN = `${BUILT_IN_KNOWN}, ${Object.keys(DEFAULT_SYNONYMS).join(', ')}`;
+
+/** A status code (DNF, DNS, DSQ or DQ, RET, the RRS codes, a registered code, …); blank means the rider finished. */
 export function parseStatus(value: CellValue, words: StatusWords = STATUS_WORDS): Parsed<ResultStatus> {
   const text = cellText(value);
   if (text === null) return ok('FIN');
   const status = words.get(text.toLowerCase().replace(/\.$/, ''));
-  return status ? ok(status) : fail(`"${text}" is not a status; use ${KNOWN}, or leave it blank for a finisher (map another word with the statusSynonyms field, e.g. "${text}=DNF")`);
+  const known = knownWords.get(words) ?? KNOWN;
+  return status ? ok(status) : fail(`"${text}" is not a status; use ${known}, or leave it blank for a finisher (map another word with the statusSynonyms field, e.g. "${text}=DNF")`);
 }
 
 export interface Place {

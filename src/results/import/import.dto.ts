@@ -17,8 +17,9 @@ export class ImportFormDto {
   state?: (typeof IMPORT_STATES)[number];
 
   @ApiPropertyOptional({
-    description: 'Words of this file\'s Status (or Place) column and the status each stands for, over the defaults (every code; DQ = DSQ; '
-      + 'OTL, over the time limit = DNF; LAP, lapped = FIN, keeping its place)',
+    description: 'Words of this file\'s Status (or Place) column and the status each stands for, over the defaults (every code, the registered ones too; DQ = DSQ; '
+      + 'OTL, over the time limit = DNF, and LAP, lapped = FIN keeping its place, unless registered as codes of their own). '
+      + 'A CODE that is neither built-in nor registered is a 400 naming statusSynonyms',
     maxLength: 500,
     example: 'OTL=RET, LAP=DNF, ABD=RET',
   })

@@ -24,8 +24,8 @@ export class ResultsImportController {
   @ApiBody({
     description: 'An .xlsx workbook (one sheet per category, or a Category column) or a .csv file (comma, semicolon or tab; UTF-8). '
       + 'Headers are matched without case or spaces: Place/Pos, Bib/No, Licence/UCI ID, First Name, Last Name (or Name), Category/Cat, '
-      + 'Time (h:mm:ss.sss, mm:ss or seconds), Status (any status code: DNF, DNS, DSQ/DQ, RET, DNC, OCS, …; OTL = DNF and LAP = FIN unless '
-      + 'statusSynonyms says otherwise; blank = finished; an unknown word is a 422 listing the known ones) and the series\' slot labels '
+      + 'Time (h:mm:ss.sss, mm:ss or seconds), Status (any status code: DNF, DNS, DSQ/DQ, RET, DNC, OCS, …, and the registered ones (GET /api/status-codes), '
+      + 'read as themselves; OTL = DNF and LAP = FIN unless registered or statusSynonyms says otherwise; blank = finished; an unknown word is a 422 listing the known ones) and the series\' slot labels '
       + '(School, Club, Team). A shared place is written "=3". A non-finisher with a place (a DNF at the place it stopped) keeps its status, '
       + 'the place is dropped with a warning.',
     schema: {
@@ -35,7 +35,7 @@ export class ResultsImportController {
         file: { type: 'string', format: 'binary' },
         category: { type: 'string', maxLength: 100, description: 'Category of rows without a Category cell' },
         state: { type: 'string', enum: ['DRAFT', 'PROVISIONAL'], default: 'PROVISIONAL' },
-        statusSynonyms: { type: 'string', maxLength: 500, example: 'OTL=RET, LAP=DNF', description: 'WORD=CODE pairs: this file\'s own status words' },
+        statusSynonyms: { type: 'string', maxLength: 500, example: 'OTL=RET, LAP=DNF', description: 'WORD=CODE pairs: this file\'s own status words; a CODE is built-in or registered (else a 400 naming statusSynonyms)' },
       },
     },
   })

@@ -3,7 +3,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditTrail } from '../../audit/audit-trail';
 import { UnitOfWork, TransactionRunner } from '../../common/database/transaction-runner';
-import { RejectedInputError } from '../../common/errors/domain-errors';
+import { InvalidInputError, RejectedInputError } from '../../common/errors/domain-errors';
 import { ResultSetChangedEvent } from '../../common/events/catalogue';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { PendingRecalcRepository } from '../../pending-recalc/pending-recalc.repository';
@@ -15,7 +15,8 @@ import { ImportProblem, parseImport } from './import-parser';
 import { ImportedCategory, ImportState, ImportWriter } from './import-writer';
 import { openSpreadsheet, UnreadableFileError } from './spreadsheet-reader';
 import type { ResultStatus } from '../result-status';
-import { statusWords } from './cell-values';
+import { StatusCodesRepository } from '../status-codes/status-codes.repository';
+import { statusWords, unknownSynonymCode } from './cell-values';
 
 /** Every row was checked and some are wrong: nothing was written. */
 export class ImportValidationError extends RejectedInputError {
@@ -85,6 +86,7 @@ export class ResultsImportService {
     private readonly participants: ParticipantsRepository,
     private readonly pending: PendingRecalcRepository,
     private readonly audit: AuditTrail,
+    private readonly codes: StatusCodesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(IMPORT_BATCHING) private readonly batching: ImportBatching = {},
   ) {}
@@ -100,6 +102,9 @@ export class ResultsImportService {
     // anywhere in the file rolls all of it back.
     return this.tx.run(async (uow) => {
       const { seriesId, labels } = await this.sets.lockEvent(uow.manager, eventId);
+      const registered = await this.codes.registered(uow.manager);
+      const unknownCode = request.statusSynonyms ? unknownSynonymCode(request.statusSynonyms, registered) : null;
+      if (unknownCode) throw new InvalidInputError([{ field: 'statusSynonyms', message: unknownCode }]);
       const before = await this.sets.setsBeforeImport(uow.manager, eventId);
       const writer = new ImportWriter(uow.manager, this.sets, this.rows, this.participants, { eventId, seriesId, state });
       const parsed = await parseImport(source, {
@@ -111,7 +116,7 @@ export class ResultsImportService {
         batchSize: this.batching.batchSize,
         minBatchSize: this.batching.minBatchSize,
         onRows: (rowsRead) => request.onProgress?.({ rowsRead, totalRows: source.totalRows }),
-        statusWords: request.statusSynonyms ? statusWords(request.statusSynonyms) : undefined,
+        statusWords: statusWords(request.statusSynonyms ?? {}, registered),
       });
       if (parsed.totalErrors > 0) throw new ImportValidationError(parsed.errors, parsed.totalErrors);
       if (parsed.rows === 0) throw new UnreadableFileError('The file has a header but no result rows');

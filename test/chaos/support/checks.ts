@@ -12,6 +12,7 @@ import { toLeaderboardConfig, toPointsScaleConfig } from '../../../src/leaderboa
 import { Leaderboard } from '../../../src/leaderboards/leaderboard.entity';
 import { LeaderboardsRepository } from '../../../src/leaderboards/leaderboards.repository';
 import { PointsScale } from '../../../src/leaderboards/points-scale.entity';
+import { StatusCodesRepository } from '../../../src/results/status-codes/status-codes.repository';
 import { oracle } from '../../unit/calculators/oracle';
 import { eventually } from '../../support/test-app';
 import { EditLog, rowsKey } from './edits';
@@ -93,7 +94,8 @@ export async function problemsOf(db: DataSource, boards: number[], log: EditLog,
 async function boardProblems(db: DataSource, board: Leaderboard): Promise<string[]> {
   const [definition] = await new LeaderboardsRepository().definitions(db.manager, [board]);
   const config = toLeaderboardConfig(definition);
-  const scale = toPointsScaleConfig(await db.getRepository(PointsScale).findOneByOrFail({ id: board.pointsScaleId }));
+  const registered = await new StatusCodesRepository().registered(db.manager);
+  const scale = toPointsScaleConfig(await db.getRepository(PointsScale).findOneByOrFail({ id: board.pointsScaleId }), registered);
   const events: EventInput[] = (
     await db.query(`SELECT id, name, to_char(date, 'YYYY-MM-DD') AS date, starred, points_multiplier FROM event WHERE series_id = $1`, [board.seriesId])
   ).map((e: any) => ({ id: e.id, name: e.name, date: e.date, starred: e.starred, pointsMultiplier: e.points_multiplier }));

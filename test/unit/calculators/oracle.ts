@@ -4,7 +4,7 @@
  * ahead of it (and status codes by filtering the race for what their base counts), and finds
  * the best allowed set of events by trying every subset. It knows the time-based scales,
  * participation points and the Appendix A discard schedule and tie-breaks (issue 15) from their
- * definitions in docs/scoring.md.
+ * definitions in docs/scoring.md, and organiser-defined codes (the scale's registeredCodes).
  */
 import type { ComputeInput, RaceResultInput } from '../../../src/calculators/types';
 
@@ -25,6 +25,8 @@ function ruleOf(input: ComputeInput, status: string): Rule {
   const { scale } = input;
   const given = (scale.codes as Record<string, Rule | number> | undefined)?.[status] ?? (['DNF', 'DNS', 'DSQ'].includes(status) ? scale.statusPoints?.[status as 'DNF'] : undefined);
   if (given !== undefined) return typeof given === 'number' ? { points: given } : given;
+  // An organiser-defined code the scale does not name: as DNF scores there, and discardable.
+  if (scale.registeredCodes && Object.prototype.hasOwnProperty.call(scale.registeredCodes, status)) return { ...ruleOf(input, 'DNF'), discardable: true };
   if (status === 'RDG') return { redress: 'AVERAGE' };
   if (scale.codes === undefined) {
     if (PLACED.includes(status)) return { penaltyPoints: 0 };
@@ -118,9 +120,11 @@ export const lowerWins = (input: ComputeInput) => input.scale.lowPoint === true 
  * missed or DNC event does not count). With `missed: "DNC"` a rider scores DNC in each event
  * with a race on the board they have no result in (on their latest race's category there, else
  * the event's first category by code; not on TIME scales, where only times count); an RDG
- * under an averaging rule scores the average of the rider's other events (those without an RDG,
- * or the listed ones), to 0.1 with 0.05 up. An event with a result whose code may not be
- * discarded is never dropped.
+ * result scores its own redress (a stated score as given; the average of the rider's events
+ * without an RDG, of the listed ones or of all), else under an averaging scale rule the average
+ * of the rider's events without an RDG (or of the scale's listed ones), to 0.1 with 0.05 up; with
+ * nothing to average it keeps its score. An event with a result whose code may not be discarded
+ * is never dropped.
  */
 export function oracle(input: ComputeInput): {
   totals: Map<string, number>; perEvent: Map<string, Map<number, number>>; completed: number; ranked: Map<string, boolean>;
@@ -135,7 +139,7 @@ export function oracle(input: ComputeInput): {
       .filter((race) => race.results.length > 0));
   const enteredInSeries = new Set(races.flatMap((race) => race.results.map((r) => r.participantId))).size;
   const perEvent = new Map<string, Map<number, number>>();
-  const redressed = new Map<string, Set<number>>();
+  const withRdg = new Map<string, Set<number>>();
   const kept = new Map<string, Set<number>>();
   const raced = new Map<string, Set<number>>();
   const latestCategory = new Map<string, string>();
@@ -162,7 +166,7 @@ export function oracle(input: ComputeInput): {
       if (isTime && !timed(r)) continue;
       const key = `p:${r.participantId}`;
       add(key, event.id, resultMilli(r, results, event.pointsMultiplier * category.multiplier));
-      if (r.status === 'RDG' && ruleOf(input, 'RDG').redress !== undefined) mark(redressed, key, event.id);
+      if (r.status === 'RDG') mark(withRdg, key, event.id);
       if (!discardable(input, r.status)) mark(kept, key, event.id);
       if (r.status !== 'DNC') mark(raced, key, event.id);
       latestCategory.set(key, category.code);
@@ -180,20 +184,33 @@ export function oracle(input: ComputeInput): {
       }
     }
   }
-  for (const [key, ids] of redressed) {
+  for (const [key, ids] of withRdg) {
     const scores = perEvent.get(key)!;
-    const listed = ruleOf(input, 'RDG').eventIds;
-    const others = [...scores].filter(([id]) => !ids.has(id) && (!listed || listed.includes(id))).map(([, v]) => v);
-    if (others.length === 0) continue;
-    const average = Math.round(others.reduce((a, b) => a + b, 0) / others.length / 100 + 1e-9) * 100;
-    // Only the RDG result is replaced: another result in the same event (another category) keeps its points.
+    // Averages are of the scores before any redress: those of events without an RDG.
+    const averageOf = (listed: number[] | null): number | null => {
+      const others = [...scores].filter(([id]) => !ids.has(id) && (!listed || listed.includes(id))).map(([, v]) => v);
+      return others.length === 0 ? null : Math.round(others.reduce((a, b) => a + b, 0) / others.length / 100 + 1e-9) * 100;
+    };
+    const scaleRule = ruleOf(input, 'RDG');
+    const redressed = new Map<number, number>();
     for (const id of ids) {
-      const rest = races.filter((race) => race.event.id === id).flatMap((race) => race.results
-        .filter((r) => `p:${r.participantId}` === key && r.status !== 'RDG')
-        .map((r) => resultMilli(r, race.results, race.event.pointsMultiplier * race.category.multiplier)));
-      const rdgs = races.filter((race) => race.event.id === id).flatMap((race) => race.results.filter((r) => `p:${r.participantId}` === key && r.status === 'RDG'));
-      scores.set(id, rest.reduce((a, b) => a + b, 0) + average * rdgs.length);
+      let total = 0;
+      for (const race of races.filter((x) => x.event.id === id)) {
+        for (const r of race.results.filter((x) => `p:${x.participantId}` === key)) {
+          const own = resultMilli(r, race.results, race.event.pointsMultiplier * race.category.multiplier);
+          const given = r.status === 'RDG' ? r.redress ?? null : null;
+          let value: number | null = null;
+          if (r.status !== 'RDG') value = own;
+          else if (given && 'points' in given) value = Math.round(given.points * 10) * 100;
+          else if (given && 'events' in given) value = averageOf(given.events);
+          else if (given) value = averageOf(null);
+          else if (scaleRule.redress !== undefined) value = averageOf(scaleRule.eventIds ?? null);
+          total += value ?? own;
+        }
+      }
+      redressed.set(id, total);
     }
+    for (const [id, total] of redressed) scores.set(id, total);
   }
   const better = (a: number, b: number) => (lowerWins(input) ? a < b : a > b);
   const completed = new Set(races.map((race) => race.event.id)).size;

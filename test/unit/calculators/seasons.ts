@@ -13,7 +13,7 @@ export interface GeneratedRow {
  * event; later rows for the same rider and event, and rows of events past `eventCount`, are
  * left out). `status` gives each kept row's status.
  */
-export function seasonResults<R extends GeneratedRow>(rows: R[], eventCount: number, status: (row: R) => Status): RaceResultInput[] {
+export function seasonResults<R extends GeneratedRow>(rows: R[], eventCount: number, status: (row: R) => Status | string): RaceResultInput[] {
   const seen = new Set<string>();
   const results: RaceResultInput[] = [];
   rows.forEach((row, i) => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { computeStandings, computeStandingsTable, StandingsTable } from '../../../src/calculators';
 import { toPackedInput } from '../../../src/calculators/packed';
+import { RaceScoreMemo } from '../../../src/calculators/race-scores';
 import type { ComputeInput, EventInput, LeaderboardConfig, PointsScaleConfig, StandingEntry, Status } from '../../../src/calculators/types';
 import { oracle } from './oracle';
 import { seasonResults } from './seasons';
@@ -289,5 +290,63 @@ describe('standings digests (what the writer compares to skip unchanged rows)', 
       }),
       RUNS,
     );
+  });
+});
+
+/** One input from an arbitrary, with at least one race. */
+function computeInputOf(arb: fc.Arbitrary<ComputeInput>): ComputeInput {
+  return fc.sample(arb.filter((i) => i.results.length > 0), { numRuns: 1, seed: 16 })[0];
+}
+
+describe('race scores and validity kept between computations (RaceScoreMemo, validRaces; issue 16 target 3)', () => {
+  const table = (t: StandingsTable) => t.entries.map((e, i) => ({ ...e, breakdown: t.breakdown(i), values: t.valuesDigest(i), digest: t.breakdownDigest(i) }));
+  type Step = { kind: 'scale'; scale: PointsScaleConfig } | { kind: 'race'; race: number; result: number; place: number } | { kind: 'multiplier'; event: number; multiplier: number } | { kind: 'drop'; race: number };
+  const stepArb: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ kind: fc.constant('scale' as const), scale: scaleArb }),
+    fc.record({ kind: fc.constant('race' as const), race: fc.nat(), result: fc.nat(), place: fc.integer({ min: 0, max: 8 }) }),
+    fc.record({ kind: fc.constant('multiplier' as const), event: fc.integer({ min: 1, max: 5 }), multiplier: fc.constantFrom(1, 2, 0.5) }),
+    fc.record({ kind: fc.constant('drop' as const), race: fc.nat() }),
+  );
+
+  it('give, after any sequence of edits, what a computation scoring every race gives, on every board type', () => {
+    fc.assert(
+      fc.property(fc.oneof(inputArb, teamInputArb), fc.array(stepArb, { maxLength: 8 }), (input, steps) => {
+        const memo = new RaceScoreMemo();
+        const validRaces = new WeakSet<Int32Array>();
+        let packed = toPackedInput(input);
+        const check = () => expect(table(computeStandingsTable({ ...packed, raceScores: memo, validRaces }))).toEqual(table(computeStandingsTable(packed)));
+        check();
+        for (const step of steps) {
+          // As the worker does: an edited race is a new array, the others are the same arrays.
+          if (step.kind === 'scale') packed = { ...packed, scale: step.scale };
+          else if (step.kind === 'multiplier') packed = { ...packed, events: packed.events.map((e) => (e.id === step.event ? { ...e, pointsMultiplier: step.multiplier } : e)) };
+          else if (packed.races.length > 0) {
+            const r = step.race % packed.races.length;
+            const race = packed.races[r];
+            const results = step.kind === 'drop' ? race.results.slice(0, Math.max(0, race.results.length - 8)) : race.results.slice();
+            if (step.kind === 'race' && results.length > 0) {
+              const at = (step.result % (results.length / 8)) * 8;
+              results[at + 5] = step.place;
+              results[at + 6] = step.place === 0 ? 1 : 0; // DNF when unplaced, FIN when placed
+            }
+            packed = { ...packed, races: packed.races.map((x, i) => (i === r ? { ...race, results } : x)) };
+          }
+          check();
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a race found invalid is never kept as valid: it fails every computation', () => {
+    const packed = toPackedInput(computeInputOf(inputArb));
+    if (packed.races.length === 0) return;
+    const validRaces = new WeakSet<Int32Array>();
+    const results = packed.races[0].results.slice();
+    results[6] = 99; // no such status code
+    const bad = { ...packed, races: [{ ...packed.races[0], results }, ...packed.races.slice(1)], validRaces };
+    expect(() => computeStandingsTable(bad)).toThrow(/unknown status code 99/);
+    expect(validRaces.has(results)).toBe(false);
+    expect(() => computeStandingsTable(bad)).toThrow(/unknown status code 99/);
   });
 });

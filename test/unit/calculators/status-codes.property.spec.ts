@@ -1,17 +1,24 @@
 /**
  * Status codes and missed races against the brute-force oracle (fast-check): seasons whose
- * results carry every code, on scales that name some codes' rules (bases, fixed points,
- * penalties, redress, discardable) and boards that score missed races as DNC.
+ * results carry every code, organiser-defined ones included, on scales that name some codes'
+ * rules (bases, fixed points, penalties, redress, discardable) and boards that score missed
+ * races as DNC.
  */
 import fc from 'fast-check';
 import { computeStandings, computeStandingsTable } from '../../../src/calculators';
 import { toPackedInput } from '../../../src/calculators/packed';
-import type { CodeRule, ComputeInput, EventInput, LeaderboardConfig, PointsScaleConfig, Status, StatusCodeRules } from '../../../src/calculators/types';
+import type { CodeRule, ComputeInput, EventInput, LeaderboardConfig, PointsScaleConfig, ResultRedress, Status, StatusCodeRules } from '../../../src/calculators/types';
 import { oracle } from './oracle';
 import { seasonResults } from './seasons';
 
 const UNPLACED: Status[] = ['DNF', 'DNS', 'DSQ', 'DNC', 'OCS', 'UFD', 'BFD', 'NSC', 'RET', 'RAF', 'DNE', 'DGM', 'RDG'];
 const PENALISED: Status[] = ['ZFP', 'SCP', 'DPI'];
+/** Organiser-defined codes a generated registry may hold (numbers drawn from the registry's range). */
+const OWN = ['OTL', 'LAP', 'ABD'];
+const registryArb: fc.Arbitrary<Record<string, number> | undefined> = fc.option(
+  fc.uniqueArray(fc.integer({ min: 32, max: 254 }), { minLength: OWN.length, maxLength: OWN.length }).map((numbers) => Object.fromEntries(OWN.map((code, i) => [code, numbers[i]]))),
+  { nil: undefined },
+);
 
 const countRule: fc.Arbitrary<CodeRule> = fc.oneof(
   fc.integer({ min: 0, max: 9 }),
@@ -31,6 +38,16 @@ const redressRule: fc.Arbitrary<CodeRule> = fc.oneof(
   fc.integer({ min: 0, max: 5 }),
 );
 
+/** Redress given to one RDG result (RRS A9): a stated score to one decimal, the average of listed events or of all. */
+const givenRedress: fc.Arbitrary<ResultRedress | null> = fc.option(
+  fc.oneof(
+    fc.integer({ min: 0, max: 120 }).map((tenths) => ({ points: tenths / 10 })),
+    fc.subarray([1, 2, 3, 4], { minLength: 1 }).map((events) => ({ events })),
+    fc.constant({ average: true as const }),
+  ),
+  { nil: null },
+);
+
 /** Some codes' rules (the rest default), or none (a scale from before the codes). */
 const codesArb: fc.Arbitrary<StatusCodeRules | undefined> = fc.option(
   fc.record({
@@ -47,8 +64,15 @@ const scaleArb: fc.Arbitrary<PointsScaleConfig> = fc.record({
   table: fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 6 }).map((t) => t.sort((a, b) => b - a)),
   ties: fc.constantFrom('AVERAGE' as const, 'SAME' as const),
   dsqNonDroppable: fc.boolean(),
-}).map(({ codes, low, table, ties, dsqNonDroppable }): PointsScaleConfig =>
-  low ? { kind: 'TABLE', table: [1], lowPoint: true, ties, codes, dsqNonDroppable } : { kind: 'TABLE', table, ties, codes, dsqNonDroppable });
+  registeredCodes: registryArb,
+  // Rules for some organiser-defined codes (on a scale with codes and a registry); the others score as DNF.
+  own: fc.dictionary(fc.constantFrom(...OWN), countRule, { maxKeys: 2 }),
+}).map(({ codes: named, low, table, ties, dsqNonDroppable, registeredCodes, own }): PointsScaleConfig => {
+  const codes = named !== undefined && registeredCodes ? { ...named, ...own } : named;
+  return low
+    ? { kind: 'TABLE', table: [1], lowPoint: true, ties, codes, dsqNonDroppable, registeredCodes }
+    : { kind: 'TABLE', table, ties, codes, dsqNonDroppable, registeredCodes };
+});
 
 /** Up to 4 events, 2 categories, up to 6 riders; every code, placed penalty codes with a place. */
 const inputArb: fc.Arbitrary<ComputeInput> = fc
@@ -66,7 +90,9 @@ const inputArb: fc.Arbitrary<ComputeInput> = fc
         rider: fc.integer({ min: 1, max: 6 }),
         place: fc.option(fc.integer({ min: 1, max: 6 }), { nil: null, freq: 3 }),
         placedStatus: fc.constantFrom<Status>('FIN', 'FIN', 'FIN', ...PENALISED),
-        status: fc.constantFrom(...UNPLACED),
+        // RDG more often than the other codes: its redress is the newest rule.
+        status: fc.constantFrom<string>(...UNPLACED, 'RDG', 'RDG', ...OWN),
+        redress: givenRedress,
       }),
       { maxLength: 30 },
     ),
@@ -75,7 +101,14 @@ const inputArb: fc.Arbitrary<ComputeInput> = fc
     const events: EventInput[] = Array.from({ length: g.eventCount }, (_, i) => ({
       id: i + 1, name: `E${i + 1}`, date: `2026-06-0${i + 1}`, starred: true, pointsMultiplier: i === g.eventCount - 1 ? g.multiplier : 1,
     }));
-    const results = seasonResults(g.rows, g.eventCount, (row) => (row.place === null ? row.status : row.placedStatus));
+    // Without a registry, the organiser-defined codes are not codes: those rows are DNFs.
+    const own = (status: string) => (g.scale.registeredCodes || !OWN.includes(status) ? status : 'DNF');
+    const results = seasonResults(g.rows, g.eventCount, (row) => (row.place === null ? own(row.status) : row.placedStatus));
+    // Redress per result on RDG results only (the API refuses it elsewhere).
+    results.forEach((r) => {
+      const redress = g.rows[r.id - 1].redress;
+      if (r.status === 'RDG' && redress !== null) r.redress = redress;
+    });
     const board: LeaderboardConfig = {
       type: 'INDIVIDUAL', categories: [{ code: 'A', multiplier: 1 }, { code: 'B', multiplier: 1.5 }], eventScope: 'ALL',
       dropWorst: g.dropWorst, bestOf: g.bestOf, missed: g.missed, tieBreaks: ['COUNTBACK', 'MOST_RECENT'],
@@ -126,7 +159,9 @@ describe('status codes and missed races against the brute-force oracle (fast-che
         const table = computeStandingsTable(toPackedInput(a));
         expect(computeStandings(a).entries).toEqual(table.entries.map((head, i) => ({ ...head, breakdown: table.breakdown(i) })));
         // Same riders, other results: an entry's breakdown digest changes exactly when its breakdown does.
-        const other = computeStandingsTable(toPackedInput({ ...a, results: b.results }));
+        // b's organiser-defined codes are DNFs where a's scale has no registry.
+        const results = b.results.map((r) => (a.scale.registeredCodes || !OWN.includes(r.status) ? r : { ...r, status: 'DNF' }));
+        const other = computeStandingsTable(toPackedInput({ ...a, results }));
         const before = new Map(table.entries.map((h, i) => [h.key, [table.breakdownDigest(i), JSON.stringify(table.breakdown(i))]]));
         other.entries.forEach((h, i) => {
           const old = before.get(h.key);

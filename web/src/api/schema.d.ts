@@ -681,6 +681,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/status-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every status code a result may carry
+         * @description The built-in codes with their meaning, then the organiser's own. A points scale's `codes` says how each scores; an organiser-defined code a scale does not name scores as DNF does there, and may be discarded.
+         */
+        get: operations["StatusCodesController_list"];
+        put?: never;
+        /**
+         * Register an organiser-defined status code
+         * @description Results (rows, edits, imports) may then carry it, and points scales may say how it scores. It gets the next free number (never reused). Imports read the code as itself, before the default words (OTL → DNF, LAP → FIN).
+         */
+        post: operations["StatusCodesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/status-codes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["StatusCodesController_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an organiser-defined code that nothing uses
+         * @description Its number is not given to another code.
+         */
+        delete: operations["StatusCodesController_delete"];
+        options?: never;
+        head?: never;
+        /** Change what an organiser-defined code means (its label); scores do not change */
+        patch: operations["StatusCodesController_update"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -707,7 +752,7 @@ export interface components {
              * @example result
              * @enum {string}
              */
-            entity: "series" | "event" | "points_scale" | "leaderboard" | "result_set" | "result" | "participant" | "import" | "recalculation";
+            entity: "series" | "event" | "points_scale" | "leaderboard" | "result_set" | "result" | "participant" | "import" | "recalculation" | "status_code";
             /** @example 311 */
             entityId: string;
             /**
@@ -919,17 +964,48 @@ export interface components {
             firstName: string;
             lastName: string;
         };
+        RedressDto: {
+            /**
+             * @description A stated score for this race, to one decimal, counted as given (not multiplied by the event's or category's multiplier)
+             * @example 3.5
+             */
+            points?: number;
+            /**
+             * @description The average of the rider's scores in these events (event ids; events where the rider also has an RDG are left out), to one decimal
+             * @example [
+             *       3,
+             *       4
+             *     ]
+             */
+            events?: number[];
+            /**
+             * @description The average of the rider's scores in every other event of the board (those without an RDG), to one decimal
+             * @example true
+             * @enum {boolean}
+             */
+            average?: true;
+        };
         ResultRowView: {
             id: number;
             participant: components["schemas"]["ParticipantDto"];
             bib: string | null;
             position: number | null;
-            /** @enum {string} */
-            status: "FIN" | "DNF" | "DNS" | "DSQ" | "DNC" | "OCS" | "ZFP" | "UFD" | "BFD" | "SCP" | "NSC" | "RET" | "RAF" | "DNE" | "DGM" | "DPI" | "RDG";
+            /**
+             * @description A built-in or organiser-defined status code (GET /api/status-codes)
+             * @example FIN
+             */
+            status: string;
             timeMs: number | null;
             custom1: string | null;
             custom2: string | null;
             custom3: string | null;
+            /**
+             * @description RDG only: the redress given to this result (RRS A9); null: the points scale's RDG rule
+             * @example {
+             *       "points": 3.5
+             *     }
+             */
+            redress: components["schemas"]["RedressDto"] | null;
             /**
              * @description On the answers of writes only: what the organiser should know: what the write changed of what was sent (a non-finisher's place is dropped), then that the set is a DRAFT, which feeds no leaderboard until it is published. Empty when there is nothing to say.
              * @example [
@@ -1015,10 +1091,10 @@ export interface components {
             /** @description Place, 1 = winner; riders who tie share a place. For FIN and the penalties on a place (ZFP, SCP, DPI); another status's place is dropped with a warning */
             position?: number;
             /**
-             * @description FIN finished, DNF did not finish, DNS did not start, DSQ disqualified; the RRS codes: DNC did not come to the start, OCS on the course side, ZFP/UFD/BFD start penalties (Z, U, black flag), SCP scoring penalty, NSC did not sail the course, RET retired, RAF retired after finishing, DNE/DGM disqualification not excludable, DPI discretionary penalty, RDG redress. How each scores is the points scale's `codes`
-             * @enum {string}
+             * @description FIN finished, DNF did not finish, DNS did not start, DSQ disqualified; the RRS codes: DNC did not come to the start, OCS on the course side, ZFP/UFD/BFD start penalties (Z, U, black flag), SCP scoring penalty, NSC did not sail the course, RET retired, RAF retired after finishing, DNE/DGM disqualification not excludable, DPI discretionary penalty, RDG redress; or an organiser-defined code (GET /api/status-codes), which is unplaced. How each scores is the points scale's `codes`; an unknown code is a 400 listing the known ones
+             * @example FIN
              */
-            status: "FIN" | "DNF" | "DNS" | "DSQ" | "DNC" | "OCS" | "ZFP" | "UFD" | "BFD" | "SCP" | "NSC" | "RET" | "RAF" | "DNE" | "DGM" | "DPI" | "RDG";
+            status: string;
             /** @description Finishing time in milliseconds */
             timeMs?: number;
             /** @description Value of grouping slot 1 by name (e.g. the school); created on first use */
@@ -1027,18 +1103,38 @@ export interface components {
             custom2?: string;
             /** @description Value of grouping slot 3 by name (e.g. the team) */
             custom3?: string;
+            /**
+             * @description RDG only: the redress given to this result (RRS A9), exactly one of { points } (a stated score), { events } (the average of those races) or { average: true } (the average of all the rider's other races). Absent or null: the points scale's RDG rule. A redress on another status is a 400.
+             * @example {
+             *       "points": 3.5
+             *     }
+             */
+            redress?: components["schemas"]["RedressDto"] | null;
         };
         UpdateResultRowDto: {
             participant?: components["schemas"]["ParticipantDto"];
             bib?: string | null;
             /** @description null removes the place */
             position?: number | null;
-            /** @enum {string} */
-            status?: "FIN" | "DNF" | "DNS" | "DSQ" | "DNC" | "OCS" | "ZFP" | "UFD" | "BFD" | "SCP" | "NSC" | "RET" | "RAF" | "DNE" | "DGM" | "DPI" | "RDG";
+            /**
+             * @description A built-in or organiser-defined status code (GET /api/status-codes)
+             * @example DNF
+             */
+            status?: string;
             timeMs?: number | null;
             custom1?: string | null;
             custom2?: string | null;
             custom3?: string | null;
+            /**
+             * @description RDG only: the redress given to this result (RRS A9), exactly one of { points } (a stated score), { events } (the average of those races) or { average: true } (the average of all the rider's other races). Absent or null: the points scale's RDG rule. A redress on another status is a 400. A status other than RDG clears it; null removes it.
+             * @example {
+             *       "events": [
+             *         3,
+             *         4
+             *       ]
+             *     }
+             */
+            redress?: components["schemas"]["RedressDto"] | null;
         };
         TransitionDto: {
             /**
@@ -1341,6 +1437,41 @@ export interface components {
             /** @description false: a result of this code is never discarded (default false for DNE and DGM, true for the others) */
             discardable?: boolean;
         };
+        CodeListEntryDto: {
+            /**
+             * @description What the points count: nothing, the race's starters (all but DNS, DNC) or finishers (FIN, ZFP, SCP, DPI), the results in the race, or the riders entered in the board's races
+             * @enum {string}
+             */
+            base?: "ZERO" | "STARTERS" | "FINISHERS" | "ENTERED_IN_RACE" | "ENTERED_IN_SERIES";
+            /**
+             * @description Added to the base, e.g. 1 for "entered in the series + 1"
+             * @example 1
+             */
+            plus?: number;
+            /** @description A fixed score (the same as giving the bare number) */
+            points?: number;
+            /**
+             * @description ZFP, SCP, DPI: the place's points worsened by this percentage (0-100) of DNF's score (low point) or of the place's points (high point), rounded to 0.1, never past DNF
+             * @example 20
+             */
+            penaltyPercent?: number;
+            /** @description ZFP, SCP, DPI: the place's points worsened by this many points, never past DNF */
+            penaltyPoints?: number;
+            /**
+             * @description RDG: the average of the rider's other races (or of eventIds), rounded to 0.1
+             * @enum {string}
+             */
+            redress?: "AVERAGE";
+            /** @description RDG with redress AVERAGE: the races to average */
+            eventIds?: number[];
+            /** @description false: a result of this code is never discarded (default false for DNE and DGM, true for the others) */
+            discardable?: boolean;
+            /**
+             * @description The status code this rule is for; each code at most once
+             * @example DNF
+             */
+            code: string;
+        };
         StatusPointsDto: {
             /**
              * @description Points for did not finish
@@ -1412,7 +1543,7 @@ export interface components {
              */
             dsqNonDroppable: boolean;
             /**
-             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF).
+             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG, and the organiser-defined codes (GET /api/status-codes; a base, plus or points rule: they are unplaced); an organiser-defined code a scale does not name scores as DNF does there, discardable; naming a code that is not registered is a 400 naming codes.<code>. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF). Also accepted as a list, [{ "code": "DNF", "base": "STARTERS", "plus": 1 }, …] (a fixed score as { "code", "points" }), which can say a code twice where an object cannot (JSON keeps the last key): a code listed twice is a 400 naming codes[i].code. Stored and answered as the object.
              * @example {
              *       "DNC": {
              *         "base": "ENTERED_IN_SERIES",
@@ -1433,7 +1564,7 @@ export interface components {
              */
             codes?: {
                 [key: string]: number | components["schemas"]["CodeScoringDto"];
-            };
+            } | components["schemas"]["CodeListEntryDto"][];
             /**
              * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
              * @default 2
@@ -1500,29 +1631,6 @@ export interface components {
              */
             dsqNonDroppable: boolean;
             /**
-             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF).
-             * @example {
-             *       "DNC": {
-             *         "base": "ENTERED_IN_SERIES",
-             *         "plus": 1
-             *       },
-             *       "ZFP": {
-             *         "penaltyPercent": 20
-             *       },
-             *       "DNE": {
-             *         "base": "ENTERED_IN_SERIES",
-             *         "plus": 1,
-             *         "discardable": false
-             *       },
-             *       "RDG": {
-             *         "redress": "AVERAGE"
-             *       }
-             *     }
-             */
-            codes?: {
-                [key: string]: number | components["schemas"]["CodeScoringDto"];
-            };
-            /**
              * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
              * @default 2
              * @example 2
@@ -1534,6 +1642,21 @@ export interface components {
              */
             participationPoints?: number;
             id: number;
+            /**
+             * @description How each status code scores, as an object (a list sent is answered in this form); see CreatePointsScaleDto.codes
+             * @example {
+             *       "DNC": {
+             *         "base": "ENTERED_IN_SERIES",
+             *         "plus": 1
+             *       },
+             *       "ZFP": {
+             *         "penaltyPercent": 20
+             *       }
+             *     }
+             */
+            codes?: {
+                [key: string]: number | components["schemas"]["CodeScoringDto"];
+            };
         };
         PointsScalePage: {
             /**
@@ -1602,7 +1725,7 @@ export interface components {
              */
             dsqNonDroppable: boolean;
             /**
-             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF).
+             * @description How each status code scores: a number (fixed points) or a rule (see CodeScoringDto). Codes not named take their default: on a low-point scale RRS Appendix A's (every unplaced code scores the riders entered in the series + 1, DNE and DGM not discardable; ZFP and SCP the place + 20 % of DNF's score; DPI the place; RDG the average of the other races), on a high-point scale 0 (RDG: the average). Known codes: DNF, DNS, DSQ, DNC, OCS, ZFP, UFD, BFD, SCP, NSC, RET, RAF, DNE, DGM, DPI, RDG, and the organiser-defined codes (GET /api/status-codes; a base, plus or points rule: they are unplaced); an organiser-defined code a scale does not name scores as DNF does there, discardable; naming a code that is not registered is a 400 naming codes.<code>. A scale created without codes and without statusPoints gets codes {} (the defaults); with statusPoints and no codes it scores as scales did before the codes (a new code as DNF). Also accepted as a list, [{ "code": "DNF", "base": "STARTERS", "plus": 1 }, …] (a fixed score as { "code", "points" }), which can say a code twice where an object cannot (JSON keeps the last key): a code listed twice is a 400 naming codes[i].code. Stored and answered as the object.
              * @example {
              *       "DNC": {
              *         "base": "ENTERED_IN_SERIES",
@@ -1623,7 +1746,7 @@ export interface components {
              */
             codes?: {
                 [key: string]: number | components["schemas"]["CodeScoringDto"];
-            };
+            } | components["schemas"]["CodeListEntryDto"][];
             /**
              * @description PERCENT_OF_WINNER: decimals the percentage is rounded to
              * @default 2
@@ -2082,6 +2205,56 @@ export interface components {
             total: number;
             entry: components["schemas"]["StandingsEntryView"];
         };
+        StatusCodeView: {
+            /**
+             * @description The code as results carry it
+             * @example OTL
+             */
+            code: string;
+            /**
+             * @description Its number in race packs: built-ins below 32, organiser-defined codes from 32, never reused
+             * @example 32
+             */
+            number: number;
+            /**
+             * @description true for the codes Podium knows (FIN, DNF, … the Racing Rules of Sailing's); false for an organiser-defined code
+             * @example false
+             */
+            builtIn: boolean;
+            /**
+             * @description What the code means
+             * @example over the time limit
+             */
+            label: string;
+            /**
+             * @description When the code was registered (built-ins: when the registry was made)
+             * @example 2026-12-07T01:00:00.000Z
+             */
+            createdAt: string;
+        };
+        StatusCodeList: {
+            /** @description Built-ins first (by number), then the organiser-defined codes by code */
+            items: components["schemas"]["StatusCodeView"][];
+        };
+        CreateStatusCodeDto: {
+            /**
+             * @description The new code: 2 to 10 capital letters and digits, a letter first, not a built-in code
+             * @example OTL
+             */
+            code: string;
+            /**
+             * @description What it means, for organisers and riders
+             * @example over the time limit
+             */
+            label: string;
+        };
+        UpdateStatusCodeDto: {
+            /**
+             * @description What the code means
+             * @example outside the time limit
+             */
+            label: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2217,7 +2390,7 @@ export interface operations {
                 /** @description Rows to answer */
                 limit?: number;
                 /** @description Only changes to this kind of thing */
-                entity?: "series" | "event" | "points_scale" | "leaderboard" | "result_set" | "result" | "participant" | "import" | "recalculation";
+                entity?: "series" | "event" | "points_scale" | "leaderboard" | "result_set" | "result" | "participant" | "import" | "recalculation" | "status_code";
                 /** @description Only changes to the thing with this id (with entity) */
                 entityId?: string;
                 /** @description Only changes by this actor: an admin key's name, key#N, retry-link or cli:<user> */
@@ -2795,7 +2968,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description An .xlsx workbook (one sheet per category, or a Category column) or a .csv file (comma, semicolon or tab; UTF-8). Headers are matched without case or spaces: Place/Pos, Bib/No, Licence/UCI ID, First Name, Last Name (or Name), Category/Cat, Time (h:mm:ss.sss, mm:ss or seconds), Status (any status code: DNF, DNS, DSQ/DQ, RET, DNC, OCS, …; OTL = DNF and LAP = FIN unless statusSynonyms says otherwise; blank = finished; an unknown word is a 422 listing the known ones) and the series' slot labels (School, Club, Team). A shared place is written "=3". A non-finisher with a place (a DNF at the place it stopped) keeps its status, the place is dropped with a warning. */
+        /** @description An .xlsx workbook (one sheet per category, or a Category column) or a .csv file (comma, semicolon or tab; UTF-8). Headers are matched without case or spaces: Place/Pos, Bib/No, Licence/UCI ID, First Name, Last Name (or Name), Category/Cat, Time (h:mm:ss.sss, mm:ss or seconds), Status (any status code: DNF, DNS, DSQ/DQ, RET, DNC, OCS, …, and the registered ones (GET /api/status-codes), read as themselves; OTL = DNF and LAP = FIN unless registered or statusSynonyms says otherwise; blank = finished; an unknown word is a 422 listing the known ones) and the series' slot labels (School, Club, Team). A shared place is written "=3". A non-finisher with a place (a DNF at the place it stopped) keeps its status, the place is dropped with a warning. */
         requestBody: {
             content: {
                 "multipart/form-data": {
@@ -2809,7 +2982,7 @@ export interface operations {
                      */
                     state?: "DRAFT" | "PROVISIONAL";
                     /**
-                     * @description WORD=CODE pairs: this file's own status words
+                     * @description WORD=CODE pairs: this file's own status words; a CODE is built-in or registered (else a 400 naming statusSynonyms)
                      * @example OTL=RET, LAP=DNF
                      */
                     statusSynonyms?: string;
@@ -3714,6 +3887,210 @@ export interface operations {
             };
             /** @description No such board or no standings yet; without an admin key also standings that are not published */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StatusCodesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "code": "DNF",
+                     *           "number": 1,
+                     *           "builtIn": true,
+                     *           "label": "did not finish",
+                     *           "createdAt": "2026-12-07T00:00:00.000Z"
+                     *         },
+                     *         {
+                     *           "code": "OTL",
+                     *           "number": 32,
+                     *           "builtIn": false,
+                     *           "label": "over the time limit",
+                     *           "createdAt": "2026-12-07T01:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StatusCodeList"];
+                };
+            };
+        };
+    };
+    StatusCodesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStatusCodeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "OTL",
+                     *       "number": 32,
+                     *       "builtIn": false,
+                     *       "label": "over the time limit",
+                     *       "createdAt": "2026-12-07T01:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StatusCodeView"];
+                };
+            };
+            /** @description A malformed code, a built-in code, or a label missing or too long (the field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The code exists already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StatusCodesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "OTL",
+                     *       "number": 32,
+                     *       "builtIn": false,
+                     *       "label": "over the time limit",
+                     *       "createdAt": "2026-12-07T01:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StatusCodeView"];
+                };
+            };
+            /** @description No such code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StatusCodesController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A built-in code, or one still carried by results or named by a points scale (which are listed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StatusCodesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateStatusCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "OTL",
+                     *       "number": 32,
+                     *       "builtIn": false,
+                     *       "label": "outside the time limit",
+                     *       "createdAt": "2026-12-07T01:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StatusCodeView"];
+                };
+            };
+            /** @description No such code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A built-in code, which cannot be changed */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,9 +8,10 @@ import { ErrorMessage, Field, Head, HistoryLink, Loading, ReasonField, ServerPag
 
 type CreateScale = components['schemas']['CreatePointsScaleDto'];
 // The form edits the fields below; fields the console has no controls for (precision, participation
-// points of newer kinds) are left out of a PATCH, so the server keeps them.
-type ScaleInput = Omit<CreateScale, 'precision'> & { precision?: number };
+// points of newer kinds) are left out of a PATCH, so the server keeps them. The console sends
+// codes in the object form the server answers (the API also takes a list).
 type ScaleView = components['schemas']['PointsScaleView'];
+type ScaleInput = Omit<CreateScale, 'precision' | 'codes'> & { precision?: number; codes?: ScaleView['codes'] };
 
 /** Points scales: create one with a live preview; the paged list (GET /api/points-scales), each opening to its edit. */
 export function ScalesScreen() {
