@@ -5,8 +5,8 @@
  *   - recalculation of a small board (960 results), a medium one (10 000), a season board
  *     (60 000) and a 1 000 000-result series, each beside the hand-written SQL that computes
  *     the same standings in the same run;
- *   - the round trips to PostgreSQL of each run (issue 16), and with BENCH_TRACE=1 each
- *     statement of one repeated run with its time;
+ *   - the round trips to PostgreSQL of each run (issue 16), and with BENCH_TRACE=n each
+ *     statement of n repeated runs and of n runs after an edit, with its times;
  *   - standings rows written after a one-result edit;
  *   - the worker's peak RSS while recalculating the 1M series (a separate, fresh process).
  */
@@ -46,21 +46,63 @@ async function withApp<T>(work: (runner: RecalculationRunner, db: DataSource) =>
  * waits for its answer; BEGIN, COMMIT and each COPY count as one). Counted by wrapping
  * Client.prototype.query, which TypeORM's driver and rawClient both go through.
  */
-const roundTrips = { count: 0, trace: null as null | { text: string; ms: number }[] };
+const roundTrips = { count: 0, trace: null as null | { text: string; sent: number; answered: number }[], since: 0 };
+/** Starts tracing: statements from now on are listed. */
+function startTrace(): void {
+  roundTrips.trace = [];
+  roundTrips.since = performance.now();
+}
 const originalQuery = Client.prototype.query;
 (Client.prototype as { query: unknown }).query = function countedQuery(this: Client, ...args: unknown[]) {
   roundTrips.count += 1;
+  const sent = performance.now();
   const result = (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
-  // BENCH_TRACE=1: each statement of one run after the warm-ups, with the time to its answer.
+  // BENCH_TRACE: each statement of traced runs after the warm-ups, with the time to its answer.
   const trace = roundTrips.trace;
   if (trace && result instanceof Promise) {
-    const started = performance.now();
     const first = args[0] as string | { text?: string } | undefined;
-    const text = (typeof first === 'string' ? first : first?.text ?? 'COPY').replace(/\s+/g, ' ').slice(0, 90);
-    void result.then(() => trace.push({ text, ms: performance.now() - started }), () => undefined);
+    const text = (typeof first === 'string' ? first : first?.text ?? 'COPY').replace(/\s+/g, ' ').slice(0, 80);
+    const entry = { text, sent, answered: NaN };
+    trace.push(entry);
+    void result.then(() => (entry.answered = performance.now()), () => undefined);
   }
   return result;
 };
+
+/**
+ * BENCH_TRACE=n: n runs traced; per statement (in the run's order) the median and max of the
+ * time Node spent before sending it (since the last answer before it, or since the trace began)
+ * and the median, 90th percentile and max of its time to its answer: what is Node's between
+ * statements, and what is PostgreSQL's and the wire's (and any pause of Node's meanwhile).
+ */
+async function traceRuns(name: string, what: string, run: () => Promise<{ ms: number }>, n: number): Promise<void> {
+  const runs: { text: string; ms: number; gap: number }[][] = [];
+  const totals: number[] = [];
+  for (let i = 0; i < n; i++) {
+    startTrace();
+    const { ms } = await run();
+    const began = roundTrips.since;
+    const trace = roundTrips.trace ?? [];
+    roundTrips.trace = null;
+    totals.push(ms);
+    // Node's time before a statement: since the last answer that came before it was sent (two
+    // statements may be in flight at once, on two connections).
+    const lastAnswerBefore = (sent: number) => trace.reduce((last, t) => (t.answered <= sent && t.answered > last ? t.answered : last), began);
+    runs.push(trace.map((t) => ({ text: t.text, ms: t.answered - t.sent, gap: t.sent - lastAnswerBefore(t.sent) })));
+  }
+  const shapes = new Set(runs.map((r) => r.map((t) => t.text).join('\n')));
+  console.log(`\n${name}: ${n} traced ${what}, median ${median(totals).toFixed(1)} ms (max ${Math.max(...totals).toFixed(1)})` +
+    `${shapes.size > 1 ? ` (${shapes.size} different statement sequences: the first run's shown)` : ''}; per statement:`);
+  console.log('   Node before    to its answer (median / p90 / max)   statement');
+  const columns = runs.filter((r) => r.length === runs[0].length);
+  runs[0].forEach((t, at) => {
+    const gaps = columns.map((r) => r[at].gap);
+    const mss = columns.map((r) => r[at].ms);
+    console.log(`  ${median(gaps).toFixed(2).padStart(5)} / ${Math.max(...gaps).toFixed(2).padStart(5)}   ${median(mss).toFixed(2).padStart(5)} / ${quantile(mss, 0.9).toFixed(2).padStart(5)} / ${Math.max(...mss).toFixed(2).padStart(5)}   ${t.text}`);
+  });
+  const sumOf = (pick: (t: { ms: number; gap: number }) => number) => median(columns.map((r) => r.reduce((sum, t) => sum + pick(t), 0)));
+  console.log(`  sums (median over runs): Node between statements ${sumOf((t) => t.gap).toFixed(2)} ms, waiting for answers ${sumOf((t) => t.ms).toFixed(2)} ms`);
+}
 
 let jobCounter = 0;
 async function recalc(runner: RecalculationRunner, board: SeededBoard) {
@@ -94,6 +136,7 @@ async function timeSql(db: DataSource, board: SeededBoard) {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
 
 async function compare(name: string, shape: SeasonShape, repeats: number, warmups: number) {
   return withApp(async (runner, db) => {
@@ -102,13 +145,8 @@ async function compare(name: string, shape: SeasonShape, repeats: number, warmup
     // A worker process runs recalculation after recalculation: measure with its code compiled
     // by the JIT (and PostgreSQL's caches warm), as the SQL below is measured after one run.
     for (let i = 0; i < warmups; i++) await recalc(runner, board);
-    if (process.env.BENCH_TRACE === '1') {
-      roundTrips.trace = [];
-      const traced = await recalc(runner, board);
-      console.log(`\n${name}: one repeated run, ${traced.ms.toFixed(1)} ms; each statement's time to its answer:`);
-      for (const { text, ms } of roundTrips.trace) console.log(`  ${ms.toFixed(2).padStart(7)} ms  ${text}`);
-      roundTrips.trace = null;
-    }
+    const traced = Number(process.env.BENCH_TRACE ?? 0);
+    if (traced > 0) await traceRuns(name, 'repeated runs', () => recalc(runner, board), traced);
     const podium: number[] = [];
     const sql: number[] = [];
     const trips: number[] = [];
@@ -160,13 +198,16 @@ async function compare(name: string, shape: SeasonShape, repeats: number, warmup
       editTimes.push(again.ms);
       editTimings.push(await phases(db, again.jobId));
     }
-    if (process.env.BENCH_TRACE === '1') {
-      roundTrips.trace = [];
-      const traced = await swap();
-      console.log(`\n${name}: one run after a one-result edit, ${traced.ms.toFixed(1)} ms; each statement's time to its answer:`);
-      for (const { text, ms } of roundTrips.trace) console.log(`  ${ms.toFixed(2).padStart(7)} ms  ${text}`);
+    if (traced > 0) await traceRuns(name, 'runs after a one-result edit (the edit itself not traced)', async () => {
       roundTrips.trace = null;
-    }
+      await db.query(
+        `WITH race AS (SELECT id FROM result_set WHERE event_id IS NOT NULL ORDER BY id LIMIT 1)
+         UPDATE race_result SET position = 3 - position WHERE result_set_id = (SELECT id FROM race) AND position IN (1, 2)`,
+      );
+      await db.query(`UPDATE recalc_outbox SET results_version = results_version + 1 WHERE leaderboard_id = $1`, [board.leaderboardId]);
+      startTrace();
+      return recalc(runner, board);
+    }, traced);
     return {
       changed,
       name,

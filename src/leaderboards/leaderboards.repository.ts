@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { RegisteredCodes } from '../calculators';
+import { OneStatement } from '../common/database/one-statement';
 import { NotFoundError } from '../common/errors/domain-errors';
 import { PUBLIC_STATES_SQL } from '../common/result-set-state';
 import { ResultSet } from '../results/result-set.entity';
@@ -46,42 +47,49 @@ export class LeaderboardsRepository {
   }
 
   /**
-   * A recalculation's read of the board: its definition, its points scale and the
-   * organiser-defined status codes the scale is scored against, in one statement (one round
-   * trip instead of five; see RecalculationRunner's "lean run"). Read inside the run's
-   * transaction, never cached, so a board edited a moment ago is computed as edited.
+   * Adds a recalculation's read of board `l` to its opening statement: the board's columns (as
+   * `board.<property>`), its categories, listed and non-droppable events, its points scale and
+   * the organiser-defined status codes the scale is scored against (RecalculationRunner, "one
+   * opening read"; read in the run's transaction, never cached, so a board edited a moment ago
+   * is computed as edited). runDefinitionOf reads them back.
    */
-  async definitionForRun(manager: EntityManager, id: number): Promise<{ def: BoardDefinition; scale: PointsScale; registeredCodes: RegisteredCodes }> {
-    const { entities, raw } = await manager
-      .getRepository(Leaderboard)
-      .createQueryBuilder('l')
-      .addSelect(
-        `(SELECT COALESCE(json_agg(json_build_object('code', c.code, 'multiplier', c.multiplier, 'ordinal', c.ordinal) ORDER BY c.ordinal), '[]')
-            FROM leaderboard_category c WHERE c.leaderboard_id = l.id)`,
-        'run_categories',
-      )
-      .addSelect(`(SELECT COALESCE(array_agg(e.event_id ORDER BY e.event_id) FILTER (WHERE e.listed), '{}') FROM leaderboard_event e WHERE e.leaderboard_id = l.id)`, 'run_listed')
-      .addSelect(`(SELECT COALESCE(array_agg(e.event_id ORDER BY e.event_id) FILTER (WHERE e.non_droppable), '{}') FROM leaderboard_event e WHERE e.leaderboard_id = l.id)`, 'run_non_droppable')
-      .addSelect(`(SELECT json_build_object('id', p.id, 'name', p.name, 'kind', p.kind, 'config', p.config) FROM points_scale p WHERE p.id = l.points_scale_id)`, 'run_scale')
-      .addSelect(`(SELECT COALESCE(json_object_agg(s.code, s.number), '{}') FROM status_code s WHERE NOT s.built_in)`, 'run_codes')
-      .where('l.id = :id', { id })
-      .getRawAndEntities<{
-        run_categories: { code: string; multiplier: number; ordinal: number }[]; run_listed: number[]; run_non_droppable: number[];
-        run_scale: Partial<PointsScale> | null; run_codes: RegisteredCodes;
-      }>();
-    const [board] = entities;
-    if (!board) throw new NotFoundError('Leaderboard', id);
-    const [row] = raw;
-    if (!row.run_scale) throw new NotFoundError('Points scale', board.pointsScaleId);
+  addRunDefinition(manager: EntityManager, statement: OneStatement, l: string): void {
+    for (const column of manager.connection.getMetadata(Leaderboard).columns) statement.select(`board.${column.propertyName}`, `${l}.${column.databaseName}`);
+    statement.select('run_categories',
+      `(SELECT COALESCE(json_agg(json_build_object('code', c.code, 'multiplier', c.multiplier, 'ordinal', c.ordinal) ORDER BY c.ordinal), '[]')
+          FROM leaderboard_category c WHERE c.leaderboard_id = ${l}.id)`);
+    statement.select('run_listed', `(SELECT COALESCE(array_agg(e.event_id ORDER BY e.event_id) FILTER (WHERE e.listed), '{}') FROM leaderboard_event e WHERE e.leaderboard_id = ${l}.id)`);
+    statement.select('run_non_droppable', `(SELECT COALESCE(array_agg(e.event_id ORDER BY e.event_id) FILTER (WHERE e.non_droppable), '{}') FROM leaderboard_event e WHERE e.leaderboard_id = ${l}.id)`);
+    statement.select('run_scale', `(SELECT json_build_object('id', p.id, 'name', p.name, 'kind', p.kind, 'config', p.config) FROM points_scale p WHERE p.id = ${l}.points_scale_id)`);
+    statement.select('run_codes', `(SELECT COALESCE(json_object_agg(s.code, s.number), '{}') FROM status_code s WHERE NOT s.built_in)`);
+  }
+
+  /**
+   * The board, scale and registered codes addRunDefinition read, from the statement's row
+   * (undefined: no such board). The board is hydrated as TypeORM would (its driver's
+   * conversions and the columns' transformers), without a query builder.
+   */
+  runDefinitionOf(manager: EntityManager, id: number, row: Record<string, unknown> | undefined): { def: BoardDefinition; scale: PointsScale; registeredCodes: RegisteredCodes } {
+    if (!row) throw new NotFoundError('Leaderboard', id);
+    const board = new Leaderboard();
+    const { driver } = manager.connection;
+    for (const column of manager.connection.getMetadata(Leaderboard).columns) {
+      (board as unknown as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(row[`board.${column.propertyName}`], column);
+    }
+    const run = row as {
+      run_categories: { code: string; multiplier: number; ordinal: number }[]; run_listed: number[]; run_non_droppable: number[];
+      run_scale: Partial<PointsScale> | null; run_codes: RegisteredCodes;
+    };
+    if (!run.run_scale) throw new NotFoundError('Points scale', board.pointsScaleId);
     return {
       def: {
         board,
-        categories: row.run_categories.map((c) => manager.getRepository(LeaderboardCategory).create({ leaderboardId: id, ...c })),
-        listedEventIds: row.run_listed,
-        nonDroppableEventIds: row.run_non_droppable,
+        categories: run.run_categories.map((c) => Object.assign(new LeaderboardCategory(), { leaderboardId: id, ...c })),
+        listedEventIds: run.run_listed,
+        nonDroppableEventIds: run.run_non_droppable,
       },
-      scale: manager.getRepository(PointsScale).create(row.run_scale),
-      registeredCodes: row.run_codes,
+      scale: Object.assign(new PointsScale(), run.run_scale),
+      registeredCodes: run.run_codes,
     };
   }
 

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { returning } from '../common/database/execute';
+import { OneStatement } from '../common/database/one-statement';
 import { PUBLIC_STATES_SQL } from '../common/result-set-state';
+
+const RECOVERY_MESSAGE = 'The standings were recalculated successfully';
 
 /** An episode claimed for its failure e-mail, with what the e-mail says. */
 export interface EpisodeToMail {
@@ -60,16 +63,18 @@ export class FailureEpisodesRepository {
     return { episodeId: open.id, opened: false };
   }
 
-  /** Closes the board's open episode, if any, with a recovery notification. */
-  async recordRecovery(manager: EntityManager, leaderboardId: number): Promise<number | null> {
-    const closed = await returning<{ id: number }>(
-      manager,
-      `UPDATE failure_episode SET closed_at = now() WHERE leaderboard_id = $1 AND closed_at IS NULL RETURNING id`,
-      [leaderboardId],
-    );
-    if (closed.length === 0) return null;
-    await this.notify(manager, closed[0].id, leaderboardId, 'RECOVERY', 'The standings were recalculated successfully');
-    return closed[0].id;
+  /**
+   * Closes the board's open episode, if any, with a recovery notification, as parts of a run's
+   * closing statement; its column `recovered` is the episode's id (null: none was open).
+   */
+  addRecovery(statement: OneStatement, leaderboardId: number): void {
+    statement.with('recovered',
+      `UPDATE failure_episode SET closed_at = now() WHERE leaderboard_id = ${statement.param(leaderboardId)} AND closed_at IS NULL RETURNING id, leaderboard_id`);
+    statement.with('recovery_notice',
+      `INSERT INTO notification (episode_id, leaderboard_id, kind, message, created_at)
+       SELECT id, leaderboard_id, 'RECOVERY', ${statement.param(RECOVERY_MESSAGE)}, now() FROM recovered ORDER BY id LIMIT 1
+       ON CONFLICT (episode_id, kind) DO NOTHING`);
+    statement.select('recovered', '(SELECT min(id) FROM recovered)');
   }
 
   private async notify(manager: EntityManager, episodeId: number, leaderboardId: number, kind: 'FAILURE' | 'RECOVERY', message: string): Promise<void> {

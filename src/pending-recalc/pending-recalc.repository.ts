@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { eventInScopeSql } from '../calculators/event-scope';
+import { OneStatement } from '../common/database/one-statement';
+
+const RESULTS_VERSION_SQL = (board: string): string => `SELECT results_version FROM recalc_outbox WHERE leaderboard_id = ${board}`;
+
+const MARK_COMPUTED_SQL = (board: string, version: string): string => `
+  INSERT INTO recalc_outbox AS o (leaderboard_id, results_version, standings_version)
+  VALUES (${board}, ${version}, ${version})
+  ON CONFLICT (leaderboard_id) DO UPDATE
+     SET standings_version = GREATEST(o.standings_version, ${version}),
+         first_pending_at = CASE WHEN o.results_version <= ${version} THEN NULL ELSE now() END`;
 
 export interface PendingBoard {
   leaderboardId: number;
@@ -116,11 +126,16 @@ export class PendingRecalcRepository {
 
   /** The latest results version of a board (0 before its first change). */
   async resultsVersion(manager: EntityManager, leaderboardId: number): Promise<number> {
-    const rows: { results_version: string }[] = await manager.query(
-      'SELECT results_version FROM recalc_outbox WHERE leaderboard_id = $1',
-      [leaderboardId],
-    );
+    const rows: { results_version: string }[] = await manager.query(RESULTS_VERSION_SQL('$1'), [leaderboardId]);
     return rows.length ? Number(rows[0].results_version) : 0;
+  }
+
+  /**
+   * resultsVersion() as the column `results_version` of a statement that reads board `board`
+   * (an SQL expression). The caller converts it with Number(): it is a bigint.
+   */
+  addResultsVersion(statement: OneStatement, board: string): void {
+    statement.select('results_version', `COALESCE((${RESULTS_VERSION_SQL(board)}), 0)`);
   }
 
   /**
@@ -128,14 +143,12 @@ export class PendingRecalcRepository {
    * arrived meanwhile; its max-wait clock then restarts from now, the earliest that change can be.
    */
   async markComputed(manager: EntityManager, leaderboardId: number, version: number): Promise<void> {
-    await manager.query(
-      `INSERT INTO recalc_outbox AS o (leaderboard_id, results_version, standings_version)
-       VALUES ($1, $2, $2)
-       ON CONFLICT (leaderboard_id) DO UPDATE
-          SET standings_version = GREATEST(o.standings_version, $2),
-              first_pending_at = CASE WHEN o.results_version <= $2 THEN NULL ELSE now() END`,
-      [leaderboardId, version],
-    );
+    await manager.query(MARK_COMPUTED_SQL('$1', '$2'), [leaderboardId, version]);
+  }
+
+  /** markComputed() as a part of a run's closing statement. */
+  addMarkComputed(statement: OneStatement, leaderboardId: number, version: number): void {
+    statement.with('computed', MARK_COMPUTED_SQL(statement.param(leaderboardId), `${statement.param(version)}::bigint`));
   }
 
   /**

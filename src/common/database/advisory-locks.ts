@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { OneStatement } from './one-statement';
 
 /**
  * Namespace of the per-board advisory locks (the second key is the board id): a recalculation
@@ -16,4 +17,12 @@ export async function advisoryXactLock(manager: EntityManager, namespace: number
 export async function tryAdvisoryXactLock(manager: EntityManager, namespace: number, key: number): Promise<boolean> {
   const [{ locked }]: { locked: boolean }[] = await manager.query('SELECT pg_try_advisory_xact_lock($1, $2) AS locked', [namespace, key]);
   return locked;
+}
+
+/**
+ * advisoryXactLock() as the part `name` of a statement, which must read it (its one row) for
+ * the lock to be taken: a part that joins it runs once the lock is held.
+ */
+export function addAdvisoryXactLock(statement: OneStatement, name: string, namespace: number, key: number): void {
+  statement.with(name, `SELECT pg_advisory_xact_lock(${statement.param(namespace)}, ${statement.param(key)})`);
 }

@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { computeStandingsTable, PointsScaleConfig, StandingsTable } from '../../calculators';
-import { advisoryXactLock, BOARD_LOCK_NAMESPACE } from '../../common/database/advisory-locks';
+import { computeStandingsTable, EventInput, PointsScaleConfig, StandingsTable } from '../../calculators';
+import { addAdvisoryXactLock, BOARD_LOCK_NAMESPACE } from '../../common/database/advisory-locks';
+import { OneStatement } from '../../common/database/one-statement';
 import { rawClient } from '../../common/database/raw-client';
-import { TransactionRunner } from '../../common/database/transaction-runner';
+import { TransactionRunner, UnitOfWork } from '../../common/database/transaction-runner';
 import { RecalculationFailedEvent, RecalculationRecoveredEvent, StandingsChangedEvent } from '../../common/events/catalogue';
 import { PodiumMetrics } from '../../metrics/podium-metrics';
 import { FailureEpisodesRepository } from '../../notifications/failure-episodes.repository';
@@ -13,8 +14,9 @@ import { BoardDefinition, LeaderboardsRepository } from '../leaderboards.reposit
 import { RUN_TRIGGERS, RunTrigger } from '../recalc.entities';
 import { describeFailure, isTransient } from './failure-kind';
 import { RunsRepository } from './runs.repository';
-import { StandingsInputsRepository } from './standings-inputs.repository';
-import { StandingsWriterRepository, WriteOutcome } from './standings-writer.repository';
+import { RaceSet, StandingsInputsRepository } from './standings-inputs.repository';
+import type { RowCountsSql } from '../standings/standings-rows.repository';
+import { PlannedWrite, StandingsWriterRepository, WriteOutcome } from './standings-writer.repository';
 
 export interface RunRequest {
   jobId: string;
@@ -38,6 +40,20 @@ export type RunOutcome =
 interface RunClock {
   startedAt: number;
   queueMs: number;
+}
+
+/** What compute() did, before the closing statement is sent; timings are null for a skipped (inactive) board. */
+type ComputedRun = { write: PlannedWrite | null; resultsVersion: number; timings: RunTimings | null };
+
+/** A run that writes no standings row (an inactive board). */
+const NO_ROWS: RowCountsSql = { inserted: '0', updated: '0', deleted: '0' };
+
+interface RunTimings {
+  queueMs: number;
+  lockMs: number;
+  loadMs: number;
+  computeMs: number;
+  writeMs: number;
 }
 
 /**
@@ -73,64 +89,111 @@ export class RecalculationRunner {
     const { jobId, leaderboardId, trigger, queuedAt, attempt } = request;
     const clock = { startedAt: performance.now(), queueMs: Math.max(0, Date.now() - queuedAt.getTime()) };
     // Lean run: the "running" mark is one statement, committed on its own (no transaction of its
-    // own to open and close: two round trips fewer per run).
-    await this.runs.start(this.dataSource.manager, jobId, leaderboardId, trigger, queuedAt, attempt);
-    await this.inputs.cachePacks(leaderboardId);
+    // own to open and close), and the pack caching is another; neither reads what the other
+    // writes, so they go out together on two pooled connections: one wait instead of two.
+    await Promise.all([
+      this.runs.start(this.dataSource.manager, jobId, leaderboardId, trigger, queuedAt, attempt),
+      this.inputs.cachePacks(leaderboardId),
+    ]);
     try {
       return await this.tx.run(async (uow) => {
-        const outcome = await this.compute(uow.manager, request, clock);
-        const recovered = await this.episodes.recordRecovery(uow.manager, leaderboardId);
-        if (recovered !== null) uow.publishAfterCommit(new RecalculationRecoveredEvent(leaderboardId, recovered));
-        // Open standings pages reload their table; a run that changed no row has nothing to show.
-        const write = outcome.kind === 'completed' ? outcome.write : null;
-        if (write && (write.inserted + write.updated + write.deleted > 0 || recovered !== null)) {
-          uow.publishAfterCommit(new StandingsChangedEvent(leaderboardId, write.resultSetId));
-        }
-        return outcome;
+        const closing = new OneStatement();
+        const computed = await this.compute(uow.manager, request, clock, closing);
+        return this.close(uow, leaderboardId, computed, closing);
       });
     } catch (err) {
       return this.handleFailure(request, err);
     }
   }
 
-  private async compute(manager: EntityManager, request: RunRequest, clock: RunClock): Promise<RunOutcome> {
+  /**
+   * Sends the closing statement (the row changes, the set's computed mark, the outbox version,
+   * the run's completion, the failure episode's close), then queues what to announce.
+   */
+  private async close(uow: UnitOfWork, leaderboardId: number, computed: ComputedRun, closing: OneStatement): Promise<RunOutcome> {
+    this.episodes.addRecovery(closing, leaderboardId);
+    for (const [kind, sql] of Object.entries(computed.write?.rows ?? NO_ROWS)) closing.select(`rows_${kind}`, sql);
+    const sent = performance.now();
+    const closed = await closing.run<{ recovered: number | null; rows_inserted: string; rows_updated: string; rows_deleted: string }>(uow.manager);
+    const { recovered } = closed;
+    computed.write?.closed(closed);
+    // The run record's writeMs cannot hold the closing statement's time (that statement writes
+    // it); the metric's write phase does: for an edit, that statement is the whole write.
+    if (computed.timings) this.metrics.runPhases({ ...computed.timings, writeMs: computed.timings.writeMs + Math.round(performance.now() - sent) });
+    if (recovered !== null) uow.publishAfterCommit(new RecalculationRecoveredEvent(leaderboardId, recovered));
+    const planned = computed.write;
+    const write: WriteOutcome | null = planned && {
+      resultSetId: planned.resultSetId,
+      state: planned.state,
+      replacedId: planned.replacedId,
+      inserted: Number(closed.rows_inserted),
+      updated: Number(closed.rows_updated),
+      deleted: Number(closed.rows_deleted),
+    };
+    // Open standings pages reload their table; a run that changed no row has nothing to show.
+    if (write && (write.inserted + write.updated + write.deleted > 0 || recovered !== null)) {
+      uow.publishAfterCommit(new StandingsChangedEvent(leaderboardId, write.resultSetId));
+    }
+    return { kind: 'completed', write, resultsVersion: computed.resultsVersion };
+  }
+
+  /**
+   * Locks the board, reads, computes and writes the rows; the run's closing writes (the set's
+   * computed mark, the outbox version, the run's completion, the failure episode's close) are
+   * added to `closing`, which the caller sends as one statement.
+   */
+  private async compute(manager: EntityManager, request: RunRequest, clock: RunClock, closing: OneStatement): Promise<ComputedRun> {
     const { leaderboardId, jobId } = request;
-    await advisoryXactLock(manager, BOARD_LOCK_NAMESPACE, leaderboardId);
+    // The lock is a statement of its own, before the one that reads: under READ COMMITTED each
+    // statement reads its own snapshot, and the read must be taken once the lock is held. The
+    // run's "locked" mark goes with it (it reads nothing the lock protects).
+    const locking = new OneStatement();
+    addAdvisoryXactLock(locking, 'board_lock', BOARD_LOCK_NAMESPACE, leaderboardId);
+    this.runs.addLocked(locking, jobId, 'board_lock');
+    await locking.run(manager, 'board_lock');
     const lockMs = Math.round(performance.now() - clock.startedAt);
-    await this.runs.locked(manager, jobId);
-    // Read the version before the inputs: any change committed later has a higher version
-    // and leaves the board pending, so nothing is lost between the two reads.
-    const resultsVersion = await this.pending.resultsVersion(manager, leaderboardId);
-    // Lean run: the definition and the scale in one read (not cached: read in this transaction).
-    const { def, scale, registeredCodes } = await this.boards.definitionForRun(manager, leaderboardId);
+    const { resultsVersion, def, scale, registeredCodes, events, sets, live } = await this.openingRead(manager, request);
     if (!def.board.active) {
-      await this.pending.markComputed(manager, leaderboardId, resultsVersion);
-      await this.runs.complete(manager, jobId, { inserted: 0, updated: 0, deleted: 0 }, resultsVersion, { skipped: 'inactive board' });
-      return { kind: 'completed', write: null, resultsVersion };
+      this.pending.addMarkComputed(closing, leaderboardId, resultsVersion);
+      this.runs.addComplete(closing, jobId, NO_ROWS, resultsVersion, { skipped: 'inactive board' });
+      return { write: null, resultsVersion, timings: null };
     }
     const started = performance.now();
-    const { standings, loaded } = await this.loadAndCompute(manager, def, toPointsScaleConfig(scale, registeredCodes));
+    const { standings, loaded } = await this.loadAndCompute(manager, def, toPointsScaleConfig(scale, registeredCodes), events, sets);
     const computed = performance.now();
-    const write = await this.writer.write(manager, leaderboardId, def.board.initialState, standings);
+    const write = await this.writer.write(manager, leaderboardId, live, def.board.initialState, standings, closing);
     const timings = { queueMs: clock.queueMs, lockMs, loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
-    await this.pending.markComputed(manager, leaderboardId, resultsVersion);
-    await this.runs.complete(manager, jobId, write, resultsVersion, { ...standings.summary, timings });
-    this.metrics.runPhases(timings);
-    return { kind: 'completed', write, resultsVersion };
+    this.pending.addMarkComputed(closing, leaderboardId, resultsVersion);
+    this.runs.addComplete(closing, jobId, write.rows, resultsVersion, { ...standings.summary, timings });
+    return { write, resultsVersion, timings };
+  }
+
+  /**
+   * One opening read, sent once the lock is held: the board's results version, its definition,
+   * scale and the registered status codes, the series' events and the board's race sets (with
+   * their packs' digests, for RacePackMemo), and the lock on its live standings set (with its
+   * fingerprints' token, for FingerprintMemo), in one statement (they were four). The version is read in the same snapshot as the
+   * inputs: any change committed later has a higher version and leaves the board pending.
+   */
+  private async openingRead(manager: EntityManager, request: RunRequest) {
+    const opening = new OneStatement();
+    this.pending.addResultsVersion(opening, 'l.id');
+    this.boards.addRunDefinition(manager, opening, 'l');
+    this.inputs.addEventsAndSets(opening, 'l');
+    this.writer.addLockLive(opening, request.leaderboardId);
+    const row = await opening.run<Record<string, unknown> & { results_version: string; events: EventInput[]; sets: RaceSet[] } | undefined>(
+      manager, `leaderboard l WHERE l.id = ${opening.param(request.leaderboardId)}`);
+    const { def, scale, registeredCodes } = this.boards.runDefinitionOf(manager, request.leaderboardId, row);
+    return { def, scale, registeredCodes, resultsVersion: Number(row!.results_version), events: row!.events, sets: row!.sets, live: this.writer.liveOf(row!) };
   }
 
   /**
    * Loads the inputs and computes the standings. The inputs live only in this call, so their
    * memory can be reclaimed while the standings are written.
    */
-  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScaleConfig): Promise<{ standings: StandingsTable; loaded: number }> {
+  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScaleConfig, events: EventInput[], sets: RaceSet[]): Promise<{ standings: StandingsTable; loaded: number }> {
     const client = await rawClient(manager);
-    const { events, ...inputs } = await this.inputs.load(client, {
-      seriesId: def.board.seriesId,
-      leaderboardId: def.board.id,
-      categories: def.categories.map((c) => c.code),
-      eventScope: def.board.eventScope,
-    });
+    const inputs = await this.inputs.load(client, sets);
     const loaded = performance.now();
     const standings = computeStandingsTable({ scale, board: toLeaderboardConfig(def), events, ...inputs });
     return { standings, loaded };

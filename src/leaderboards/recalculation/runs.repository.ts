@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { OneStatement } from '../../common/database/one-statement';
 import { RecalcRun, RunTrigger } from '../recalc.entities';
-
-export interface RunCounts {
-  inserted: number;
-  updated: number;
-  deleted: number;
-}
+import type { RowCountsSql } from '../standings/standings-rows.repository';
 
 /**
  * Ends the board's other open rows that the run `r` (a row of recalc_run, from `from`) served:
@@ -54,22 +50,27 @@ export class RunsRepository {
     );
   }
 
-  /** Called once the board's lock is held: the run's interval starts when it may write. */
-  async locked(manager: EntityManager, jobId: string): Promise<void> {
-    await manager.query('UPDATE recalc_run SET started_at = clock_timestamp() WHERE job_id = $1', [jobId]);
+  /**
+   * Marks that the run's interval starts now, from when it may write: a part of the statement
+   * that takes the board's lock, joined to the lock's part `lock` so that it runs once the lock
+   * is held. Every later statement of the run reads a snapshot taken after this time.
+   */
+  addLocked(statement: OneStatement, jobId: string, lock: string): void {
+    statement.with('run_locked', `UPDATE recalc_run SET started_at = clock_timestamp() FROM ${lock} WHERE job_id = ${statement.param(jobId)}`);
   }
 
-  /** The run's end, and the board's open rows it served (closeServed), in one statement. */
-  async complete(manager: EntityManager, jobId: string, counts: RunCounts, resultsVersion: number, summary: unknown): Promise<void> {
-    await manager.query(
-      `WITH r AS (
-         UPDATE recalc_run SET status = 'completed', finished_at = clock_timestamp(), rows_inserted = $2, rows_updated = $3, rows_deleted = $4,
-                results_version = $5, summary = $6, error = NULL, served_by = NULL
-          WHERE job_id = $1
-         RETURNING job_id, leaderboard_id, status, finished_at, error, started_at)
-       ${SERVED_BY('r')}`,
-      [jobId, counts.inserted, counts.updated, counts.deleted, resultsVersion, JSON.stringify(summary)],
-    );
+  /**
+   * The run's end, and the board's open rows it served (closeServed), as parts of the run's
+   * closing statement; `rows` counts the standings rows written, as SQL over that statement.
+   */
+  addComplete(statement: OneStatement, jobId: string, rows: RowCountsSql, resultsVersion: number, summary: unknown): void {
+    const p = (value: unknown) => statement.param(value);
+    statement.with('run_done',
+      `UPDATE recalc_run SET status = 'completed', finished_at = clock_timestamp(), rows_inserted = ${rows.inserted}, rows_updated = ${rows.updated},
+              rows_deleted = ${rows.deleted}, results_version = ${p(resultsVersion)}, summary = ${p(JSON.stringify(summary))}, error = NULL, served_by = NULL
+        WHERE job_id = ${p(jobId)}
+       RETURNING job_id, leaderboard_id, status, finished_at, error, started_at`);
+    statement.with('run_served', SERVED_BY('run_done r'));
   }
 
   /** A failed attempt: `failed` for good, or back to `queued` while BullMQ retries it. */

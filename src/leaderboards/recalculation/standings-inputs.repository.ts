@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import { CustomValueRef, EventInput, PackedRace, ResultRedress } from '../../calculators';
+import { CustomValueRef, PackedRace, ResultRedress } from '../../calculators';
 import type { RaceScoreMemo } from '../../calculators/race-scores';
-import { EventScope, eventInScopeSql } from '../../calculators/event-scope';
+import { eventInScopeSql } from '../../calculators/event-scope';
 import * as format from '../../calculators/packed-format';
+import { OneStatement } from '../../common/database/one-statement';
 import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
 import { RacePackMemo } from './race-pack-memo';
 import { RacePacksRepository } from './race-packs.repository';
@@ -19,13 +20,6 @@ const { CUSTOM1_AT, CUSTOM2_AT, CUSTOM3_AT, INTS_PER_RESULT: STRIDE, PARTICIPANT
 const BYTES_PER_READ = 8 * 2 ** 20;
 const UNCACHED_ESTIMATE = 256 * 2 ** 10;
 
-export interface BoardScope {
-  seriesId: number;
-  categories: string[];
-  eventScope: EventScope;
-  leaderboardId: number;
-}
-
 export interface BoardInputs {
   races: PackedRace[];
   participantNames: Map<number, string>;
@@ -37,7 +31,8 @@ export interface BoardInputs {
   validRaces: WeakSet<Int32Array>;
 }
 
-interface RaceSet {
+/** A published race set a run reads, as addEventsAndSets lists it. */
+export interface RaceSet {
   id: number;
   eventId: number;
   category: string;
@@ -66,12 +61,33 @@ export class StandingsInputsRepository {
   ) {}
 
   /**
-   * Published (PROVISIONAL or APPROVED) race results of the board's categories and event scope,
-   * packed, and the series' events. Lean run: the events and the list of race sets come in one
-   * statement, the riders' and groups' names and the results' redress in another.
+   * Adds to a run's opening statement the series' events and the board's published
+   * (PROVISIONAL or APPROVED) race sets of its categories and event scope, each with its pack's
+   * size and digest, as two columns (`events`, `sets`) read from the board row `l`: the run
+   * reads them in the same round trip as its definition (RecalculationRunner, "one opening read").
    */
-  async load(client: PoolClient, scope: BoardScope): Promise<BoardInputs & { events: EventInput[] }> {
-    const { events, sets } = await this.eventsAndSets(client, scope);
+  addEventsAndSets(statement: OneStatement, l: string): void {
+    statement.select('events',
+      `(SELECT COALESCE(json_agg(json_build_object('id', id, 'name', name, 'date', to_char(date, 'YYYY-MM-DD'), 'starred', starred,
+                                                  'pointsMultiplier', points_multiplier) ORDER BY date, id), '[]')
+          FROM event WHERE series_id = ${l}.series_id)`);
+    statement.select('sets',
+      `(SELECT COALESCE(json_agg(json_build_object('id', s.id, 'eventId', s.event_id, 'category', s.category, 'bytes', octet_length(s.packed_results),
+                                                  'digest', encode(s.packed_sha256, 'hex')) ORDER BY s.id), '[]')
+          FROM result_set s
+          JOIN event e ON e.id = s.event_id
+         WHERE e.series_id = ${l}.series_id AND s.state IN ${PUBLIC_STATES_SQL}
+           AND s.category IN (SELECT c.code FROM leaderboard_category c WHERE c.leaderboard_id = ${l}.id)
+           AND ${eventInScopeSql({ scope: `${l}.event_scope`, board: `${l}.id`, event: 'e' })})`);
+  }
+
+  /**
+   * The races of `sets` (from addEventsAndSets), packed, and their riders' and groups' names and
+   * their results' redress: the races the worker kept whose digest is the one listed from
+   * RacePackMemo, the others' packs in binary COPYs of about BYTES_PER_READ, then the names and
+   * redress in one statement.
+   */
+  async load(client: PoolClient, sets: RaceSet[]): Promise<BoardInputs> {
     const races: PackedRace[] = [];
     const participantIds = new IdSet();
     const groupIds = new IdSet();
@@ -92,23 +108,7 @@ export class StandingsInputsRepository {
         add(race);
       }
     }
-    return { events, races, raceScores: this.memo.scores, validRaces: this.memo.validated, ...(await this.names(client, participantIds, groupIds, sets.map((s) => s.id))) };
-  }
-
-  private async eventsAndSets(client: PoolClient, scope: BoardScope): Promise<{ events: EventInput[]; sets: RaceSet[] }> {
-    const { rows } = await client.query<{ events: EventInput[]; sets: RaceSet[] }>(
-      `SELECT (SELECT COALESCE(json_agg(json_build_object('id', id, 'name', name, 'date', to_char(date, 'YYYY-MM-DD'), 'starred', starred,
-                                                         'pointsMultiplier', points_multiplier) ORDER BY date, id), '[]')
-                 FROM event WHERE series_id = $1) AS events,
-              (SELECT COALESCE(json_agg(json_build_object('id', s.id, 'eventId', s.event_id, 'category', s.category, 'bytes', octet_length(s.packed_results),
-                                                         'digest', encode(s.packed_sha256, 'hex')) ORDER BY s.id), '[]')
-                 FROM result_set s
-                 JOIN event e ON e.id = s.event_id
-                WHERE e.series_id = $1 AND s.state IN ${PUBLIC_STATES_SQL} AND s.category = ANY($2::text[])
-                  AND ${eventInScopeSql({ scope: '$3::text', board: '$4::int', event: 'e' })}) AS sets`,
-      [scope.seriesId, scope.categories, scope.eventScope, scope.leaderboardId],
-    );
-    return rows[0];
+    return { races, raceScores: this.memo.scores, validRaces: this.memo.validated, ...(await this.names(client, participantIds, groupIds, sets.map((s) => s.id))) };
   }
 
   /** Caches the packs the board's next load will read (RacePacksRepository.cacheMissing); a failure only costs that load packing them. */

@@ -3,9 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { StandingsTable } from '../../calculators';
 import { execute } from '../../common/database/execute';
+import { OneStatement } from '../../common/database/one-statement';
 import { ConflictError } from '../../common/errors/domain-errors';
 import { ResultSetState, stateCode, stateFromCode, stateSql } from '../../common/result-set-state';
-import { LockedLiveSet, StandingsRowsRepository, StoredRows } from '../standings/standings-rows.repository';
+import { LockedLiveSet, RowCountsSql, StandingsRowsRepository, StoredRows } from '../standings/standings-rows.repository';
 import { FingerprintMemo } from './fingerprint-memo';
 import { failedStateOf, LiveStandings, planStandingsWrite } from './standings-state';
 
@@ -20,6 +21,12 @@ export interface WriteOutcome {
 }
 
 /**
+ * A write whose row changes are parts of the run's closing statement: `rows` counts them there;
+ * `closed` is told that statement's answer row once it has run (the rows' ids are kept then).
+ */
+export type PlannedWrite = Omit<WriteOutcome, 'inserted' | 'updated' | 'deleted'> & { rows: RowCountsSql; closed(row: Record<string, unknown>): void };
+
+/**
  * Writes standings into the board's live result set under the state machine, in the caller's
  * transaction: this class moves the set through its states; the rows (keyed by group_key, only
  * changed rows touched, rows that dropped out removed) are StandingsRowsRepository's.
@@ -31,8 +38,26 @@ export class StandingsWriterRepository {
     private readonly memo: FingerprintMemo,
   ) {}
 
-  async write(manager: EntityManager, leaderboardId: number, initialState: ResultSetState, standings: StandingsTable): Promise<WriteOutcome> {
-    const live = await this.rows.lockLive(manager, leaderboardId);
+  /**
+   * Adds to a run's opening statement the lock on the board's live set that write() needs
+   * (liveOf reads it back).
+   */
+  addLockLive(opening: OneStatement, leaderboardId: number): void {
+    this.rows.addLockLive(opening, leaderboardId);
+  }
+
+  liveOf(row: Record<string, unknown>): LockedLiveSet | null {
+    return this.rows.liveOf(row);
+  }
+
+  /**
+   * Writes into the live set `live`, locked by the run's opening statement (addLockLive): moves
+   * the set through its states now; the row changes and the set's closing update (computed_at,
+   * the fingerprints' token) are added to `closing`, the run's closing statement, which the
+   * caller sends. The fingerprints this worker kept for the set (FingerprintMemo) are used when
+   * `live` has their token, read in the opening statement under the board's lock.
+   */
+  async write(manager: EntityManager, leaderboardId: number, live: LockedLiveSet | null, initialState: ResultSetState, standings: StandingsTable, closing: OneStatement): Promise<PlannedWrite> {
     const plan = planStandingsWrite(live && toLive(live), initialState);
     let resultSetId: number;
     let state: ResultSetState;
@@ -59,18 +84,18 @@ export class StandingsWriterRepository {
         replacedId = live!.id;
         break;
     }
-    const { changed, rows, ...counts } = await this.rows.upsert(manager, resultSetId, standings, stored);
+    const { rows, changed, rowsAfter } = await this.rows.upsert(manager, resultSetId, standings, stored, closing);
     // A new token whenever the rows may differ from what any worker keeps for the set: they
     // changed, or this worker kept nothing (another one may keep older ones under the old token).
     const token = changed || stored === null ? randomUUID() : null;
-    await manager.query(
+    closing.with('standings_computed',
       `UPDATE result_set SET computed_at = now(), error_message = NULL, updated_at = now(),
-              standings_fingerprints_token = COALESCE($2::uuid, standings_fingerprints_token)
-        WHERE id = $1`,
-      [resultSetId, token],
-    );
-    if (token !== null) this.memo.keep(leaderboardId, resultSetId, token, rows);
-    return { resultSetId, state, replacedId, ...counts };
+              standings_fingerprints_token = COALESCE(${closing.param(token)}::uuid, standings_fingerprints_token)
+        WHERE id = ${closing.param(resultSetId)}`);
+    const closed = (row: Record<string, unknown>) => {
+      if (token !== null) this.memo.keep(leaderboardId, resultSetId, token, rowsAfter(row));
+    };
+    return { resultSetId, state, replacedId, rows, closed };
   }
 
   /** The run failed: the live set goes FAILED with the message; its rows stay as they were. */

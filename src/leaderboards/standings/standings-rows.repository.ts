@@ -6,7 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
 import type { StandingsTable } from '../../calculators';
 import { entryFingerprint, sameBreakdown } from '../../calculators/fingerprint';
-import { execute, returning } from '../../common/database/execute';
+import { OneStatement } from '../../common/database/one-statement';
 import { rawClient } from '../../common/database/raw-client';
 import { PUBLIC_STATES_SQL, ResultSetState, stateFromCode, stateSql } from '../../common/result-set-state';
 import { StandingsEntryView } from './standings.dto';
@@ -58,14 +58,27 @@ export interface StoredRow {
 /** A set's standings rows by key. */
 export type StoredRows = ReadonlyMap<string, StoredRow>;
 
+const LIVE_COLUMNS = ['id', 'state', 'state_before_failure', 'fingerprints_token'] as const;
+
+/**
+ * How many standings rows the run's closing statement inserts, updates and deletes: SQL
+ * expressions over that statement's parts (the writes are parts of it), or constants.
+ */
+export interface RowCountsSql {
+  inserted: string;
+  updated: string;
+  deleted: string;
+}
+
 export interface UpsertOutcome {
-  inserted: number;
-  updated: number;
-  deleted: number;
-  /** Whether any row was written or deleted. */
+  rows: RowCountsSql;
+  /** Whether any row is written or deleted. */
   changed: boolean;
-  /** The set's rows by key after the write, to keep (FingerprintMemo). */
-  rows: StoredRows;
+  /**
+   * The set's rows by key once the closing statement (its answer row `closed`) has run, new
+   * ones with the ids its INSERT gave them, to keep (FingerprintMemo).
+   */
+  rowsAfter(closed: Record<string, unknown>): StoredRows;
 }
 
 interface EntryRow {
@@ -182,22 +195,49 @@ export class StandingsRowsRepository {
   }
 
   /**
+   * lockLive() as a part of a run's opening statement (the run holds the board's lock, so
+   * locking the set then rather than just before the write changes nothing but the round trip;
+   * FOR UPDATE reads the set's newest row version, token included); liveOf reads it back from
+   * the statement's row.
+   */
+  addLockLive(statement: OneStatement, leaderboardId: number): void {
+    statement.with('live',
+      `SELECT id, state, state_before_failure, standings_fingerprints_token AS fingerprints_token
+         FROM result_set s WHERE ${LIVE_STANDINGS_SET('s', statement.param(leaderboardId))} FOR UPDATE`);
+    for (const column of LIVE_COLUMNS) statement.select(`live.${column}`, `(SELECT ${column} FROM live)`);
+    // Breakdowns staged inline are compressed by the closing statement: lz4 is set before it.
+    statement.select('compression', LZ4_FOR_THIS_TRANSACTION);
+  }
+
+  /** The set addLockLive locked, from the statement's row (null: the board has none). */
+  liveOf(row: Record<string, unknown>): LockedLiveSet | null {
+    if (row['live.id'] === null) return null;
+    return {
+      id: row['live.id'] as number,
+      state: row['live.state'] as string,
+      state_before_failure: row['live.state_before_failure'] as string | null,
+      fingerprints_token: row['live.fingerprints_token'] as string | null,
+    };
+  }
+
+  /**
    * Brings the set's standings rows in line with `standings`. Each row has a fingerprint (the
    * calculators' digests of its values and of its breakdown); `stored` are the rows' ids and
    * fingerprints by key as the worker kept them (FingerprintMemo; null when it kept none, and
    * the rows' own are read), so "did it change" is one comparison in memory, and only the
-   * breakdowns that changed are ever built. The changed rows are streamed with COPY into a
-   * temporary staging table (a row at a time: no document of every breakdown is ever held) and
-   * written from there, one statement per kind of change; dropped keys are deleted by key, and
-   * an unchanged board sends nothing. Rows are updated by id (a primary-key probe per staged
-   * row): joined by key, PostgreSQL walked every row of the set and its dead versions in each
-   * UPDATE (a merge join, chosen for want of statistics on the staging table; 21 of the 42 ms of
-   * the two UPDATEs after a one-result edit of a 25,000-entry board, EXPLAIN ANALYZE). Returns
-   * the rows by key, new ones with the ids the INSERT gave them, to keep.
+   * breakdowns that changed are ever built. The changed rows are staged (inline in `closing`, or
+   * streamed with COPY into a temporary staging table a row at a time: see stage()); their
+   * inserts and updates, one part per kind of change, and the deletes of dropped keys are parts
+   * of `closing`, the run's closing statement, which the caller sends; an unchanged board adds
+   * nothing. Rows are updated by id (a primary-key probe per staged row): joined by key,
+   * PostgreSQL walked every row of the set and its dead versions in each UPDATE (a merge join,
+   * chosen for want of statistics on the staging table; 21 of the 42 ms of the two UPDATEs
+   * after a one-result edit of a 25,000-entry board, EXPLAIN ANALYZE). Returns how many rows
+   * those parts write (SQL over the closing statement) and, once it has run, the rows by key.
    * A row whose stored fingerprint differs (or is missing: rows written before fingerprints)
    * is compared value by value in SQL, so it only counts as updated if a value changed.
    */
-  async upsert(manager: EntityManager, resultSetId: number, standings: StandingsTable, stored: StoredRows | null): Promise<UpsertOutcome> {
+  async upsert(manager: EntityManager, resultSetId: number, standings: StandingsTable, stored: StoredRows | null, closing: OneStatement): Promise<UpsertOutcome> {
     const client = await rawClient(manager);
     if (stored === null) {
       const { rows } = await client.query<[string, number, string | null]>({
@@ -208,30 +248,59 @@ export class StandingsRowsRepository {
       stored = new Map(rows.map(([key, id, fingerprint]) => [key, { id, fingerprint }]));
     }
     const { changed, counts, kept, after } = planRows(standings, stored);
+    const rows: RowCountsSql = { inserted: '0', updated: '0', deleted: '0' };
+    // The set's id, a parameter of the closing statement once a part uses it (an unused one has no type).
+    let setParam: string | null = null;
+    const set = () => (setParam ??= `${closing.param(resultSetId)}::int`);
 
-    let inserted = 0;
-    let updated = 0;
     if (changed.length > 0) {
-      await stageRows(client, standings, changed);
+      const source = await this.stage(client, standings, changed, closing);
       if (counts.I > 0) {
-        const rows = await returning<{ id: number; group_key: string }>(manager, INSERT_STAGED, [resultSetId]);
-        for (const row of rows) after.get(row.group_key)!.id = row.id;
-        inserted = rows.length;
+        closing.with('rows_inserted', `${INSERT_STAGED(source, set())} RETURNING id, group_key`);
+        rows.inserted = '(SELECT count(*) FROM rows_inserted)';
+        closing.select(NEW_ROWS, `(SELECT json_agg(json_build_array(group_key, id)) FROM rows_inserted)`);
       }
-      for (const [op, sql] of [['U', UPDATE_STAGED], ['V', UPDATE_STAGED_VALUES]] as const) {
+      const updated: string[] = [];
+      for (const [op, part] of [['U', 'rows_rewritten'], ['V', 'rows_revalued']] as const) {
         if (counts[op] === 0) continue;
-        for (const row of await returning<{ changed: boolean }>(manager, sql, [resultSetId])) if (row.changed) updated++;
+        closing.with(part, UPDATE_STAGED[op](source, set()));
+        updated.push(`(SELECT count(*) FROM ${part} WHERE changed)`);
       }
+      if (updated.length > 0) rows.updated = updated.join(' + ');
     }
 
     // Only if some stored key was not among the standings' keys is there anything to delete.
-    let deleted = 0;
     if (kept < stored.size) {
       const current = new Set(standings.entries.map((e) => e.key));
       const dropped = [...stored.keys()].filter((key) => !current.has(key));
-      deleted = await execute(manager, `DELETE FROM race_result WHERE result_set_id = $1 AND group_key = ANY($2::text[])`, [resultSetId, dropped]);
+      closing.with('rows_deleted', `DELETE FROM race_result WHERE result_set_id = ${set()} AND group_key = ANY(${closing.param(dropped)}::text[]) RETURNING 1`);
+      rows.deleted = '(SELECT count(*) FROM rows_deleted)';
     }
-    return { inserted, updated, deleted, changed: changed.length > 0 || kept < stored.size, rows: after };
+    const rowsAfter = (closed: Record<string, unknown>): StoredRows => {
+      for (const [key, id] of (closed[NEW_ROWS] as [string, number][] | null | undefined) ?? []) after.get(key)!.id = id;
+      return after;
+    };
+    return { rows, changed: changed.length > 0 || kept < stored.size, rowsAfter };
+  }
+
+  /**
+   * Changed entries go in the closing statement itself as a parameter (a part `staged_rows`)
+   * when their JSON is at most this many characters: no staging table, no COPY, a round trip
+   * fewer for the rows an edit changes. Past it (a first run, a big re-import) they are streamed
+   * into the staging table, without a document of every breakdown held. Tests lower it to
+   * take the staging table's path.
+   */
+  inlineStagingChars = INLINE_STAGING_CHARS;
+
+  /** Stages the changed entries, in the closing statement or the staging table; returns the source the writes read. */
+  private async stage(client: PoolClient, standings: StandingsTable, changed: Staged[], closing: OneStatement): Promise<string> {
+    const inline = inlineRows(standings, changed, this.inlineStagingChars);
+    if (inline !== null) {
+      closing.with('staged_rows', `SELECT * FROM json_to_recordset(${closing.param(inline)}::json) AS s(${STAGED_RECORD})`);
+      return 'staged_rows';
+    }
+    await stageRows(client, standings, changed);
+    return STAGING_TABLE_NAME;
   }
 }
 
@@ -288,15 +357,18 @@ interface Staged {
  * the breakdown is only sent for I and U. (Named anew when its columns change: a connection
  * keeps the table it made.)
  */
-const stagingTable = (lz4: boolean) => `CREATE TEMPORARY TABLE IF NOT EXISTS standings_staged_rows (
+const STAGING_TABLE_NAME = 'standings_staged_rows';
+const stagingTable = (lz4: boolean) => `CREATE TEMPORARY TABLE IF NOT EXISTS ${STAGING_TABLE_NAME} (
   op "char", id integer, participant_id integer, custom1_id integer, category text, position integer, points double precision,
   seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb${lz4 ? ' COMPRESSION lz4' : ''}) ON COMMIT DELETE ROWS`;
 const STAGED_COLUMNS = 'participant_id, custom1_id, category, position, points, seq, name, group_name, group_key, fingerprint, breakdown';
 
-const INSERT_STAGED = `
+const INSERT_STAGED = (source: string, set: string): string => `
   INSERT INTO race_result (result_set_id, ${STAGED_COLUMNS})
-  SELECT $1, ${STAGED_COLUMNS} FROM standings_staged_rows WHERE op = 'I'
-  RETURNING id, group_key`;
+  SELECT ${set}, ${STAGED_COLUMNS} FROM ${source} WHERE op = 'I'`;
+
+/** The closing statement's column of the inserted rows' keys and ids (JSON [key, id] pairs). */
+const NEW_ROWS = 'rows_new_ids';
 
 /** The values a standings row holds besides its key, fingerprint and breakdown. */
 const VALUE_COLUMNS = ['participant_id', 'custom1_id', 'category', 'position', 'points', 'seq', 'name', 'group_name'];
@@ -304,26 +376,38 @@ const VALUE_COLUMNS = ['participant_id', 'custom1_id', 'category', 'position', '
 /**
  * Writes the staged rows of kind `op` over the stored ones (their fingerprint and `columns`)
  * and reports, per row, whether any stored value differed (the self-join `o` is the row as it
- * was before this statement).
+ * was before this statement). The staged rows, inline or in the staging table, carry their
+ * row's id; the set and key conditions only guard against an id kept for another row.
  */
-function updateStaged(op: 'U' | 'V', columns: string[]): string {
+function updateStaged(op: 'U' | 'V', columns: string[]): (source: string, set: string) => string {
   const list = (alias: string) => columns.map((c) => `${alias}.${c}`).join(', ');
-  return `
+  return (source, set) => `
   UPDATE race_result r
      SET ${columns.map((c) => `${c} = s.${c}`).join(', ')}, fingerprint = s.fingerprint
-    FROM standings_staged_rows s, race_result o
-   WHERE s.op = '${op}' AND r.id = s.id AND o.id = s.id AND r.result_set_id = $1 AND r.group_key = s.group_key
+    FROM ${source} s, race_result o
+   WHERE s.op = '${op}' AND r.id = s.id AND o.id = s.id AND r.result_set_id = ${set} AND r.group_key = s.group_key
   RETURNING (${list('o')}) IS DISTINCT FROM (${list('s')}) AS changed`;
 }
 
-/** Rows whose breakdown changed: every value and the breakdown. */
-const UPDATE_STAGED = updateStaged('U', [...VALUE_COLUMNS, 'breakdown']);
+const UPDATE_STAGED = {
+  /** Rows whose breakdown changed: every value and the breakdown. */
+  U: updateStaged('U', [...VALUE_COLUMNS, 'breakdown']),
+  /**
+   * Rows whose breakdown is unchanged: the values only. The stored breakdown is neither sent,
+   * nor parsed, nor written again (the new row version keeps its TOAST pointer).
+   */
+  V: updateStaged('V', VALUE_COLUMNS),
+};
 
 /**
- * Rows whose breakdown is unchanged: the values only. The stored breakdown is neither sent,
- * nor parsed, nor written again (the new row version keeps its TOAST pointer).
+ * Breakdowns staged inline have no column of their own until race_result's, so the setting
+ * decides their compression: lz4 for this transaction when race_result.breakdown is lz4
+ * (migration BreakdownLz4 made it so where the server has lz4), set in the run's opening read.
+ * The column's method is one catalogue lookup (0.02 ms); asking pg_settings whether the server
+ * has lz4 builds every setting's row (0.6 ms, EXPLAIN ANALYZE), too much for every run.
  */
-const UPDATE_STAGED_VALUES = updateStaged('V', VALUE_COLUMNS);
+const LZ4_FOR_THIS_TRANSACTION = `(SELECT set_config('default_toast_compression', 'lz4', true) FROM pg_attribute
+   WHERE attrelid = 'race_result'::regclass AND attname = 'breakdown' AND attcompression = 'l')`;
 
 /**
  * Cheaper breakdown compression: the staging table's breakdown column is made with lz4 when the
@@ -332,7 +416,7 @@ const UPDATE_STAGED_VALUES = updateStaged('V', VALUE_COLUMNS);
  * copied into race_result, whose column is lz4 too (migration BreakdownLz4). Measured on a first
  * run's 110 MB of breakdowns: a third to a half less COPY time than pglz (`npm run bench:breakdown-storage`).
  */
-const STAGING_STATE = `SELECT to_regclass('pg_temp.standings_staged_rows') IS NOT NULL AS exists,
+const STAGING_STATE = `SELECT to_regclass('pg_temp.${STAGING_TABLE_NAME}') IS NOT NULL AS exists,
   EXISTS (SELECT FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) AS lz4`;
 
 /**
@@ -357,7 +441,7 @@ async function stageRows(client: PoolClient, standings: StandingsTable, changed:
       if (rows[0].exists) stagingReady.add(client);
       else await client.query(stagingTable(rows[0].lz4));
     }
-    await pipeline(Readable.from(copyText(standings, changed)), client.query(copyFrom(`COPY standings_staged_rows FROM STDIN`)));
+    await pipeline(Readable.from(copyText(standings, changed)), client.query(copyFrom(`COPY ${STAGING_TABLE_NAME} FROM STDIN`)));
   } catch (err) {
     stagingReady.delete(client);
     throw err;
@@ -390,3 +474,28 @@ function copyField(value: string | number | null): string {
 const COPY_SPECIAL = /[\\\t\n\r]/;
 const COPY_ESCAPES = /[\\\t\n\r]/g;
 const COPY_ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** The inline staged rows' JSON is at most this long (StandingsRowsRepository.inlineStagingChars, which tests lower). */
+const INLINE_STAGING_CHARS = 256 * 1024;
+
+/** The staged rows' columns, as json_to_recordset reads them (the staging table's types). */
+const STAGED_RECORD = `op "char", id integer, participant_id integer, custom1_id integer, category text, position integer, points double precision,
+  seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb`;
+
+/** The changed entries as one JSON array, or null past `limit` characters. */
+function inlineRows(standings: StandingsTable, changed: Staged[], limit: number): string | null {
+  const rows: string[] = [];
+  let chars = 0;
+  for (const { index, id, fingerprint, op } of changed) {
+    const e = standings.entries[index];
+    const row = JSON.stringify({
+      op, id: op === 'I' ? null : id, participant_id: e.participantId, custom1_id: e.customValueId, category: e.category, position: e.position,
+      points: e.points, seq: e.seq, name: e.name, group_name: e.group, group_key: e.key, fingerprint,
+      breakdown: op === 'V' ? undefined : standings.breakdown(index),
+    });
+    chars += row.length + 1;
+    if (chars > limit) return null;
+    rows.push(row);
+  }
+  return `[${rows.join(',')}]`;
+}

@@ -1,0 +1,101 @@
+import { seedSeason, SeededBoard, sqlStandings } from '../../bench/seed';
+import { RecalculationRunner } from '../../src/leaderboards/recalculation/recalculation-runner';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/**
+ * A run's row writes are parts of its closing statement (RecalculationRunner): the changed rows
+ * travel in that statement when they are few, through the staging table's COPY when they are
+ * many (a first run of 1 500 entries is well past the inline limit). Either way the standings
+ * are the hand-written SQL's, and the counts the run reports and records are the rows that
+ * changed.
+ */
+describe('recalculation: row writes in the closing statement', () => {
+  let t: TestApp;
+  let board: SeededBoard;
+  let runs = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp({ APP_ROLE: 'api' });
+    board = await seedSeason(t.db, { events: 3, categories: 1, riders: 1_500 });
+  });
+  afterAll(() => t?.close());
+
+  async function run() {
+    const jobId = `statements-${process.pid}-${++runs}`;
+    const outcome = await t.app.get(RecalculationRunner).run({ jobId, leaderboardId: board.leaderboardId, trigger: 'MANUAL', queuedAt: new Date(), attempt: 1, maxAttempts: 1 });
+    if (outcome.kind !== 'completed') throw new Error(`run ${outcome.kind}: ${outcome.error}`);
+    const [recorded] = await t.db.query('SELECT rows_inserted, rows_updated, rows_deleted, status FROM recalc_run WHERE job_id = $1', [jobId]);
+    return { write: outcome.write!, recorded };
+  }
+
+  /** Each standings row's values by key. */
+  async function snapshot(): Promise<Map<string, string>> {
+    const rows: { group_key: string; v: string }[] = await t.db.query(
+      `SELECT r.group_key, concat_ws('|', r.position, r.points, r.seq, r.breakdown::text) AS v FROM race_result r
+         JOIN result_set s ON s.id = r.result_set_id WHERE s.leaderboard_id = $1 AND s.state <> 'R' AND r.group_key IS NOT NULL`,
+      [board.leaderboardId],
+    );
+    return new Map(rows.map((row) => [row.group_key, row.v]));
+  }
+
+  async function expectTheSqlStandings(): Promise<void> {
+    const stored: { participant_id: number; points: number; position: number }[] = await t.db.query(
+      `SELECT r.participant_id, r.points, r.position FROM race_result r JOIN result_set s ON s.id = r.result_set_id
+        WHERE s.leaderboard_id = $1 AND s.state <> 'R' AND r.group_key IS NOT NULL ORDER BY r.points DESC, r.participant_id`,
+      [board.leaderboardId],
+    );
+    expect(stored).toEqual(await sqlStandings(t.db, board));
+  }
+
+  const changedBetween = (before: Map<string, string>, after: Map<string, string>) => ({
+    changed: [...after].filter(([key, v]) => before.has(key) && before.get(key) !== v).length,
+    added: [...after.keys()].filter((key) => !before.has(key)).length,
+    dropped: [...before.keys()].filter((key) => !after.has(key)).length,
+  });
+
+  it('a first run (staged by COPY) inserts every entry; an edit (staged inline) rewrites only what changed; a dropped rider is deleted', async () => {
+    const first = await run();
+    expect(first.write).toMatchObject({ inserted: 1_500, updated: 0, deleted: 0 });
+    expect(first.recorded).toEqual({ rows_inserted: 1_500, rows_updated: 0, rows_deleted: 0, status: 'completed' });
+    await expectTheSqlStandings();
+    // The premise: the first run's breakdowns alone are past the inline limit (256 KB of JSON).
+    const [{ chars }] = await t.db.query(
+      `SELECT sum(length(r.breakdown::text))::int AS chars FROM race_result r JOIN result_set s ON s.id = r.result_set_id
+        WHERE s.leaderboard_id = $1 AND r.group_key IS NOT NULL`,
+      [board.leaderboardId],
+    );
+    expect(chars).toBeGreaterThan(256 * 1024);
+
+    // One edit: the first two of one race swap places.
+    let before = await snapshot();
+    await t.db.query(
+      `WITH race AS (SELECT id FROM result_set WHERE event_id IS NOT NULL ORDER BY id LIMIT 1)
+       UPDATE race_result SET position = 3 - position WHERE result_set_id = (SELECT id FROM race) AND position IN (1, 2)`,
+    );
+    const edit = await run();
+    let diff = changedBetween(before, await snapshot());
+    expect(diff.changed).toBeGreaterThan(0);
+    // The premise: few enough to go inline (their JSON within 256 KB; each is found by its id).
+    expect(diff.changed).toBeLessThan(100);
+    expect(edit.write).toMatchObject({ inserted: 0, updated: diff.changed, deleted: 0 });
+    expect(edit.recorded).toEqual({ rows_inserted: 0, rows_updated: diff.changed, rows_deleted: 0, status: 'completed' });
+    await expectTheSqlStandings();
+
+    // The same board again: nothing changed, nothing written.
+    expect((await run()).write).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
+
+    // A rider's every race result removed (not the standings row): the entry is deleted, and those behind move up.
+    before = await snapshot();
+    await t.db.query(
+      `DELETE FROM race_result WHERE group_key IS NULL AND participant_id = (SELECT participant_id FROM race_result r JOIN result_set s ON s.id = r.result_set_id
+        WHERE s.leaderboard_id = $1 AND r.position = 1 LIMIT 1)`,
+      [board.leaderboardId],
+    );
+    const drop = await run();
+    diff = changedBetween(before, await snapshot());
+    expect(diff.dropped).toBe(1);
+    expect(drop.write).toMatchObject({ inserted: 0, updated: diff.changed, deleted: 1 });
+    expect(drop.recorded).toEqual({ rows_inserted: 0, rows_updated: diff.changed, rows_deleted: 1, status: 'completed' });
+    await expectTheSqlStandings();
+  });
+});
