@@ -43,8 +43,12 @@ async function serve(): Promise<void> {
   process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
 }
 
+/** BENCH_FLEET_WORKER_NODE_ARGS: Node flags for the worker processes only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/fleet`. */
+const WORKER_NODE_ARGS = (process.env.BENCH_FLEET_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 function start(env: Record<string, string>): { child: ChildProcess; first: Promise<string> } {
-  const child = spawn(process.execPath, [__filename, '--serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const nodeArgs = env.APP_ROLE === 'worker' ? WORKER_NODE_ARGS : [];
+  const child = spawn(process.execPath, [...nodeArgs, __filename, '--serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   // Log lines may come first: the announcement is the line that is "ready" or a port.
   const first = new Promise<string>((resolve, reject) => {
     let out = '';
