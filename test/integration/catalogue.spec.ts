@@ -422,22 +422,24 @@ describe('catalogue: lists and edits of series, events and points scales', () =>
         BEGIN RAISE EXCEPTION 'forced failure for the test'; END $$`);
       await t.db.query(`CREATE OR REPLACE TRIGGER catalogue_test_fail BEFORE INSERT OR UPDATE ON race_result
         FOR EACH ROW WHEN (NEW.group_key IS NOT NULL) EXECUTE FUNCTION catalogue_test_fail()`);
+      // The failure stays until the link has been used: a run that succeeded in between (a
+      // retry of the failed job, the sweeper) would close the episode and the link would be Gone.
       try {
         await race(seriesId, 'A', [['Ann', 'Lee']]);
         await eventually(async () => (await standingsState(t, boardId))?.state === 'F');
+        const [episode] = await t.db.query('SELECT id FROM failure_episode WHERE leaderboard_id = $1 AND closed_at IS NULL', [boardId]);
+        const { token } = await t.app.get(TransactionRunner).run(({ manager }) => t.app.get(RetryTokens).issue(manager, episode.id));
+        const done = await t.http().post('/admin/retry').type('form').send({ token }).expect(202);
+        const jobId = /Job <code>([^<]+)<\/code>/.exec(done.text)![1];
+        expect((await auditOf('leaderboard', boardId)).slice(1)).toEqual([
+          { actor: 'retry-link', action: 'recalculation.request', entity: 'leaderboard', entity_id: String(boardId), changes: { jobId, trigger: 'RETRY' } },
+        ]);
+        // A used link retries nothing and records nothing.
+        await t.http().post('/admin/retry').type('form').send({ token }).expect(410);
+        expect(await auditOf('leaderboard', boardId)).toHaveLength(2);
       } finally {
         await t.db.query('DROP TRIGGER IF EXISTS catalogue_test_fail ON race_result');
       }
-      const [episode] = await t.db.query('SELECT id FROM failure_episode WHERE leaderboard_id = $1 AND closed_at IS NULL', [boardId]);
-      const { token } = await t.app.get(TransactionRunner).run(({ manager }) => t.app.get(RetryTokens).issue(manager, episode.id));
-      const done = await t.http().post('/admin/retry').type('form').send({ token }).expect(202);
-      const jobId = /Job <code>([^<]+)<\/code>/.exec(done.text)![1];
-      expect((await auditOf('leaderboard', boardId)).slice(1)).toEqual([
-        { actor: 'retry-link', action: 'recalculation.request', entity: 'leaderboard', entity_id: String(boardId), changes: { jobId, trigger: 'RETRY' } },
-      ]);
-      // A used link retries nothing and records nothing.
-      await t.http().post('/admin/retry').type('form').send({ token }).expect(410);
-      expect(await auditOf('leaderboard', boardId)).toHaveLength(2);
       await settled(t, boardId);
     });
   });
