@@ -54,8 +54,19 @@ export async function openSpreadsheet(buffer: Buffer, limits: ReadLimits): Promi
   return openCsv(buffer);
 }
 
+/**
+ * A byte after the ZIP's end record, which the unzipper never reads. Why: unzipper (under exceljs)
+ * calls end() on its parser when it reaches the end record and, on 'finish', emits 'end' by hand
+ * while entries it has parsed may still wait in its buffer; exceljs's entry loop, paused while a
+ * worksheet is read, then sees 'end' and stops: the sheets after the one being read were silently
+ * skipped whenever reading it took a turn of the event loop (the database writing a batch).
+ * 'finish' waits for the last write to be consumed; this byte never is, so only the parser's own
+ * end of output ends the loop, after every entry.
+ */
+const UNREAD_TAIL = Buffer.alloc(1);
+
 async function* xlsxSheets(buffer: Buffer): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow[]> }> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer, UNREAD_TAIL]), {
     worksheets: 'emit',
     sharedStrings: 'cache',
     // Styles tell which numbers are dates and times; hyperlinks and other entries are not needed.

@@ -74,6 +74,25 @@ describe('checkWorkbookZip', () => {
     expect(file).not.toHaveBeenCalled();
   });
 
+  // Every sheet was read only while the reader kept up with exceljs: sheets after one whose rows
+  // waited a turn of the event loop (the database writing a batch) were silently skipped.
+  it('reads every sheet when each chunk of rows waits before the next is read', async () => {
+    const sizes = [3000, 5, 8000, 1, 2];
+    const sheets = Object.fromEntries(sizes.map((n, k) => [`Cat ${k}`, [['Place', 'Name'], ...Array.from({ length: n }, (_, i) => [i + 1, `R${i} L${k}`])]]));
+    const file = await workbook(sheets);
+    for (const wait of [() => new Promise(setImmediate), () => new Promise((resolve) => setTimeout(resolve, 5))]) {
+      const read: Record<string, number> = {};
+      for await (const { start, rows } of (await openSpreadsheet(file, LIMITS)).sheets()) {
+        read[start.sheet!] = 0;
+        for await (const chunk of rows) {
+          read[start.sheet!] += chunk.length;
+          await wait();
+        }
+      }
+      expect(read).toEqual(Object.fromEntries(sizes.map((n, k) => [`Cat ${k}`, n + 1])));
+    }
+  }, 30_000);
+
   it('reads only what the central directory lists, never a part hidden between local headers', async () => {
     const parts = await entries(await workbook({ 'U14 Boys': [['Place', 'Name'], [1, 'Ann Lee']] }));
     const smuggled = { name: 'xl/worksheets/sheet9.xml', data: parts.find((e) => e.name === 'xl/worksheets/sheet1.xml')!.data };
