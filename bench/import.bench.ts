@@ -9,6 +9,11 @@
  * stays in Podium's process, about 100 MB of RSS more. BENCH_IMPORT_ROWS changes the size,
  * BENCH_IMPORT_RUNS the runs, BENCH_IMPORT_FORMATS the formats (xlsx,csv) and
  * BENCH_IMPORT_NODE_ARGS adds flags to Podium's node (--cpu-prof, --trace-gc).
+ * BENCH_IMPORT_TRACE=1 prints, for every transaction of Podium's with more than 5 statements
+ * (an import), its statements by kind (count, time inside pg) and how long the connection sat
+ * idle between them (JavaScript: parsing the file, building parameters). BENCH_IMPORT_EXPLAIN=n
+ * prints EXPLAIN (ANALYZE, BUFFERS) of each import's n-th batch statement, run under a savepoint
+ * rolled back before the statement itself runs.
  */
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -46,8 +51,85 @@ async function file(format: string, tag: string): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+/** The first words of a statement, for grouping the trace by kind. */
+function kind(sql: string): string {
+  const text = sql.replace(/\s+/g, ' ').trim();
+  if (text.startsWith('WITH input AS MATERIALIZED')) return 'batch (riders + rows)';
+  return text.slice(0, 60);
+}
+
+/**
+ * BENCH_IMPORT_TRACE / BENCH_IMPORT_EXPLAIN (see the file's comment): wraps pg's Client.query in
+ * Podium's process. Only for the bench: it times each statement from send to answer.
+ */
+function traceStatements(): void {
+  const explainAt = Number(process.env.BENCH_IMPORT_EXPLAIN ?? 0);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client } = require('pg') as typeof import('pg');
+  type Tx = { started: number; last: number; idle: number; gaps: string[]; count: number; batches: number; kinds: Map<string, { n: number; ms: number }> };
+  const open = new WeakMap<object, Tx>();
+  const original = Client.prototype.query as (...args: unknown[]) => unknown;
+  (Client.prototype as unknown as { query: unknown }).query = function (this: object, ...args: unknown[]) {
+    const sql = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text ?? '';
+    const now = performance.now();
+    let tx = open.get(this);
+    if (/^\s*(START TRANSACTION|BEGIN)/i.test(sql)) {
+      tx = { started: now, last: now, idle: 0, gaps: [], count: 0, batches: 0, kinds: new Map() };
+      open.set(this, tx);
+    }
+    const done = (): void => {
+      if (!tx) return;
+      const end = performance.now();
+      const k = kind(sql);
+      const entry = tx.kinds.get(k) ?? { n: 0, ms: 0 };
+      entry.n += 1;
+      entry.ms += end - now;
+      tx.kinds.set(k, entry);
+      tx.last = end;
+      if (/^\s*(COMMIT|ROLLBACK)\s*$/i.test(sql)) {
+        open.delete(this);
+        if (tx.count > 5) {
+          const lines = [...tx.kinds].sort((a, b) => b[1].ms - a[1].ms).map(([name, e]) => `  ${e.n} × ${e.ms.toFixed(0)} ms  ${name}`);
+          process.stderr.write(`transaction: ${(end - tx.started).toFixed(0)} ms, ${tx.count} statements, connection idle ${tx.idle.toFixed(0)} ms (gaps over 10 ms, before: ${tx.gaps.join('; ')})\n${lines.join('\n')}\n`);
+        }
+      }
+    };
+    if (tx) {
+      if (now - tx.last > 10) tx.gaps.push(`${(now - tx.last).toFixed(0)} ms ${kind(sql).slice(0, 30)}`);
+      tx.idle += now - tx.last;
+      tx.count += 1;
+    }
+    const run = (): unknown => {
+      const callback = typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as (...r: unknown[]) => void) : null;
+      if (callback) {
+        args[args.length - 1] = (...r: unknown[]) => {
+          done();
+          callback(...r);
+        };
+        return original.apply(this, args);
+      }
+      const result = original.apply(this, args) as Promise<unknown> | undefined;
+      return result?.finally?.(done) ?? result;
+    };
+    if (tx && explainAt > 0 && kind(sql).startsWith('batch') && ++tx.batches === explainAt) {
+      const client = this as unknown as import('pg').Client;
+      return (async () => {
+        await client.query('SAVEPOINT bench_explain');
+        const plan = await original.call(client, `EXPLAIN (ANALYZE, BUFFERS) ${sql}`, args[1]) as { rows: { 'QUERY PLAN': string }[] };
+        await client.query('ROLLBACK TO SAVEPOINT bench_explain');
+        process.stderr.write(`EXPLAIN of batch ${explainAt}:\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n`);
+      })().then(run, (err) => {
+        process.stderr.write(`EXPLAIN failed: ${(err as Error).message}\n`);
+        return run();
+      });
+    }
+    return run();
+  };
+}
+
 /** The child: Podium's API on a free port, announced on stdout. */
 async function serve(): Promise<void> {
+  if (process.env.BENCH_IMPORT_TRACE || process.env.BENCH_IMPORT_EXPLAIN) traceStatements();
   const app = await createPodiumApp(loadConfig(process.env), { bufferLogs: false });
   await app.listen(0, '127.0.0.1');
   // A normal exit, so that --cpu-prof and the like write their files.
@@ -126,6 +208,8 @@ async function main(): Promise<void> {
     let run = 0;
     const idleRss = rssMb(child, 'VmRSS');
     const peaks: string[] = [];
+    /** The peak over the format's first import alone: the seven in a row let V8's old generation grow. */
+    const firstPeaks: string[] = [];
     const figures: Record<string, number> = {};
     for (const format of FORMATS) {
       resetPeakRss(child);
@@ -135,6 +219,7 @@ async function main(): Promise<void> {
       for (const [i, body] of files.entries()) {
         lastEvent = await post(`/series/${seriesId}/events`, { name: `Round ${format} ${i}`, date: '2026-03-14' });
         const timing = await importOnce(lastEvent, body, format);
+        if (i === 0) firstPeaks.push(`${format} ${rssMb(child).toFixed(0)} MB`);
         if (i > 0) fresh.push(timing); // the first is the warm-up
       }
       const again: { ms: number; cpu: number }[] = [];
@@ -151,7 +236,7 @@ async function main(): Promise<void> {
       figures[`${format}.peakRssMb`] = rssMb(child);
       peaks.push(`${format} ${figures[`${format}.peakRssMb`].toFixed(0)} MB`);
     }
-    console.log(`\nPodium process RSS before the imports: ${idleRss.toFixed(0)} MB; peak RSS (VmHWM) during each format's imports: ${peaks.join(', ')}`);
+    console.log(`\nPodium process RSS before the imports: ${idleRss.toFixed(0)} MB; peak RSS (VmHWM) during each format's imports: ${peaks.join(', ')}; during its first import alone: ${firstPeaks.join(', ')}`);
     console.log(`runs, fastest first: ${runs.join('; ')}`);
     console.log(`load average at the end: ${load()}`);
     recordFigures('import', figures);
