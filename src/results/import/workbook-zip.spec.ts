@@ -60,6 +60,20 @@ describe('checkWorkbookZip', () => {
     expect(names.slice(-2)).toEqual(['xl/worksheets/sheet1.xml', 'xl/worksheets/sheet2.xml']);
   });
 
+  it('hands the reader the same parts whether it holds them inflated or copies them compressed', async () => {
+    const original = await workbook({ A: [['Place', 'Name'], [1, 'Ann Lee']], B: [['Place', 'Name'], [1, 'Bo Tan'], [2, 'Cy Ng']] });
+    const held = await entries((await checkWorkbookZip(original, LIMITS, 'a workbook')).zip);
+    const copied = await entries((await checkWorkbookZip(original, LIMITS, 'a workbook', 0)).zip);
+    expect(held).toEqual(copied);
+  });
+
+  it('refuses a part that inflates to more or less than it declares, held or not', async () => {
+    for (const [declaredSize, held] of [[1000, undefined], [1000, 0], [50_000, undefined], [50_000, 0]] as const) {
+      const forged = zip([{ name: 'xl/workbook.xml', data: Buffer.from('<workbook/>') }, { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(20_000, 0x20), declaredSize }]);
+      await expect(checkWorkbookZip(forged, LIMITS, 'a workbook', held)).rejects.toThrow(/corrupt/);
+    }
+  });
+
   it('lets exceljs stream every worksheet from memory, with or without shared strings', async () => {
     const file = jest.spyOn(tmp, 'file');
     for (const useSharedStrings of [true, false]) {
@@ -114,9 +128,13 @@ describe('checkWorkbookZip', () => {
       const filler = 'x'.repeat(CHUNK - prologue.length - 4);
       return Buffer.concat([Buffer.from(`${prologue}${filler}--><!DOCTYPE a [<!ENTITY e "e">]>`), xml.subarray(xml.indexOf('?>') + 2)]);
     };
-    for (const name of ['xl/styles.xml', 'xl/worksheets/sheet1.xml', 'xl/_rels/workbook.xml.rels']) {
-      const tampered = parts.map((e) => (e.name === name ? { name, data: straddling(e.data) } : e));
-      await expect(checkWorkbookZip(zip(tampered), LIMITS, 'a workbook')).rejects.toThrow(`The workbook part ${name} declares a DOCTYPE`);
+    // Parts inflated in one piece and held (the default), and parts checked as they stream (none held).
+    for (const held of [undefined, 0]) {
+      expect((await checkWorkbookZip(zip(parts), LIMITS, 'a workbook', held)).totalRows).toBe(3001);
+      for (const name of ['xl/styles.xml', 'xl/worksheets/sheet1.xml', 'xl/_rels/workbook.xml.rels']) {
+        const tampered = parts.map((e) => (e.name === name ? { name, data: straddling(e.data) } : e));
+        await expect(checkWorkbookZip(zip(tampered), LIMITS, 'a workbook', held)).rejects.toThrow(`The workbook part ${name} declares a DOCTYPE`);
+      }
     }
   });
 });
