@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ConflictError } from '../../common/errors/domain-errors';
-import { RegisteredCodes, STATUSES } from '../../calculators';
+import { RegisteredCodes } from '../../calculators';
 
-/** Matches the partial index race_result_registered_status_idx, so the planner can use it (a parameter alone cannot). */
-const NOT_BUILT_IN = `r.status NOT IN (${STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /** One row of the status_code table. */
 export interface StatusCodeRow {
@@ -70,14 +68,14 @@ export class StatusCodesRepository {
   }
 
   /**
-   * What uses the code: results (the partial index on organiser-defined statuses finds them) and
+   * What uses the code: results (race_result_registered_status_idx, on organiser-defined statuses only, finds them) and
    * points scales whose `codes` name it.
    */
   async usage(manager: EntityManager, code: string): Promise<CodeUsage> {
     const [row]: { results: number; events: { id: number; name: string }[] | null; scales: { id: number; name: string }[] | null }[] = await manager.query(
-      `SELECT (SELECT count(*)::int FROM race_result r WHERE r.status = $1 AND ${NOT_BUILT_IN}) AS results,
+      `SELECT (SELECT count(*)::int FROM race_result r WHERE r.registered_status = $1) AS results,
               (SELECT json_agg(json_build_object('id', e.id, 'name', e.name) ORDER BY e.id)
-                 FROM event e WHERE e.id IN (SELECT s.event_id FROM race_result r JOIN result_set s ON s.id = r.result_set_id WHERE r.status = $1 AND ${NOT_BUILT_IN})) AS events,
+                 FROM event e WHERE e.id IN (SELECT s.event_id FROM race_result r JOIN result_set s ON s.id = r.result_set_id WHERE r.registered_status = $1)) AS events,
               (SELECT json_agg(json_build_object('id', p.id, 'name', p.name) ORDER BY p.id)
                  FROM points_scale p WHERE p.config->'codes' ? $1) AS scales`,
       [code],
