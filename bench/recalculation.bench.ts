@@ -59,12 +59,16 @@ const originalQuery = Client.prototype.query;
   const result = (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
   // BENCH_TRACE: each statement of traced runs after the warm-ups, with the time to its answer.
   const trace = roundTrips.trace;
-  if (trace && result instanceof Promise) {
-    const first = args[0] as string | { text?: string } | undefined;
+  const first = args[0] as string | { text?: string; on?: (event: string, listener: () => void) => void } | undefined;
+  // A COPY (pg-copy-streams) is a stream, not a promise: answered when it finishes (FROM) or ends (TO).
+  const stream = typeof first === 'object' && typeof first?.on === 'function' ? first : null;
+  if (trace && (result instanceof Promise || stream)) {
     const text = (typeof first === 'string' ? first : first?.text ?? 'COPY').replace(/\s+/g, ' ').slice(0, 80);
     const entry = { text, sent, answered: NaN };
     trace.push(entry);
-    void result.then(() => (entry.answered = performance.now()), () => undefined);
+    const answered = () => (entry.answered = performance.now());
+    if (result instanceof Promise) void result.then(answered, () => undefined);
+    else for (const event of ['finish', 'end']) stream!.on!(event, answered);
   }
   return result;
 };
