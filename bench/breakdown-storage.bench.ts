@@ -47,10 +47,30 @@ async function main(): Promise<void> {
       `SELECT r.breakdown::text AS b FROM race_result r JOIN result_set s ON s.id = r.result_set_id WHERE s.leaderboard_id = $1 AND r.group_key IS NOT NULL`,
       [board.leaderboardId],
     );
-    // As the writer sends them: JSON.stringify's compact text, backslashes escaped for COPY.
-    const texts = rows.map((r) => JSON.stringify(JSON.parse(r.b)).replace(/\\/g, '\\\\'));
-    const copyText = Array.from({ length: 25_000 }, (_, i) => `${i}\t${texts[i % texts.length]}\n`).join('');
+    // As the writer sends them: JSON.stringify's compact text, backslashes escaped for COPY. The
+    // jsonb text lists keys in jsonb's order, as the calculators now build them (LineMaker.line);
+    // `jsOrder` rebuilds each line in the order they had before (issue 16, target 4, round four).
+    const jsOrder = (b: { counted: Record<string, unknown>[]; dropped: Record<string, unknown>[]; tieBreak: unknown }) => {
+      const line = ({ eventId, eventName, date, category, place, status, points, riders, reason }: Record<string, unknown>) =>
+        ({ eventId, eventName, date, category, place, status, points, riders, reason });
+      return { counted: b.counted.map(line), dropped: b.dropped.map(line), tieBreak: b.tieBreak };
+    };
+    const toCopy = (texts: string[]) => Array.from({ length: 25_000 }, (_, i) => `${i}\t${texts[i % texts.length].replace(/\\/g, '\\\\')}\n`).join('');
+    const copyText = toCopy(rows.map((r) => JSON.stringify(JSON.parse(r.b))));
+    const copyTextJsOrder = toCopy(rows.map((r) => JSON.stringify(jsOrder(JSON.parse(r.b)))));
+    if (copyTextJsOrder.length !== copyText.length) throw new Error('the two key orders should be the same text, reordered');
     console.log(`\n25 000 breakdowns of ${(copyText.length / 25_000 / 1024).toFixed(1)} KB on average (${(copyText.length / 2 ** 20).toFixed(0)} MB of COPY text)\n`);
+    // The keys' order, alternately (5 times each): COPY into a jsonb lz4 table, as the writer's staging table is.
+    const orders = { js: [] as number[], jsonb: [] as number[] };
+    for (let i = 0; i < 5; i++) {
+      for (const order of ['js', 'jsonb'] as const) {
+        await db.query(`DROP TABLE IF EXISTS bench_staged`);
+        await db.query(`CREATE TABLE bench_staged (seq int, breakdown jsonb COMPRESSION lz4)`);
+        orders[order].push(await timed(() => pipeline(Readable.from([order === 'js' ? copyTextJsOrder : copyText]), db.query(copyFrom('COPY bench_staged FROM STDIN')))));
+      }
+    }
+    console.log(`COPY into jsonb (lz4), medians of 5 alternate runs: keys in JS's order (the writer before round four) ${median(orders.js).toFixed(0)} ms ` +
+      `(${orders.js.map((ms) => ms.toFixed(0)).join(', ')}), keys in jsonb's order (now) ${median(orders.jsonb).toFixed(0)} ms (${orders.jsonb.map((ms) => ms.toFixed(0)).join(', ')})\n`);
     console.log('| breakdown column, TOAST compression | COPY into staging (median of 3) | INSERT … SELECT into the table (median of 3) | table size | page of 100 (median of 20) | export path query, 25 000 rows (median of 3) |');
     console.log('|---|---|---|---|---|---|');
     const variants: [string, string][] = [['jsonb', 'pglz'], ['jsonb', 'lz4'], ['json', 'lz4'], ['text', 'pglz'], ['text', 'lz4']];

@@ -59,12 +59,16 @@ const originalQuery = Client.prototype.query;
   const result = (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
   // BENCH_TRACE: each statement of traced runs after the warm-ups, with the time to its answer.
   const trace = roundTrips.trace;
-  if (trace && result instanceof Promise) {
-    const first = args[0] as string | { text?: string } | undefined;
+  const first = args[0] as string | { text?: string; on?: (event: string, listener: () => void) => void } | undefined;
+  // A COPY (pg-copy-streams) is a stream, not a promise: answered when it finishes (FROM) or ends (TO).
+  const stream = typeof first === 'object' && typeof first?.on === 'function' ? first : null;
+  if (trace && (result instanceof Promise || stream)) {
     const text = (typeof first === 'string' ? first : first?.text ?? 'COPY').replace(/\s+/g, ' ').slice(0, 80);
     const entry = { text, sent, answered: NaN };
     trace.push(entry);
-    void result.then(() => (entry.answered = performance.now()), () => undefined);
+    const answered = () => (entry.answered = performance.now());
+    if (result instanceof Promise) void result.then(answered, () => undefined);
+    else for (const event of ['finish', 'end']) stream!.on!(event, answered);
   }
   return result;
 };
@@ -75,12 +79,14 @@ const originalQuery = Client.prototype.query;
  * and the median, 90th percentile and max of its time to its answer: what is Node's between
  * statements, and what is PostgreSQL's and the wire's (and any pause of Node's meanwhile).
  */
-async function traceRuns(name: string, what: string, run: () => Promise<{ ms: number }>, n: number): Promise<void> {
+async function traceRuns<R extends { ms: number }>(name: string, what: string, run: () => Promise<R>, n: number): Promise<R> {
+  let last!: R;
   const runs: { text: string; ms: number; gap: number }[][] = [];
   const totals: number[] = [];
   for (let i = 0; i < n; i++) {
     startTrace();
-    const { ms } = await run();
+    last = await run();
+    const { ms } = last;
     const began = roundTrips.since;
     const trace = roundTrips.trace ?? [];
     roundTrips.trace = null;
@@ -102,6 +108,7 @@ async function traceRuns(name: string, what: string, run: () => Promise<{ ms: nu
   });
   const sumOf = (pick: (t: { ms: number; gap: number }) => number) => median(columns.map((r) => r.reduce((sum, t) => sum + pick(t), 0)));
   console.log(`  sums (median over runs): Node between statements ${sumOf((t) => t.gap).toFixed(2)} ms, waiting for answers ${sumOf((t) => t.ms).toFixed(2)} ms`);
+  return last;
 }
 
 let jobCounter = 0;
@@ -141,7 +148,9 @@ const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math
 async function compare(name: string, shape: SeasonShape, repeats: number, warmups: number) {
   return withApp(async (runner, db) => {
     const board = await seedSeason(db, shape);
-    const first = await recalc(runner, board);
+    // BENCH_TRACE_FIRST=1: the first run's statements, with their times (one run: no medians).
+    const traceFirst = process.env.BENCH_TRACE_FIRST === '1';
+    const first = traceFirst ? await traceRuns(name, 'first run', () => recalc(runner, board), 1) : await recalc(runner, board);
     // A worker process runs recalculation after recalculation: measure with its code compiled
     // by the JIT (and PostgreSQL's caches warm), as the SQL below is measured after one run.
     for (let i = 0; i < warmups; i++) await recalc(runner, board);

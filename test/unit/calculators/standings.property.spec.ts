@@ -350,3 +350,31 @@ describe('race scores and validity kept between computations (RaceScoreMemo, val
     expect(() => computeStandingsTable(bad)).toThrow(/unknown status code 99/);
   });
 });
+
+/**
+ * Keys in jsonb's order (LineMaker.line): PostgreSQL's jsonb keeps an object's keys shorter
+ * first, then bytewise, and sorts them when it parses one; breakdowns are built with their keys
+ * in that order already, so the writer's JSON arrives sorted. The stored jsonb is the same
+ * either way: this only guards the first run's write time.
+ */
+describe('breakdowns list their keys in jsonb order (what the writer sends PostgreSQL to parse)', () => {
+  const jsonbOrder = (a: string, b: string) => a.length - b.length || Buffer.compare(Buffer.from(a), Buffer.from(b));
+  const unsorted = (value: unknown, path = '$'): string[] => {
+    if (Array.isArray(value)) return value.flatMap((v, i) => unsorted(v, `${path}[${i}]`));
+    if (value === null || typeof value !== 'object') return [];
+    const keys = Object.keys(value);
+    const own = keys.join() === [...keys].sort(jsonbOrder).join() ? [] : [`${path}: ${keys.join()}`];
+    return [...own, ...keys.flatMap((k) => unsorted((value as Record<string, unknown>)[k], `${path}.${k}`))];
+  };
+  for (const [kind, arb] of [['individual', inputArb], ['team', teamInputArb]] as const) {
+    it(`on ${kind} boards, dropped lines and tie-breaks included`, () => {
+      fc.assert(
+        fc.property(arb, (input) => {
+          const table = computeStandingsTable(toPackedInput(input));
+          for (let i = 0; i < table.entries.length; i++) expect(unsorted(JSON.parse(JSON.stringify(table.breakdown(i))))).toEqual([]);
+        }),
+        { numRuns: 100 },
+      );
+    });
+  }
+});
