@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { QueryResultRow } from 'pg';
+import { EntityManager } from 'typeorm';
 import { computeStandingsTable, EventInput, PointsScaleConfig, StandingsTable } from '../../calculators';
 import { addAdvisoryXactLock, BOARD_LOCK_NAMESPACE } from '../../common/database/advisory-locks';
 import { OneStatement } from '../../common/database/one-statement';
 import { rawClient } from '../../common/database/raw-client';
-import { TransactionRunner, UnitOfWork } from '../../common/database/transaction-runner';
+import { PipelinedUnitOfWork, PrefaceFailed, TransactionRunner } from '../../common/database/transaction-runner';
 import { RecalculationFailedEvent, RecalculationRecoveredEvent, StandingsChangedEvent } from '../../common/events/catalogue';
 import { PodiumMetrics } from '../../metrics/podium-metrics';
 import { FailureEpisodesRepository } from '../../notifications/failure-episodes.repository';
@@ -68,7 +69,6 @@ export class RecalculationRunner {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly boards: LeaderboardsRepository,
-    private readonly dataSource: DataSource,
     private readonly inputs: StandingsInputsRepository,
     private readonly writer: StandingsWriterRepository,
     private readonly runs: RunsRepository,
@@ -88,21 +88,27 @@ export class RecalculationRunner {
   private async runOnce(request: RunRequest): Promise<RunOutcome> {
     const { jobId, leaderboardId, trigger, queuedAt, attempt } = request;
     const clock = { startedAt: performance.now(), queueMs: Math.max(0, Date.now() - queuedAt.getTime()) };
-    // Lean run: the "running" mark is one statement, committed on its own (no transaction of its
-    // own to open and close), and the pack caching is another; neither reads what the other
-    // writes, so they go out together on two pooled connections: one wait instead of two.
-    await Promise.all([
-      this.runs.start(this.dataSource.manager, jobId, leaderboardId, trigger, queuedAt, attempt),
-      this.inputs.cachePacks(leaderboardId),
-    ]);
+    // Pack caching off the run's path: the caching (RacePacksRepository.cacheMissing) goes out on
+    // a pooled connection of its own and the run does not wait for it. It only saves later runs
+    // the packing: a pack the run's read finds missing (the caching not yet committed: after an
+    // edit, the edited race) is packed from the rows in the run's own COPY, as it was for a set
+    // a writer held. After an edit it repacked the race and committed (3–5 ms at load 6) before
+    // the run could begin. It is awaited once the run has ended, so a run's job ends with its
+    // board's packs cached (its failure is logged, never the run's).
+    const caching = this.inputs.cachePacks(leaderboardId);
     try {
-      return await this.tx.run(async (uow) => {
+      return await this.tx.runPipelined(async (uow) => {
         const closing = new OneStatement();
-        const computed = await this.compute(uow.manager, request, clock, closing);
+        const computed = await this.compute(uow, request, clock, closing);
         return this.close(uow, leaderboardId, computed, closing);
       });
     } catch (err) {
+      // The "running" mark was not committed: the job fails as a whole (BullMQ retries it), as
+      // when the mark was a statement of its own.
+      if (err instanceof PrefaceFailed) throw err.error;
       return this.handleFailure(request, err);
+    } finally {
+      await caching;
     }
   }
 
@@ -110,11 +116,13 @@ export class RecalculationRunner {
    * Sends the closing statement (the row changes, the set's computed mark, the outbox version,
    * the run's completion, the failure episode's close), then queues what to announce.
    */
-  private async close(uow: UnitOfWork, leaderboardId: number, computed: ComputedRun, closing: OneStatement): Promise<RunOutcome> {
+  private async close(uow: PipelinedUnitOfWork, leaderboardId: number, computed: ComputedRun, closing: OneStatement): Promise<RunOutcome> {
     this.episodes.addRecovery(closing, leaderboardId);
     for (const [kind, sql] of Object.entries(computed.write?.rows ?? NO_ROWS)) closing.select(`rows_${kind}`, sql);
     const sent = performance.now();
-    const closed = await closing.run<{ recovered: number | null; rows_inserted: string; rows_updated: string; rows_deleted: string }>(uow.manager);
+    // Pipelined COMMIT: the closing statement and COMMIT in one round trip.
+    const [[row]] = await uow.commit([closing.piped()]);
+    const closed = row as { recovered: number | null; rows_inserted: string; rows_updated: string; rows_deleted: string };
     const { recovered } = closed;
     computed.write?.closed(closed);
     // The run record's writeMs cannot hold the closing statement's time (that statement writes
@@ -142,17 +150,27 @@ export class RecalculationRunner {
    * computed mark, the outbox version, the run's completion, the failure episode's close) are
    * added to `closing`, which the caller sends as one statement.
    */
-  private async compute(manager: EntityManager, request: RunRequest, clock: RunClock, closing: OneStatement): Promise<ComputedRun> {
+  private async compute(uow: PipelinedUnitOfWork, request: RunRequest, clock: RunClock, closing: OneStatement): Promise<ComputedRun> {
     const { leaderboardId, jobId } = request;
+    const { manager } = uow;
     // The lock is a statement of its own, before the one that reads: under READ COMMITTED each
     // statement reads its own snapshot, and the read must be taken once the lock is held. The
     // run's "locked" mark goes with it (it reads nothing the lock protects).
     const locking = new OneStatement();
     addAdvisoryXactLock(locking, 'board_lock', BOARD_LOCK_NAMESPACE, leaderboardId);
     this.runs.addLocked(locking, jobId, 'board_lock');
-    await locking.run(manager, 'board_lock');
+    // Pipelined BEGIN: the "running" mark (committed on its own, so it is visible while the run
+    // works), BEGIN, the lock with the "locked" mark, and the opening read go out as one
+    // pipeline (common/database/pipeline.ts): one round trip for what took four (the mark,
+    // START TRANSACTION, the lock, the read). PostgreSQL still runs them one after the other:
+    // the read is bound, and takes its snapshot, once the lock's statement has ended.
+    const opening = this.openingRead(manager, request);
+    const [, [row]] = await uow.begin(
+      [this.runs.startStatement(jobId, leaderboardId, request.trigger, request.queuedAt, request.attempt)],
+      [locking.piped('board_lock'), opening.statement],
+    );
     const lockMs = Math.round(performance.now() - clock.startedAt);
-    const { resultsVersion, def, scale, registeredCodes, events, sets, live } = await this.openingRead(manager, request);
+    const { resultsVersion, def, scale, registeredCodes, events, sets, live } = opening.of(row);
     if (!def.board.active) {
       this.pending.addMarkComputed(closing, leaderboardId, resultsVersion);
       this.runs.addComplete(closing, jobId, NO_ROWS, resultsVersion, { skipped: 'inactive board' });
@@ -175,16 +193,19 @@ export class RecalculationRunner {
    * fingerprints' token, for FingerprintMemo), in one statement (they were four). The version is read in the same snapshot as the
    * inputs: any change committed later has a higher version and leaves the board pending.
    */
-  private async openingRead(manager: EntityManager, request: RunRequest) {
+  private openingRead(manager: EntityManager, request: RunRequest) {
     const opening = new OneStatement();
     this.pending.addResultsVersion(opening, 'l.id');
     this.boards.addRunDefinition(manager, opening, 'l');
     this.inputs.addEventsAndSets(opening, 'l');
     this.writer.addLockLive(opening, request.leaderboardId);
-    const row = await opening.run<Record<string, unknown> & { results_version: string; events: EventInput[]; sets: RaceSet[] } | undefined>(
-      manager, `leaderboard l WHERE l.id = ${opening.param(request.leaderboardId)}`);
-    const { def, scale, registeredCodes } = this.boards.runDefinitionOf(manager, request.leaderboardId, row);
-    return { def, scale, registeredCodes, resultsVersion: Number(row!.results_version), events: row!.events, sets: row!.sets, live: this.writer.liveOf(row!) };
+    const statement = opening.piped(`leaderboard l WHERE l.id = ${opening.param(request.leaderboardId)}`);
+    const of = (answer: QueryResultRow | undefined) => {
+      const row = answer as Record<string, unknown> & { results_version: string; events: EventInput[]; sets: RaceSet[] } | undefined;
+      const { def, scale, registeredCodes } = this.boards.runDefinitionOf(manager, request.leaderboardId, row);
+      return { def, scale, registeredCodes, resultsVersion: Number(row!.results_version), events: row!.events, sets: row!.sets, live: this.writer.liveOf(row!) };
+    };
+    return { statement, of };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { CustomValueRef, PackedRace, ResultRedress } from '../../calculators';
@@ -104,7 +105,13 @@ export class StandingsInputsRepository {
     for (const batch of batches(unread)) {
       for (const pack of await this.packs.read(client, [...batch.keys()])) {
         const race = decodeRace(batch.get(pack.id)!, pack.packed);
-        if (pack.digest !== null) this.memo.keep(pack.id, pack.digest, race.results);
+        // A pack the run made from the rows (none cached when its read ran: the pack caching
+        // runs beside the run, not before it) is kept under its bytes' SHA-256, computed here:
+        // the digest PostgreSQL gives the same bytes once it caches them (packed_sha256 is
+        // sha256(packed_results)), so the next run takes it from the memo. Kept by content
+        // either way: a digest names these bytes whoever computed it.
+        const digest = pack.digest ?? (pack.packed.length > 0 ? createHash('sha256').update(pack.packed).digest('hex') : null);
+        if (digest !== null) this.memo.keep(pack.id, digest, race.results);
         add(race);
       }
     }
