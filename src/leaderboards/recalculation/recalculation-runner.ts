@@ -15,7 +15,7 @@ import { BoardDefinition, LeaderboardsRepository } from '../leaderboards.reposit
 import { RUN_TRIGGERS, RunTrigger } from '../recalc.entities';
 import { describeFailure, isTransient } from './failure-kind';
 import { RunsRepository } from './runs.repository';
-import { RaceSet, StandingsInputsRepository } from './standings-inputs.repository';
+import { PrefetchedNames, RaceSet, StandingsInputsRepository } from './standings-inputs.repository';
 import type { RowCountsSql } from '../standings/standings-rows.repository';
 import { PlannedWrite, StandingsWriterRepository, WriteOutcome } from './standings-writer.repository';
 
@@ -45,6 +45,9 @@ interface RunClock {
 
 /** What compute() did, before the closing statement is sent; timings are null for a skipped (inactive) board. */
 type ComputedRun = { write: PlannedWrite | null; resultsVersion: number; timings: RunTimings | null };
+
+/** At most this many race sets without a cached pack are packed by the run itself, the caching going on beside it (cachePacksBeside). */
+const PACKED_IN_RUN = 2;
 
 /** A run that writes no standings row (an inactive board). */
 const NO_ROWS: RowCountsSql = { inserted: '0', updated: '0', deleted: '0' };
@@ -88,18 +91,13 @@ export class RecalculationRunner {
   private async runOnce(request: RunRequest): Promise<RunOutcome> {
     const { jobId, leaderboardId, trigger, queuedAt, attempt } = request;
     const clock = { startedAt: performance.now(), queueMs: Math.max(0, Date.now() - queuedAt.getTime()) };
-    // Pack caching off the run's path: the caching (RacePacksRepository.cacheMissing) goes out on
-    // a pooled connection of its own and the run does not wait for it. It only saves later runs
-    // the packing: a pack the run's read finds missing (the caching not yet committed: after an
-    // edit, the edited race) is packed from the rows in the run's own COPY, as it was for a set
-    // a writer held. After an edit it repacked the race and committed (3–5 ms at load 6) before
-    // the run could begin. It is awaited once the run has ended, so a run's job ends with its
-    // board's packs cached (its failure is logged, never the run's).
-    const caching = this.inputs.cachePacks(leaderboardId);
+    // Pack caching off the run's path: see cachePacksBeside. Awaited once the run has ended, so
+    // a run's job ends with its board's packs cached (its failure is logged, never the run's).
+    const caching: Promise<void>[] = [];
     try {
       return await this.tx.runPipelined(async (uow) => {
         const closing = new OneStatement();
-        const computed = await this.compute(uow, request, clock, closing);
+        const computed = await this.compute(uow, request, clock, closing, caching);
         return this.close(uow, leaderboardId, computed, closing);
       });
     } catch (err) {
@@ -108,7 +106,7 @@ export class RecalculationRunner {
       if (err instanceof PrefaceFailed) throw err.error;
       return this.handleFailure(request, err);
     } finally {
-      await caching;
+      await Promise.all(caching);
     }
   }
 
@@ -150,7 +148,7 @@ export class RecalculationRunner {
    * computed mark, the outbox version, the run's completion, the failure episode's close) are
    * added to `closing`, which the caller sends as one statement.
    */
-  private async compute(uow: PipelinedUnitOfWork, request: RunRequest, clock: RunClock, closing: OneStatement): Promise<ComputedRun> {
+  private async compute(uow: PipelinedUnitOfWork, request: RunRequest, clock: RunClock, closing: OneStatement, caching: Promise<void>[]): Promise<ComputedRun> {
     const { leaderboardId, jobId } = request;
     const { manager } = uow;
     // The lock is a statement of its own, before the one that reads: under READ COMMITTED each
@@ -170,14 +168,15 @@ export class RecalculationRunner {
       [locking.piped('board_lock'), opening.statement],
     );
     const lockMs = Math.round(performance.now() - clock.startedAt);
-    const { resultsVersion, def, scale, registeredCodes, events, sets, live } = opening.of(row);
+    const { resultsVersion, def, scale, registeredCodes, events, sets, names, live } = opening.of(row);
     if (!def.board.active) {
       this.pending.addMarkComputed(closing, leaderboardId, resultsVersion);
       this.runs.addComplete(closing, jobId, NO_ROWS, resultsVersion, { skipped: 'inactive board' });
       return { write: null, resultsVersion, timings: null };
     }
+    await this.cachePacksBeside(leaderboardId, sets, caching);
     const started = performance.now();
-    const { standings, loaded } = await this.loadAndCompute(manager, def, toPointsScaleConfig(scale, registeredCodes), events, sets);
+    const { standings, loaded } = await this.loadAndCompute(manager, def, toPointsScaleConfig(scale, registeredCodes), events, sets, names);
     const computed = performance.now();
     const write = await this.writer.write(manager, leaderboardId, live, def.board.initialState, standings, closing);
     const timings = { queueMs: clock.queueMs, lockMs, loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
@@ -199,22 +198,43 @@ export class RecalculationRunner {
     this.boards.addRunDefinition(manager, opening, 'l');
     this.inputs.addEventsAndSets(opening, 'l');
     this.writer.addLockLive(opening, request.leaderboardId);
+    const names = this.inputs.addNames(opening, request.leaderboardId);
     const statement = opening.piped(`leaderboard l WHERE l.id = ${opening.param(request.leaderboardId)}`);
     const of = (answer: QueryResultRow | undefined) => {
       const row = answer as Record<string, unknown> & { results_version: string; events: EventInput[]; sets: RaceSet[] } | undefined;
       const { def, scale, registeredCodes } = this.boards.runDefinitionOf(manager, request.leaderboardId, row);
-      return { def, scale, registeredCodes, resultsVersion: Number(row!.results_version), events: row!.events, sets: row!.sets, live: this.writer.liveOf(row!) };
+      return { def, scale, registeredCodes, resultsVersion: Number(row!.results_version), events: row!.events, sets: row!.sets, names: names(row!), live: this.writer.liveOf(row!) };
     };
     return { statement, of };
+  }
+
+  /**
+   * Pack caching off the run's path: the packs (RacePacksRepository.cacheMissing) are cached
+   * only when the opening read lists a race set without one, on a pooled connection of their
+   * own. They were cached before every run, awaited: a statement in every repeated run (where
+   * nothing is missing), and after an edit a repack of the edited race and its commit (3–5 ms
+   * at load 6) before the run could begin. A few missing packs (an edit's race) are cached
+   * beside the run, which does not wait: it packs them from the rows in its own COPY, as it
+   * does for a set a writer holds (and keeps them under their bytes' SHA-256, the digest the
+   * cache will have). Many (a first run, an import) are awaited before the COPY, so it reads
+   * them cached instead of packing them a second time beside the caching.
+   */
+  private async cachePacksBeside(leaderboardId: number, sets: RaceSet[], caching: Promise<void>[]): Promise<void> {
+    let missing = 0;
+    for (const set of sets) if (set.digest === null) missing += 1;
+    if (missing === 0) return;
+    const cached = this.inputs.cachePacks(leaderboardId);
+    caching.push(cached);
+    if (missing > PACKED_IN_RUN) await cached;
   }
 
   /**
    * Loads the inputs and computes the standings. The inputs live only in this call, so their
    * memory can be reclaimed while the standings are written.
    */
-  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScaleConfig, events: EventInput[], sets: RaceSet[]): Promise<{ standings: StandingsTable; loaded: number }> {
+  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScaleConfig, events: EventInput[], sets: RaceSet[], names: PrefetchedNames | undefined): Promise<{ standings: StandingsTable; loaded: number }> {
     const client = await rawClient(manager);
-    const inputs = await this.inputs.load(client, sets);
+    const inputs = await this.inputs.load(client, sets, names);
     const loaded = performance.now();
     const standings = computeStandingsTable({ scale, board: toLeaderboardConfig(def), events, ...inputs });
     return { standings, loaded };
