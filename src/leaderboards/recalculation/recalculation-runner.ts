@@ -15,7 +15,7 @@ import { BoardDefinition, LeaderboardsRepository } from '../leaderboards.reposit
 import { RUN_TRIGGERS, RunTrigger } from '../recalc.entities';
 import { describeFailure, isTransient } from './failure-kind';
 import { RunsRepository } from './runs.repository';
-import { PrefetchedNames, RaceSet, StandingsInputsRepository } from './standings-inputs.repository';
+import { Prefetched, RaceSet, StandingsInputsRepository } from './standings-inputs.repository';
 import type { RowCountsSql } from '../standings/standings-rows.repository';
 import { PlannedWrite, StandingsWriterRepository, WriteOutcome } from './standings-writer.repository';
 
@@ -168,7 +168,7 @@ export class RecalculationRunner {
       [locking.piped('board_lock'), opening.statement],
     );
     const lockMs = Math.round(performance.now() - clock.startedAt);
-    const { resultsVersion, def, scale, registeredCodes, events, sets, names, live } = opening.of(row);
+    const { resultsVersion, def, scale, registeredCodes, events, sets, prefetched, live } = opening.of(row);
     if (!def.board.active) {
       this.pending.addMarkComputed(closing, leaderboardId, resultsVersion);
       this.runs.addComplete(closing, jobId, NO_ROWS, resultsVersion, { skipped: 'inactive board' });
@@ -176,7 +176,7 @@ export class RecalculationRunner {
     }
     await this.cachePacksBeside(leaderboardId, sets, caching);
     const started = performance.now();
-    const { standings, loaded } = await this.loadAndCompute(manager, def, toPointsScaleConfig(scale, registeredCodes), events, sets, names);
+    const { standings, loaded } = await this.loadAndCompute(manager, def, toPointsScaleConfig(scale, registeredCodes), events, sets, prefetched);
     const computed = performance.now();
     const write = await this.writer.write(manager, leaderboardId, live, def.board.initialState, standings, closing);
     const timings = { queueMs: clock.queueMs, lockMs, loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
@@ -198,12 +198,12 @@ export class RecalculationRunner {
     this.boards.addRunDefinition(manager, opening, 'l');
     this.inputs.addEventsAndSets(opening, 'l');
     this.writer.addLockLive(opening, request.leaderboardId);
-    const names = this.inputs.addNames(opening, request.leaderboardId);
+    const prefetch = this.inputs.addPrefetch(opening, request.leaderboardId);
     const statement = opening.piped(`leaderboard l WHERE l.id = ${opening.param(request.leaderboardId)}`);
     const of = (answer: QueryResultRow | undefined) => {
       const row = answer as Record<string, unknown> & { results_version: string; events: EventInput[]; sets: RaceSet[] } | undefined;
       const { def, scale, registeredCodes } = this.boards.runDefinitionOf(manager, request.leaderboardId, row);
-      return { def, scale, registeredCodes, resultsVersion: Number(row!.results_version), events: row!.events, sets: row!.sets, names: names(row!), live: this.writer.liveOf(row!) };
+      return { def, scale, registeredCodes, resultsVersion: Number(row!.results_version), events: row!.events, sets: row!.sets, prefetched: prefetch(row!), live: this.writer.liveOf(row!) };
     };
     return { statement, of };
   }
@@ -232,9 +232,9 @@ export class RecalculationRunner {
    * Loads the inputs and computes the standings. The inputs live only in this call, so their
    * memory can be reclaimed while the standings are written.
    */
-  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScaleConfig, events: EventInput[], sets: RaceSet[], names: PrefetchedNames | undefined): Promise<{ standings: StandingsTable; loaded: number }> {
+  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScaleConfig, events: EventInput[], sets: RaceSet[], prefetched: Prefetched | undefined): Promise<{ standings: StandingsTable; loaded: number }> {
     const client = await rawClient(manager);
-    const inputs = await this.inputs.load(client, sets, names);
+    const inputs = await this.inputs.load(client, sets, prefetched);
     const loaded = performance.now();
     const standings = computeStandingsTable({ scale, board: toLeaderboardConfig(def), events, ...inputs });
     return { standings, loaded };

@@ -9,7 +9,7 @@ import { OneStatement } from '../../common/database/one-statement';
 import { intArray } from '../../common/database/pg-arrays';
 import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
 import { RacePackMemo } from './race-pack-memo';
-import { RacePacksRepository } from './race-packs.repository';
+import { RacePack, RacePacksRepository } from './race-packs.repository';
 
 // Straight from the codec, not the barrel (a re-export is a getter), and held in module
 // constants: collectIds reads them once per result.
@@ -91,7 +91,7 @@ export class StandingsInputsRepository {
    * RacePackMemo, the others' packs in binary COPYs of about BYTES_PER_READ, then the names and
    * redress in one statement.
    */
-  async load(client: PoolClient, sets: RaceSet[], names?: PrefetchedNames): Promise<BoardInputs> {
+  async load(client: PoolClient, sets: RaceSet[], prefetched?: Prefetched): Promise<BoardInputs> {
     const races: PackedRace[] = [];
     const participantIds = new IdSet();
     const groupIds = new IdSet();
@@ -100,27 +100,32 @@ export class StandingsInputsRepository {
       collectIds(race.results, participantIds, groupIds);
     };
     const unread: RaceSet[] = [];
-    for (const set of sets) {
-      const kept = this.memo.get(set.id, set.digest);
-      if (kept === null) unread.push(set);
-      else add({ eventId: set.eventId, category: set.category, results: kept });
-    }
-    for (const batch of batches(unread)) {
-      for (const pack of await this.packs.read(client, [...batch.keys()])) {
-        const race = decodeRace(batch.get(pack.id)!, pack.packed);
+    const changed = new Map(prefetched?.changed?.map((pack) => [pack.id, pack]));
+    const decoded = (set: RaceSet, pack: RacePack) => {
+      const race = decodeRace(set, pack.packed);
         // A pack the run made from the rows (none cached when its read ran: the pack caching
         // runs beside the run, not before it) is kept under its bytes' SHA-256, computed here:
         // the digest PostgreSQL gives the same bytes once it caches them (packed_sha256 is
         // sha256(packed_results)), so the next run takes it from the memo. Kept by content
         // either way: a digest names these bytes whoever computed it.
-        const digest = pack.digest ?? (pack.packed.length > 0 ? createHash('sha256').update(pack.packed).digest('hex') : null);
-        if (digest !== null) this.memo.keep(pack.id, digest, race.results);
-        add(race);
-      }
+      const digest = pack.digest ?? (pack.packed.length > 0 ? createHash('sha256').update(pack.packed).digest('hex') : null);
+      if (digest !== null) this.memo.keep(pack.id, digest, race.results);
+      add(race);
+    };
+    for (const set of sets) {
+      const kept = this.memo.get(set.id, set.digest);
+      const pack = kept === null ? changed.get(set.id) : undefined;
+      if (kept !== null) add({ eventId: set.eventId, category: set.category, results: kept });
+      else if (pack !== undefined) decoded(set, pack);
+      else unread.push(set);
+    }
+    for (const batch of batches(unread)) {
+      for (const pack of await this.packs.read(client, [...batch.keys()])) decoded(batch.get(pack.id)!, pack);
     }
     const setIds = sets.map((s) => s.id);
-    const known = names && covers(names.hint, participantIds, groupIds, setIds) ? namesOf(names.rows, participantIds) : await this.names(client, participantIds, groupIds, setIds);
-    if (names) this.keepHint(names.leaderboardId, participantIds, groupIds, setIds);
+    const names = prefetched?.names;
+    const known = names && covers(prefetched.hint, participantIds, groupIds, setIds) ? namesOf(names, participantIds) : await this.names(client, participantIds, groupIds, setIds);
+    if (prefetched) this.keepHint(prefetched.leaderboardId, participantIds, groupIds, setIds);
     return { races, raceScores: this.memo.scores, validRaces: this.memo.validated, ...known };
   }
 
@@ -160,24 +165,38 @@ export class StandingsInputsRepository {
    * when they cover what this run's races need (every rider id in the range, every group among
    * them, the same sets: the redress is the sets'); else it asks as before. Read in the run's
    * transaction, after its lock, like everything else it reads. A repeated run or an edit then
-   * has no names round trip.
+   * has no names round trip. With them, the packs of the races this worker keeps for the board
+   * that changed since (RacePacksRepository.addChanged: after an edit, the edited race), so an
+   * edit needs no COPY round trip either.
    */
-  addNames(statement: OneStatement, leaderboardId: number): (row: Record<string, unknown>) => PrefetchedNames | undefined {
+  addPrefetch(statement: OneStatement, leaderboardId: number): (row: Record<string, unknown>) => Prefetched {
     const hint = this.hints.get(leaderboardId);
-    if (hint === undefined) return () => ({ leaderboardId, hint: null, rows: [] });
-    const p = (value: unknown) => statement.param(value);
-    statement.select('names',
-      `(SELECT COALESCE(json_agg(json_build_array(n.kind, n.id, n.text)), '[]')
-          FROM (${namesSql(`${p(intArray(hint.groups))}::int[]`, `id BETWEEN ${p(hint.min)} AND ${p(hint.max)}`, `${p(intArray(hint.sets))}::int[]`)}) AS n(kind, id, text))`);
-    return (row) => ({ leaderboardId, hint, rows: row.names as [number, number, string][] });
+    if (hint === undefined) return () => ({ leaderboardId, hint: null, names: null, changed: undefined });
+    const kept: { id: number; digest: string }[] = [];
+    for (const id of hint.sets) {
+      const digest = this.memo.digestOf(id);
+      if (digest !== undefined) kept.push({ id, digest });
+    }
+    if (kept.length > 0) this.packs.addChanged(statement, kept);
+    if (hint.dense) {
+      const p = (value: unknown) => statement.param(value);
+      statement.select('names',
+        `(SELECT COALESCE(json_agg(json_build_array(n.kind, n.id, n.text)), '[]')
+            FROM (${namesSql(`${p(intArray(hint.groups))}::int[]`, `id BETWEEN ${p(hint.min)} AND ${p(hint.max)}`, `${p(intArray(hint.sets))}::int[]`)}) AS n(kind, id, text))`);
+    }
+    return (row) => ({
+      leaderboardId,
+      hint,
+      names: hint.dense ? (row.names as [number, number, string][]) : null,
+      changed: kept.length > 0 ? this.packs.changedOf(row) : undefined,
+    });
   }
 
-  /** What the next run of the board prefetches (addNames): this run's ids, when its rider ids are dense. */
+  /** What the next run of the board prefetches (addPrefetch): this run's ids. */
   private keepHint(leaderboardId: number, ids: IdSet, groupIds: IdSet, setIds: number[]): void {
     this.hints.delete(leaderboardId);
-    if (!isDense(ids)) return;
     if (this.hints.size >= NAME_HINTS) this.hints.delete(this.hints.keys().next().value!);
-    this.hints.set(leaderboardId, { min: ids.min, max: ids.max, groups: groupIds.ids(), sets: setIds });
+    this.hints.set(leaderboardId, { dense: isDense(ids), min: ids.min, max: ids.max, groups: groupIds.ids(), sets: setIds });
   }
 }
 
@@ -186,17 +205,22 @@ const NAME_HINTS = 10_000;
 
 /** The ids a board's last run read names and redress for (StandingsInputsRepository.addNames). */
 interface NamesHint {
+  /** Whether its rider ids were dense (else no names are prefetched: only a range is). */
+  dense: boolean;
   min: number;
   max: number;
   groups: number[];
   sets: number[];
 }
 
-/** The names and redress an opening read prefetched (addNames) by `hint` (null: none were). */
-export interface PrefetchedNames {
+/** What an opening read prefetched (addPrefetch) by `hint` (null: nothing was). */
+export interface Prefetched {
   leaderboardId: number;
   hint: NamesHint | null;
-  rows: [number, number, string][];
+  /** The names statement's rows, by the hint's ids (null: none were read). */
+  names: [number, number, string][] | null;
+  /** The packs of kept races that changed (undefined: none were read, or too many changed). */
+  changed: RacePack[] | undefined;
 }
 
 /** Serial ids of one series' riders mostly sit close together: a range scan beats a probe per id when the span is not much wider than their count. */
@@ -213,7 +237,7 @@ function namesSql(groups: string, riders: string, sets: string): string {
 
 /** Whether names prefetched by `hint` hold every name and redress a load of these ids and sets needs. */
 function covers(hint: NamesHint | null, ids: IdSet, groupIds: IdSet, setIds: number[]): boolean {
-  if (hint === null) return false;
+  if (hint === null || !hint.dense) return false;
   if (ids.size > 0 && (ids.min < hint.min || ids.max > hint.max)) return false;
   if (setIds.length !== hint.sets.length || setIds.some((id, i) => id !== hint.sets[i])) return false;
   if (groupIds.size === 0) return true;
