@@ -94,6 +94,11 @@ export class RecalculationRunner {
     // Pack caching off the run's path: see cachePacksBeside. Awaited once the run has ended, so
     // a run's job ends with its board's packs cached (its failure is logged, never the run's).
     const caching: Promise<void>[] = [];
+    // A board this worker has not run yet (its first run, or the worker's first since it
+    // started) is likely to have many packs missing: they are cached before the run, as before
+    // round four, so its opening read lists them with their sizes and digests (the COPY then
+    // batches by size, and reads them cached instead of waiting for the caching mid-run).
+    if (!this.inputs.ranBefore(leaderboardId)) await this.inputs.cachePacks(leaderboardId);
     try {
       return await this.tx.runPipelined(async (uow) => {
         const closing = new OneStatement();

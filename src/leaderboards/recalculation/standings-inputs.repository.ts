@@ -192,6 +192,11 @@ export class StandingsInputsRepository {
     });
   }
 
+  /** Whether this worker has loaded the board before (it keeps the ids of its last run). */
+  ranBefore(leaderboardId: number): boolean {
+    return this.hints.has(leaderboardId);
+  }
+
   /** What the next run of the board prefetches (addPrefetch): this run's ids. */
   private keepHint(leaderboardId: number, ids: IdSet, groupIds: IdSet, setIds: number[]): void {
     this.hints.delete(leaderboardId);
