@@ -69,6 +69,16 @@ const originalQuery = Client.prototype.query;
     const answered = () => (entry.answered = performance.now());
     if (result instanceof Promise) void result.then(answered, () => undefined);
     else for (const event of ['finish', 'end']) stream!.on!(event, answered);
+  } else if (trace && result && typeof (result as { submit?: unknown }).submit === 'function' && typeof (result as { callback?: unknown }).callback === 'function') {
+    // A custom query object (a pipeline, common/database/pipeline.ts; a COPY has none): timed by its callback.
+    const query = result as { text?: string; callback: (...a: unknown[]) => void };
+    const entry = { text: (query.text ?? 'pipeline').replace(/\s+/g, ' ').slice(0, 80), sent, answered: NaN };
+    trace.push(entry);
+    const callback = query.callback;
+    query.callback = (...a: unknown[]) => {
+      entry.answered = performance.now();
+      callback(...a);
+    };
   }
   return result;
 };

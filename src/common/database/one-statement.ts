@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { EntityManager, QueryFailedError } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { PipedStatement, pipeline, PipelineError } from './pipeline';
 import { rawClient } from './raw-client';
 
 /**
@@ -33,20 +34,28 @@ export class OneStatement {
   }
 
   /**
-   * Sends the statement, prepared (see PREPARED_NAMES); its answer is one row (`from`, when
-   * given, must yield exactly one). Runs in a transaction (TransactionRunner.run).
+   * The statement, prepared (see PREPARED_NAMES), for a pipeline (pipeline.ts) that sends it
+   * with others; its answer is one row (`from`, when given, must yield exactly one).
    */
-  async run<T>(manager: EntityManager, from = ''): Promise<T> {
+  piped(from = ''): PipedStatement {
     const withClause = this.parts.length > 0 ? `WITH ${this.parts.join(',\n')}\n` : '';
     const columns = this.columns.length > 0 ? this.columns.join(',\n') : 'NULL';
     const text = `${withClause}SELECT ${columns}${from ? `\n  FROM ${from}` : ''}`;
+    return { name: preparedName(text), text, values: this.values };
+  }
+
+  /**
+   * Sends the statement on its own, prepared; its answer is one row (`from`, when given, must
+   * yield exactly one). Runs in a transaction (TransactionRunner.run).
+   */
+  async run<T>(manager: EntityManager, from = ''): Promise<T> {
     const client = await rawClient(manager);
     try {
-      const { rows } = await client.query({ name: preparedName(text), text, values: this.values });
+      const [rows] = await pipeline(client, [this.piped(from)]);
       return rows[0] as T;
     } catch (err) {
       // As manager.query would have thrown it: failure handling reads TypeORM's error.
-      throw err instanceof Error && 'code' in err ? new QueryFailedError(text, this.values, err) : err;
+      throw err instanceof PipelineError ? err.queryFailed : err;
     }
   }
 }

@@ -48,6 +48,11 @@ export class RacePackMemo {
     return kept.results;
   }
 
+  /** The digest of the pack set `setId`'s kept results came from (undefined: none kept); not a use of them. */
+  digestOf(setId: number): string | undefined {
+    return this.races.get(setId)?.digest;
+  }
+
   /** Keeps set `setId`'s results, decoded from the pack of this digest. */
   keep(setId: number, digest: string, results: Int32Array): void {
     this.drop(setId);

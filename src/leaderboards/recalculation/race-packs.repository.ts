@@ -3,10 +3,22 @@ import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { packedResultSql } from '../../calculators/packed-format';
+import { OneStatement } from '../../common/database/one-statement';
+import { intArray, textArray } from '../../common/database/pg-arrays';
 import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
 
-/** Set s's results packed from its rows in the calculators' format (NULL when it has none). */
-const PACK_OF_SET = `(SELECT string_agg(${packedResultSql('r')}, ''::bytea) FROM race_result r WHERE r.result_set_id = s.id)`;
+/** At most this many changed packs travel in a run's opening read (addChanged). */
+const CHANGED_IN_READ = 4;
+
+/**
+ * Set s's results packed from its rows in the calculators' format (NULL when it has none), in
+ * the rows' id order: the same rows make the same bytes, and so the same digest, whoever packs
+ * them and whatever the rows' places in the table (a run packing an edited race from the rows
+ * while the caching beside it packs it too keeps it under the digest the cache gets). In the
+ * table's order, rows updated and updated back could pack in another order after their tuples
+ * moved (seen in incremental-runs.spec once the caching ran beside the run).
+ */
+const PACK_OF_SET = `(SELECT string_agg(${packedResultSql('r')}, ''::bytea ORDER BY r.id) FROM race_result r WHERE r.result_set_id = s.id)`;
 
 export interface RacePack {
   id: number;
@@ -44,6 +56,31 @@ export class RacePacksRepository {
                           FOR NO KEY UPDATE OF l SKIP LOCKED)`,
       [leaderboardId],
     );
+  }
+
+  /**
+   * Changed packs in the opening read: adds to a run's opening statement, as the column
+   * `changed_packs`, the packs of the sets among `kept` (the races the worker keeps for the board,
+   * with the digests it keeps them under) whose pack is no longer that one: cached, or made from
+   * the rows now (the edited race, its cache cleared), each with the digest of the cached pack it
+   * is (null for one made now), in base64. At most CHANGED_IN_READ of them: for more, the column
+   * is null and the run COPYs them as before. After an edit the run then needs no COPY round trip.
+   */
+  addChanged(statement: OneStatement, kept: { id: number; digest: string }[]): void {
+    const p = (value: unknown) => statement.param(value);
+    statement.select('changed_packs',
+      `(SELECT CASE WHEN count(*) <= ${CHANGED_IN_READ} THEN COALESCE(json_agg(json_build_array(c.id, c.packed, c.digest)), '[]') END
+          FROM (SELECT s.id, encode(COALESCE(s.packed_results, ${PACK_OF_SET}), 'base64') AS packed, encode(s.packed_sha256, 'hex') AS digest
+                  FROM unnest(${p(intArray(kept.map((k) => k.id)))}::int[], ${p(textArray(kept.map((k) => k.digest)))}::text[]) AS k(id, digest)
+                  JOIN result_set s ON s.id = k.id
+                 WHERE s.packed_sha256 IS DISTINCT FROM decode(k.digest, 'hex')
+                 LIMIT ${CHANGED_IN_READ + 1}) c)`);
+  }
+
+  /** The column addChanged added, as packs (undefined: more changed than it carries). */
+  changedOf(row: Record<string, unknown>): RacePack[] | undefined {
+    const packs = row.changed_packs as [number, string | null, string | null][] | null;
+    return packs?.map(([id, packed, digest]) => ({ id, packed: packed === null ? EMPTY : Buffer.from(packed, 'base64'), digest }));
   }
 
   /**

@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { QueryResultRow } from 'pg';
+import { EntityManager } from 'typeorm';
 import { computeStandingsTable, EventInput, PointsScaleConfig, StandingsTable } from '../../calculators';
 import { addAdvisoryXactLock, BOARD_LOCK_NAMESPACE } from '../../common/database/advisory-locks';
 import { OneStatement } from '../../common/database/one-statement';
 import { rawClient } from '../../common/database/raw-client';
-import { TransactionRunner, UnitOfWork } from '../../common/database/transaction-runner';
+import { PipelinedUnitOfWork, PrefaceFailed, TransactionRunner } from '../../common/database/transaction-runner';
 import { RecalculationFailedEvent, RecalculationRecoveredEvent, StandingsChangedEvent } from '../../common/events/catalogue';
 import { PodiumMetrics } from '../../metrics/podium-metrics';
 import { FailureEpisodesRepository } from '../../notifications/failure-episodes.repository';
@@ -14,7 +15,7 @@ import { BoardDefinition, LeaderboardsRepository } from '../leaderboards.reposit
 import { RUN_TRIGGERS, RunTrigger } from '../recalc.entities';
 import { describeFailure, isTransient } from './failure-kind';
 import { RunsRepository } from './runs.repository';
-import { RaceSet, StandingsInputsRepository } from './standings-inputs.repository';
+import { Prefetched, RaceSet, StandingsInputsRepository } from './standings-inputs.repository';
 import type { RowCountsSql } from '../standings/standings-rows.repository';
 import { PlannedWrite, StandingsWriterRepository, WriteOutcome } from './standings-writer.repository';
 
@@ -45,6 +46,9 @@ interface RunClock {
 /** What compute() did, before the closing statement is sent; timings are null for a skipped (inactive) board. */
 type ComputedRun = { write: PlannedWrite | null; resultsVersion: number; timings: RunTimings | null };
 
+/** At most this many race sets without a cached pack are packed by the run itself, the caching going on beside it (cachePacksBeside). */
+const PACKED_IN_RUN = 2;
+
 /** A run that writes no standings row (an inactive board). */
 const NO_ROWS: RowCountsSql = { inserted: '0', updated: '0', deleted: '0' };
 
@@ -68,7 +72,6 @@ export class RecalculationRunner {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly boards: LeaderboardsRepository,
-    private readonly dataSource: DataSource,
     private readonly inputs: StandingsInputsRepository,
     private readonly writer: StandingsWriterRepository,
     private readonly runs: RunsRepository,
@@ -88,21 +91,27 @@ export class RecalculationRunner {
   private async runOnce(request: RunRequest): Promise<RunOutcome> {
     const { jobId, leaderboardId, trigger, queuedAt, attempt } = request;
     const clock = { startedAt: performance.now(), queueMs: Math.max(0, Date.now() - queuedAt.getTime()) };
-    // Lean run: the "running" mark is one statement, committed on its own (no transaction of its
-    // own to open and close), and the pack caching is another; neither reads what the other
-    // writes, so they go out together on two pooled connections: one wait instead of two.
-    await Promise.all([
-      this.runs.start(this.dataSource.manager, jobId, leaderboardId, trigger, queuedAt, attempt),
-      this.inputs.cachePacks(leaderboardId),
-    ]);
+    // Pack caching off the run's path: see cachePacksBeside. Awaited once the run has ended, so
+    // a run's job ends with its board's packs cached (its failure is logged, never the run's).
+    const caching: Promise<void>[] = [];
+    // A board this worker has not run yet (its first run, or the worker's first since it
+    // started) is likely to have many packs missing: they are cached before the run, as before
+    // round four, so its opening read lists them with their sizes and digests (the COPY then
+    // batches by size, and reads them cached instead of waiting for the caching mid-run).
+    if (!this.inputs.ranBefore(leaderboardId)) await this.inputs.cachePacks(leaderboardId);
     try {
-      return await this.tx.run(async (uow) => {
+      return await this.tx.runPipelined(async (uow) => {
         const closing = new OneStatement();
-        const computed = await this.compute(uow.manager, request, clock, closing);
+        const computed = await this.compute(uow, request, clock, closing, caching);
         return this.close(uow, leaderboardId, computed, closing);
       });
     } catch (err) {
+      // The "running" mark was not committed: the job fails as a whole (BullMQ retries it), as
+      // when the mark was a statement of its own.
+      if (err instanceof PrefaceFailed) throw err.error;
       return this.handleFailure(request, err);
+    } finally {
+      await Promise.all(caching);
     }
   }
 
@@ -110,11 +119,13 @@ export class RecalculationRunner {
    * Sends the closing statement (the row changes, the set's computed mark, the outbox version,
    * the run's completion, the failure episode's close), then queues what to announce.
    */
-  private async close(uow: UnitOfWork, leaderboardId: number, computed: ComputedRun, closing: OneStatement): Promise<RunOutcome> {
+  private async close(uow: PipelinedUnitOfWork, leaderboardId: number, computed: ComputedRun, closing: OneStatement): Promise<RunOutcome> {
     this.episodes.addRecovery(closing, leaderboardId);
     for (const [kind, sql] of Object.entries(computed.write?.rows ?? NO_ROWS)) closing.select(`rows_${kind}`, sql);
     const sent = performance.now();
-    const closed = await closing.run<{ recovered: number | null; rows_inserted: string; rows_updated: string; rows_deleted: string }>(uow.manager);
+    // Pipelined COMMIT: the closing statement and COMMIT in one round trip.
+    const [[row]] = await uow.commit([closing.piped()]);
+    const closed = row as { recovered: number | null; rows_inserted: string; rows_updated: string; rows_deleted: string };
     const { recovered } = closed;
     computed.write?.closed(closed);
     // The run record's writeMs cannot hold the closing statement's time (that statement writes
@@ -142,24 +153,35 @@ export class RecalculationRunner {
    * computed mark, the outbox version, the run's completion, the failure episode's close) are
    * added to `closing`, which the caller sends as one statement.
    */
-  private async compute(manager: EntityManager, request: RunRequest, clock: RunClock, closing: OneStatement): Promise<ComputedRun> {
+  private async compute(uow: PipelinedUnitOfWork, request: RunRequest, clock: RunClock, closing: OneStatement, caching: Promise<void>[]): Promise<ComputedRun> {
     const { leaderboardId, jobId } = request;
+    const { manager } = uow;
     // The lock is a statement of its own, before the one that reads: under READ COMMITTED each
     // statement reads its own snapshot, and the read must be taken once the lock is held. The
     // run's "locked" mark goes with it (it reads nothing the lock protects).
     const locking = new OneStatement();
     addAdvisoryXactLock(locking, 'board_lock', BOARD_LOCK_NAMESPACE, leaderboardId);
     this.runs.addLocked(locking, jobId, 'board_lock');
-    await locking.run(manager, 'board_lock');
+    // Pipelined BEGIN: the "running" mark (committed on its own, so it is visible while the run
+    // works), BEGIN, the lock with the "locked" mark, and the opening read go out as one
+    // pipeline (common/database/pipeline.ts): one round trip for what took four (the mark,
+    // START TRANSACTION, the lock, the read). PostgreSQL still runs them one after the other:
+    // the read is bound, and takes its snapshot, once the lock's statement has ended.
+    const opening = this.openingRead(manager, request);
+    const [, [row]] = await uow.begin(
+      [this.runs.startStatement(jobId, leaderboardId, request.trigger, request.queuedAt, request.attempt)],
+      [locking.piped('board_lock'), opening.statement],
+    );
     const lockMs = Math.round(performance.now() - clock.startedAt);
-    const { resultsVersion, def, scale, registeredCodes, events, sets, live } = await this.openingRead(manager, request);
+    const { resultsVersion, def, scale, registeredCodes, events, sets, prefetched, live } = opening.of(row);
     if (!def.board.active) {
       this.pending.addMarkComputed(closing, leaderboardId, resultsVersion);
       this.runs.addComplete(closing, jobId, NO_ROWS, resultsVersion, { skipped: 'inactive board' });
       return { write: null, resultsVersion, timings: null };
     }
+    await this.cachePacksBeside(leaderboardId, sets, caching);
     const started = performance.now();
-    const { standings, loaded } = await this.loadAndCompute(manager, def, toPointsScaleConfig(scale, registeredCodes), events, sets);
+    const { standings, loaded } = await this.loadAndCompute(manager, def, toPointsScaleConfig(scale, registeredCodes), events, sets, prefetched);
     const computed = performance.now();
     const write = await this.writer.write(manager, leaderboardId, live, def.board.initialState, standings, closing);
     const timings = { queueMs: clock.queueMs, lockMs, loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
@@ -175,25 +197,49 @@ export class RecalculationRunner {
    * fingerprints' token, for FingerprintMemo), in one statement (they were four). The version is read in the same snapshot as the
    * inputs: any change committed later has a higher version and leaves the board pending.
    */
-  private async openingRead(manager: EntityManager, request: RunRequest) {
+  private openingRead(manager: EntityManager, request: RunRequest) {
     const opening = new OneStatement();
     this.pending.addResultsVersion(opening, 'l.id');
     this.boards.addRunDefinition(manager, opening, 'l');
     this.inputs.addEventsAndSets(opening, 'l');
     this.writer.addLockLive(opening, request.leaderboardId);
-    const row = await opening.run<Record<string, unknown> & { results_version: string; events: EventInput[]; sets: RaceSet[] } | undefined>(
-      manager, `leaderboard l WHERE l.id = ${opening.param(request.leaderboardId)}`);
-    const { def, scale, registeredCodes } = this.boards.runDefinitionOf(manager, request.leaderboardId, row);
-    return { def, scale, registeredCodes, resultsVersion: Number(row!.results_version), events: row!.events, sets: row!.sets, live: this.writer.liveOf(row!) };
+    const prefetch = this.inputs.addPrefetch(opening, request.leaderboardId);
+    const statement = opening.piped(`leaderboard l WHERE l.id = ${opening.param(request.leaderboardId)}`);
+    const of = (answer: QueryResultRow | undefined) => {
+      const row = answer as Record<string, unknown> & { results_version: string; events: EventInput[]; sets: RaceSet[] } | undefined;
+      const { def, scale, registeredCodes } = this.boards.runDefinitionOf(manager, request.leaderboardId, row);
+      return { def, scale, registeredCodes, resultsVersion: Number(row!.results_version), events: row!.events, sets: row!.sets, prefetched: prefetch(row!), live: this.writer.liveOf(row!) };
+    };
+    return { statement, of };
+  }
+
+  /**
+   * Pack caching off the run's path: the packs (RacePacksRepository.cacheMissing) are cached
+   * only when the opening read lists a race set without one, on a pooled connection of their
+   * own. They were cached before every run, awaited: a statement in every repeated run (where
+   * nothing is missing), and after an edit a repack of the edited race and its commit (3–5 ms
+   * at load 6) before the run could begin. A few missing packs (an edit's race) are cached
+   * beside the run, which does not wait: it packs them from the rows in its own COPY, as it
+   * does for a set a writer holds (and keeps them under their bytes' SHA-256, the digest the
+   * cache will have). Many (a first run, an import) are awaited before the COPY, so it reads
+   * them cached instead of packing them a second time beside the caching.
+   */
+  private async cachePacksBeside(leaderboardId: number, sets: RaceSet[], caching: Promise<void>[]): Promise<void> {
+    let missing = 0;
+    for (const set of sets) if (set.digest === null) missing += 1;
+    if (missing === 0) return;
+    const cached = this.inputs.cachePacks(leaderboardId);
+    caching.push(cached);
+    if (missing > PACKED_IN_RUN) await cached;
   }
 
   /**
    * Loads the inputs and computes the standings. The inputs live only in this call, so their
    * memory can be reclaimed while the standings are written.
    */
-  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScaleConfig, events: EventInput[], sets: RaceSet[]): Promise<{ standings: StandingsTable; loaded: number }> {
+  private async loadAndCompute(manager: EntityManager, def: BoardDefinition, scale: PointsScaleConfig, events: EventInput[], sets: RaceSet[], prefetched: Prefetched | undefined): Promise<{ standings: StandingsTable; loaded: number }> {
     const client = await rawClient(manager);
-    const inputs = await this.inputs.load(client, sets);
+    const inputs = await this.inputs.load(client, sets, prefetched);
     const loaded = performance.now();
     const standings = computeStandingsTable({ scale, board: toLeaderboardConfig(def), events, ...inputs });
     return { standings, loaded };

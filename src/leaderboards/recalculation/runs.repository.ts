@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { OneStatement } from '../../common/database/one-statement';
+import type { PipedStatement } from '../../common/database/pipeline';
 import { RecalcRun, RunTrigger } from '../recalc.entities';
 import type { RowCountsSql } from '../standings/standings-rows.repository';
 
@@ -26,7 +27,7 @@ export class RunsRepository {
 
   /**
    * queued() for many jobs, in one statement. A worker may already have started some of them
-   * (their rows are committed by start()); those are skipped by NOT EXISTS rather than by ON
+   * (their rows are committed by startStatement()); those are skipped by NOT EXISTS rather than by ON
    * CONFLICT alone, which would wait for each of those runs' transactions to end once they
    * have updated their row (an index entry of a transaction in progress).
    */
@@ -41,13 +42,19 @@ export class RunsRepository {
     );
   }
 
-  async start(manager: EntityManager, jobId: string, leaderboardId: number, trigger: RunTrigger, queuedAt: Date, attempt: number): Promise<void> {
-    await manager.query(
-      `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status, queued_at, started_at, attempts)
-       VALUES ($1, $2, $3, 'running', $4, clock_timestamp(), $5)
-       ON CONFLICT (job_id) DO UPDATE SET status = 'running', started_at = clock_timestamp(), attempts = EXCLUDED.attempts, finished_at = NULL, served_by = NULL`,
-      [jobId, leaderboardId, trigger, queuedAt, attempt],
-    );
+  /**
+   * The run's "running" mark, as a statement the run sends first, committed on its own before
+   * its transaction (RecalculationRunner: in the pipeline that begins it), so the record is
+   * visible while the run works.
+   */
+  startStatement(jobId: string, leaderboardId: number, trigger: RunTrigger, queuedAt: Date, attempt: number): PipedStatement {
+    return {
+      name: 'podium_run_start',
+      text: `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status, queued_at, started_at, attempts)
+             VALUES ($1, $2, $3, 'running', $4, clock_timestamp(), $5)
+             ON CONFLICT (job_id) DO UPDATE SET status = 'running', started_at = clock_timestamp(), attempts = EXCLUDED.attempts, finished_at = NULL, served_by = NULL`,
+      values: [jobId, leaderboardId, trigger, queuedAt, attempt],
+    };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { CustomValueRef, PackedRace, ResultRedress } from '../../calculators';
@@ -5,9 +6,10 @@ import type { RaceScoreMemo } from '../../calculators/race-scores';
 import { eventInScopeSql } from '../../calculators/event-scope';
 import * as format from '../../calculators/packed-format';
 import { OneStatement } from '../../common/database/one-statement';
+import { intArray } from '../../common/database/pg-arrays';
 import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
 import { RacePackMemo } from './race-pack-memo';
-import { RacePacksRepository } from './race-packs.repository';
+import { RacePack, RacePacksRepository } from './race-packs.repository';
 
 // Straight from the codec, not the barrel (a re-export is a getter), and held in module
 // constants: collectIds reads them once per result.
@@ -55,6 +57,8 @@ export interface RaceSet {
 export class StandingsInputsRepository {
   private readonly logger = new Logger(StandingsInputsRepository.name);
 
+  private readonly hints = new Map<number, NamesHint>();
+
   constructor(
     private readonly packs: RacePacksRepository,
     private readonly memo: RacePackMemo,
@@ -87,7 +91,7 @@ export class StandingsInputsRepository {
    * RacePackMemo, the others' packs in binary COPYs of about BYTES_PER_READ, then the names and
    * redress in one statement.
    */
-  async load(client: PoolClient, sets: RaceSet[]): Promise<BoardInputs> {
+  async load(client: PoolClient, sets: RaceSet[], prefetched?: Prefetched): Promise<BoardInputs> {
     const races: PackedRace[] = [];
     const participantIds = new IdSet();
     const groupIds = new IdSet();
@@ -96,19 +100,33 @@ export class StandingsInputsRepository {
       collectIds(race.results, participantIds, groupIds);
     };
     const unread: RaceSet[] = [];
+    const changed = new Map(prefetched?.changed?.map((pack) => [pack.id, pack]));
+    const decoded = (set: RaceSet, pack: RacePack) => {
+      const race = decodeRace(set, pack.packed);
+        // A pack the run made from the rows (none cached when its read ran: the pack caching
+        // runs beside the run, not before it) is kept under its bytes' SHA-256, computed here:
+        // the digest PostgreSQL gives the same bytes once it caches them (packed_sha256 is
+        // sha256(packed_results)), so the next run takes it from the memo. Kept by content
+        // either way: a digest names these bytes whoever computed it.
+      const digest = pack.digest ?? (pack.packed.length > 0 ? createHash('sha256').update(pack.packed).digest('hex') : null);
+      if (digest !== null) this.memo.keep(pack.id, digest, race.results);
+      add(race);
+    };
     for (const set of sets) {
       const kept = this.memo.get(set.id, set.digest);
-      if (kept === null) unread.push(set);
-      else add({ eventId: set.eventId, category: set.category, results: kept });
+      const pack = kept === null ? changed.get(set.id) : undefined;
+      if (kept !== null) add({ eventId: set.eventId, category: set.category, results: kept });
+      else if (pack !== undefined) decoded(set, pack);
+      else unread.push(set);
     }
     for (const batch of batches(unread)) {
-      for (const pack of await this.packs.read(client, [...batch.keys()])) {
-        const race = decodeRace(batch.get(pack.id)!, pack.packed);
-        if (pack.digest !== null) this.memo.keep(pack.id, pack.digest, race.results);
-        add(race);
-      }
+      for (const pack of await this.packs.read(client, [...batch.keys()])) decoded(batch.get(pack.id)!, pack);
     }
-    return { races, raceScores: this.memo.scores, validRaces: this.memo.validated, ...(await this.names(client, participantIds, groupIds, sets.map((s) => s.id))) };
+    const setIds = sets.map((s) => s.id);
+    const names = prefetched?.names;
+    const known = names && covers(prefetched.hint, participantIds, groupIds, setIds) ? namesOf(names, participantIds) : await this.names(client, participantIds, groupIds, setIds);
+    if (prefetched) this.keepHint(prefetched.leaderboardId, participantIds, groupIds, setIds);
+    return { races, raceScores: this.memo.scores, validRaces: this.memo.validated, ...known };
   }
 
   /** Caches the packs the board's next load will read (RacePacksRepository.cacheMissing); a failure only costs that load packing them. */
@@ -128,29 +146,121 @@ export class StandingsInputsRepository {
    * ResultRedress), an empty probe on a board without any, folded in here to cost no round trip.
    */
   private async names(client: PoolClient, ids: IdSet, groupIds: IdSet, setIds: number[]): Promise<Pick<BoardInputs, 'participantNames' | 'customValues' | 'redress'>> {
-    const participantNames = new Map<number, string>();
-    const customValues = new Map<number, CustomValueRef>();
-    if (ids.size === 0 && groupIds.size === 0) return { participantNames, customValues };
-    const dense = ids.size > 0 && ids.max - ids.min < 4 * ids.size && ids.max < IdSet.DENSE_LIMIT;
-    const riders = dense
+    if (ids.size === 0 && groupIds.size === 0) return { participantNames: new Map(), customValues: new Map() };
+    const riders = isDense(ids)
       ? { where: 'id BETWEEN $2 AND $3', values: [ids.min, ids.max] }
       : { where: 'id = ANY($2::int[])', values: [ids.ids()] };
-    const sets = `$${riders.values.length + 2}::int[]`;
     const { rows } = await client.query<[number, number, string]>({
-      text: `SELECT 1, id, name FROM custom_list_value WHERE id = ANY($1::int[])
-             UNION ALL SELECT 0, id, first_name || ' ' || last_name FROM participant WHERE ${riders.where}
-             UNION ALL SELECT 2, id, redress::text FROM race_result WHERE result_set_id = ANY(${sets}) AND redress IS NOT NULL`,
+      text: namesSql('$1::int[]', riders.where, `$${riders.values.length + 2}::int[]`),
       values: [groupIds.ids(), ...riders.values, setIds],
       rowMode: 'array',
     });
-    let redress: Map<number, ResultRedress> | undefined;
-    for (const [kind, id, text] of rows) {
-      if (kind === 1) customValues.set(id, { id, name: text });
-      else if (kind === 2) (redress ??= new Map()).set(id, JSON.parse(text) as ResultRedress);
-      else if (ids.has(id)) participantNames.set(id, text);
-    }
-    return { participantNames, customValues, ...(redress ? { redress } : {}) };
+    return namesOf(rows, ids);
   }
+
+  /**
+   * Names prefetch: adds to a run's opening statement (as the column `names`) the names and
+   * redress the board's last run needed, by that run's ids (its riders' id range, its groups,
+   * its sets), when this worker ran the board before with dense rider ids. load() uses them only
+   * when they cover what this run's races need (every rider id in the range, every group among
+   * them, the same sets: the redress is the sets'); else it asks as before. Read in the run's
+   * transaction, after its lock, like everything else it reads. A repeated run or an edit then
+   * has no names round trip. With them, the packs of the races this worker keeps for the board
+   * that changed since (RacePacksRepository.addChanged: after an edit, the edited race), so an
+   * edit needs no COPY round trip either.
+   */
+  addPrefetch(statement: OneStatement, leaderboardId: number): (row: Record<string, unknown>) => Prefetched {
+    const hint = this.hints.get(leaderboardId);
+    if (hint === undefined) return () => ({ leaderboardId, hint: null, names: null, changed: undefined });
+    const kept: { id: number; digest: string }[] = [];
+    for (const id of hint.sets) {
+      const digest = this.memo.digestOf(id);
+      if (digest !== undefined) kept.push({ id, digest });
+    }
+    if (kept.length > 0) this.packs.addChanged(statement, kept);
+    if (hint.dense) {
+      const p = (value: unknown) => statement.param(value);
+      statement.select('names',
+        `(SELECT COALESCE(json_agg(json_build_array(n.kind, n.id, n.text)), '[]')
+            FROM (${namesSql(`${p(intArray(hint.groups))}::int[]`, `id BETWEEN ${p(hint.min)} AND ${p(hint.max)}`, `${p(intArray(hint.sets))}::int[]`)}) AS n(kind, id, text))`);
+    }
+    return (row) => ({
+      leaderboardId,
+      hint,
+      names: hint.dense ? (row.names as [number, number, string][]) : null,
+      changed: kept.length > 0 ? this.packs.changedOf(row) : undefined,
+    });
+  }
+
+  /** Whether this worker has loaded the board before (it keeps the ids of its last run). */
+  ranBefore(leaderboardId: number): boolean {
+    return this.hints.has(leaderboardId);
+  }
+
+  /** What the next run of the board prefetches (addPrefetch): this run's ids. */
+  private keepHint(leaderboardId: number, ids: IdSet, groupIds: IdSet, setIds: number[]): void {
+    this.hints.delete(leaderboardId);
+    if (this.hints.size >= NAME_HINTS) this.hints.delete(this.hints.keys().next().value!);
+    this.hints.set(leaderboardId, { dense: isDense(ids), min: ids.min, max: ids.max, groups: groupIds.ids(), sets: setIds });
+  }
+}
+
+/** The boards whose last run's ids a worker keeps for the names prefetch (oldest dropped first). */
+const NAME_HINTS = 10_000;
+
+/** The ids a board's last run read names and redress for (StandingsInputsRepository.addNames). */
+interface NamesHint {
+  /** Whether its rider ids were dense (else no names are prefetched: only a range is). */
+  dense: boolean;
+  min: number;
+  max: number;
+  groups: number[];
+  sets: number[];
+}
+
+/** What an opening read prefetched (addPrefetch) by `hint` (null: nothing was). */
+export interface Prefetched {
+  leaderboardId: number;
+  hint: NamesHint | null;
+  /** The names statement's rows, by the hint's ids (null: none were read). */
+  names: [number, number, string][] | null;
+  /** The packs of kept races that changed (undefined: none were read, or too many changed). */
+  changed: RacePack[] | undefined;
+}
+
+/** Serial ids of one series' riders mostly sit close together: a range scan beats a probe per id when the span is not much wider than their count. */
+function isDense(ids: IdSet): boolean {
+  return ids.size > 0 && ids.max - ids.min < 4 * ids.size && ids.max < IdSet.DENSE_LIMIT;
+}
+
+/** The names statement: groups' names (kind 1), riders' (0) by `riders`, redress of the sets' results (2). */
+function namesSql(groups: string, riders: string, sets: string): string {
+  return `SELECT 1, id, name FROM custom_list_value WHERE id = ANY(${groups})
+          UNION ALL SELECT 0, id, first_name || ' ' || last_name FROM participant WHERE ${riders}
+          UNION ALL SELECT 2, id, redress::text FROM race_result WHERE result_set_id = ANY(${sets}) AND redress IS NOT NULL`;
+}
+
+/** Whether names prefetched by `hint` hold every name and redress a load of these ids and sets needs. */
+function covers(hint: NamesHint | null, ids: IdSet, groupIds: IdSet, setIds: number[]): boolean {
+  if (hint === null || !hint.dense) return false;
+  if (ids.size > 0 && (ids.min < hint.min || ids.max > hint.max)) return false;
+  if (setIds.length !== hint.sets.length || setIds.some((id, i) => id !== hint.sets[i])) return false;
+  if (groupIds.size === 0) return true;
+  const groups = new Set(hint.groups);
+  return groupIds.ids().every((id) => groups.has(id));
+}
+
+/** The names statement's rows as a load's maps; riders not among `ids` (a range reads a few more) are left out. */
+function namesOf(rows: [number, number, string][], ids: IdSet): Pick<BoardInputs, 'participantNames' | 'customValues' | 'redress'> {
+  const participantNames = new Map<number, string>();
+  const customValues = new Map<number, CustomValueRef>();
+  let redress: Map<number, ResultRedress> | undefined;
+  for (const [kind, id, text] of rows) {
+    if (kind === 1) customValues.set(id, { id, name: text });
+    else if (kind === 2) (redress ??= new Map()).set(id, JSON.parse(text) as ResultRedress);
+    else if (ids.has(id)) participantNames.set(id, text);
+  }
+  return { participantNames, customValues, ...(redress ? { redress } : {}) };
 }
 
 /** A race's pack as the calculators' PackedRace. */
