@@ -41,6 +41,16 @@ export class RunsRepository {
     );
   }
 
+  /**
+   * Removes the rows of jobs that were recorded as queued but never added (recalculate-all's
+   * batches after one that failed; a request folded into another job). Only still-queued rows:
+   * one a worker has started is its run's.
+   */
+  async forgetQueued(manager: EntityManager, jobIds: string[]): Promise<void> {
+    if (jobIds.length === 0) return;
+    await manager.query(`DELETE FROM recalc_run WHERE job_id = ANY($1::text[]) AND status = 'queued'`, [jobIds]);
+  }
+
   async start(manager: EntityManager, jobId: string, leaderboardId: number, trigger: RunTrigger, queuedAt: Date, attempt: number): Promise<void> {
     await manager.query(
       `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status, queued_at, started_at, attempts)
