@@ -80,8 +80,8 @@ export class RecalcQueue {
    *
    * Run rows first: the rows are written before any job is added, so no worker can have
    * started one of them and the statement never waits on a run's transaction (written after
-   * the adds, it skipped or waited for the runs the workers had already started: 30–90 ms of
-   * the answer for 1,000 boards, BENCHMARKS.md, issue 16, target 2, round four). If a batch
+   * the adds, it had to skip the runs the workers had already started, and could wait for one
+   * in progress; BENCHMARKS.md, issue 16, target 2, round four, for what it measured). If a batch
    * fails, the rows of its jobs and of the batches never sent are removed and the caller gets
    * the error, as before: the jobs already added keep their rows, and a job of the failed batch
    * that Redis took all the same runs without one until it starts (as a debounced job). A row
