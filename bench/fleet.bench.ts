@@ -11,10 +11,11 @@
  * write). The first drain (every row inserted) is a warm-up and reported apart.
  */
 import 'reflect-metadata';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { Client } from 'pg';
 import { createPodiumApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/config';
@@ -26,6 +27,10 @@ import { recordFigures } from './scorecard';
 const SHAPE: SeasonShape = { events: 8, categories: 20, riders: 60 };
 const BOARDS = Number(process.env.BENCH_FLEET_BOARDS ?? 1_000);
 const CONCURRENCY = process.env.BENCH_FLEET_CONCURRENCY ?? '4';
+/** BENCH_FLEET_WORKERS: the worker process counts to drain with, in order (default 1,2). */
+const WORKER_COUNTS = (process.env.BENCH_FLEET_WORKERS ?? '1,2').split(',').map(Number);
+/** BENCH_FLEET_REPEATS: repeated drains at each worker count (default 1), for A/B runs. */
+const REPEATS = Number(process.env.BENCH_FLEET_REPEATS ?? 1);
 /** Longest a drain may take before the bench gives up. */
 const DRAIN_LIMIT_MS = 180_000;
 
@@ -41,13 +46,22 @@ async function serve(): Promise<void> {
     process.stdout.write(`${(app.getHttpServer().address() as AddressInfo).port}\n`);
   }
   process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+  // Where a process's memory is (the bench asks after each drain): V8's heap spaces and the rest.
+  process.on('SIGUSR2', () => {
+    const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)}`;
+    const m = process.memoryUsage();
+    const spaces = getHeapSpaceStatistics().map((s) => `${s.space_name.replace('_space', '')} ${mb(s.space_size)}`).join(', ');
+    process.stderr.write(`memory of ${config.appRole} ${process.pid} (MB): rss ${mb(m.rss)}, heap total ${mb(m.heapTotal)} (used ${mb(m.heapUsed)}; spaces ${spaces}), external ${mb(m.external)} (array buffers ${mb(m.arrayBuffers)})\n`);
+  });
 }
 
 /** BENCH_FLEET_WORKER_NODE_ARGS: Node flags for the worker processes only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/fleet`. */
 const WORKER_NODE_ARGS = (process.env.BENCH_FLEET_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** BENCH_FLEET_API_NODE_ARGS: the same for the API process. */
+const API_NODE_ARGS = (process.env.BENCH_FLEET_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 function start(env: Record<string, string>): { child: ChildProcess; first: Promise<string> } {
-  const nodeArgs = env.APP_ROLE === 'worker' ? WORKER_NODE_ARGS : [];
+  const nodeArgs = env.APP_ROLE === 'worker' ? WORKER_NODE_ARGS : API_NODE_ARGS;
   const child = spawn(process.execPath, [...nodeArgs, __filename, '--serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   // Log lines may come first: the announcement is the line that is "ready" or a port.
   const first = new Promise<string>((resolve, reject) => {
@@ -73,6 +87,57 @@ function rssMb(child: ChildProcess, field: 'VmRSS' | 'VmHWM'): number {
   return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]) / 1024;
 }
 
+/** CPU time (user + system) a process has used so far, in ms; 0 once it is gone. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100); // clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** The Redis server's pid, when it runs on this machine (it is shared with anything else using it). */
+function redisPid(): number | null {
+  try {
+    const pid = Number(execFileSync('pidof', ['redis-server'], { encoding: 'utf8' }).trim().split(' ')[0]);
+    return pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where a drain's CPU goes: the worker processes, the API process, the sandbox database's
+ * PostgreSQL backends (every connection to it, the bench's own polling included) and the Redis
+ * server (whole server: other users of it count too). Each as ms of CPU over the drain.
+ */
+interface CpuSplit {
+  workers: number;
+  api: number;
+  postgres: number;
+  redis: number;
+}
+
+async function cpuSnapshot(db: Client, api: ChildProcess, workers: ChildProcess[]): Promise<{ pg: Map<number, number>; split: CpuSplit }> {
+  const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  const pg = new Map(rows.map((r) => [r.pid, cpuMs(r.pid)]));
+  const redis = redisPid();
+  return {
+    pg,
+    split: { workers: sum(workers.map((w) => cpuMs(w.pid!))), api: cpuMs(api.pid!), postgres: sum([...pg.values()]), redis: redis === null ? 0 : cpuMs(redis) },
+  };
+}
+
+async function cpuSince(db: Client, api: ChildProcess, workers: ChildProcess[], before: { pg: Map<number, number>; split: CpuSplit }): Promise<CpuSplit> {
+  const after = await cpuSnapshot(db, api, workers);
+  // A backend that started during the drain counts from 0; one that ended is lost (pools keep theirs).
+  let postgres = 0;
+  for (const [pid, ms] of after.pg) postgres += ms - (before.pg.get(pid) ?? 0);
+  return { workers: after.split.workers - before.split.workers, api: after.split.api - before.split.api, postgres, redis: after.split.redis - before.split.redis };
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
@@ -92,16 +157,18 @@ interface Drain {
   peakRssMb: number;
   timings: Timings[];
   runMs: number[];
+  cpu: CpuSplit;
 }
 
 /** One recalculate-all, until every job it answered has a completed (or failed) run row. */
-async function drain(base: string, db: Client, seriesId: number, workers: ChildProcess[]): Promise<Drain> {
+async function drain(base: string, db: Client, seriesId: number, api: ChildProcess, workers: ChildProcess[]): Promise<Drain> {
   let peak = 0;
   const sample = () => {
     for (const w of workers) peak = Math.max(peak, rssMb(w, 'VmRSS'));
   };
   const sampler = setInterval(sample, 20);
   try {
+    const cpuBefore = await cpuSnapshot(db, api, workers);
     const started = performance.now();
     const res = await fetch(`${base}/leaderboards/recalculate-all?seriesId=${seriesId}`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_KEY}` } });
     const answerMs = performance.now() - started;
@@ -117,6 +184,8 @@ async function drain(base: string, db: Client, seriesId: number, workers: ChildP
     }
     const drainMs = performance.now() - started;
     sample();
+    for (const w of workers) w.kill('SIGUSR2');
+    const cpu = await cpuSince(db, api, workers, cpuBefore);
     const { rows } = await db.query(
       `SELECT status, summary->'timings' AS timings, extract(epoch FROM finished_at - started_at) * 1000 AS run_ms FROM recalc_run WHERE job_id = ANY($1)`,
       [ids],
@@ -128,6 +197,7 @@ async function drain(base: string, db: Client, seriesId: number, workers: ChildP
       peakRssMb: peak,
       timings: rows.filter((r) => r.timings).map((r) => r.timings),
       runMs: rows.map((r) => Number(r.run_ms)),
+      cpu,
     };
   } finally {
     clearInterval(sampler);
@@ -163,6 +233,9 @@ function report(label: string, d: Drain, sqlMs: number): void {
     .join(', ');
   console.log(`| ${label} | ${d.answerMs.toFixed(0)} ms | ${(d.drainMs / 1000).toFixed(2)} s | ${(BOARDS / (d.drainMs / 1000)).toFixed(0)} | ${(sqlMs / 1000).toFixed(2)} s | **${(d.drainMs / sqlMs).toFixed(2)}×** | ${d.peakRssMb.toFixed(0)} MB | ${d.failed} |`);
   console.log(`|   time split per run, median / p95 (sum over the runs): ${split}; run (lock to commit) median ${median(d.runMs).toFixed(0)} ms ||||||||`);
+  const perBoard = (ms: number) => `${(ms / BOARDS).toFixed(2)} ms`;
+  const c = d.cpu;
+  console.log(`|   CPU per board over the drain: worker processes ${perBoard(c.workers)}, API ${perBoard(c.api)}, PostgreSQL backends of the sandbox database ${perBoard(c.postgres)}, Redis server (shared) ${perBoard(c.redis)}; total ${perBoard(c.workers + c.api + c.postgres + c.redis)} against ${perBoard(d.drainMs)} of wall time per board ||||||||`);
 }
 
 async function main(): Promise<void> {
@@ -191,16 +264,21 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|---|---|---|---|');
     const workers: ChildProcess[] = [];
     const figures: Record<string, number> = {};
-    for (const count of [1, 2]) {
+    let warm = false;
+    for (const count of WORKER_COUNTS) {
       while (workers.length < count) {
         const w = start({ ...sandbox.env, APP_ROLE: 'worker' });
         children.push(w.child);
         workers.push(w.child);
         if ((await w.first) !== 'ready') throw new Error('worker did not start');
       }
-      if (count === 1) report('first run, 1 worker process (every row inserted; warm-up)', await drain(base, db, seriesId, workers), sqlMs);
-      const repeated = await drain(base, db, seriesId, workers);
-      report(`${count} worker process${count > 1 ? 'es' : ''}, repeated run`, repeated, sqlMs);
+      if (!warm) report(`first run, ${count} worker process${count > 1 ? 'es' : ''} (every row inserted; warm-up)`, await drain(base, db, seriesId, api.child, workers), sqlMs);
+      warm = true;
+      let repeated!: Drain;
+      for (let r = 0; r < REPEATS; r++) {
+        repeated = await drain(base, db, seriesId, api.child, workers);
+        report(`${count} worker process${count > 1 ? 'es' : ''}, repeated run`, repeated, sqlMs);
+      }
       Object.assign(figures, {
         [`drain${count}.ms`]: repeated.drainMs, [`drain${count}.ratio`]: repeated.drainMs / sqlMs,
         [`drain${count}.boardsPerSec`]: BOARDS / (repeated.drainMs / 1000), [`drain${count}.answerMs`]: repeated.answerMs,

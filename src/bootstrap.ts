@@ -10,6 +10,7 @@ import { InputShapePipe } from './common/input/input-shape.pipe';
 import { securityHeaders } from './common/http/security-headers';
 import { applyServerTimeouts } from './common/http/server-timeouts';
 import { AppConfig, DEVELOPMENT_RETRY_SECRET } from './config/config';
+import { servesHttp } from './common/logging/startup-lines';
 import { prepareDatabase } from './database/prepare-database';
 import { PodiumMetrics } from './metrics/podium-metrics';
 import { PAGE_ROUTES } from './web/web.controller';
@@ -61,7 +62,9 @@ export async function createPodiumApp(config: AppConfig, options: StartOptions =
   // Signals are handled in main.ts, which logs the shutdown and exits 0.
   app.use(securityHeaders(config));
   applyServerTimeouts(app.getHttpServer(), config);
-  if (config.apiDocs) setUpOpenApi(app);
+  // A worker-only process never listens: the OpenAPI document (every route's schema, held for the
+  // process's life) would only take its memory (BENCHMARKS.md, issue 16, target 2, round four).
+  if (config.apiDocs && servesHttp(config)) setUpOpenApi(app);
   warnAboutDevelopmentDefaults(config);
   return app;
 }

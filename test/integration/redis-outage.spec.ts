@@ -84,6 +84,10 @@ describe('Redis outage', () => {
       expect.objectContaining({ what: 'recalculate-all', status: 503, retryAfter: expect.stringMatching(/^\d+$/) }),
     ]);
     expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(1_000);
+    // recalculate-all records its runs before adding the jobs: refused, it takes the rows back out.
+    const seriesRuns: { n: number }[] = await api.db.query(
+      `SELECT count(*)::int AS n FROM recalc_run r JOIN leaderboard l ON l.id = r.leaderboard_id WHERE l.series_id = $1 AND r.trigger = 'MANUAL' AND r.status = 'queued'`, [seriesId]);
+    expect(seriesRuns[0].n).toBe(0);
     expect(health).toMatchObject({ status: 503 });
     expect(health.ms).toBeLessThan(1_000);
     // Saved: the last edit of each board is what the database holds.

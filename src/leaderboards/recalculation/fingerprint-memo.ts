@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { StoredRows } from '../standings/standings-rows.repository';
 
-/** Boards whose fingerprints a worker keeps (a 25,000-entry board's are about 2 MB in memory). */
-export const FINGERPRINT_MEMO_BOARDS = 64;
+/**
+ * Standings rows whose fingerprints a worker keeps, over all its boards (a 25,000-entry board's
+ * are about 2 MB in memory, so about 16 MB at most). Counted in rows, not boards: with a cap of
+ * 64 boards (before issue 16's round four) a worker serving a fleet of 1,000 small boards kept
+ * none of them from one `recalculate-all` to the next, and every run read its rows'
+ * fingerprints again (a statement) and drew a new token (BENCHMARKS.md, round four).
+ */
+export const FINGERPRINT_MEMO_ROWS = 200_000;
 
 export interface KeptFingerprints {
   setId: number;
@@ -21,7 +27,9 @@ export interface KeptFingerprints {
  */
 @Injectable()
 export class FingerprintMemo {
+  limitRows = FINGERPRINT_MEMO_ROWS;
   private readonly boards = new Map<number, KeptFingerprints>();
+  private rows = 0;
 
   /**
    * The board's kept fingerprints if they are of set `setId` and `token`; null otherwise. The
@@ -37,15 +45,30 @@ export class FingerprintMemo {
 
   /** Keeps the rows (ids and fingerprints by key) set `setId` holds under `token`. */
   keep(leaderboardId: number, setId: number, token: string, rows: StoredRows): void {
-    this.boards.delete(leaderboardId);
+    this.drop(leaderboardId);
     this.boards.set(leaderboardId, { setId, token, rows });
+    this.rows += rows.size;
+    // Least recently used boards go first; the board just kept stays, however big.
     for (const [id] of this.boards) {
-      if (this.boards.size <= FINGERPRINT_MEMO_BOARDS) break;
-      this.boards.delete(id);
+      if (this.rows <= this.limitRows || id === leaderboardId) break;
+      this.drop(id);
     }
+  }
+
+  /** How many boards and rows are kept (for tests and the bench). */
+  get size(): { boards: number; rows: number } {
+    return { boards: this.boards.size, rows: this.rows };
   }
 
   clear(): void {
     this.boards.clear();
+    this.rows = 0;
+  }
+
+  private drop(leaderboardId: number): void {
+    const kept = this.boards.get(leaderboardId);
+    if (kept === undefined) return;
+    this.boards.delete(leaderboardId);
+    this.rows -= kept.rows.size;
   }
 }

@@ -76,23 +76,44 @@ export class RecalcQueue {
    * BullMQ's add scripts instead of an `add` (a round trip to Redis) per board, and one
    * statement for all the run rows. Each job keeps its board's deduplication, as enqueueNow's.
    * A batch has the Redis deadline to itself (REDIS_COMMAND_TIMEOUT_MS: a thousand adds in
-   * one pipeline outlast it on a loaded machine). If a batch fails, the jobs already added keep
-   * their run rows and the caller gets the error, as when one of enqueueNow's adds fails.
+   * one pipeline outlast it on a loaded machine).
+   *
+   * Run rows first: the rows are written before any job is added, so no worker can have
+   * started one of them and the statement never waits on a run's transaction (written after
+   * the adds, it had to skip the runs the workers had already started, and could wait for one
+   * in progress; BENCHMARKS.md, issue 16, target 2, round four, for what it measured). If a batch
+   * fails, the rows of its jobs and of the batches never sent are removed and the caller gets
+   * the error, as before: the jobs already added keep their rows, and a job of the failed batch
+   * that Redis took all the same runs without one until it starts (as a debounced job). A row
+   * left behind (a crash between the rows and the adds, the removal failing) is the sweeper's,
+   * as any open row without a live job: a run of its board serves it.
    */
   async enqueueNowMany(leaderboardIds: number[], trigger: RunTrigger): Promise<Enqueued[]> {
+    const wanted = leaderboardIds.map((leaderboardId) => ({ leaderboardId, jobId: newJobId(leaderboardId) }));
+    await this.runs.queuedMany(this.dataSource.manager, wanted, trigger);
     const enqueued: Enqueued[] = [];
+    let sent = 0;
     try {
-      for (let at = 0; at < leaderboardIds.length; at += BULK_ADD_BATCH) {
-        enqueued.push(...(await this.redis(() => this.addBatch(leaderboardIds.slice(at, at + BULK_ADD_BATCH), trigger))));
+      for (; sent < wanted.length; sent += BULK_ADD_BATCH) {
+        const batch = wanted.slice(sent, sent + BULK_ADD_BATCH);
+        enqueued.push(...(await this.redis(() => this.addBatch(batch, trigger))));
       }
-    } finally {
-      await this.runs.queuedMany(this.dataSource.manager, enqueued.map((e) => ({ jobId: e.jobId, leaderboardId: e.leaderboardId })), trigger);
+    } catch (err) {
+      const notAdded = wanted.slice(sent).map((w) => w.jobId);
+      await this.runs.forgetQueued(this.dataSource.manager, notAdded).catch(() => undefined);
+      throw err;
+    }
+    // Folded into a job already waiting (rare): the id handed out is that job's, which is given
+    // a row (a debounced job has none until it starts) in place of this request's.
+    const joined = enqueued.filter((e, i) => e.jobId !== wanted[i].jobId);
+    if (joined.length > 0) {
+      await this.runs.queuedMany(this.dataSource.manager, joined.map((e) => ({ jobId: e.jobId, leaderboardId: e.leaderboardId })), trigger);
+      await this.runs.forgetQueued(this.dataSource.manager, joined.map((e) => wanted[enqueued.indexOf(e)].jobId));
     }
     return enqueued;
   }
 
-  private async addBatch(leaderboardIds: number[], trigger: RunTrigger): Promise<Enqueued[]> {
-    const wanted = leaderboardIds.map((leaderboardId) => ({ leaderboardId, jobId: newJobId(leaderboardId) }));
+  private async addBatch(wanted: { leaderboardId: number; jobId: string }[], trigger: RunTrigger): Promise<Enqueued[]> {
     const jobs = await this.queue.addBulk(
       wanted.map(({ leaderboardId, jobId }) => ({ name: RECALC_JOB, data: { leaderboardId, trigger }, opts: this.jobOptions(leaderboardId, jobId, 0, 'replace') })),
     );

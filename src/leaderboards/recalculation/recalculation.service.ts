@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AuditTrail } from '../../audit/audit-trail';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-errors';
@@ -19,6 +20,7 @@ export class RecalculationService {
     private readonly runs: RunsRepository,
     private readonly queue: RecalcQueue,
     private readonly audit: AuditTrail,
+    private readonly dataSource: DataSource,
   ) {}
 
   async recalculate(leaderboardId: number, trigger: RunTrigger = 'MANUAL'): Promise<RecalculationView> {
@@ -34,11 +36,10 @@ export class RecalculationService {
   }
 
   async recalculateSeries(seriesId: number): Promise<RecalculateAllView> {
-    const boards = await this.tx.run(async (uow) => {
-      if (!(await this.boards.seriesExists(uow.manager, seriesId))) throw new NotFoundError('Series', seriesId);
-      return this.boards.listBySeries(uow.manager, seriesId);
-    });
-    const jobs = await this.queue.enqueueNowMany(boards.filter((b) => b.active).map((b) => b.id), 'MANUAL');
+    // One statement, outside a transaction: the series' existence and its active boards' ids.
+    const ids = await this.boards.activeIdsOfSeries(this.dataSource.manager, seriesId);
+    if (ids === null) throw new NotFoundError('Series', seriesId);
+    const jobs = await this.queue.enqueueNowMany(ids, 'MANUAL');
     await this.tx.run(({ manager }) => this.audit.record(manager, {
       action: 'recalculation.request',
       entity: 'series',

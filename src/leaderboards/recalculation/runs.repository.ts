@@ -43,6 +43,16 @@ export class RunsRepository {
   }
 
   /**
+   * Removes the rows of jobs that were recorded as queued but never added (recalculate-all's
+   * batches after one that failed; a request folded into another job). Only still-queued rows:
+   * one a worker has started is its run's.
+   */
+  async forgetQueued(manager: EntityManager, jobIds: string[]): Promise<void> {
+    if (jobIds.length === 0) return;
+    await manager.query(`DELETE FROM recalc_run WHERE job_id = ANY($1::text[]) AND status = 'queued'`, [jobIds]);
+  }
+
+  /**
    * The run's "running" mark, as a statement the run sends first, committed on its own before
    * its transaction (RecalculationRunner: in the pipeline that begins it), so the record is
    * visible while the run works.
