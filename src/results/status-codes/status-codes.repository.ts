@@ -3,7 +3,6 @@ import { EntityManager } from 'typeorm';
 import { ConflictError } from '../../common/errors/domain-errors';
 import { RegisteredCodes } from '../../calculators';
 
-
 /** One row of the status_code table. */
 export interface StatusCodeRow {
   code: string;
