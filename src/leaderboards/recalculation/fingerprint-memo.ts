@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { WeightedLru } from '../../common/weighted-lru';
 import type { StoredRows } from '../standings/standings-rows.repository';
 
 /**
@@ -27,48 +28,39 @@ export interface KeptFingerprints {
  */
 @Injectable()
 export class FingerprintMemo {
-  limitRows = FINGERPRINT_MEMO_ROWS;
-  private readonly boards = new Map<number, KeptFingerprints>();
-  private rows = 0;
+  /** Least recently used boards go first; the board just kept stays, however big. */
+  private readonly boards = new WeightedLru<number, KeptFingerprints>((kept) => kept.rows.size, FINGERPRINT_MEMO_ROWS, true);
+
+  /** Rows kept at most, over all boards. */
+  get limitRows(): number {
+    return this.boards.limit;
+  }
+  set limitRows(rows: number) {
+    this.boards.limit = rows;
+  }
 
   /**
    * The board's kept fingerprints if they are of set `setId` and `token`; null otherwise. The
    * caller takes them before awaiting anything else: other boards' runs may evict them.
    */
   get(leaderboardId: number, setId: number, token: string | null): StoredRows | null {
-    const kept = this.boards.get(leaderboardId);
+    const kept = this.boards.peek(leaderboardId);
     if (kept === undefined || token === null || kept.setId !== setId || kept.token !== token) return null;
-    this.boards.delete(leaderboardId);
-    this.boards.set(leaderboardId, kept);
+    this.boards.touch(leaderboardId);
     return kept.rows;
   }
 
   /** Keeps the rows (ids and fingerprints by key) set `setId` holds under `token`. */
   keep(leaderboardId: number, setId: number, token: string, rows: StoredRows): void {
-    this.drop(leaderboardId);
     this.boards.set(leaderboardId, { setId, token, rows });
-    this.rows += rows.size;
-    // Least recently used boards go first; the board just kept stays, however big.
-    for (const [id] of this.boards) {
-      if (this.rows <= this.limitRows || id === leaderboardId) break;
-      this.drop(id);
-    }
   }
 
   /** How many boards and rows are kept (for tests and the bench). */
   get size(): { boards: number; rows: number } {
-    return { boards: this.boards.size, rows: this.rows };
+    return { boards: this.boards.count, rows: this.boards.weight };
   }
 
   clear(): void {
     this.boards.clear();
-    this.rows = 0;
-  }
-
-  private drop(leaderboardId: number): void {
-    const kept = this.boards.get(leaderboardId);
-    if (kept === undefined) return;
-    this.boards.delete(leaderboardId);
-    this.rows -= kept.rows.size;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RaceScoreMemo } from '../../calculators/race-scores';
+import { WeightedLru } from '../../common/weighted-lru';
 
 /**
  * Decoded races a worker keeps from one run to the next, up to this many bytes of results (a
@@ -26,7 +27,7 @@ interface Kept {
  */
 @Injectable()
 export class RacePackMemo {
-  limitBytes = RACE_PACK_MEMO_BYTES;
+  private readonly races = new WeightedLru<number, Kept>((kept) => kept.results.byteLength, RACE_PACK_MEMO_BYTES, false);
   /**
    * The scores of the kept races, held on their results arrays: they live as long as the race
    * is kept (or handed to a computation), and a race read again is a new array, scored again.
@@ -34,52 +35,41 @@ export class RacePackMemo {
   readonly scores = new RaceScoreMemo();
   /** The kept races' results arrays a computation found valid (validatePackedRace): a race read again is checked again. */
   readonly validated = new WeakSet<Int32Array>();
-  private readonly races = new Map<number, Kept>();
-  private bytes = 0;
+
+  /** Bytes of results kept at most; a race larger than this is not kept. */
+  get limitBytes(): number {
+    return this.races.limit;
+  }
+  set limitBytes(bytes: number) {
+    this.races.limit = bytes;
+  }
 
   /** Set `setId`'s results if they were decoded from the pack of this digest (null: the set has no cached pack). */
   get(setId: number, digest: string | null): Int32Array | null {
     if (digest === null) return null;
-    const kept = this.races.get(setId);
+    const kept = this.races.peek(setId);
     if (kept === undefined || kept.digest !== digest) return null;
-    // Most recently used last: Map keeps insertion order.
-    this.races.delete(setId);
-    this.races.set(setId, kept);
+    this.races.touch(setId);
     return kept.results;
   }
 
   /** The digest of the pack set `setId`'s kept results came from (undefined: none kept); not a use of them. */
   digestOf(setId: number): string | undefined {
-    return this.races.get(setId)?.digest;
+    return this.races.peek(setId)?.digest;
   }
 
   /** Keeps set `setId`'s results, decoded from the pack of this digest. */
   keep(setId: number, digest: string, results: Int32Array): void {
-    this.drop(setId);
-    if (results.byteLength > this.limitBytes) return;
     this.races.set(setId, { digest, results });
-    this.bytes += results.byteLength;
-    for (const [id] of this.races) {
-      if (this.bytes <= this.limitBytes) break;
-      this.drop(id);
-    }
   }
 
   /** How many races and bytes are kept (for tests and the bench). */
   get size(): { races: number; bytes: number } {
-    return { races: this.races.size, bytes: this.bytes };
+    return { races: this.races.count, bytes: this.races.weight };
   }
 
   /** Forgets every race (and so, with their arrays, their scores). */
   clear(): void {
     this.races.clear();
-    this.bytes = 0;
-  }
-
-  private drop(setId: number): void {
-    const kept = this.races.get(setId);
-    if (kept === undefined) return;
-    this.races.delete(setId);
-    this.bytes -= kept.results.byteLength;
   }
 }
