@@ -4,6 +4,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { packedResultSql } from '../../calculators/packed-format';
 import { OneStatement } from '../../common/database/one-statement';
+import type { PipedStatement } from '../../common/database/pipeline';
 import { intArray, textArray } from '../../common/database/pg-arrays';
 import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
 
@@ -19,6 +20,20 @@ const CHANGED_IN_READ = 4;
  * moved (seen in incremental-runs.spec once the caching ran beside the run).
  */
 const PACK_OF_SET = `(SELECT string_agg(${packedResultSql('r')}, ''::bytea ORDER BY r.id) FROM race_result r WHERE r.result_set_id = s.id)`;
+
+/**
+ * Caches the packs of the sets `candidates` lists (SQL selecting ids of race sets without a
+ * pack), each under its row lock (FOR NO KEY UPDATE, skipping a set a writer holds). The row
+ * version guard: a writer's trigger rewrites the set's row whenever its rows change, so a set
+ * row that is no longer the version this statement's snapshot saw (a writer committed after
+ * the snapshot was taken and before the lock: PostgreSQL then rechecks the newest version, but
+ * PACK_OF_SET would still read the rows as the snapshot saw them) is left without a pack for the
+ * next run, instead of cached from rows that are no longer the set's.
+ */
+const CACHE_PACKS = (candidates: string): string => `UPDATE result_set s
+    SET packed_results = COALESCE(${PACK_OF_SET}, ''::bytea)
+  WHERE s.id IN (${candidates} FOR NO KEY UPDATE OF l SKIP LOCKED)
+    AND s.xmin = (SELECT v.xmin FROM result_set v WHERE v.id = s.id)`;
 
 export interface RacePack {
   id: number;
@@ -43,19 +58,36 @@ export class RacePacksRepository {
    * run packs those from the rows as it reads them). It runs on its own before the run's
    * transaction: no connection is held while it waits for one, no race set's row lock is held
    * for the length of a run, and the packs never travel to Node and back. A writer whose
-   * statement ends after this one packed stays correct: its trigger clears the pack again.
-   * `on` is the connection (a pooled one by default).
+   * statement ends after this one packed stays correct: its trigger clears the pack again; one
+   * that committed after this statement's snapshot but before its lock is caught by the row
+   * version guard (CACHE_PACKS). `on` is the connection (a pooled one by default).
    */
   async cacheMissing(leaderboardId: number, on: Pick<DataSource, 'query'> = this.dataSource): Promise<void> {
     await on.query(
-      `UPDATE result_set s
-          SET packed_results = COALESCE(${PACK_OF_SET}, ''::bytea)
-        WHERE s.id IN (SELECT l.id FROM result_set l JOIN event e ON e.id = l.event_id
-                        WHERE e.series_id = (SELECT series_id FROM leaderboard WHERE id = $1)
-                          AND l.state IN ${PUBLIC_STATES_SQL} AND l.packed_results IS NULL
-                          FOR NO KEY UPDATE OF l SKIP LOCKED)`,
+      CACHE_PACKS(`SELECT l.id FROM result_set l JOIN event e ON e.id = l.event_id
+                    WHERE e.series_id = (SELECT series_id FROM leaderboard WHERE id = $1)
+                      AND l.state IN ${PUBLIC_STATES_SQL} AND l.packed_results IS NULL`),
       [leaderboardId],
     );
+  }
+
+  /**
+   * Packs cached in the closing pipeline: the statement that caches the packs of the race sets
+   * `ids` (the run found them without one: an edit's race), for the run to send after its
+   * closing statement and before its COMMIT, in the same round trip (RecalculationRunner.close).
+   * The same statement as cacheMissing but for those sets: packed in SQL from the rows its own
+   * snapshot sees (never the bytes the run read earlier), skipping a set a writer holds, under
+   * the row version guard. It runs after the closing statement, so the run holds no race set's
+   * lock while it could wait for another lock (the closing statement's outbox row), and it never
+   * waits itself (SKIP LOCKED).
+   */
+  cacheStatement(ids: number[]): PipedStatement {
+    return {
+      name: 'podium_cache_packs',
+      text: CACHE_PACKS(`SELECT l.id FROM result_set l WHERE l.id = ANY($1::int[]) AND l.event_id IS NOT NULL
+                           AND l.state IN ${PUBLIC_STATES_SQL} AND l.packed_results IS NULL`),
+      values: [intArray(ids)],
+    };
   }
 
   /**

@@ -43,10 +43,13 @@ interface RunClock {
   queueMs: number;
 }
 
-/** What compute() did, before the closing statement is sent; timings are null for a skipped (inactive) board. */
-type ComputedRun = { write: PlannedWrite | null; resultsVersion: number; timings: RunTimings | null };
+/**
+ * What compute() did, before the closing statement is sent; timings are null for a skipped
+ * (inactive) board; `packsToCache` the race sets whose packs the closing pipeline caches.
+ */
+type ComputedRun = { write: PlannedWrite | null; resultsVersion: number; timings: RunTimings | null; packsToCache: number[] };
 
-/** At most this many race sets without a cached pack are packed by the run itself, the caching going on beside it (cachePacksBeside). */
+/** At most this many race sets without a cached pack are packed by the run itself, and cached in its closing pipeline (missingPacks). */
 const PACKED_IN_RUN = 2;
 
 /** A run that writes no standings row (an inactive board). */
@@ -91,9 +94,6 @@ export class RecalculationRunner {
   private async runOnce(request: RunRequest): Promise<RunOutcome> {
     const { jobId, leaderboardId, trigger, queuedAt, attempt } = request;
     const clock = { startedAt: performance.now(), queueMs: Math.max(0, Date.now() - queuedAt.getTime()) };
-    // Pack caching off the run's path: see cachePacksBeside. Awaited once the run has ended, so
-    // a run's job ends with its board's packs cached (its failure is logged, never the run's).
-    const caching: Promise<void>[] = [];
     // A board this worker has not run yet (its first run, or the worker's first since it
     // started) is likely to have many packs missing: they are cached before the run, as before
     // round four, so its opening read lists them with their sizes and digests (the COPY then
@@ -102,7 +102,7 @@ export class RecalculationRunner {
     try {
       return await this.tx.runPipelined(async (uow) => {
         const closing = new OneStatement();
-        const computed = await this.compute(uow, request, clock, closing, caching);
+        const computed = await this.compute(uow, request, clock, closing);
         return this.close(uow, leaderboardId, computed, closing);
       });
     } catch (err) {
@@ -110,8 +110,6 @@ export class RecalculationRunner {
       // when the mark was a statement of its own.
       if (err instanceof PrefaceFailed) throw err.error;
       return this.handleFailure(request, err);
-    } finally {
-      await Promise.all(caching);
     }
   }
 
@@ -123,8 +121,10 @@ export class RecalculationRunner {
     this.episodes.addRecovery(closing, leaderboardId);
     for (const [kind, sql] of Object.entries(computed.write?.rows ?? NO_ROWS)) closing.select(`rows_${kind}`, sql);
     const sent = performance.now();
-    // Pipelined COMMIT: the closing statement and COMMIT in one round trip.
-    const [[row]] = await uow.commit([closing.piped()]);
+    // Pipelined COMMIT: the closing statement, the caching of an edited race's pack (packs
+    // cached in the closing pipeline, missingPacks) and COMMIT in one round trip.
+    const packs = computed.packsToCache.length > 0 ? [this.inputs.cacheStatement(computed.packsToCache)] : [];
+    const [[row]] = await uow.commit([closing.piped(), ...packs]);
     const closed = row as { recovered: number | null; rows_inserted: string; rows_updated: string; rows_deleted: string };
     const { recovered } = closed;
     computed.write?.closed(closed);
@@ -153,7 +153,7 @@ export class RecalculationRunner {
    * computed mark, the outbox version, the run's completion, the failure episode's close) are
    * added to `closing`, which the caller sends as one statement.
    */
-  private async compute(uow: PipelinedUnitOfWork, request: RunRequest, clock: RunClock, closing: OneStatement, caching: Promise<void>[]): Promise<ComputedRun> {
+  private async compute(uow: PipelinedUnitOfWork, request: RunRequest, clock: RunClock, closing: OneStatement): Promise<ComputedRun> {
     const { leaderboardId, jobId } = request;
     const { manager } = uow;
     // The lock is a statement of its own, before the one that reads: under READ COMMITTED each
@@ -177,9 +177,9 @@ export class RecalculationRunner {
     if (!def.board.active) {
       this.pending.addMarkComputed(closing, leaderboardId, resultsVersion);
       this.runs.addComplete(closing, jobId, NO_ROWS, resultsVersion, { skipped: 'inactive board' });
-      return { write: null, resultsVersion, timings: null };
+      return { write: null, resultsVersion, timings: null, packsToCache: [] };
     }
-    await this.cachePacksBeside(leaderboardId, sets, caching);
+    const packsToCache = await this.missingPacks(leaderboardId, sets);
     const started = performance.now();
     const { standings, loaded } = await this.loadAndCompute(manager, def, toPointsScaleConfig(scale, registeredCodes), events, sets, prefetched);
     const computed = performance.now();
@@ -187,7 +187,7 @@ export class RecalculationRunner {
     const timings = { queueMs: clock.queueMs, lockMs, loadMs: Math.round(loaded - started), computeMs: Math.round(computed - loaded), writeMs: Math.round(performance.now() - computed) };
     this.pending.addMarkComputed(closing, leaderboardId, resultsVersion);
     this.runs.addComplete(closing, jobId, write.rows, resultsVersion, { ...standings.summary, timings });
-    return { write, resultsVersion, timings };
+    return { write, resultsVersion, timings, packsToCache };
   }
 
   /**
@@ -215,22 +215,26 @@ export class RecalculationRunner {
 
   /**
    * Pack caching off the run's path: the packs (RacePacksRepository.cacheMissing) are cached
-   * only when the opening read lists a race set without one, on a pooled connection of their
-   * own. They were cached before every run, awaited: a statement in every repeated run (where
-   * nothing is missing), and after an edit a repack of the edited race and its commit (3–5 ms
-   * at load 6) before the run could begin. A few missing packs (an edit's race) are cached
-   * beside the run, which does not wait: it packs them from the rows in its own COPY, as it
-   * does for a set a writer holds (and keeps them under their bytes' SHA-256, the digest the
-   * cache will have). Many (a first run, an import) are awaited before the COPY, so it reads
-   * them cached instead of packing them a second time beside the caching.
+   * only when the opening read lists a race set without one. They were cached before every
+   * run, awaited: a statement in every repeated run (where nothing is missing), and after an
+   * edit a repack of the edited race and its commit (3–5 ms at load 6) before the run could
+   * begin. Many (a first run, an import) are cached on a pooled connection of their own and
+   * awaited before the COPY, so it reads them cached instead of packing them a second time.
+   * A few (an edit's race) are packed by the run from the rows in its own read, as it does for
+   * a set a writer holds (and kept under their bytes' SHA-256, the digest the cache will have),
+   * and returned: **packs cached in the closing pipeline** (RacePacksRepository.cacheStatement),
+   * a statement sent between the closing statement and COMMIT, packing them again in SQL from
+   * the rows that statement sees. They were cached beside the run on another connection, a
+   * third round trip and a second commit the job awaited, competing with the run's own
+   * statements for two cores (small board: 2.7 ms after the run's COMMIT was sent).
    */
-  private async cachePacksBeside(leaderboardId: number, sets: RaceSet[], caching: Promise<void>[]): Promise<void> {
-    let missing = 0;
-    for (const set of sets) if (set.digest === null) missing += 1;
-    if (missing === 0) return;
-    const cached = this.inputs.cachePacks(leaderboardId);
-    caching.push(cached);
-    if (missing > PACKED_IN_RUN) await cached;
+  private async missingPacks(leaderboardId: number, sets: RaceSet[]): Promise<number[]> {
+    const missing: number[] = [];
+    for (const set of sets) if (set.digest === null) missing.push(set.id);
+    if (missing.length <= PACKED_IN_RUN) return missing;
+    // A failure is logged, never the run's: the COPY then packs them from the rows.
+    await this.inputs.cachePacks(leaderboardId);
+    return [];
   }
 
   /**

@@ -6,6 +6,7 @@ import type { RaceScoreMemo } from '../../calculators/race-scores';
 import { eventInScopeSql } from '../../calculators/event-scope';
 import * as format from '../../calculators/packed-format';
 import { OneStatement } from '../../common/database/one-statement';
+import type { PipedStatement } from '../../common/database/pipeline';
 import { intArray } from '../../common/database/pg-arrays';
 import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
 import { RacePackMemo } from './race-pack-memo';
@@ -127,6 +128,11 @@ export class StandingsInputsRepository {
     const known = names && covers(prefetched.hint, participantIds, groupIds, setIds) ? namesOf(names, participantIds) : await this.names(client, participantIds, groupIds, setIds);
     if (prefetched) this.keepHint(prefetched.leaderboardId, participantIds, groupIds, setIds);
     return { races, raceScores: this.memo.scores, validRaces: this.memo.validated, ...known };
+  }
+
+  /** The statement caching the packs of the race sets `ids` in a run's closing pipeline (RacePacksRepository.cacheStatement). */
+  cacheStatement(ids: number[]): PipedStatement {
+    return this.packs.cacheStatement(ids);
   }
 
   /** Caches the packs the board's next load will read (RacePacksRepository.cacheMissing); a failure only costs that load packing them. */
