@@ -15,7 +15,7 @@ const CHANGED_IN_READ = 4;
  * Set s's results packed from its rows in the calculators' format (NULL when it has none), in
  * the rows' id order: the same rows make the same bytes, and so the same digest, whoever packs
  * them and whatever the rows' places in the table (a run packing an edited race from the rows
- * while the caching beside it packs it too keeps it under the digest the cache gets). In the
+ * in its read, then caching it in its closing pipeline, keeps it under the digest the cache gets). In the
  * table's order, rows updated and updated back could pack in another order after their tuples
  * moved (seen in incremental-runs.spec once the caching ran beside the run).
  */

@@ -104,8 +104,8 @@ export class StandingsInputsRepository {
     const changed = new Map(prefetched?.changed?.map((pack) => [pack.id, pack]));
     const decoded = (set: RaceSet, pack: RacePack) => {
       const race = decodeRace(set, pack.packed);
-      // A pack the run made from the rows (none cached when its read ran: the pack caching
-      // runs beside the run, not before it) is kept under its bytes' SHA-256, computed here:
+      // A pack the run made from the rows (none cached when its read ran: an edit's race is
+      // cached in the run's closing pipeline, after it) is kept under its bytes' SHA-256, computed here:
       // the digest PostgreSQL gives the same bytes once it caches them (packed_sha256 is
       // sha256(packed_results)), so the next run takes it from the memo. Kept by content
       // either way: a digest names these bytes whoever computed it.
