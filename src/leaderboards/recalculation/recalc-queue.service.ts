@@ -182,7 +182,7 @@ export class RecalcQueue {
   /**
    * A job's options. The per-job BullMQ costs were measured in the fleet bench (issue 16 round
    * five, BENCHMARKS.md; CPU profile of a worker over three 1,000-board drains): BullMQ's own code
-   * 0.21 ms a job, ioredis 0.13, msgpackr 0.03, against about 2.5 ms for the run; Redis 0.3–0.5
+   * 0.21 ms a job, ioredis 0.13, msgpackr 0.03, of the worker's 2.4–3.2 ms CPU a board; Redis 0.3–0.5
    * ms a board. The removal policy (completed jobs kept a day, at most 10,000; failed ones a
    * week) costs each completion two range reads of the completed set that remove nothing until
    * those limits are reached, and the events stream's trim (BullMQ's default 10,000, approximate)
