@@ -1,4 +1,6 @@
 import { seedSeason, SeededBoard, sqlStandings } from '../../bench/seed';
+import { Client } from 'pg';
+import { MARK_COMMITS_ASYNC } from '../../src/leaderboards/recalculation/runs.repository';
 import { RecalculationRunner } from '../../src/leaderboards/recalculation/recalculation-runner';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -97,5 +99,32 @@ describe('recalculation: row writes in the closing statement', () => {
     expect(drop.write).toMatchObject({ inserted: 0, updated: diff.changed, deleted: 1 });
     expect(drop.recorded).toEqual({ rows_inserted: 0, rows_updated: diff.changed, rows_deleted: 1, status: 'completed' });
     await expectTheSqlStandings();
+  });
+
+  it('the "running" mark commits on its own without waiting for the disk; the run\'s own commit waits', async () => {
+    // Each pipeline (common/database/pipeline.ts) the run sends, as its statements' beginnings.
+    const sent: string[][] = [];
+    const query = Client.prototype.query;
+    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+      const q = args[0] as { submit?: unknown; text?: string };
+      if (typeof q === 'object' && typeof q.submit === 'function' && q.text) sent.push(q.text.split(' ‖ ').map((s) => s.trim()));
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as never);
+    try {
+      const { recorded } = await run();
+      expect(recorded.status).toBe('completed');
+    } finally {
+      spy.mockRestore();
+    }
+    const [opening, closing] = [sent[0], sent.at(-1)!];
+    // SET LOCAL holds until its transaction ends: the mark's, committed before the run's BEGIN.
+    expect(opening.slice(0, 5).map((s) => s.slice(0, 22))).toEqual(['BEGIN', MARK_COMMITS_ASYNC.text.slice(0, 22), 'INSERT INTO recalc_run', 'COMMIT', 'BEGIN']);
+    expect(opening.filter((s) => s.includes('synchronous_commit'))).toHaveLength(1);
+    expect(closing.at(-1)).toBe('COMMIT');
+    expect(closing.some((s) => s.includes('synchronous_commit'))).toBe(false);
+    // The run's transaction commits with the database's setting (on): a completed run, once
+    // answered, is on disk, and with it every WAL record before its commit, the mark's included.
+    const [{ synchronous_commit }] = await t.db.query('SHOW synchronous_commit');
+    expect(synchronous_commit).toBe('on');
   });
 });

@@ -179,6 +179,17 @@ export class RecalcQueue {
     return this.outcome(leaderboardId, jobId, job.id!);
   }
 
+  /**
+   * A job's options. The per-job BullMQ costs were measured in the fleet bench (issue 16 round
+   * five, BENCHMARKS.md; CPU profile of a worker over three 1,000-board drains): BullMQ's own code
+   * 0.21 ms a job, ioredis 0.13, msgpackr 0.03, of the worker's 2.4–3.2 ms CPU a board; Redis 0.3–0.5
+   * ms a board. The removal policy (completed jobs kept a day, at most 10,000; failed ones a
+   * week) costs each completion two range reads of the completed set that remove nothing until
+   * those limits are reached, and the events stream's trim (BullMQ's default 10,000, approximate)
+   * is amortised: they are kept as they are, for the status endpoint and the dashboard. So are
+   * the worker's lock duration and stalled-job interval (30 s: one timer per worker renews the
+   * locks of all its active jobs, nothing per job).
+   */
   private jobOptions(leaderboardId: number, jobId: string, delay: number, mode: 'reschedule' | 'replace'): JobsOptions {
     return {
       jobId,

@@ -163,13 +163,13 @@ export class RecalculationRunner {
     addAdvisoryXactLock(locking, 'board_lock', BOARD_LOCK_NAMESPACE, leaderboardId);
     this.runs.addLocked(locking, jobId, 'board_lock');
     // Pipelined BEGIN: the "running" mark (committed on its own, so it is visible while the run
-    // works), BEGIN, the lock with the "locked" mark, and the opening read go out as one
+    // works; without waiting for the disk: MARK_COMMITS_ASYNC), BEGIN, the lock with the "locked" mark, and the opening read go out as one
     // pipeline (common/database/pipeline.ts): one round trip for what took four (the mark,
     // START TRANSACTION, the lock, the read). PostgreSQL still runs them one after the other:
     // the read is bound, and takes its snapshot, once the lock's statement has ended.
     const opening = this.openingRead(manager, request);
     const [, [row]] = await uow.begin(
-      [this.runs.startStatement(jobId, leaderboardId, request.trigger, request.queuedAt, request.attempt)],
+      this.runs.startStatements(jobId, leaderboardId, request.trigger, request.queuedAt, request.attempt),
       [locking.piped('board_lock'), opening.statement],
     );
     const lockMs = Math.round(performance.now() - clock.startedAt);

@@ -17,6 +17,23 @@ const SERVED_BY = (from: string): string => `
      AND q.status IN ('queued', 'running') AND q.queued_at < r.started_at
      AND (q.status = 'queued' OR q.started_at < r.started_at)`;
 
+/**
+ * The "running" mark's transaction commits without waiting for its WAL to reach the disk
+ * (synchronous_commit off, for that transaction only): a WAL flush is an fsync, 1–3 ms on this
+ * machine's disk, and the mark's was one of the two a repeated run waited for. Other sessions
+ * see the mark at once either way; only a PostgreSQL crash in the next few hundred milliseconds
+ * (3 × wal_writer_delay at most) can lose it, and then it is lost together with the run that
+ * followed it: the run commits synchronously, which flushes the WAL up to its commit, the mark's
+ * records included (WAL is written in order), so a completed run never loses its mark. A run
+ * cut short by the crash rolls back anyway; its row is back to what it was before the mark
+ * (queued by its request, back to queued by a failed attempt, running since an earlier attempt
+ * of a worker that died, or absent when nothing recorded the job): states the worker's retry,
+ * BullMQ's stalled-job check and the sweeper (open rows whose job is gone get a run, which
+ * serves them) already handle, as after any crash mid-run (the chaos suite's PostgreSQL
+ * restarts are immediate-mode stops, crashes).
+ */
+export const MARK_COMMITS_ASYNC: PipedStatement = { name: 'podium_mark_async', text: 'SET LOCAL synchronous_commit = off' };
+
 /** The run history: one row per job, from queued (RecalcQueue.enqueueNow) or started (worker) to its end. */
 @Injectable()
 export class RunsRepository {
@@ -27,7 +44,7 @@ export class RunsRepository {
 
   /**
    * queued() for many jobs, in one statement. A worker may already have started some of them
-   * (their rows are committed by startStatement()); those are skipped by NOT EXISTS rather than by ON
+   * (their rows are committed by startStatements()); those are skipped by NOT EXISTS rather than by ON
    * CONFLICT alone, which would wait for each of those runs' transactions to end once they
    * have updated their row (an index entry of a transaction in progress).
    */
@@ -53,18 +70,21 @@ export class RunsRepository {
   }
 
   /**
-   * The run's "running" mark, as a statement the run sends first, committed on its own before
+   * The run's "running" mark, as statements the run sends first, committed on their own before
    * its transaction (RecalculationRunner: in the pipeline that begins it), so the record is
-   * visible while the run works.
+   * visible while the run works: MARK_COMMITS_ASYNC, then the mark itself.
    */
-  startStatement(jobId: string, leaderboardId: number, trigger: RunTrigger, queuedAt: Date, attempt: number): PipedStatement {
-    return {
-      name: 'podium_run_start',
-      text: `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status, queued_at, started_at, attempts)
-             VALUES ($1, $2, $3, 'running', $4, clock_timestamp(), $5)
-             ON CONFLICT (job_id) DO UPDATE SET status = 'running', started_at = clock_timestamp(), attempts = EXCLUDED.attempts, finished_at = NULL, served_by = NULL`,
-      values: [jobId, leaderboardId, trigger, queuedAt, attempt],
-    };
+  startStatements(jobId: string, leaderboardId: number, trigger: RunTrigger, queuedAt: Date, attempt: number): PipedStatement[] {
+    return [
+      MARK_COMMITS_ASYNC,
+      {
+        name: 'podium_run_start',
+        text: `INSERT INTO recalc_run (job_id, leaderboard_id, trigger, status, queued_at, started_at, attempts)
+               VALUES ($1, $2, $3, 'running', $4, clock_timestamp(), $5)
+               ON CONFLICT (job_id) DO UPDATE SET status = 'running', started_at = clock_timestamp(), attempts = EXCLUDED.attempts, finished_at = NULL, served_by = NULL`,
+        values: [jobId, leaderboardId, trigger, queuedAt, attempt],
+      },
+    ];
   }
 
   /**
