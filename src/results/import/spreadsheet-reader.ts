@@ -2,22 +2,17 @@ import { Readable } from 'node:stream';
 import { parse as csvParser } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { DomainError } from '../../common/errors/domain-errors';
-import { CellValue } from './cell-values';
+import type { SheetRow } from './cell-values';
 import { ReadLimits, UnreadableFileError, UnsupportedFileError } from './import-errors';
 import { checkWorkbookZip } from './workbook-zip';
+import { StreamedWorksheet, worksheetRows } from './worksheet-rows';
 
 export { FileTooLargeError, UnreadableFileError, UnsupportedFileError } from './import-errors';
 export type { ReadLimits } from './import-errors';
 
 export type FileFormat = 'xlsx' | 'csv';
 
-/** One row of a sheet: its 1-based row number and its cells from column A. */
-export interface SheetRow {
-  /** The worksheet's name; null for CSV. */
-  sheet: string | null;
-  row: number;
-  cells: CellValue[];
-}
+export type { SheetRow } from './cell-values';
 
 export interface SheetStart {
   sheet: string | null;
@@ -48,8 +43,8 @@ export async function openSpreadsheet(buffer: Buffer, limits: ReadLimits): Promi
     throw new UnsupportedFileError('This is a password-protected workbook or an old .xls file; save it as .xlsx without a password, or as CSV');
   }
   if (buffer.subarray(0, 4).equals(ZIP_MAGIC)) {
-    const { totalRows, zip } = await checkWorkbookZip(buffer, limits, EXPECTED);
-    return { format: 'xlsx', totalRows, sheets: () => xlsxSheets(zip) };
+    const { totalRows, zip, sharedStrings } = await checkWorkbookZip(buffer, limits, EXPECTED);
+    return { format: 'xlsx', totalRows, sheets: () => xlsxSheets(zip, sharedStrings) };
   }
   return openCsv(buffer);
 }
@@ -77,7 +72,7 @@ function* zipChunks(buffer: Buffer): Generator<Buffer> {
 }
 const ZIP_SLICE_BYTES = 16 * 1024;
 
-async function* xlsxSheets(buffer: Buffer): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow[]> }> {
+async function* xlsxSheets(buffer: Buffer, sharedStrings: (string | null)[] | null): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow[]> }> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(zipChunks(buffer)), {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -90,7 +85,7 @@ async function* xlsxSheets(buffer: Buffer): AsyncGenerator<{ start: SheetStart; 
     for await (const worksheet of reader) {
       const sheet = (worksheet as unknown as { name?: string }).name ?? `Sheet ${(worksheet as unknown as { id: number }).id}`;
       const state = (worksheet as unknown as { state?: string }).state;
-      yield { start: { sheet, hidden: state === 'hidden' || state === 'veryHidden' }, rows: worksheetRows(sheet, worksheet as unknown as ChunkedWorksheet) };
+      yield { start: { sheet, hidden: state === 'hidden' || state === 'veryHidden' }, rows: sheetRows(sheet, worksheet as unknown as StreamedWorksheet, sharedStrings) };
     }
   } catch (err) {
     if (err instanceof DomainError) throw err;
@@ -99,33 +94,15 @@ async function* xlsxSheets(buffer: Buffer): AsyncGenerator<{ start: SheetStart; 
 }
 
 /**
- * exceljs's worksheet reader parses the XML a chunk at a time and hands over that chunk's
- * rows together from `parse()`; its row iterator, built on it, yields them one by one, an
- * asynchronous step (and a few promises) per row.
+ * A worksheet's rows by the lean reader (worksheet-rows.ts) on the part exceljs streams; its XML
+ * errors (invalid characters, undefined entities) are the file's fault, like the workbook's.
  */
-interface ChunkedWorksheet {
-  parse(): AsyncIterable<{ eventType: string; value: unknown }[]>;
-}
-
-async function* worksheetRows(sheet: string, worksheet: ChunkedWorksheet): AsyncGenerator<SheetRow[]> {
-  const parsed = worksheet.parse()[Symbol.asyncIterator]();
-  for (;;) {
-    let next: IteratorResult<{ eventType: string; value: unknown }[]>;
-    // The worksheet's XML is parsed here, after xlsxSheets has handed the sheet over: its
-    // errors (invalid characters, undefined entities) are the file's fault, like theirs.
-    try {
-      next = await parsed.next();
-    } catch (err) {
-      throw new UnreadableFileError(`Sheet "${sheet}" could not be read (${(err as Error).message}); expected ${EXPECTED}`);
-    }
-    if (next.done) return;
-    const rows: SheetRow[] = [];
-    for (const { eventType, value } of next.value) {
-      if (eventType !== 'row') continue;
-      const row = value as ExcelJS.Row;
-      rows.push({ sheet, row: row.number, cells: (row.values as CellValue[]).slice(1) });
-    }
-    if (rows.length > 0) yield rows;
+async function* sheetRows(sheet: string, worksheet: StreamedWorksheet, sharedStrings: (string | null)[] | null): AsyncGenerator<SheetRow[]> {
+  try {
+    yield* worksheetRows(sheet, worksheet, sharedStrings ?? worksheet.workbook.sharedStrings);
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    throw new UnreadableFileError(`Sheet "${sheet}" could not be read (${(err as Error).message}); expected ${EXPECTED}`);
   }
 }
 

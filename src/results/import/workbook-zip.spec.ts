@@ -8,6 +8,7 @@ import { checkWorkbookZip } from './workbook-zip';
 const tmp = require('tmp') as { file: (...args: unknown[]) => void };
 
 const LIMITS = { maxZipEntries: 500, maxUncompressedBytes: 100_000_000 };
+const SHARED = 'xl/sharedStrings.xml';
 
 async function workbook(sheets: Record<string, unknown[][]>, useSharedStrings = true): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -47,24 +48,30 @@ function unlisted(buffer: Buffer, name: string): Buffer {
 describe('checkWorkbookZip', () => {
   afterEach(() => jest.restoreAllMocks());
 
-  it('keeps every entry byte for byte, worksheets last, and counts their rows', async () => {
+  it('keeps every entry byte for byte but the shared strings, which it reads itself, worksheets last, and counts their rows', async () => {
     const original = await workbook({ A: [['Place', 'Name'], [1, 'Ann Lee']], B: [['Place', 'Name'], [1, 'Bo Tan'], [2, 'Cy Ng']] });
     const before = await entries(original);
-    expect(before.findIndex((e) => e.name.startsWith('xl/worksheets/'))).toBeLessThan(before.findIndex((e) => e.name === 'xl/sharedStrings.xml'));
+    expect(before.findIndex((e) => e.name.startsWith('xl/worksheets/'))).toBeLessThan(before.findIndex((e) => e.name === SHARED));
 
     const checked = await checkWorkbookZip(original, LIMITS, 'a workbook');
     const after = await entries(checked.zip);
     expect(checked.totalRows).toBe(5);
-    expect(new Map(after.map((e) => [e.name, e.data]))).toEqual(new Map(before.map((e) => [e.name, e.data])));
+    expect(checked.sharedStrings).toEqual(['Place', 'Name', 'Ann Lee', 'Bo Tan', 'Cy Ng']);
+    const others = (list: { name: string; data: Buffer }[]) => new Map(list.filter((e) => e.name !== SHARED).map((e) => [e.name, e.data]));
+    expect(others(after)).toEqual(others(before));
+    expect(after.find((e) => e.name === SHARED)!.data.toString()).toMatch(/<sst [^>]*count="0" uniqueCount="0"\/>$/);
     const names = after.map((e) => e.name);
     expect(names.slice(-2)).toEqual(['xl/worksheets/sheet1.xml', 'xl/worksheets/sheet2.xml']);
   });
 
-  it('hands the reader the same parts whether it holds them inflated or copies them compressed', async () => {
+  it('hands the reader the same parts whether it holds them inflated or copies them compressed, the shared strings read or left in', async () => {
     const original = await workbook({ A: [['Place', 'Name'], [1, 'Ann Lee']], B: [['Place', 'Name'], [1, 'Bo Tan'], [2, 'Cy Ng']] });
-    const held = await entries((await checkWorkbookZip(original, LIMITS, 'a workbook')).zip);
-    const copied = await entries((await checkWorkbookZip(original, LIMITS, 'a workbook', 0)).zip);
-    expect(held).toEqual(copied);
+    const heldCheck = await checkWorkbookZip(original, LIMITS, 'a workbook');
+    const copiedCheck = await checkWorkbookZip(original, LIMITS, 'a workbook', 0);
+    expect(copiedCheck.sharedStrings).toBeNull();
+    const [held, copied] = [await entries(heldCheck.zip), await entries(copiedCheck.zip)];
+    expect(held.filter((e) => e.name !== SHARED)).toEqual(copied.filter((e) => e.name !== SHARED));
+    expect(copied.find((e) => e.name === SHARED)).toEqual((await entries(original)).find((e) => e.name === SHARED));
   });
 
   it('refuses a part that inflates to more or less than it declares, held or not', async () => {
