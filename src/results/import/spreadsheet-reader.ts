@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { DomainError } from '../../common/errors/domain-errors';
 import type { SheetRow } from './cell-values';
 import { ReadLimits, UnreadableFileError, UnsupportedFileError } from './import-errors';
-import { checkWorkbookZip } from './workbook-zip';
+import { CheckedWorkbook, checkWorkbookZip } from './workbook-zip';
 import { StreamedWorksheet, worksheetRows } from './worksheet-rows';
 
 export { FileTooLargeError, UnreadableFileError, UnsupportedFileError } from './import-errors';
@@ -43,8 +43,8 @@ export async function openSpreadsheet(buffer: Buffer, limits: ReadLimits): Promi
     throw new UnsupportedFileError('This is a password-protected workbook or an old .xls file; save it as .xlsx without a password, or as CSV');
   }
   if (buffer.subarray(0, 4).equals(ZIP_MAGIC)) {
-    const { totalRows, zip, sharedStrings } = await checkWorkbookZip(buffer, limits, EXPECTED);
-    return { format: 'xlsx', totalRows, sheets: () => xlsxSheets(zip, sharedStrings) };
+    const checked = await checkWorkbookZip(buffer, limits, EXPECTED, limits.heldInflatedBytes);
+    return { format: 'xlsx', totalRows: checked.totalRows, sheets: () => xlsxSheets(checked) };
   }
   return openCsv(buffer);
 }
@@ -72,8 +72,23 @@ function* zipChunks(buffer: Buffer): Generator<Buffer> {
 }
 const ZIP_SLICE_BYTES = 16 * 1024;
 
-async function* xlsxSheets(buffer: Buffer, sharedStrings: (string | null)[] | null): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow[]> }> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(zipChunks(buffer)), {
+/** What of exceljs's WorkbookReader tells a worksheet's name and state once it has read the workbook (not in its typings). */
+interface ReadWorkbook {
+  model?: { sheets?: { id: number; name: string; rId: string; state?: string }[] };
+  workbookRels?: { Id: string; Target: string }[];
+}
+
+const sheetStart = (sheet: string, state: string | undefined): SheetStart => ({ sheet, hidden: state === 'hidden' || state === 'veryHidden' });
+
+/**
+ * The workbook's sheets, in the ZIP's order. exceljs walks the rebuilt ZIP for the workbook,
+ * its relationships and styles. When the ZIP check held every worksheet inflated, the ZIP has
+ * none: exceljs reads the rest to its end, and the worksheets are read from the held bytes, each
+ * named as exceljs names a worksheet it streams (the workbook's sheet whose relationship targets
+ * the part; else "Sheet<n>"). Otherwise exceljs hands each worksheet's stream over in turn.
+ */
+async function* xlsxSheets(checked: CheckedWorkbook): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow[]> }> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(zipChunks(checked.zip)), {
     worksheets: 'emit',
     sharedStrings: 'cache',
     // Styles tell which numbers are dates and times; hyperlinks and other entries are not needed.
@@ -81,15 +96,36 @@ async function* xlsxSheets(buffer: Buffer, sharedStrings: (string | null)[] | nu
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
+  const { sharedStrings, worksheets } = checked;
   try {
     for await (const worksheet of reader) {
       const sheet = (worksheet as unknown as { name?: string }).name ?? `Sheet ${(worksheet as unknown as { id: number }).id}`;
       const state = (worksheet as unknown as { state?: string }).state;
-      yield { start: { sheet, hidden: state === 'hidden' || state === 'veryHidden' }, rows: sheetRows(sheet, worksheet as unknown as StreamedWorksheet, sharedStrings) };
+      yield { start: sheetStart(sheet, state), rows: sheetRows(sheet, worksheet as unknown as StreamedWorksheet, sharedStrings) };
     }
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw new UnreadableFileError(`The workbook could not be read (${(err as Error).message}); expected ${EXPECTED}`);
+  }
+  if (!worksheets) return;
+  const { model, workbookRels } = reader as unknown as ReadWorkbook;
+  const workbook = reader as unknown as StreamedWorksheet['workbook'];
+  for (const { name, xml } of worksheets) {
+    const sheetNo = /sheet(\d+)\.xml$/.exec(name)![1];
+    const rel = (workbookRels ?? []).find((r) => r.Target === `worksheets/sheet${sheetNo}.xml`);
+    const found = rel && (model?.sheets ?? []).find((s) => s.rId === rel.Id);
+    const sheet = found ? found.name : `Sheet${sheetNo}`;
+    yield { start: sheetStart(sheet, found?.state), rows: sheetRows(sheet, { iterator: xmlSlices(xml), workbook }, sharedStrings) };
+  }
+}
+
+/** Bytes of a held worksheet handed to the lean reader at a time, with a turn of the event loop between (the database's answers are handled). */
+const HELD_SLICE_BYTES = 64 * 1024;
+
+async function* xmlSlices(xml: Buffer): AsyncGenerator<Buffer> {
+  for (let at = 0; at < xml.length; at += HELD_SLICE_BYTES) {
+    if (at > 0) await new Promise(setImmediate);
+    yield xml.subarray(at, at + HELD_SLICE_BYTES);
   }
 }
 

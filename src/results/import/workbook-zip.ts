@@ -17,6 +17,13 @@ export interface CheckedWorkbook {
    * table in its place, for exceljs); null when exceljs reads them from the ZIP itself.
    */
   sharedStrings: (string | null)[] | null;
+  /**
+   * Every worksheet's XML, inflated, in the ZIP's order, when all of them were held inflated: the
+   * rebuilt ZIP then leaves them out (exceljs reads the workbook's other parts, the lean reader
+   * the worksheets from these bytes). Null when a worksheet was past the held budget: the ZIP then
+   * carries every worksheet, for exceljs to stream.
+   */
+  worksheets: { name: string; xml: Buffer }[] | null;
 }
 
 const WORKSHEET = /^xl\/worksheets\/sheet\d+\.xml$/;
@@ -81,7 +88,9 @@ export async function checkWorkbookZip(buffer: Buffer, limits: ReadLimits, expec
       parts.push({ entry, data: stored });
     }
     const sharedStrings = await leanSharedStrings(parts);
-    return { totalRows, zip: writeZip(readerOrder(parts)), sharedStrings };
+    const worksheets = heldWorksheets(parts);
+    const kept = worksheets ? parts.filter((p) => !WORKSHEET.test(p.entry.fileNameRaw.toString('utf8'))) : parts;
+    return { totalRows, zip: writeZip(readerOrder(kept)), sharedStrings, worksheets };
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw new UnreadableFileError(`The workbook is corrupt (${(err as Error).message})`);
@@ -170,6 +179,17 @@ async function leanSharedStrings(parts: ZipPart[]): Promise<(string | null)[] | 
   const table = await readSharedStrings(parts[at].data);
   parts[at] = storedPart(SHARED_STRINGS, EMPTY_SHARED_STRINGS);
   return table;
+}
+
+/**
+ * The worksheets, in the ZIP's order, when every one is held inflated (stored), else null. Handed
+ * to the lean reader as they are, they are neither copied into the rebuilt ZIP nor streamed
+ * through unzipper (which copies each chunk again): one copy of each worksheet's XML per import.
+ */
+function heldWorksheets(parts: ZipPart[]): { name: string; xml: Buffer }[] | null {
+  const sheets = parts.filter((p) => WORKSHEET.test(p.entry.fileNameRaw.toString('utf8')));
+  if (sheets.some((p) => p.entry.compressionMethod !== STORED)) return null;
+  return sheets.map((p) => ({ name: p.entry.fileNameRaw.toString('utf8'), xml: p.data }));
 }
 
 interface ZipPart {
