@@ -13,6 +13,14 @@ const fail = <T>(message: string): Parsed<T> => ({ ok: false, message });
 /** A cell's value as exceljs or csv-parse hands it over. */
 export type CellValue = string | number | boolean | Date | null | undefined | { [key: string]: unknown };
 
+/** One row of a sheet: its 1-based row number and its cells from column A. */
+export interface SheetRow {
+  /** The worksheet's name; null for CSV. */
+  sheet: string | null;
+  row: number;
+  cells: CellValue[];
+}
+
 /** Milliseconds from Excel's day zero (1899-12-30) to the Unix epoch. */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 

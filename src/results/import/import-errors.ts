@@ -12,4 +12,6 @@ export class FileTooLargeError extends InputTooLargeError {}
 export interface ReadLimits {
   maxZipEntries: number;
   maxUncompressedBytes: number;
+  /** Inflated bytes of a workbook held in memory for the reader (checkWorkbookZip; default 32 MB). Tests set 0 to stream every part through exceljs. */
+  heldInflatedBytes?: number;
 }

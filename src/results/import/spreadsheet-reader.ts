@@ -2,22 +2,17 @@ import { Readable } from 'node:stream';
 import { parse as csvParser } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { DomainError } from '../../common/errors/domain-errors';
-import { CellValue } from './cell-values';
+import type { SheetRow } from './cell-values';
 import { ReadLimits, UnreadableFileError, UnsupportedFileError } from './import-errors';
-import { checkWorkbookZip } from './workbook-zip';
+import { CheckedWorkbook, checkWorkbookZip } from './workbook-zip';
+import { StreamedWorksheet, worksheetRows } from './worksheet-rows';
 
 export { FileTooLargeError, UnreadableFileError, UnsupportedFileError } from './import-errors';
 export type { ReadLimits } from './import-errors';
 
 export type FileFormat = 'xlsx' | 'csv';
 
-/** One row of a sheet: its 1-based row number and its cells from column A. */
-export interface SheetRow {
-  /** The worksheet's name; null for CSV. */
-  sheet: string | null;
-  row: number;
-  cells: CellValue[];
-}
+export type { SheetRow } from './cell-values';
 
 export interface SheetStart {
   sheet: string | null;
@@ -48,8 +43,8 @@ export async function openSpreadsheet(buffer: Buffer, limits: ReadLimits): Promi
     throw new UnsupportedFileError('This is a password-protected workbook or an old .xls file; save it as .xlsx without a password, or as CSV');
   }
   if (buffer.subarray(0, 4).equals(ZIP_MAGIC)) {
-    const { totalRows, zip } = await checkWorkbookZip(buffer, limits, EXPECTED);
-    return { format: 'xlsx', totalRows, sheets: () => xlsxSheets(zip) };
+    const checked = await checkWorkbookZip(buffer, limits, EXPECTED, limits.heldInflatedBytes);
+    return { format: 'xlsx', totalRows: checked.totalRows, sheets: () => xlsxSheets(checked) };
   }
   return openCsv(buffer);
 }
@@ -77,8 +72,23 @@ function* zipChunks(buffer: Buffer): Generator<Buffer> {
 }
 const ZIP_SLICE_BYTES = 16 * 1024;
 
-async function* xlsxSheets(buffer: Buffer): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow[]> }> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(zipChunks(buffer)), {
+/** What of exceljs's WorkbookReader tells a worksheet's name and state once it has read the workbook (not in its typings). */
+interface ReadWorkbook {
+  model?: { sheets?: { id: number; name: string; rId: string; state?: string }[] };
+  workbookRels?: { Id: string; Target: string }[];
+}
+
+const sheetStart = (sheet: string, state: string | undefined): SheetStart => ({ sheet, hidden: state === 'hidden' || state === 'veryHidden' });
+
+/**
+ * The workbook's sheets, in the ZIP's order. exceljs walks the rebuilt ZIP for the workbook,
+ * its relationships and styles. When the ZIP check held every worksheet inflated, the ZIP has
+ * none: exceljs reads the rest to its end, and the worksheets are read from the held bytes, each
+ * named as exceljs names a worksheet it streams (the workbook's sheet whose relationship targets
+ * the part; else "Sheet<n>"). Otherwise exceljs hands each worksheet's stream over in turn.
+ */
+async function* xlsxSheets(checked: CheckedWorkbook): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow[]> }> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(zipChunks(checked.zip)), {
     worksheets: 'emit',
     sharedStrings: 'cache',
     // Styles tell which numbers are dates and times; hyperlinks and other entries are not needed.
@@ -86,46 +96,49 @@ async function* xlsxSheets(buffer: Buffer): AsyncGenerator<{ start: SheetStart; 
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
+  const { sharedStrings, worksheets } = checked;
   try {
     for await (const worksheet of reader) {
       const sheet = (worksheet as unknown as { name?: string }).name ?? `Sheet ${(worksheet as unknown as { id: number }).id}`;
       const state = (worksheet as unknown as { state?: string }).state;
-      yield { start: { sheet, hidden: state === 'hidden' || state === 'veryHidden' }, rows: worksheetRows(sheet, worksheet as unknown as ChunkedWorksheet) };
+      yield { start: sheetStart(sheet, state), rows: sheetRows(sheet, worksheet as unknown as StreamedWorksheet, sharedStrings) };
     }
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw new UnreadableFileError(`The workbook could not be read (${(err as Error).message}); expected ${EXPECTED}`);
   }
+  if (!worksheets) return;
+  const { model, workbookRels } = reader as unknown as ReadWorkbook;
+  const workbook = reader as unknown as StreamedWorksheet['workbook'];
+  for (const { name, xml } of worksheets) {
+    const sheetNo = /sheet(\d+)\.xml$/.exec(name)![1];
+    const rel = (workbookRels ?? []).find((r) => r.Target === `worksheets/sheet${sheetNo}.xml`);
+    const found = rel && (model?.sheets ?? []).find((s) => s.rId === rel.Id);
+    const sheet = found ? found.name : `Sheet${sheetNo}`;
+    yield { start: sheetStart(sheet, found?.state), rows: sheetRows(sheet, { iterator: xmlSlices(xml), workbook }, sharedStrings) };
+  }
+}
+
+/** Bytes of a held worksheet handed to the lean reader at a time, with a turn of the event loop between (the database's answers are handled). */
+const HELD_SLICE_BYTES = 64 * 1024;
+
+async function* xmlSlices(xml: Buffer): AsyncGenerator<Buffer> {
+  for (let at = 0; at < xml.length; at += HELD_SLICE_BYTES) {
+    if (at > 0) await new Promise(setImmediate);
+    yield xml.subarray(at, at + HELD_SLICE_BYTES);
+  }
 }
 
 /**
- * exceljs's worksheet reader parses the XML a chunk at a time and hands over that chunk's
- * rows together from `parse()`; its row iterator, built on it, yields them one by one, an
- * asynchronous step (and a few promises) per row.
+ * A worksheet's rows by the lean reader (worksheet-rows.ts) on the part exceljs streams; its XML
+ * errors (invalid characters, undefined entities) are the file's fault, like the workbook's.
  */
-interface ChunkedWorksheet {
-  parse(): AsyncIterable<{ eventType: string; value: unknown }[]>;
-}
-
-async function* worksheetRows(sheet: string, worksheet: ChunkedWorksheet): AsyncGenerator<SheetRow[]> {
-  const parsed = worksheet.parse()[Symbol.asyncIterator]();
-  for (;;) {
-    let next: IteratorResult<{ eventType: string; value: unknown }[]>;
-    // The worksheet's XML is parsed here, after xlsxSheets has handed the sheet over: its
-    // errors (invalid characters, undefined entities) are the file's fault, like theirs.
-    try {
-      next = await parsed.next();
-    } catch (err) {
-      throw new UnreadableFileError(`Sheet "${sheet}" could not be read (${(err as Error).message}); expected ${EXPECTED}`);
-    }
-    if (next.done) return;
-    const rows: SheetRow[] = [];
-    for (const { eventType, value } of next.value) {
-      if (eventType !== 'row') continue;
-      const row = value as ExcelJS.Row;
-      rows.push({ sheet, row: row.number, cells: (row.values as CellValue[]).slice(1) });
-    }
-    if (rows.length > 0) yield rows;
+async function* sheetRows(sheet: string, worksheet: StreamedWorksheet, sharedStrings: (string | null)[] | null): AsyncGenerator<SheetRow[]> {
+  try {
+    yield* worksheetRows(sheet, worksheet, sharedStrings ?? worksheet.workbook.sharedStrings);
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    throw new UnreadableFileError(`Sheet "${sheet}" could not be read (${(err as Error).message}); expected ${EXPECTED}`);
   }
 }
 

@@ -4,6 +4,7 @@ import { crc32, inflateRaw } from 'node:zlib';
 import * as yauzl from 'yauzl';
 import { DomainError } from '../../common/errors/domain-errors';
 import { FileTooLargeError, ReadLimits, UnreadableFileError, UnsupportedFileError } from './import-errors';
+import { readSharedStrings } from './worksheet-rows';
 
 /** A workbook whose ZIP passed the checks, laid out again for the spreadsheet reader. */
 export interface CheckedWorkbook {
@@ -11,6 +12,18 @@ export interface CheckedWorkbook {
   totalRows: number;
   /** The checked entries only, as a new ZIP: parts the reader needs first come first. */
   zip: Buffer;
+  /**
+   * The shared strings, read here when the part was held inflated (the ZIP then carries an empty
+   * table in its place, for exceljs); null when exceljs reads them from the ZIP itself.
+   */
+  sharedStrings: (string | null)[] | null;
+  /**
+   * Every worksheet's XML, inflated, in the ZIP's order, when all of them were held inflated: the
+   * rebuilt ZIP then leaves them out (exceljs reads the workbook's other parts, the lean reader
+   * the worksheets from these bytes). Null when a worksheet was past the held budget: the ZIP then
+   * carries every worksheet, for exceljs to stream.
+   */
+  worksheets: { name: string; xml: Buffer }[] | null;
 }
 
 const WORKSHEET = /^xl\/worksheets\/sheet\d+\.xml$/;
@@ -74,7 +87,10 @@ export async function checkWorkbookZip(buffer: Buffer, limits: ReadLimits, expec
       else await drain(stream);
       parts.push({ entry, data: stored });
     }
-    return { totalRows, zip: writeZip(readerOrder(parts)) };
+    const sharedStrings = await leanSharedStrings(parts);
+    const worksheets = heldWorksheets(parts);
+    const kept = worksheets ? parts.filter((p) => !WORKSHEET.test(p.entry.fileNameRaw.toString('utf8'))) : parts;
+    return { totalRows, zip: writeZip(readerOrder(kept)), sharedStrings, worksheets };
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw new UnreadableFileError(`The workbook is corrupt (${(err as Error).message})`);
@@ -149,6 +165,31 @@ async function scanXml(name: string, stream: Readable, countRows: boolean): Prom
     carry = data.subarray(Math.max(0, data.length - (LONGEST_TAG - 1)));
   }
   return count;
+}
+
+/**
+ * The shared strings read by the lean reader (readSharedStrings) from a part held uncompressed,
+ * which is then replaced by an empty table: exceljs builds nothing from it, and the worksheets
+ * read their `t="s"` cells from the table answered. Null, and the part left to exceljs, when
+ * the part is copied compressed (past the held budget) or absent.
+ */
+async function leanSharedStrings(parts: ZipPart[]): Promise<(string | null)[] | null> {
+  const at = parts.findIndex((p) => p.entry.fileNameRaw.toString('utf8') === SHARED_STRINGS);
+  if (at < 0 || parts[at].entry.compressionMethod !== STORED) return null;
+  const table = await readSharedStrings(parts[at].data);
+  parts[at] = storedPart(SHARED_STRINGS, EMPTY_SHARED_STRINGS);
+  return table;
+}
+
+/**
+ * The worksheets, in the ZIP's order, when every one is held inflated (stored), else null. Handed
+ * to the lean reader as they are, they are neither copied into the rebuilt ZIP nor streamed
+ * through unzipper (which copies each chunk again): one copy of each worksheet's XML per import.
+ */
+function heldWorksheets(parts: ZipPart[]): { name: string; xml: Buffer }[] | null {
+  const sheets = parts.filter((p) => WORKSHEET.test(p.entry.fileNameRaw.toString('utf8')));
+  if (sheets.some((p) => p.entry.compressionMethod !== STORED)) return null;
+  return sheets.map((p) => ({ name: p.entry.fileNameRaw.toString('utf8'), xml: p.data }));
 }
 
 interface ZipPart {
