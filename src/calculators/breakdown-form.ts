@@ -64,7 +64,13 @@ export function expand(text: string): Breakdown {
 
 /** A line tuple (from index `at`) as a line object, its keys in jsonb's order, with `reason` when dropped. */
 function expandLine(t: unknown[], at: number, reason: string | undefined): ContributionLine {
-  const [eventId, eventName, date, category, place, status, points] = t.slice(at, at + 7) as [number, string, string, string, number | null, string, number];
+  const eventId = t[at] as number;
+  const eventName = t[at + 1] as string;
+  const date = t[at + 2] as string;
+  const category = t[at + 3] as string;
+  const place = t[at + 4] as number | null;
+  const status = t[at + 5] as string;
+  const points = t[at + 6] as number;
   const riders = t.length > at + 7 ? (t[at + 7] as [string, number | null, number][]).map(([name, p, pts]): Rider => ({ name, place: p, points: pts })) : undefined;
   // One literal per shape, keys as jsonb lists them: date, place, points, reason, riders, status, eventId, category, eventName.
   if (reason === undefined) {
