@@ -45,7 +45,9 @@ export class BreakdownText1796300000000 implements MigrationInterface {
         `SELECT id, breakdown FROM race_result WHERE id > $1 AND breakdown IS NOT NULL ORDER BY id LIMIT $2`, [after, this.batch]);
       if (rows.length === 0) break;
       await q.query(
-        `UPDATE race_result r SET breakdown_converted = v.value::${type}
+        // The old value is cleared in the same update: a new row version would otherwise still
+        // point at its TOAST data after the column is dropped, kept until the row is next written.
+        `UPDATE race_result r SET breakdown_converted = v.value::${type}, breakdown = NULL
            FROM unnest($1::int[], $2::text[]) AS v(id, value) WHERE r.id = v.id`,
         [rows.map((r) => r.id), rows.map((r) => convert(r.breakdown))]);
       after = rows[rows.length - 1].id;
