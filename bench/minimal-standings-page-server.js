@@ -11,10 +11,13 @@ pool.on('error', () => undefined); // the benchmark drops the database at the en
 
 const escape = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function cells(breakdown, events) {
+// The breakdown is stored as compact text (src/calculators/breakdown-form.ts): each line a tuple
+// [eventId, eventName, date, category, place, status, points, …], a dropped one led by its reason.
+function cells(text, events) {
   const byEvent = new Map();
-  for (const line of breakdown?.counted ?? []) byEvent.set(line.eventId, `${line.status === 'FIN' ? line.points : `${line.status} ${line.points}`}`);
-  for (const line of breakdown?.dropped ?? []) byEvent.set(line.eventId, `<s title="dropped">(${line.points})</s>`);
+  const [counted, dropped] = text === null ? [[], []] : JSON.parse(text);
+  for (const [eventId, , , , , status, points] of counted) byEvent.set(eventId, `${status === 'FIN' ? points : `${status} ${points}`}`);
+  for (const [, eventId, , , , , , points] of dropped) byEvent.set(eventId, `<s title="dropped">(${points})</s>`);
   return events.map((e) => `<td>${byEvent.get(e.id) ?? ''}</td>`).join('');
 }
 

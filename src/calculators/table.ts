@@ -20,6 +20,10 @@ export class Table implements StandingsTable {
   /** Two words (64 bits) per race naming its event and category, and per drop reason, for the digests. */
   private readonly raceWords: Int32Array;
   private readonly reasonWords: [number, number][];
+  /** Per race, the start of its lines' tuples in the stored form; per drop reason, the start of a dropped tuple. */
+  private readonly raceTexts: string[];
+  private readonly reasonTexts: string[];
+  private readonly statusTexts = new Map<string, string>();
 
   constructor(
     readonly entries: StandingHead[],
@@ -33,6 +37,9 @@ export class Table implements StandingsTable {
     this.raceWords = Int32Array.from(races.flatMap(({ event, category }) =>
       new Digest().number(event.id).string(event.name).string(event.date).string(category.code).words()));
     this.reasonWords = reasons.map((reason) => new Digest().string(reason).words());
+    this.raceTexts = races.map(({ event, category }) =>
+      `${JSON.stringify(event.id)},${JSON.stringify(event.name)},${JSON.stringify(event.date)},${JSON.stringify(category.code)},`);
+    this.reasonTexts = reasons.map((reason) => `${JSON.stringify(reason)},`);
   }
 
   breakdown(i: number): Breakdown {
@@ -49,6 +56,62 @@ export class Table implements StandingsTable {
       for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) dropped.push(make.line(l, reason));
     }
     return { counted, dropped, tieBreak };
+  }
+
+  /**
+   * The stored form of breakdown(i) (breakdown-form.ts), written as text from the store: no line
+   * objects, and each race's part of a line (event id, name, date, category) escaped once per
+   * table, not once per line. Why: a first run of a 25,000-entry board writes every breakdown,
+   * and building and stringifying the objects was most of Node's share of that write. Equal to
+   * `compact(this.breakdown(i))` (unit test).
+   */
+  breakdownText(i: number): string {
+    const { store } = this;
+    const { acc, tieBreak } = this.ranked[i];
+    let text = '[[';
+    let first = true;
+    for (let s = acc.first; s < acc.end; s++) {
+      if (store.dropped[s]) continue;
+      for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) {
+        text += first ? '[' : ',[';
+        first = false;
+        text += this.tupleText(l);
+      }
+    }
+    text += '],[';
+    first = true;
+    for (let d = 0; d < acc.dropped.length; d++) {
+      const reason = this.reasonTexts[d < acc.droppedWorst ? WORST : BEST_OF];
+      const s = acc.dropped[d];
+      for (let l = store.firstLine[s]; l < store.firstLine[s + 1]; l++) {
+        text += first ? '[' : ',[';
+        first = false;
+        text += reason;
+        text += this.tupleText(l);
+      }
+    }
+    return `${text}],${tieBreak === null ? 'null' : JSON.stringify(tieBreak)}]`;
+  }
+
+  /** Line l's tuple in the stored form, from its event id to its end (breakdown-form.ts). */
+  private tupleText(l: number): string {
+    const { store } = this;
+    const race = this.raceTexts[store.lineRace[l]];
+    const points = jsonNumber(store.lineMilli[l] / 1000);
+    if (store.isTeam(l)) {
+      let riders = '';
+      for (const r of store.lineRiders[l]) riders += `${riders === '' ? '' : ','}[${JSON.stringify(r.name)},${r.place === null ? 'null' : jsonNumber(r.place)},${jsonNumber(r.points)}]`;
+      return `${race}null,"FIN",${points},[${riders}]]`;
+    }
+    const place = store.linePlace[l];
+    return `${race}${place === place ? jsonNumber(place) : 'null'},${this.statusText(l)},${points}]`;
+  }
+
+  private statusText(l: number): string {
+    const status = this.store.status(l);
+    let text = this.statusTexts.get(status);
+    if (text === undefined) this.statusTexts.set(status, (text = JSON.stringify(status)));
+    return text;
   }
 
   valuesDigest(i: number): string {
@@ -106,11 +169,11 @@ class LineMaker {
    * Keys in jsonb's order: each literal lists its keys as PostgreSQL's jsonb stores them (shorter
    * keys first, then bytewise: date, place, points, reason, riders, status, eventId, category,
    * eventName; a team line's riders are { name, place, points }, and the breakdown's own keys
-   * counted, dropped, tieBreak, already are). jsonb sorts every object's keys when it parses
-   * one; keys that arrive sorted make that sort a check. A small gain: COPYing a first run's
-   * 25,000 breakdowns into jsonb measured 3-12 % less time (BENCHMARKS.md, issue 16, target
-   * 4, round four). The stored jsonb, and so every reader's JSON, is the same whatever the
-   * order; the order is only in the text JSON.stringify sends.
+   * counted, dropped, tieBreak, already are). When breakdowns were stored as jsonb, keys that
+   * arrived sorted made jsonb's per-object sort a check (3-12 % of a first run's COPY,
+   * BENCHMARKS.md, issue 16, target 4, round four). Since migration BreakdownText the writer
+   * stores breakdownText() instead, and the readers expand it to objects in this same order
+   * (breakdown-form.ts): a breakdown built here stringifies exactly as the API answers it.
    */
   line(l: number): ContributionLine;
   line(l: number, reason: string): ContributionLine & { reason: string };
@@ -130,4 +193,9 @@ class LineMaker {
       ? { date: event.date, place, points, status, eventId: event.id, category: category.code, eventName: event.name }
       : { date: event.date, place, points, reason, status, eventId: event.id, category: category.code, eventName: event.name } as ContributionLine;
   }
+}
+
+/** A number as JSON.stringify writes it (null for NaN and the infinities). */
+function jsonNumber(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
 }

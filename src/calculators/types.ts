@@ -222,6 +222,11 @@ export interface StandingsTable {
   /** Entry i's breakdown, built anew on each call. */
   breakdown(i: number): Breakdown;
   /**
+   * Entry i's breakdown in its stored form (breakdown-form.ts: `compact(breakdown(i))`), written
+   * straight from the calculators' data without the objects.
+   */
+  breakdownText(i: number): string;
+  /**
    * 64-bit digests of entry i, made without building its breakdown: of its values (all but the
    * breakdown), and of its breakdown. Equal parts have equal digests; different ones differ but
    * by a 2^-64 chance. Two, because most entries an edit touches only move: their position and

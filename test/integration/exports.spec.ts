@@ -194,7 +194,7 @@ describe('a stalled export download', () => {
 
     const exporting = async () => {
       const [row] = await t.db.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE '%jsonb_path_query_array%'`,
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE '%group_key IS NOT NULL AND seq > $2%'`,
       );
       return row.n;
     };

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { expand } from '../../src/calculators/breakdown-form';
 import { RecalcQueue } from '../../src/leaderboards/recalculation/recalc-queue.service';
 import { eventually, TestApp } from './test-app';
 
@@ -46,12 +47,14 @@ export interface StandingRow {
 }
 
 export async function standingsRows(t: TestApp, leaderboardId: number): Promise<StandingRow[]> {
-  return t.db.query(
+  const rows: (StandingRow & { breakdown: string | null })[] = await t.db.query(
     `SELECT r.group_key, r.position, r.points, r.seq, r.name, r.breakdown FROM race_result r
        JOIN result_set s ON s.id = r.result_set_id
       WHERE s.leaderboard_id = $1 AND s.state <> 'R' ORDER BY r.seq`,
     [leaderboardId],
   );
+  // The breakdown is stored as compact text (breakdown-form.ts): given as the object it expands to.
+  return rows.map((row) => ({ ...row, breakdown: row.breakdown === null ? null : expand(row.breakdown) }));
 }
 
 export async function standingsState(t: TestApp, leaderboardId: number): Promise<{ id: number; state: string; error_message: string | null } | undefined> {

@@ -5,6 +5,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
 import type { StandingsTable } from '../../calculators';
+import { expand } from '../../calculators/breakdown-form';
 import { entryFingerprint, sameBreakdown } from '../../calculators/fingerprint';
 import { OneStatement } from '../../common/database/one-statement';
 import { rawClient } from '../../common/database/raw-client';
@@ -89,7 +90,8 @@ interface EntryRow {
   name: string;
   group_name: string | null;
   category: string | null;
-  breakdown: unknown;
+  /** The stored form (breakdown-form.ts); expanded to the breakdown object for the answer. */
+  breakdown: string | null;
 }
 
 const ENTRY_COLUMNS = 'position, points, seq, group_key, name, group_name, category, breakdown';
@@ -323,7 +325,8 @@ function toEntry(row: EntryRow): StandingsEntryView {
     name: row.name,
     group: row.group_name,
     category: row.category,
-    breakdown: row.breakdown,
+    // Stored as compact text (migration BreakdownText): expanded here to the object jsonb gave, keys in jsonb's order.
+    breakdown: row.breakdown === null ? null : expand(row.breakdown),
   };
 }
 
@@ -365,12 +368,16 @@ interface Staged {
 /**
  * The staging table: one per connection, emptied at every commit. `op` and `id` as in Staged;
  * the breakdown is only sent for I and U. (Named anew when its columns change: a connection
- * keeps the table it made.)
+ * keeps the table it made. `standings_staged_rows` had a jsonb breakdown; the breakdown is text
+ * since migration BreakdownText, so the table is `standings_staged`.)
+ *
+ * The breakdown column is text, not jsonb: PostgreSQL only stores it (and compresses it), it
+ * parses nothing. Parsing a first run's breakdowns into jsonb was most of that run's write.
  */
-const STAGING_TABLE_NAME = 'standings_staged_rows';
+const STAGING_TABLE_NAME = 'standings_staged';
 const stagingTable = (lz4: boolean) => `CREATE TEMPORARY TABLE IF NOT EXISTS ${STAGING_TABLE_NAME} (
   op "char", id integer, participant_id integer, custom1_id integer, category text, position integer, points double precision,
-  seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb${lz4 ? ' COMPRESSION lz4' : ''}) ON COMMIT DELETE ROWS`;
+  seq integer, name text, group_name text, group_key text, fingerprint text, breakdown text${lz4 ? ' COMPRESSION lz4' : ''}) ON COMMIT DELETE ROWS`;
 const STAGED_COLUMNS = 'participant_id, custom1_id, category, position, points, seq, name, group_name, group_key, fingerprint, breakdown';
 
 const INSERT_STAGED = (source: string, set: string): string => `
@@ -442,7 +449,7 @@ const stagingReady = new WeakSet<PoolClient>();
 /** Characters of COPY text that go in 32 KB strings: small enough to stay out of V8's large-object space. */
 const COPY_CHUNK_CHARS = 32 * 1024;
 
-/** Streams the changed entries, their breakdowns built one at a time, into the staging table. */
+/** Streams the changed entries, their breakdowns' stored text built one at a time, into the staging table. */
 async function stageRows(client: PoolClient, standings: StandingsTable, changed: Staged[]): Promise<void> {
   try {
     if (!stagingReady.has(client)) {
@@ -465,7 +472,7 @@ function* copyText(standings: StandingsTable, changed: Staged[]): Generator<stri
     const e = standings.entries[index];
     chunk += [
       op, op === 'I' ? null : id, e.participantId, e.customValueId, e.category, e.position, e.points, e.seq, e.name, e.group, e.key, fingerprint,
-      op === 'V' ? null : JSON.stringify(standings.breakdown(index)),
+      op === 'V' ? null : standings.breakdownText(index),
     ].map(copyField).join('\t') + '\n';
     if (chunk.length >= COPY_CHUNK_CHARS) {
       yield chunk;
@@ -491,7 +498,7 @@ const INLINE_STAGING_CHARS = 256 * 1024;
 
 /** The staged rows' columns, as json_to_recordset reads them (the staging table's types). */
 const STAGED_RECORD = `op "char", id integer, participant_id integer, custom1_id integer, category text, position integer, points double precision,
-  seq integer, name text, group_name text, group_key text, fingerprint text, breakdown jsonb`;
+  seq integer, name text, group_name text, group_key text, fingerprint text, breakdown text`;
 
 /** The changed entries as one JSON array, or null past `limit` characters. */
 function inlineRows(standings: StandingsTable, changed: Staged[], limit: number): string | null {
@@ -502,7 +509,7 @@ function inlineRows(standings: StandingsTable, changed: Staged[], limit: number)
     const row = JSON.stringify({
       op, id: op === 'I' ? null : id, participant_id: e.participantId, custom1_id: e.customValueId, category: e.category, position: e.position,
       points: e.points, seq: e.seq, name: e.name, group_name: e.group, group_key: e.key, fingerprint,
-      breakdown: op === 'V' ? undefined : standings.breakdown(index),
+      breakdown: op === 'V' ? undefined : standings.breakdownText(index),
     });
     chars += row.length + 1;
     if (chars > limit) return null;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { breakdownCells, LineCells } from '../../calculators/breakdown-form';
 import { eventInScopeSql } from '../../calculators/event-scope';
 import { execute, returning } from '../../common/database/execute';
 import { PUBLIC_STATES_SQL, ResultSetState, stateFromCode, stateSql } from '../../common/result-set-state';
@@ -336,20 +337,25 @@ export class RidersRepository {
         ORDER BY e.date DESC, e.id DESC, s.category, s.id`,
       [riderId],
     );
-    const lines: PointsRow[] = await manager.query(
-      `SELECT s.leaderboard_id, l.name AS leaderboard_name, (line.value->>'eventId')::int AS event_id, line.value->>'category' AS category,
-              (line.value->>'points')::float8 AS points, line.counted
+    // The breakdowns are compact text (breakdown-form.ts, migration BreakdownText): read whole and
+    // their lines picked out here, counted lines then dropped ones, as the jsonb query listed them.
+    const boards: BoardRow[] = await manager.query(
+      `SELECT s.leaderboard_id, l.name AS leaderboard_name, r.breakdown
          FROM race_result r
          JOIN result_set s ON s.id = r.result_set_id AND s.leaderboard_id IS NOT NULL AND s.state <> ${stateSql('REPLACED')}
          JOIN leaderboard l ON l.id = s.leaderboard_id
-         CROSS JOIN LATERAL (
-           SELECT value, true AS counted FROM jsonb_array_elements(COALESCE(r.breakdown->'counted', '[]'::jsonb))
-           UNION ALL
-           SELECT value, false FROM jsonb_array_elements(COALESCE(r.breakdown->'dropped', '[]'::jsonb))) line
-        WHERE r.participant_id = $1 AND r.group_key IS NOT NULL
+        WHERE r.participant_id = $1 AND r.group_key IS NOT NULL AND r.breakdown IS NOT NULL
         ORDER BY s.leaderboard_id`,
       [riderId],
     );
+    const lines: PointsRow[] = boards.flatMap((board) => {
+      const { counted, dropped } = breakdownCells(board.breakdown);
+      const row = (counted: boolean) => (line: LineCells): PointsRow => ({
+        leaderboard_id: board.leaderboard_id, leaderboard_name: board.leaderboard_name,
+        event_id: line.eventId, category: line.category, points: line.points, counted,
+      });
+      return [...counted.map(row(true)), ...dropped.map(row(false))];
+    });
     const byRace = new Map<string, BoardPoints[]>();
     for (const line of lines) {
       const key = `${line.event_id}|${line.category}`;
@@ -395,6 +401,12 @@ interface ResultRow {
   position: number | null;
   status: ResultStatus;
   time_ms: number | null;
+}
+
+interface BoardRow {
+  leaderboard_id: number;
+  leaderboard_name: string;
+  breakdown: string;
 }
 
 interface PointsRow {

@@ -7,6 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { DataSource, In } from 'typeorm';
 import { computeStandings, EventInput, RaceResultInput, StandingEntry, Status } from '../../../src/calculators';
+import { expand } from '../../../src/calculators/breakdown-form';
 import { dataSourceOptions } from '../../../src/database/data-source-options';
 import { toLeaderboardConfig, toPointsScaleConfig } from '../../../src/leaderboards/board-config';
 import { Leaderboard } from '../../../src/leaderboards/leaderboard.entity';
@@ -135,7 +136,8 @@ async function boardProblems(db: DataSource, board: Leaderboard): Promise<string
     [board.id],
   );
   const problems: string[] = [];
-  const byKey = new Map(stored.map((row) => [row.group_key, row]));
+  // The breakdown is stored as compact text (breakdown-form.ts): compared as the object it expands to.
+  const byKey = new Map(stored.map((row) => [row.group_key, { ...row, breakdown: row.breakdown === null ? null : expand(row.breakdown as string) }]));
   for (const entry of expected) {
     const row = byKey.get(entry.key);
     byKey.delete(entry.key);

@@ -5,6 +5,7 @@ import { RaceScoreMemo } from '../../../src/calculators/race-scores';
 import type { ComputeInput, EventInput, LeaderboardConfig, PointsScaleConfig, StandingEntry, Status } from '../../../src/calculators/types';
 import { oracle } from './oracle';
 import { seasonResults } from './seasons';
+import { compact, expand } from '../../../src/calculators/breakdown-form';
 
 const CATEGORIES = ['A', 'B'];
 
@@ -374,6 +375,43 @@ describe('breakdowns list their keys in jsonb order (what the writer sends Postg
           for (let i = 0; i < table.entries.length; i++) expect(unsorted(JSON.parse(JSON.stringify(table.breakdown(i))))).toEqual([]);
         }),
         { numRuns: 100 },
+      );
+    });
+  }
+});
+
+/**
+ * The stored form (breakdown-form.ts, race_result.breakdown as compact text): what the writer
+ * stores of real calculator output, expanded by the readers, is what reading it back from jsonb
+ * gave (same values, keys in jsonb's order), and the table writes the same text as compact().
+ */
+describe('breakdowns stored as compact text (breakdown-form.ts)', () => {
+  /** The jsonb round trip, modelled: JSON values, every object's keys shorter first, then bytewise. */
+  const viaJsonb = (value: unknown): unknown => {
+    const sort = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(sort);
+      if (v === null || typeof v !== 'object') return v;
+      const keys = Object.keys(v).sort((a, b) => Buffer.byteLength(a) - Buffer.byteLength(b) || Buffer.compare(Buffer.from(a), Buffer.from(b)));
+      return Object.fromEntries(keys.map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+    };
+    return sort(JSON.parse(JSON.stringify(value)));
+  };
+  for (const [kind, arb] of [['individual', inputArb], ['team', teamInputArb]] as const) {
+    it(`on ${kind} boards: breakdownText is compact(breakdown), and expands to the jsonb round trip byte for byte`, () => {
+      fc.assert(
+        fc.property(arb, (input) => {
+          const table = computeStandingsTable(toPackedInput(input));
+          for (let i = 0; i < table.entries.length; i++) {
+            const breakdown = table.breakdown(i);
+            const text = table.breakdownText(i);
+            expect(text).toBe(compact(breakdown));
+            expect(text.startsWith('[')).toBe(true);
+            const expanded = expand(text);
+            expect(expanded).toEqual(viaJsonb(breakdown));
+            expect(JSON.stringify(expanded)).toBe(JSON.stringify(viaJsonb(breakdown)));
+          }
+        }),
+        { numRuns: 150 },
       );
     });
   }

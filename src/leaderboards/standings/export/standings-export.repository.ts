@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { breakdownCells, LineCells } from '../../../calculators/breakdown-form';
 import { countedEventsSql } from '../counted-events';
 import { ExportBoard, ExportEntry, ExportEvent, ExportLine } from './export-sheet';
 
@@ -11,16 +12,12 @@ interface EntryRow {
   points: number;
   name: string;
   group_name: string | null;
-  counted_events: number[] | null;
-  counted_statuses: string[] | null;
-  counted_points: number[] | null;
-  dropped_events: number[] | null;
-  dropped_statuses: string[] | null;
-  dropped_points: number[] | null;
+  /** The stored form (breakdown-form.ts). */
+  breakdown: string | null;
 }
 
-function lines(events: number[] | null, statuses: string[] | null, points: number[] | null): ExportLine[] {
-  return (events ?? []).map((eventId, i) => ({ eventId, status: statuses![i], points: points![i] }));
+function lines(cells: LineCells[]): ExportLine[] {
+  return cells.map(({ eventId, status, points }) => ({ eventId, status, points }));
 }
 
 /** Reads for the standings exports: the board's columns and its entries in rank order. */
@@ -50,10 +47,11 @@ export class StandingsExportRepository {
 
   /**
    * A standings set's entries in seq order, in batches read from one REPEATABLE READ snapshot,
-   * so a recalculation committing mid-export cannot make rows repeat or go missing. Only the
-   * three breakdown fields a cell shows leave the database, as parallel arrays: jsonpath picks
-   * them out about three times as fast as rebuilding each line as an object (25 000 entries of
-   * 20 events: 550–653 ms against 1 604–1 986 ms, three runs each, on a loaded machine).
+   * so a recalculation committing mid-export cannot make rows repeat or go missing. The
+   * breakdowns are read as their stored compact text and parsed here, picking only the three
+   * fields a cell shows (breakdownCells): since migration BreakdownText the column is text, and
+   * jsonpath over it would cast every row to jsonb in PostgreSQL (4.5 times the time of the
+   * jsonb column's path queries, `npm run bench:breakdown-storage`, issue 16 round four).
    */
   async *entries(resultSetId: number): AsyncGenerator<ExportEntry> {
     const runner = this.dataSource.createQueryRunner();
@@ -65,26 +63,21 @@ export class StandingsExportRepository {
       let after = 0;
       for (;;) {
         const rows: EntryRow[] = await runner.query(
-          `SELECT seq, position, points, name, group_name,
-                  jsonb_path_query_array(breakdown, '$.counted[*].eventId') AS counted_events,
-                  jsonb_path_query_array(breakdown, '$.counted[*].status') AS counted_statuses,
-                  jsonb_path_query_array(breakdown, '$.counted[*].points') AS counted_points,
-                  jsonb_path_query_array(breakdown, '$.dropped[*].eventId') AS dropped_events,
-                  jsonb_path_query_array(breakdown, '$.dropped[*].status') AS dropped_statuses,
-                  jsonb_path_query_array(breakdown, '$.dropped[*].points') AS dropped_points
+          `SELECT seq, position, points, name, group_name, breakdown
              FROM race_result
             WHERE result_set_id = $1 AND group_key IS NOT NULL AND seq > $2
             ORDER BY seq LIMIT $3`,
           [resultSetId, after, BATCH],
         );
         for (const row of rows) {
+          const cells = row.breakdown === null ? { counted: [], dropped: [] } : breakdownCells(row.breakdown);
           yield {
             position: row.position,
             points: row.points,
             name: row.name,
             group: row.group_name,
-            counted: lines(row.counted_events, row.counted_statuses, row.counted_points),
-            dropped: lines(row.dropped_events, row.dropped_statuses, row.dropped_points),
+            counted: lines(cells.counted),
+            dropped: lines(cells.dropped),
           };
         }
         if (rows.length < BATCH) break;
