@@ -9,6 +9,7 @@ import { expand } from '../../calculators/breakdown-form';
 import { entryFingerprint, sameBreakdown } from '../../calculators/fingerprint';
 import { OneStatement } from '../../common/database/one-statement';
 import { rawClient } from '../../common/database/raw-client';
+import { WeightedLru } from '../../common/weighted-lru';
 import { PUBLIC_STATES_SQL, ResultSetState, stateFromCode, stateSql } from '../../common/result-set-state';
 import { StandingsEntryView } from './standings.dto';
 
@@ -103,9 +104,11 @@ const ENTRY_COLUMNS = 'position, points, seq, group_key, name, group_name, categ
  */
 @Injectable()
 export class StandingsRowsRepository {
+  private readonly counted = new CountedHeads();
+
   /** The board's live standings set. */
   head(on: Queryable, leaderboardId: number): Promise<StandingsHead | null> {
-    return this.headWhere(on, LIVE_STANDINGS_SET('s', '$1'), leaderboardId);
+    return this.headWhere(on, LIVE_STANDINGS_SET('s', '$1'), leaderboardId, `live:${leaderboardId}`);
   }
 
   /**
@@ -113,20 +116,25 @@ export class StandingsRowsRepository {
    * then: the public keeps seeing it until the revision is published.
    */
   publishedPredecessor(on: Queryable, resultSetId: number): Promise<StandingsHead | null> {
-    return this.headWhere(on, `s.id = $1 AND s.state = ${stateSql('REPLACED')} AND s.replaced_from IN ${PUBLIC_STATES_SQL}`, resultSetId);
+    return this.headWhere(on, `s.id = $1 AND s.state = ${stateSql('REPLACED')} AND s.replaced_from IN ${PUBLIC_STATES_SQL}`, resultSetId, `replaced:${resultSetId}`);
   }
 
-  private async headWhere(on: Queryable, where: string, param: number): Promise<StandingsHead | null> {
-    const rows: { id: number; state: string; state_before_failure: string | null; replaces_id: number | null; replaced_from: string | null; computed_at: Date | null; version: string; total: number }[] =
+  /** The head `where` finds; its entries are counted unless `lookup` last found the same set at the same version (CountedHeads). */
+  private async headWhere(on: Queryable, where: string, param: number, lookup: string): Promise<StandingsHead | null> {
+    const known = this.counted.get(lookup);
+    const rows: { id: number; state: string; state_before_failure: string | null; replaces_id: number | null; replaced_from: string | null; computed_at: Date | null; version: string; total: number | null }[] =
       await on.query(
-        `SELECT s.id, s.state, s.state_before_failure, s.replaces_id, s.replaced_from, s.computed_at,
-                (extract(epoch FROM s.updated_at) * 1000000)::bigint AS version,
-                (SELECT count(*)::int FROM race_result r WHERE r.result_set_id = s.id AND ${STANDINGS_ROW('r')}) AS total
-           FROM result_set s WHERE ${where}`,
-        [param],
+        `SELECT s.id, s.state, s.state_before_failure, s.replaces_id, s.replaced_from, s.computed_at, v.version,
+                CASE WHEN s.id = $2 AND v.version = $3 THEN NULL
+                     ELSE (SELECT count(*)::int FROM race_result r WHERE r.result_set_id = s.id AND ${STANDINGS_ROW('r')}) END AS total
+           FROM result_set s CROSS JOIN LATERAL (SELECT (extract(epoch FROM s.updated_at) * 1000000)::bigint AS version) v
+          WHERE ${where}`,
+        [param, known?.setId ?? null, known?.version ?? null],
       );
     if (rows.length === 0) return null;
     const [row] = rows;
+    const total = row.total ?? known!.total;
+    if (row.total !== null) this.counted.keep(lookup, { setId: row.id, version: row.version, total });
     return {
       resultSetId: row.id,
       state: stateFromCode(row.state),
@@ -135,7 +143,7 @@ export class StandingsRowsRepository {
       replacedFrom: row.replaced_from ? stateFromCode(row.replaced_from) : null,
       computedAt: row.computed_at,
       version: Number(row.version),
-      total: row.total,
+      total,
     };
   }
 
@@ -313,6 +321,43 @@ export class StandingsRowsRepository {
     }
     await stageRows(client, standings, changed);
     return STAGING_TABLE_NAME;
+  }
+}
+
+/** What a head lookup last counted: the set it found, at which version, and its entries. */
+interface CountedHead {
+  setId: number;
+  /** result_set.updated_at in microseconds, as PostgreSQL's text of the bigint. */
+  version: string;
+  total: number;
+}
+
+/** Head lookups whose counts a process keeps at most (a few dozen bytes each). */
+export const COUNTED_HEADS_KEPT = 10_000;
+
+/**
+ * Counted heads: a standings set's number of entries, kept by head lookup (a board's live set,
+ * or the set a revision replaced) with the set and version it was counted at. The head is read on
+ * every standings request (JSON, page, stream), and counting is a pass over every row of the set:
+ * a 3,000-entry board is 3,000 heap fetches until a VACUUM sets the visibility map, and more
+ * pages since breakdowns are stored as text (BENCHMARKS.md, issue 16 round six). The count only
+ * changes when a run writes the set's rows, and that run's closing statement sets the set's
+ * updated_at (the version) in the same transaction (StandingsWriterRepository,
+ * `standings_computed`): so the head statement skips the count when it finds the same set at the
+ * same version, and counts again otherwise. The version is the one the rendered pages and ETags
+ * are keyed by; the kept count is never used for any other set or version.
+ */
+class CountedHeads {
+  private readonly heads = new WeightedLru<string, CountedHead>(() => 1, COUNTED_HEADS_KEPT, false);
+
+  get(lookup: string): CountedHead | undefined {
+    const head = this.heads.peek(lookup);
+    if (head !== undefined) this.heads.touch(lookup);
+    return head;
+  }
+
+  keep(lookup: string, head: CountedHead): void {
+    this.heads.set(lookup, head);
   }
 }
 
