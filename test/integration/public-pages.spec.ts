@@ -134,6 +134,26 @@ describe('public pages (HTTP)', () => {
     expect(none).toContain('No entries match');
   });
 
+  it('marks a place "=" when entries share it in their category, not when two categories each have it', async () => {
+    const positions = (page: string) => [...page.matchAll(/<td class="pos num">([^<]*)<\/td>/g)].map((m) => m[1]);
+    // A dead heat: both place 1 in the only race, so they share the board's first place.
+    const heat = await board('Dead heat', [rider('Ann', 'Lee', { position: 1 }), rider('Bo', 'Chen', { position: 1 }), rider('Cy', 'Dee', { position: 3 })]);
+    expect(positions((await t.http().get(`/leaderboards/${heat.id}`).expect(200)).text)).toEqual(['=1', '=1', '3']);
+
+    // A SCHOOL board ranks each category on its own: each category's leader is "1", alone.
+    const seriesId = await fx.series({ name: 'Years Cup', customLabels: { custom1: 'School' } });
+    const id = await fx.leaderboard({ seriesId, name: 'Years', type: 'SCHOOL', pointsScaleId: scaleId, categories: ['Y7', 'Y8'], countingRiders: 1, minRiders: 1 });
+    const eventId = await fx.event(seriesId);
+    for (const category of ['Y7', 'Y8']) {
+      await fx.replaceRows(await fx.resultSet(eventId, category), [
+        rider(`North${category}`, 'Rider', { position: 1, custom1: 'North' }),
+        rider(`South${category}`, 'Rider', { position: 2, custom1: 'South' }),
+      ]);
+    }
+    await settled(t, id);
+    expect(positions((await t.http().get(`/leaderboards/${id}`).expect(200)).text)).toEqual(['1', '2', '1', '2']);
+  });
+
   it('series get a time zone: DEFAULT_TIME_ZONE unless given, validated with Intl', async () => {
     const created = await t.http().post('/api/series').set(AUTH).send({ name: 'Zoned', timeZone: 'America/New_York' }).expect(201);
     expect(created.body.timeZone).toBe('America/New_York');

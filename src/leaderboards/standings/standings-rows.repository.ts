@@ -11,7 +11,7 @@ import { OneStatement } from '../../common/database/one-statement';
 import { rawClient } from '../../common/database/raw-client';
 import { WeightedLru } from '../../common/weighted-lru';
 import { PUBLIC_STATES_SQL, ResultSetState, stateFromCode, stateSql } from '../../common/result-set-state';
-import { StandingsEntryView } from './standings.dto';
+import { StandingsEntryView, tieKey } from './standings.dto';
 
 /**
  * race_result and result_set hold race rows and standings rows alike (DESIGN.md): a standings
@@ -174,15 +174,18 @@ export class StandingsRowsRepository {
     return { entries: rows.map(toEntry), total: rows[0]?.total ?? 0 };
   }
 
-  /** Which of these positions more than one entry shares (shown as "=3"). */
-  async tiedPositions(on: Queryable, resultSetId: number, positions: number[]): Promise<Set<number>> {
+  /**
+   * Which of these positions more than one entry shares (shown as "=3"), as `tieKey`s: a board
+   * split by category ranks each category on its own, so its "1" is one per category, not a tie.
+   */
+  async tiedPositions(on: Queryable, resultSetId: number, positions: number[]): Promise<Set<string>> {
     if (positions.length === 0) return new Set();
-    const rows: { position: number }[] = await on.query(
-      `SELECT position FROM race_result r WHERE r.result_set_id = $1 AND ${STANDINGS_ROW('r')} AND r.position = ANY($2::int[])
-        GROUP BY position HAVING count(*) > 1`,
+    const rows: { category: string | null; position: number }[] = await on.query(
+      `SELECT category, position FROM race_result r WHERE r.result_set_id = $1 AND ${STANDINGS_ROW('r')} AND r.position = ANY($2::int[])
+        GROUP BY category, position HAVING count(*) > 1`,
       [resultSetId, positions],
     );
-    return new Set(rows.map((r) => r.position));
+    return new Set(rows.map((r) => tieKey(r.category, r.position)));
   }
 
   async byKey(on: Queryable, resultSetId: number, key: string): Promise<StandingsEntryView | null> {

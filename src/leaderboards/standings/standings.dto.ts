@@ -51,3 +51,6 @@ export class StandingsEntryLookupView {
   @ApiProperty({ description: 'Entries in all' }) total: number;
   @ApiProperty({ type: StandingsEntryView }) entry: StandingsEntryView;
 }
+
+/** An entry's place within its category, as the tied positions of a page are listed ("=3"). */
+export const tieKey = (category: string | null, position: number): string => `${category ?? ''}\u0000${position}`;

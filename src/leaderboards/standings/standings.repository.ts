@@ -43,8 +43,8 @@ export class StandingsRepository {
     return this.rows.search(this.dataSource, resultSetId, q, offset, limit);
   }
 
-  /** Which of these positions more than one entry shares (shown as "=3"). */
-  tiedPositions(resultSetId: number, positions: number[]): Promise<Set<number>> {
+  /** Which of these positions more than one entry of a category shares (shown as "=3"), as `tieKey`s. */
+  tiedPositions(resultSetId: number, positions: number[]): Promise<Set<string>> {
     return this.rows.tiedPositions(this.dataSource, resultSetId, positions);
   }
 

@@ -1,5 +1,5 @@
 import { Breakdown, ContributionLine } from '../../calculators/types';
-import { StandingsEntryView } from '../../leaderboards/standings/standings.dto';
+import { StandingsEntryView, tieKey } from '../../leaderboards/standings/standings.dto';
 import { Html, html, raw } from '../html';
 import { BoardRow, EventRow, SeriesRow } from '../web.repository';
 import { absolute, day, points } from './format';
@@ -18,7 +18,8 @@ export interface StandingsModel {
   revisionPending: boolean;
   computedAt: Date | null;
   entries: StandingsEntryView[];
-  tied: Set<number>;
+  /** Shared places, as `tieKey(category, position)`. */
+  tied: Set<string>;
   q: string;
   page: number;
   pages: number;
@@ -77,7 +78,7 @@ function table(ctx: PageContext, m: StandingsModel): Html {
       notes.push({ n, name: e.name, text: namesForKeys(breakdown.tieBreak, m.entries) });
       note = html`<sup><a href="#tie-${n}" id="tie-ref-${n}" title="${t.tieNote}">${n}</a></sup>`;
     }
-    const position = e.position === null ? '–' : m.tied.has(e.position) ? `=${e.position}` : String(e.position);
+    const position = e.position === null ? '–' : m.tied.has(tieKey(e.category, e.position)) ? `=${e.position}` : String(e.position);
     return html`${head}<tr data-key="${e.key}">
 <td class="pos num">${position}</td>
 <th scope="row" class="name"><a href="${href(ctx, `/leaderboards/${m.board.id}/entries/${encodeURIComponent(e.key)}`)}">${e.name}</a></th>

@@ -17,13 +17,23 @@ describe('export sheet', () => {
   });
 
   it('marks each entry sharing a position with a neighbour', async () => {
-    const entry = (position: number | null): ExportEntry => ({ position, points: 1, name: 'x', group: null, counted: [], dropped: [] });
+    const entry = (position: number | null, category: string | null = null): ExportEntry => ({ category, position, points: 1, name: 'x', group: null, counted: [], dropped: [] });
     async function* entries() {
       for (const p of [1, 2, 2, 2, 5, null, null]) yield entry(p);
     }
     const positions: unknown[] = [];
     for await (const row of entryRows(entries(), [])) positions.push(row[0]);
     expect(positions).toEqual([1, "'=2", "'=2", "'=2", 5, null, null]);
+  });
+
+  it('does not tie the last place of one category with the same place heading the next', async () => {
+    const entry = (category: string, position: number): ExportEntry => ({ category, position, points: 1, name: 'x', group: null, counted: [], dropped: [] });
+    async function* entries() {
+      yield* [entry('Y7', 1), entry('Y8', 1), entry('Y8', 2), entry('Y8', 2), entry('Y9', 2)];
+    }
+    const positions: unknown[] = [];
+    for await (const row of entryRows(entries(), [])) positions.push(row[0]);
+    expect(positions).toEqual([1, 1, "'=2", "'=2", 2]);
   });
 
   it('heads the group column with the series\' slot label; TOP_SCHOOLS has none', () => {
@@ -36,7 +46,7 @@ describe('export sheet', () => {
     // Event names and slot labels are organisers' text too.
     const hostile = { ...board('INDIVIDUAL'), labels: { custom1: '+Academy', custom2: null, custom3: null } };
     expect(columnHeader(hostile, [{ id: 1, name: '=cmd|calc', date: '2026-01-01' }])).toEqual(['Position', 'Rider', "'+Academy", 'Points', "'=cmd|calc"]);
-    const entry: ExportEntry = { position: 1, points: 30, name: 'Hillside', group: null, counted: [{ eventId: 1, status: 'FIN', points: 20 }, { eventId: 1, status: 'FIN', points: 10 }], dropped: [] };
+    const entry: ExportEntry = { category: null, position: 1, points: 30, name: 'Hillside', group: null, counted: [{ eventId: 1, status: 'FIN', points: 20 }, { eventId: 1, status: 'FIN', points: 10 }], dropped: [] };
     expect(entryRow(entry, false, events, false)).toEqual([1, 'Hillside', 30, 30]);
   });
 });

@@ -27,6 +27,8 @@ export interface ExportLine {
 }
 
 export interface ExportEntry {
+  /** The category a board split by category ranks the entry in (null: one ranking for the board). */
+  category: string | null;
   position: number | null;
   points: number;
   name: string;
@@ -135,14 +137,15 @@ export function attachmentHeader(filename: string): string {
 
 /**
  * Rows with ties marked: whether an entry is tied depends on the next one too, so each row is
- * given out one entry late.
+ * given out one entry late. Entries come in seq order, each category's together.
  */
 export async function* entryRows(entries: AsyncIterable<ExportEntry>, events: ExportEvent[], withGroup = true): AsyncGenerator<Cell[]> {
   let previous: ExportEntry | null = null;
   let previousTiedAbove = false;
   for await (const entry of entries) {
     if (previous) {
-      const tiedBelow = entry.position !== null && entry.position === previous.position;
+      // Each category has its own ranking: its first "1" does not tie with the previous category's last place.
+      const tiedBelow = entry.position !== null && entry.position === previous.position && entry.category === previous.category;
       yield entryRow(previous, previousTiedAbove || tiedBelow, events, withGroup);
       previousTiedAbove = tiedBelow;
     }

@@ -8,6 +8,7 @@ const BATCH = 2_000;
 
 interface EntryRow {
   seq: number;
+  category: string | null;
   position: number | null;
   points: number;
   name: string;
@@ -63,7 +64,7 @@ export class StandingsExportRepository {
       let after = 0;
       for (;;) {
         const rows: EntryRow[] = await runner.query(
-          `SELECT seq, position, points, name, group_name, breakdown
+          `SELECT seq, category, position, points, name, group_name, breakdown
              FROM race_result
             WHERE result_set_id = $1 AND group_key IS NOT NULL AND seq > $2
             ORDER BY seq LIMIT $3`,
@@ -72,6 +73,7 @@ export class StandingsExportRepository {
         for (const row of rows) {
           const cells = row.breakdown === null ? { counted: [], dropped: [] } : breakdownCells(row.breakdown);
           yield {
+            category: row.category,
             position: row.position,
             points: row.points,
             name: row.name,
