@@ -125,14 +125,20 @@ export class TransactionRunner {
    * Ends what a failed pipelined unit of work left open: a transaction begun, or a preface
    * aborted mid-way (the connection's status, from its last ReadyForQuery, says which). Answers
    * an error when the connection cannot be trusted (the pool then drops it).
+   *
+   * The status is trusted only once that ReadyForQuery has been read: node-pg rejects a query
+   * at its ErrorResponse, and under load the ReadyForQuery that follows can arrive in a later
+   * read, so the status may still be the one from before the failed pipeline ("idle" while a
+   * transaction is aborted). Then the ROLLBACK is sent anyway; node-pg queues it until the
+   * connection is ready, and with no transaction open it only draws a warning.
    */
   private async rollBack(queryRunner: QueryRunner, client: PoolClient | null): Promise<unknown> {
     if (client === null) return undefined;
-    const status = (client as unknown as { _txStatus?: string | null })._txStatus;
+    const { _txStatus: status, readyForQuery } = client as unknown as { _txStatus?: string | null; readyForQuery?: boolean };
     const state = queryRunner as unknown as TransactionState;
     state.isTransactionActive = false;
     state.transactionDepth = 0;
-    if (status === 'I') return undefined;
+    if (readyForQuery === true && status === 'I') return undefined;
     try {
       await client.query('ROLLBACK');
       return undefined;
