@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { breakdownCells, LineCells } from '../../../calculators/breakdown-form';
+import { breakdownCells } from '../../../calculators/breakdown-form';
 import { countedEventsSql } from '../counted-events';
-import { ExportBoard, ExportEntry, ExportEvent, ExportLine } from './export-sheet';
+import { ExportBoard, ExportEntry, ExportEvent } from './export-sheet';
 
 const BATCH = 2_000;
 
@@ -15,10 +15,6 @@ interface EntryRow {
   group_name: string | null;
   /** The stored form (breakdown-form.ts). */
   breakdown: string | null;
-}
-
-function lines(cells: LineCells[]): ExportLine[] {
-  return cells.map(({ eventId, status, points }) => ({ eventId, status, points }));
 }
 
 /** Reads for the standings exports: the board's columns and its entries in rank order. */
@@ -71,15 +67,16 @@ export class StandingsExportRepository {
           [resultSetId, after, BATCH],
         );
         for (const row of rows) {
-          const cells = row.breakdown === null ? { counted: [], dropped: [] } : breakdownCells(row.breakdown);
+          // A cell's line is an ExportLine already (its category rides along unread): no copy per line.
+          const { counted, dropped } = row.breakdown === null ? { counted: [], dropped: [] } : breakdownCells(row.breakdown);
           yield {
             category: row.category,
             position: row.position,
             points: row.points,
             name: row.name,
             group: row.group_name,
-            counted: lines(cells.counted),
-            dropped: lines(cells.dropped),
+            counted,
+            dropped,
           };
         }
         if (rows.length < BATCH) break;
