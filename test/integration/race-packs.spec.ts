@@ -145,6 +145,38 @@ describe('race packs: the cached packed results of each race', () => {
     expect((await pointsByName(boardId))['Late Rider']).toBe(3);
   });
 
+  it('a series with more races to pack than the first statement takes: the rest are packed in lanes, each pack exactly its set\'s rows', async () => {
+    // 11 races: the first statement packs 8 of them (FIRST_PACKS), the lanes the other 3 (and any set left without a pack by an earlier test).
+    const sets = async (category: string, races: number) => {
+      const ids: number[] = [];
+      for (let i = 0; i < races; i++) {
+        const setId = await fx.resultSet(await fx.event(seriesId, { name: `Lane race ${category}${i}` }), category);
+        await fx.replaceRows(setId, [rider('Ann', 'Lee', { position: 1 + (i % 3) }), rider('Bo', 'Chen', { position: 1 + ((i + 1) % 3) }), rider(`Rider${i}`, 'Solo', { position: 3 - (i % 3) })]);
+        ids.push(setId);
+      }
+      return ids;
+    };
+    const packedAsRows = async (ids: number[]) => {
+      for (const setId of ids) expect(unpack((await pack(setId)).packed!)).toEqual(await rowsOf(setId));
+    };
+    const boardId = await fx.leaderboard({ seriesId, name: 'Board lanes', type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: ['Lane1'] });
+    const pooled = await sets('Lane1', 11);
+    await t.app.get(RacePacksRepository).cacheMissing(boardId);
+    await packedAsRows(pooled);
+
+    // The same on one connection (the lanes in turn), committed at once.
+    const oneConnection = await sets('Lane2', 11);
+    const caching = t.db.createQueryRunner();
+    await caching.startTransaction();
+    try {
+      await t.app.get(RacePacksRepository).cacheMissing(boardId, caching);
+      await caching.commitTransaction();
+    } finally {
+      await caching.release();
+    }
+    await packedAsRows(oneConnection);
+  });
+
   it('a set a writer holds is not cached, and the run does not wait for it', async () => {
     const { boardId, setId } = await boardWithRace('D');
     const writer = t.db.createQueryRunner();

@@ -12,6 +12,14 @@ import { PUBLIC_STATES_SQL } from '../../common/result-set-state';
 const CHANGED_IN_READ = 4;
 
 /**
+ * Pack lanes (cacheMissing): after a first statement that packed FIRST_PACKS sets, the rest are
+ * packed by PACK_LANES statements side by side, one per core of the two-core database server
+ * they were measured on (BENCHMARKS.md, issue 16, pack lanes).
+ */
+const FIRST_PACKS = 8;
+const PACK_LANES = 2;
+
+/**
  * Set s's results packed from its rows in the calculators' format (NULL when it has none), in
  * the rows' id order: the same rows make the same bytes, and so the same digest, whoever packs
  * them and whatever the rows' places in the table (a run packing an edited race from the rows
@@ -53,22 +61,40 @@ export class RacePacksRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Packs and caches, in one statement, the published race sets of the board's series that
-   * have no pack, skipping sets a writer holds (its change would clear the pack anyway, and the
-   * run packs those from the rows as it reads them). It runs on its own before the run's
-   * transaction: no connection is held while it waits for one, no race set's row lock is held
-   * for the length of a run, and the packs never travel to Node and back. A writer whose
-   * statement ends after this one packed stays correct: its trigger clears the pack again; one
-   * that committed after this statement's snapshot but before its lock is caught by the row
-   * version guard (CACHE_PACKS). `on` is the connection (a pooled one by default).
+   * Packs and caches the published race sets of the board's series that have no pack, skipping
+   * sets a writer holds (its change would clear the pack anyway, and the run packs those from
+   * the rows as it reads them). It runs on its own before the run's transaction: no connection
+   * is held while it waits for one, no race set's row lock is held for the length of a run, and
+   * the packs never travel to Node and back. A writer whose statement ends after this one packed
+   * stays correct: its trigger clears the pack again; one that committed after this statement's
+   * snapshot but before its lock is caught by the row version guard (CACHE_PACKS).
+   *
+   * **Pack lanes**: packing is PostgreSQL's CPU (a 1M-result series' 400 sets: about a second)
+   * and one statement runs on one core. The first statement packs at most FIRST_PACKS sets;
+   * if there were that many, the rest are split by id into PACK_LANES disjoint lanes, one
+   * statement each on a pooled connection of its own, sent at once. With nothing or little to
+   * pack (most calls: a board among many whose series is cached) it stays one statement. The
+   * lanes are independent (no set is in two, each commits on its own, SKIP LOCKED never waits):
+   * one that fails leaves the others' packs cached, and the run packs what is missing from the
+   * rows. `on`, a connection (a test's open transaction), runs every statement on it in turn.
    */
-  async cacheMissing(leaderboardId: number, on: Pick<DataSource, 'query'> = this.dataSource): Promise<void> {
-    await on.query(
+  async cacheMissing(leaderboardId: number, on?: Pick<DataSource, 'query'>): Promise<void> {
+    // TypeORM answers an UPDATE with [rows, row count].
+    const pack = async (lane: string, limit: string, values: unknown[]): Promise<number> => (await (on ?? this.dataSource).query<[unknown[], number]>(
       CACHE_PACKS(`SELECT l.id FROM result_set l JOIN event e ON e.id = l.event_id
                     WHERE e.series_id = (SELECT series_id FROM leaderboard WHERE id = $1)
-                      AND l.state IN ${PUBLIC_STATES_SQL} AND l.packed_results IS NULL`),
-      [leaderboardId],
-    );
+                      AND l.state IN ${PUBLIC_STATES_SQL} AND l.packed_results IS NULL${lane} ${limit}`),
+      [leaderboardId, ...values],
+    ))[1];
+    if (await pack('', 'ORDER BY l.id LIMIT $2', [FIRST_PACKS]) < FIRST_PACKS) return;
+    const lane = (k: number) => pack(' AND l.id % $2 = $3', '', [PACK_LANES, k]);
+    const lanes = Array.from({ length: PACK_LANES }, (_, k) => k);
+    if (on) {
+      for (const k of lanes) await lane(k);
+      return;
+    }
+    const failed = (await Promise.allSettled(lanes.map(lane))).find((settled) => settled.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /**
