@@ -15,7 +15,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
-import { getHeapSpaceStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { Client } from 'pg';
 import { createPodiumApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/config';
@@ -33,6 +33,10 @@ const WORKER_COUNTS = (process.env.BENCH_FLEET_WORKERS ?? '1,2').split(',').map(
 const REPEATS = Number(process.env.BENCH_FLEET_REPEATS ?? 1);
 /** Longest a drain may take before the bench gives up. */
 const DRAIN_LIMIT_MS = 180_000;
+
+/** BENCH_FLEET_HEAP_SNAPSHOTS: a directory; each process writes a heap snapshot there after each drain (slow: for finding what grows). */
+const SNAPSHOTS = process.env.BENCH_FLEET_HEAP_SNAPSHOTS;
+let snapshots = 0;
 
 /** The child: Podium with the APP_ROLE of its environment; an API announces its port, a worker "ready". */
 async function serve(): Promise<void> {
@@ -52,6 +56,7 @@ async function serve(): Promise<void> {
     const m = process.memoryUsage();
     const spaces = getHeapSpaceStatistics().map((s) => `${s.space_name.replace('_space', '')} ${mb(s.space_size)}`).join(', ');
     process.stderr.write(`memory of ${config.appRole} ${process.pid} (MB): rss ${mb(m.rss)}, heap total ${mb(m.heapTotal)} (used ${mb(m.heapUsed)}; spaces ${spaces}), external ${mb(m.external)} (array buffers ${mb(m.arrayBuffers)})\n`);
+    if (SNAPSHOTS) process.stderr.write(`heap snapshot: ${writeHeapSnapshot(`${SNAPSHOTS}/${config.appRole}-${process.pid}-${++snapshots}.heapsnapshot`)}\n`);
   });
 }
 
