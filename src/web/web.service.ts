@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/domain-errors';
 import { RenderCache, Rendered, strongEtag } from '../common/http/render-cache';
 import { StandingsRepository } from '../leaderboards/standings/standings.repository';
-import { StandingsService, Visible } from '../leaderboards/standings/standings.service';
+import { StandingsService, versionId, Visible } from '../leaderboards/standings/standings.service';
 import { Html } from './html';
 import { ago } from './pages/format';
 import { PageContext } from './pages/layout';
@@ -99,8 +99,8 @@ export class WebService {
       page: req.page,
       pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
       total,
-      streamUrl: `/api/leaderboards/${board.id}/standings/stream?since=${visible.head.resultSetId}.${visible.head.version}`,
-      version: `${visible.head.resultSetId}.${visible.head.version}`,
+      streamUrl: `/api/leaderboards/${board.id}/standings/stream?since=${versionId(visible.head)}`,
+      version: versionId(visible.head),
     });
   }
 

@@ -107,16 +107,79 @@ describe('standings live-update stream', () => {
     }
   });
 
+  it('while a DRAFT revision of approved standings is worked on, its runs are announced to admins only; its publication to everyone', async () => {
+    const seriesId = await fx.series();
+    const scaleId = await fx.scale({ name: 'Top 2', kind: 'TABLE', table: [10, 6] });
+    const revised = await fx.leaderboard({ seriesId, name: 'Revised', type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: ['Rev'] });
+    const raceId = await fx.resultSet(await fx.event(seriesId), 'Rev');
+    await fx.replaceRows(raceId, [rider('Ann', 'Lee', { position: 1 }), rider('Bo', 'Chen', { position: 2 })]);
+    await settled(t, revised);
+    const approvedId = (await standingsState(t, revised))!.id;
+    await fx.transition(approvedId, 'APPROVED');
+    const streamOf = (since: string) => `/api/leaderboards/${revised}/standings/stream?since=${since}`;
+    const anonymous = openSse(port, streamOf(await boardVersion(revised)), {});
+    const admin = openSse(port, streamOf(await boardVersion(revised)));
+    const announced = (client: SseClient) => client.received.match(/event: standings/g)?.length ?? 0;
+    const heartbeatsLater = async (client: SseClient) => {
+      const seen = client.received.match(/: heartbeat/g)?.length ?? 0;
+      await eventually(async () => (client.received.match(/: heartbeat/g)?.length ?? 0) > seen);
+    };
+    try {
+      await Promise.all([anonymous.connected, admin.connected]);
+      // A late fix: the worker writes a DRAFT revision (a set of its own); the approved set, now
+      // REPLACED, is what the public keeps seeing (its row changed: announced at most once).
+      await fx.replaceRows(raceId, [rider('Bo', 'Chen', { position: 1 }), rider('Ann', 'Lee', { position: 2 })]);
+      await settled(t, revised);
+      const draft = (await standingsState(t, revised))!;
+      expect(draft.state).toBe('-'); // DRAFT, as result_set.state stores it
+      await eventually(async () => admin.received.includes(`id: ${await boardVersion(revised)}\nevent: standings`));
+      await heartbeatsLater(anonymous);
+      expect(anonymous.received).not.toContain(`id: ${draft.id}.`);
+      expect(announced(anonymous)).toBeLessThanOrEqual(1);
+
+      // Another fix: one more run of the DRAFT; only admins hear of it.
+      const before = announced(anonymous);
+      await fx.replaceRows(raceId, [rider('Bo', 'Chen', { position: 1 }), rider('Ann', 'Lee', { position: 2 }), rider('Cy', 'Diaz', { position: 3 })]);
+      await settled(t, revised);
+      await eventually(async () => admin.received.includes(`id: ${await boardVersion(revised)}\nevent: standings`));
+      await heartbeatsLater(anonymous);
+      expect(announced(anonymous)).toBe(before);
+      // A public page opened now, rendered from the approved standings, hears nothing either.
+      const late = openSse(port, streamOf(await setVersion(approvedId)), {});
+      try {
+        await late.connected;
+        await heartbeatsLater(late);
+        expect(late.received).not.toContain('event: standings');
+      } finally {
+        late.close();
+      }
+
+      await fx.transition(draft.id, 'APPROVED');
+      const published = await boardVersion(revised);
+      await eventually(async () => anonymous.received.includes(`id: ${published}\nevent: standings`) && admin.received.includes(`id: ${published}\nevent: standings`));
+    } finally {
+      anonymous.close();
+      admin.close();
+    }
+  });
+
   it('is 404 for a board without published standings, like the standings themselves', async () => {
     const res = await t.http().get('/api/leaderboards/999999/standings/stream');
     expect(res.status).toBe(404);
   });
 
-  async function versionId(): Promise<string> {
-    const [row] = await t.db.query(
-      `SELECT id, (extract(epoch FROM updated_at) * 1000000)::bigint AS v FROM result_set WHERE leaderboard_id = $1 AND state <> 'R'`,
-      [boardId],
-    );
-    return `${row.id}.${row.v}`;
+  function versionId(): Promise<string> {
+    return boardVersion(boardId);
+  }
+
+  /** The version of the board's live standings set (the one not REPLACED), as streams name it. */
+  async function boardVersion(id: number): Promise<string> {
+    const [row] = await t.db.query(`SELECT id FROM result_set WHERE leaderboard_id = $1 AND state <> 'R'`, [id]);
+    return setVersion(row.id);
+  }
+
+  async function setVersion(resultSetId: number): Promise<string> {
+    const [row] = await t.db.query(`SELECT (extract(epoch FROM updated_at) * 1000000)::bigint AS v FROM result_set WHERE id = $1`, [resultSetId]);
+    return `${resultSetId}.${row.v}`;
   }
 });

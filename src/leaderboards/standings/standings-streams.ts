@@ -5,13 +5,15 @@ import { StandingsChangedEvent } from '../../common/events/catalogue';
 import { EventStreams } from '../../common/events/event-streams';
 import { TooManyStreamsError } from '../../common/errors/domain-errors';
 import { APP_CONFIG, AppConfig } from '../../config/config';
-import { StandingsRepository } from './standings.repository';
+import { ShownVersions, StandingsService } from './standings.service';
 
 interface Change {
   leaderboardId: number;
-  /** The SSE event id: the board's standings version after the change. */
-  id: string;
+  /** The SSE event id for each audience: the version of the standings it is shown after the change. */
+  ids: ShownVersions;
 }
+
+type Audience = keyof ShownVersions;
 
 /**
  * Live updates of standings pages over Server-Sent Events. Every client shares one bus
@@ -29,12 +31,12 @@ export class StandingsStreams implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     streams: EventStreams,
-    private readonly standings: StandingsRepository,
+    private readonly standings: StandingsService,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'sseMaxConnections' | 'sseHeartbeatMs'>,
   ) {
     this.changes = streams.of(StandingsChangedEvent).pipe(
       // A failed lookup (database away) must not end the shared stream: the change is still announced.
-      concatMap(async (event) => ({ leaderboardId: event.leaderboardId, id: await this.versionId(event.leaderboardId).catch(() => 'unknown') })),
+      concatMap(async (event) => ({ leaderboardId: event.leaderboardId, ids: await this.standings.shownVersions(event.leaderboardId).catch(() => UNKNOWN) })),
       share(),
     );
   }
@@ -56,13 +58,17 @@ export class StandingsStreams implements OnModuleInit, OnApplicationShutdown {
     return this.clients.size;
   }
 
-  /** Takes over the response for as long as the client stays. */
-  async open(leaderboardId: number, req: Request, res: Response, since?: string): Promise<void> {
+  /**
+   * Takes over the response for as long as the client stays. A client hears of a change only
+   * when the version its audience is shown moved: the public is not told of a DRAFT revision's
+   * runs (its page would reload the published standings it already shows).
+   */
+  async open(leaderboardId: number, audience: Audience, req: Request, res: Response, since?: string): Promise<void> {
     if (this.clients.size + this.opening >= this.config.sseMaxConnections) throw new TooManyStreamsError();
     this.opening += 1;
     let current: string;
     try {
-      current = await this.versionId(leaderboardId);
+      current = (await this.standings.shownVersions(leaderboardId))[audience];
     } finally {
       this.opening -= 1;
     }
@@ -75,21 +81,26 @@ export class StandingsStreams implements OnModuleInit, OnApplicationShutdown {
     res.flushHeaders();
     res.write(`retry: 3000\n\n`);
     const lastSeen = req.headers['last-event-id'] ?? since;
-    if (typeof lastSeen === 'string' && lastSeen !== current) res.write(message({ leaderboardId, id: current }));
+    if (typeof lastSeen === 'string' && lastSeen !== current) res.write(message(leaderboardId, current));
     this.clients.add(res);
-    const subscription = this.changes.pipe(filter((change) => change.leaderboardId === leaderboardId)).subscribe((change) => res.write(message(change)));
+    let announced = current;
+    const subscription = this.changes.pipe(filter((change) => change.leaderboardId === leaderboardId)).subscribe((change) => {
+      const id = change.ids[audience];
+      // An unknown version (the lookup failed) is announced: the page reloads rather than miss a change.
+      if (id === announced && id !== UNKNOWN_VERSION) return;
+      announced = id;
+      res.write(message(leaderboardId, id));
+    });
     res.on('close', () => {
       subscription.unsubscribe();
       this.clients.delete(res);
     });
   }
-
-  private async versionId(leaderboardId: number): Promise<string> {
-    const head = await this.standings.head(leaderboardId);
-    return head ? `${head.resultSetId}.${head.version}` : '0';
-  }
 }
 
-function message(change: Change): string {
-  return `id: ${change.id}\nevent: standings\ndata: ${JSON.stringify({ leaderboardId: change.leaderboardId, version: change.id })}\n\n`;
+const UNKNOWN_VERSION = 'unknown';
+const UNKNOWN: ShownVersions = { admin: UNKNOWN_VERSION, public: UNKNOWN_VERSION };
+
+function message(leaderboardId: number, id: string): string {
+  return `id: ${id}\nevent: standings\ndata: ${JSON.stringify({ leaderboardId, version: id })}\n\n`;
 }

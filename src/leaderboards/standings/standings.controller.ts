@@ -56,7 +56,8 @@ export class StandingsController {
     summary: 'Live updates of the standings (Server-Sent Events)',
     description: 'An event `standings` (id: the standings version) whenever the board\'s standings are written, in whichever process '
       + 'wrote them; a heartbeat comment every SSE_HEARTBEAT_MS. Reconnect with Last-Event-ID to hear at once of a change missed '
-      + 'meanwhile. Public when the board\'s standings are. 503 with Retry-After past SSE_MAX_CONNECTIONS streams per process.',
+      + 'meanwhile. Public when the board\'s standings are; the public hears only of changes to the standings it is shown (not of a '
+      + 'DRAFT revision\'s runs while the published standings are shown). 503 with Retry-After past SSE_MAX_CONNECTIONS streams per process.',
   })
   @ApiProduces('text/event-stream')
   @ApiResponse({ status: 200, description: 'text/event-stream' })
@@ -64,8 +65,9 @@ export class StandingsController {
   @ApiResponse({ status: 503, description: 'Too many open streams on this process' })
   @ApiQuery({ name: 'since', required: false, description: 'The version the page was rendered from (like Last-Event-ID, for the first connection)' })
   async stream(@Param('id', IdPipe) id: number, @Query('since') since: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.standings.visible(id, isAdminRequest(req), 'stream');
-    await this.streams.open(id, req, res, typeof since === 'string' ? since : undefined);
+    const admin = isAdminRequest(req);
+    await this.standings.visible(id, admin, 'stream');
+    await this.streams.open(id, admin ? 'admin' : 'public', req, res, typeof since === 'string' ? since : undefined);
   }
 
   @Get(':key')

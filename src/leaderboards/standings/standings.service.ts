@@ -18,6 +18,17 @@ export interface Visible {
   revisionPending: boolean;
 }
 
+/** What each audience is shown of a board's standings, by version (StandingsService.shownVersions). */
+export interface ShownVersions {
+  admin: string;
+  public: string;
+}
+
+const NO_VERSION = '0';
+
+/** A standings set's version as pages and streams name it. */
+export const versionId = (head: Pick<StandingsHead, 'resultSetId' | 'version'>): string => `${head.resultSetId}.${head.version}`;
+
 @Injectable()
 export class StandingsService {
   constructor(
@@ -41,6 +52,20 @@ export class StandingsService {
     if (admin) return visibleAs(head, head.state === 'FAILED' ? head.stateBeforeFailure! : head.state, variant, previous !== null);
     if (!previous) throw new NotFoundError('Standings of leaderboard', leaderboardId);
     return visibleAs(previous, previous.replacedFrom!, variant, false);
+  }
+
+  /**
+   * The version of the standings each audience is shown ("<set id>.<version>", as a live page's
+   * `since`; '0' for none): the public's is the published set while a DRAFT revision is worked
+   * on, so a change only admins can see is not announced to the public.
+   */
+  async shownVersions(leaderboardId: number): Promise<ShownVersions> {
+    const head = await this.standings.head(leaderboardId);
+    if (!head) return { admin: NO_VERSION, public: NO_VERSION };
+    const admin = versionId(head);
+    if (isPublicSet(head)) return { admin, public: admin };
+    const previous = head.replacesId === null ? null : await this.standings.publishedPredecessor(head.replacesId);
+    return { admin, public: previous ? versionId(previous) : NO_VERSION };
   }
 
   async page(leaderboardId: number, visible: Visible, offset: number, limit: number): Promise<StandingsView> {
