@@ -15,6 +15,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
+import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { Client } from 'pg';
 import { createPodiumApp } from '../src/bootstrap';
@@ -50,12 +51,18 @@ async function serve(): Promise<void> {
     process.stdout.write(`${(app.getHttpServer().address() as AddressInfo).port}\n`);
   }
   process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+  // Whether V8 has run a full (mark-compact) collection since the last report: a heap that only grows between them is not yet a leak.
+  let majorGcs = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if ((entry as unknown as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majorGcs += 1;
+  }).observe({ entryTypes: ['gc'] });
   // Where a process's memory is (the bench asks after each drain): V8's heap spaces and the rest.
   process.on('SIGUSR2', () => {
     const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)}`;
     const m = process.memoryUsage();
     const spaces = getHeapSpaceStatistics().map((s) => `${s.space_name.replace('_space', '')} ${mb(s.space_size)}`).join(', ');
-    process.stderr.write(`memory of ${config.appRole} ${process.pid} (MB): rss ${mb(m.rss)}, heap total ${mb(m.heapTotal)} (used ${mb(m.heapUsed)}; spaces ${spaces}), external ${mb(m.external)} (array buffers ${mb(m.arrayBuffers)})\n`);
+    process.stderr.write(`memory of ${config.appRole} ${process.pid} (MB): rss ${mb(m.rss)}, heap total ${mb(m.heapTotal)} (used ${mb(m.heapUsed)}; spaces ${spaces}), external ${mb(m.external)} (array buffers ${mb(m.arrayBuffers)}); full GCs since the last report ${majorGcs}\n`);
+    majorGcs = 0;
     if (SNAPSHOTS) process.stderr.write(`heap snapshot: ${writeHeapSnapshot(`${SNAPSHOTS}/${config.appRole}-${process.pid}-${++snapshots}.heapsnapshot`)}\n`);
   });
 }
