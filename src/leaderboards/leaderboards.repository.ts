@@ -165,22 +165,40 @@ export class LeaderboardsRepository {
   }
 
   /** The board's live standings set (at most one is not REPLACED; the database enforces it). */
-  async currentStandings(manager: EntityManager, leaderboardId: number): Promise<ResultSet | null> {
-    return manager
+  /** Each board's live standings set (the one not REPLACED), by board id; a board without one is absent. */
+  async currentStandings(manager: EntityManager, leaderboardIds: number[]): Promise<Map<number, ResultSet>> {
+    if (leaderboardIds.length === 0) return new Map();
+    const sets = await manager
       .getRepository(ResultSet)
       .createQueryBuilder('s')
-      .where(LIVE_STANDINGS_SET('s', ':leaderboardId'), { leaderboardId })
-      .getOne();
+      .where(LIVE_STANDINGS_SET('s', 'ANY(:ids)'), { ids: leaderboardIds })
+      .getMany();
+    return new Map(sets.map((set) => [set.leaderboardId!, set]));
   }
 
-  /** Whether the set a DRAFT revision replaced was published: the public keeps seeing that one. */
-  async replacesPublished(manager: EntityManager, set: ResultSet): Promise<boolean> {
-    if (set.replacesId === null) return false;
-    const rows: unknown[] = await manager.query(`SELECT 1 FROM result_set WHERE id = $1 AND replaced_from IN ${PUBLIC_STATES_SQL}`, [set.replacesId]);
-    return rows.length > 0;
+  /**
+   * Which of these DRAFT revisions replaced a published set (the public keeps seeing that one),
+   * by the revision's id.
+   */
+  async replacingPublished(manager: EntityManager, sets: ResultSet[]): Promise<Set<number>> {
+    const revisions = sets.filter((set) => set.replacesId !== null);
+    if (revisions.length === 0) return new Set();
+    const rows: { id: number }[] = await manager.query(
+      `SELECT id FROM result_set WHERE id = ANY($1::int[]) AND replaced_from IN ${PUBLIC_STATES_SQL}`,
+      [revisions.map((set) => set.replacesId)],
+    );
+    const published = new Set(rows.map((row) => row.id));
+    return new Set(revisions.filter((set) => published.has(set.replacesId!)).map((set) => set.id));
   }
 
-  async lastRun(manager: EntityManager, leaderboardId: number): Promise<RecalcRun | null> {
-    return manager.getRepository(RecalcRun).findOne({ where: { leaderboardId }, order: { id: 'DESC' } });
+  /** Each board's latest run, by board id (one probe of recalc_run_board_idx per board). */
+  async lastRuns(manager: EntityManager, leaderboardIds: number[]): Promise<Map<number, RecalcRun>> {
+    if (leaderboardIds.length === 0) return new Map();
+    const runs = await manager
+      .getRepository(RecalcRun)
+      .createQueryBuilder('r')
+      .where(`r.id IN (SELECT (SELECT l.id FROM recalc_run l WHERE l.leaderboard_id = b ORDER BY l.id DESC LIMIT 1) FROM unnest(CAST(:ids AS int[])) AS b)`, { ids: leaderboardIds })
+      .getMany();
+    return new Map(runs.map((run) => [run.leaderboardId, run]));
   }
 }

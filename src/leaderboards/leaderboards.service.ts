@@ -8,7 +8,7 @@ import { TransactionRunner, UnitOfWork } from '../common/database/transaction-ru
 import { InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { LeaderboardConfigChangedEvent } from '../common/events/catalogue';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { PendingRecalcRepository } from '../pending-recalc/pending-recalc.repository';
+import { PendingBoard, PendingRecalcRepository } from '../pending-recalc/pending-recalc.repository';
 import { toLeaderboardConfig } from './board-config';
 import { Leaderboard, MissedRaces } from './leaderboard.entity';
 import { LeaderboardView, PendingView, RunPhasesView, RunView } from './leaderboard-views';
@@ -18,6 +18,15 @@ import { PointsScalesRepository } from './points-scales.repository';
 import { rejectUnscorable } from './points-scales.service';
 import { RecalcRun } from './recalc.entities';
 import { ResultSet } from '../results/result-set.entity';
+
+/** The parts of boards' views that are not their definitions, by board id (LeaderboardsService.viewParts). */
+interface ViewParts {
+  standings: Map<number, ResultSet>;
+  /** Live DRAFT revisions (by set id) of standings that were published: the public sees those. */
+  revisionsOfPublished: Set<number>;
+  pending: Map<number, PendingBoard>;
+  lastRuns: Map<number, RecalcRun>;
+}
 
 @Injectable()
 export class LeaderboardsService {
@@ -51,21 +60,22 @@ export class LeaderboardsService {
     return this.tx.run((uow) => this.view(uow.manager, id, admin));
   }
 
-  /** Admins get every board of the series; the public only active boards whose standings are public. */
+  /**
+   * Admins get every board of the series; the public only active boards whose standings are
+   * public. A fixed number of statements whatever the number of boards (a school league's
+   * series has hundreds): each part of the views is read for all the boards at once.
+   */
   async list(seriesId: number, admin: boolean): Promise<LeaderboardView[]> {
     return this.tx.run(async (uow) => {
       if (!(await this.boards.seriesExists(uow.manager, seriesId))) throw new NotFoundError('Series', seriesId);
-      // Boards with their categories and events in three queries, not three per board.
       const defs = await this.boards.definitions(uow.manager, await this.boards.listBySeries(uow.manager, seriesId));
-      const views: LeaderboardView[] = [];
-      for (const def of defs) {
-        const standings = await this.boards.currentStandings(uow.manager, def.board.id);
-        const published = standings !== null && (isPublicSet(standings) || (await this.boards.replacesPublished(uow.manager, standings)));
-        if (admin || (def.board.active && published)) {
-          views.push(await this.viewOf(uow.manager, def, admin, standings));
-        }
-      }
-      return views;
+      const parts = await this.viewParts(uow.manager, defs.map((def) => def.board.id));
+      const shown = defs.filter(({ board }) => {
+        const standings = parts.standings.get(board.id);
+        const published = standings !== undefined && (isPublicSet(standings) || parts.revisionsOfPublished.has(standings.id));
+        return admin || (board.active && published);
+      });
+      return shown.map((def) => this.viewOf(def, admin, parts));
     });
   }
 
@@ -144,13 +154,25 @@ export class LeaderboardsService {
 
   private async view(manager: EntityManager, id: number, admin: boolean): Promise<LeaderboardView> {
     const def = await this.boards.definition(manager, id);
-    return this.viewOf(manager, def, admin, await this.boards.currentStandings(manager, id));
+    return this.viewOf(def, admin, await this.viewParts(manager, [id]));
   }
 
-  private async viewOf(manager: EntityManager, def: BoardDefinition, admin: boolean, standings: ResultSet | null): Promise<LeaderboardView> {
+  /** What the views of these boards show besides their definitions, read for all of them at once. */
+  private async viewParts(manager: EntityManager, ids: number[]): Promise<ViewParts> {
+    const standings = await this.boards.currentStandings(manager, ids);
+    return {
+      standings,
+      revisionsOfPublished: await this.boards.replacingPublished(manager, [...standings.values()]),
+      pending: await this.pending.pendingOf(manager, ids),
+      lastRuns: await this.boards.lastRuns(manager, ids),
+    };
+  }
+
+  private viewOf(def: BoardDefinition, admin: boolean, parts: ViewParts): LeaderboardView {
     const { board } = def;
-    const pending = await this.pending.pendingOf(manager, board.id);
-    const lastRun = await this.boards.lastRun(manager, board.id);
+    const standings = parts.standings.get(board.id) ?? null;
+    const pending = parts.pending.get(board.id);
+    const lastRun = parts.lastRuns.get(board.id);
     return {
       id: board.id,
       seriesId: board.seriesId,
@@ -165,10 +187,10 @@ export class LeaderboardsService {
         state: standings.state,
         computedAt: standings.computedAt?.toISOString() ?? null,
         errorMessage: errorFor(admin, standings.errorMessage),
-        ...(admin && standings.state === 'DRAFT' && (await this.boards.replacesPublished(manager, standings)) ? { revisionPending: true } : {}),
+        ...(admin && standings.state === 'DRAFT' && parts.revisionsOfPublished.has(standings.id) ? { revisionPending: true } : {}),
       },
-      pending: pending && this.pendingView(pending.firstPendingAt, pending.lastChangedAt),
-      lastRun: lastRun && { ...toRunView(lastRun), error: errorFor(admin, lastRun.error) },
+      pending: pending ? this.pendingView(pending.firstPendingAt, pending.lastChangedAt) : null,
+      lastRun: lastRun ? { ...toRunView(lastRun), error: errorFor(admin, lastRun.error) } : null,
     };
   }
 

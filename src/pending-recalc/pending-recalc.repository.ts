@@ -99,20 +99,20 @@ export class PendingRecalcRepository {
     return boards;
   }
 
-  async pendingOf(manager: EntityManager, leaderboardId: number): Promise<PendingBoard | null> {
-    const rows: { results_version: string; first_pending_at: Date; last_changed_at: Date }[] = await manager.query(
-      `SELECT results_version, first_pending_at, last_changed_at FROM recalc_outbox
-        WHERE leaderboard_id = $1 AND results_version > standings_version`,
-      [leaderboardId],
+  /** The boards among these with changes their standings do not show yet, by board id. */
+  async pendingOf(manager: EntityManager, leaderboardIds: number[]): Promise<Map<number, PendingBoard>> {
+    if (leaderboardIds.length === 0) return new Map();
+    const rows: { leaderboard_id: number; results_version: string; first_pending_at: Date; last_changed_at: Date }[] = await manager.query(
+      `SELECT leaderboard_id, results_version, first_pending_at, last_changed_at FROM recalc_outbox
+        WHERE leaderboard_id = ANY($1::int[]) AND results_version > standings_version`,
+      [leaderboardIds],
     );
-    if (rows.length === 0) return null;
-    const [row] = rows;
-    return {
-      leaderboardId,
+    return new Map(rows.map((row) => [row.leaderboard_id, {
+      leaderboardId: row.leaderboard_id,
       resultsVersion: Number(row.results_version),
       firstPendingAt: row.first_pending_at,
       lastChangedAt: row.last_changed_at,
-    };
+    }]));
   }
 
   /** When each board's oldest pending change arrived (null: none pending), for the max-wait cap. */

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { Fixtures, rider } from '../support/fixtures';
 import { settled, standingsState } from '../support/sync';
 import { AUTH, eventually, startTestApp, TestApp } from '../support/test-app';
@@ -172,6 +173,61 @@ describe('public visibility of results, standings and boards', () => {
       expect(admin.body.entries.map((e: { name: string }) => e.name)).toEqual(['Bo Chen', 'Ann Lee']);
       const list = await t.http().get(`/api/leaderboards?seriesId=${own}`).expect(200);
       expect(list.body.map((b: { id: number }) => b.id)).toEqual([id]);
+    });
+
+    it('each board of the list is its own GET, and twelve boards take as many statements as two', async () => {
+      const own = await fx.series({ name: 'Many Boards Cup' });
+      const event = await fx.event(own);
+      const boards: number[] = [];
+      const addBoards = async (count: number) => {
+        for (let i = 0; i < count; i++) {
+          const category = `Many ${boards.length}`;
+          const id = await fx.leaderboard({ seriesId: own, name: category, type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: [category], ...(boards.length % 3 === 2 ? { initialState: 'DRAFT' } : {}) });
+          await fx.replaceRows(await fx.resultSet(event, category), [rider('Ann', 'Lee', { position: 1 }), rider('Bo', 'Chen', { position: 2 })]);
+          boards.push(id);
+        }
+        for (const id of boards) await settled(t, id);
+      };
+      // The statements of the list's transaction: the connection that read the boards' pending changes, from its START TRANSACTION to its COMMIT.
+      const statementsOfList = async (): Promise<number> => {
+        const sent: { client: object; sql: string }[] = [];
+        const original = Client.prototype.query;
+        const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+          const first = args[0] as string | { text?: string };
+          sent.push({ client: this, sql: typeof first === 'string' ? first : first?.text ?? '' });
+          return (original as (...a: unknown[]) => unknown).apply(this, args);
+        } as never);
+        try {
+          await t.http().get(`/api/leaderboards?seriesId=${own}`).set(AUTH).expect(200);
+        } finally {
+          spy.mockRestore();
+        }
+        const at = sent.findIndex((s) => s.sql.includes('FROM recalc_outbox') && s.sql.includes('results_version > standings_version'));
+        expect(at).toBeGreaterThan(-1);
+        const ofList = sent.filter((s) => s.client === sent[at].client).map((s) => s.sql);
+        const began = ofList.findLastIndex((sql, i) => i <= ofList.indexOf(sent[at].sql) && /START TRANSACTION|BEGIN/.test(sql));
+        return ofList.findIndex((sql, i) => i > began && /^\s*COMMIT/.test(sql)) - began + 1;
+      };
+
+      await addBoards(2);
+      // The first board with a DRAFT revision of approved standings (revisionPending for admins).
+      await fx.transition((await standingsState(t, boards[0]))!.id, 'APPROVED');
+      await fx.replaceRows((await t.db.query(`SELECT id FROM result_set WHERE event_id = $1 AND category = 'Many 0'`, [event]))[0].id, [rider('Bo', 'Chen', { position: 1 }), rider('Ann', 'Lee', { position: 2 })]);
+      await settled(t, boards[0]);
+      const forTwo = await statementsOfList();
+      await addBoards(10);
+      expect(await statementsOfList()).toBe(forTwo);
+
+      for (const auth of [true, false]) {
+        const list = auth ? await t.http().get(`/api/leaderboards?seriesId=${own}`).set(AUTH).expect(200) : await t.http().get(`/api/leaderboards?seriesId=${own}`).expect(200);
+        // The public sees the boards whose standings are published (not the DRAFT ones).
+        expect(list.body.map((b: { id: number }) => b.id)).toEqual(auth ? boards : boards.filter((_, i) => i % 3 !== 2));
+        for (const view of list.body) {
+          const own = auth ? await t.http().get(`/api/leaderboards/${view.id}`).set(AUTH).expect(200) : await t.http().get(`/api/leaderboards/${view.id}`).expect(200);
+          expect(view).toEqual(own.body);
+        }
+        expect(list.body[0].standings.revisionPending).toBe(auth ? true : undefined);
+      }
     });
 
     it('standings of a DRAFT board are 404 to the public', async () => {
