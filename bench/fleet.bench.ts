@@ -301,11 +301,33 @@ async function main(): Promise<void> {
     recordFigures('fleet', { ...figures, sqlMs, answerMs: figures['drain1.answerMs'], workerPeakRssMb: peakRss, mismatches: differing });
     console.log(`\nworker peak RSS over the whole bench (VmHWM): ${workers.map((w) => `${rssMb(w, 'VmHWM').toFixed(0)} MB`).join(', ')}`);
     console.log(`boards whose standings differ from the SQL: ${differing} of ${BOARDS}`);
+    await listBoards(base, seriesId);
   } finally {
     await db.end().catch(() => undefined);
     for (const child of children.reverse()) await stop(child);
     await destroySandbox(sandbox);
   }
+}
+
+/**
+ * `GET /api/leaderboards?seriesId=` over the fleet's 1,000 boards (each computed, each with a
+ * last run), as the console lists a series: median of 5 after one warm-up, public and admin.
+ */
+async function listBoards(base: string, seriesId: number): Promise<void> {
+  const times = async (headers: Record<string, string>) => {
+    const ms: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 6; i++) {
+      const started = performance.now();
+      const res = await fetch(`${base}/leaderboards?seriesId=${seriesId}`, { headers });
+      const body = await res.text();
+      if (res.status !== 200) throw new Error(`the list answered ${res.status}: ${body.slice(0, 200)}`);
+      if (i > 0) ms.push(performance.now() - started);
+      bytes = body.length;
+    }
+    return `${median(ms).toFixed(0)} ms (${(bytes / 1024).toFixed(0)} KB)`;
+  };
+  console.log(`list of the series' ${BOARDS} boards (GET /api/leaderboards?seriesId=, median of 5): public ${await times({})}, admin ${await times({ Authorization: `Bearer ${ADMIN_KEY}` })}`);
 }
 
 runBench(main, process.argv.includes('--serve'));
