@@ -310,24 +310,29 @@ async function main(): Promise<void> {
 }
 
 /**
- * `GET /api/leaderboards?seriesId=` over the fleet's 1,000 boards (each computed, each with a
- * last run), as the console lists a series: median of 5 after one warm-up, public and admin.
+ * What lists the fleet's 1,000 boards (each computed, each with a last run): the API's
+ * `GET /api/leaderboards?seriesId=` (the console's list of a series), the series page and the
+ * home page (public pages that list every board); median of 5 after one warm-up, public and admin.
  */
 async function listBoards(base: string, seriesId: number): Promise<void> {
-  const times = async (headers: Record<string, string>) => {
+  const host = base.replace(/\/api$/, '');
+  const times = async (path: string, headers: Record<string, string>) => {
     const ms: number[] = [];
     let bytes = 0;
     for (let i = 0; i < 6; i++) {
       const started = performance.now();
-      const res = await fetch(`${base}/leaderboards?seriesId=${seriesId}`, { headers });
+      const res = await fetch(`${host}${path}`, { headers });
       const body = await res.text();
-      if (res.status !== 200) throw new Error(`the list answered ${res.status}: ${body.slice(0, 200)}`);
+      if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${body.slice(0, 200)}`);
       if (i > 0) ms.push(performance.now() - started);
       bytes = body.length;
     }
     return `${median(ms).toFixed(0)} ms (${(bytes / 1024).toFixed(0)} KB)`;
   };
-  console.log(`list of the series' ${BOARDS} boards (GET /api/leaderboards?seriesId=, median of 5): public ${await times({})}, admin ${await times({ Authorization: `Bearer ${ADMIN_KEY}` })}`);
+  const admin = { Authorization: `Bearer ${ADMIN_KEY}` };
+  for (const [what, path] of [['GET /api/leaderboards?seriesId=', `/api/leaderboards?seriesId=${seriesId}`], ['the series page', `/series/${seriesId}`], ['the home page', '/']]) {
+    console.log(`${what} over the series' ${BOARDS} boards, median of 5: public ${await times(path, {})}, admin ${await times(path, admin)}`);
+  }
 }
 
 runBench(main, process.argv.includes('--serve'));
