@@ -104,15 +104,14 @@ export class WebService {
     });
   }
 
-  /** Each board of a series with the state this reader may see (null: nothing to show). */
+  /** Each board of a series with the state this reader may see (null: nothing to show), in a fixed number of statements. */
   private async summaries(ctx: PageContext, seriesId: number, admin: boolean): Promise<BoardSummary[]> {
-    const summaries: BoardSummary[] = [];
-    for (const board of await this.pages.boardsOf(seriesId)) {
-      if (!board.active && !admin) continue;
-      const visible = await this.shown(board.id, admin);
-      summaries.push({ board, state: visible ? (ctx.t.states[visible.shownAs] ?? visible.shownAs) : null, stale: visible?.stale ?? false });
-    }
-    return summaries;
+    const boards = (await this.pages.boardsOf(seriesId)).filter((board) => board.active || admin);
+    const shown = await this.standings.shownStates(boards.map((board) => board.id), admin);
+    return boards.map((board) => {
+      const state = shown.get(board.id);
+      return { board, state: state ? (ctx.t.states[state.shownAs] ?? state.shownAs) : null, stale: state?.stale ?? false };
+    });
   }
 
   /** The standings this reader may see, or null when there are none (yet). */

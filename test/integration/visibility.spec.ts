@@ -1,4 +1,6 @@
 import { Client } from 'pg';
+import { NotFoundError } from '../../src/common/errors/domain-errors';
+import { ShownState, StandingsService } from '../../src/leaderboards/standings/standings.service';
 import { Fixtures, rider } from '../support/fixtures';
 import { settled, standingsState } from '../support/sync';
 import { AUTH, eventually, startTestApp, TestApp } from '../support/test-app';
@@ -239,6 +241,42 @@ describe('public visibility of results, standings and boards', () => {
       await t.http().get(`/api/leaderboards/${id}/standings`).expect(404);
       await t.http().get(`/api/leaderboards/${id}/standings/p:1`).expect(404);
       await t.http().get(`/api/leaderboards/${id}/standings`).set(AUTH).expect(200);
+    });
+  });
+
+  describe('the pages that list boards (series page, home page)', () => {
+    it('show each board as its own standings would: the batched decision is visible()\'s for every board of this file, public and admin', async () => {
+      // Every board the tests above made: published, approved, DRAFT, inactive, never computed, failed after publication, revisions of approved standings.
+      const ids: number[] = (await t.db.query('SELECT id FROM leaderboard ORDER BY id')).map((row: { id: number }) => row.id);
+      const service = t.app.get(StandingsService);
+      const oneByOne = async (admin: boolean) => {
+        const shown: [number, ShownState][] = [];
+        for (const id of ids) {
+          try {
+            const visible = await service.visible(id, admin, 'summary');
+            shown.push([id, { shownAs: visible.shownAs, stale: visible.stale }]);
+          } catch (err) {
+            if (!(err instanceof NotFoundError)) throw err;
+          }
+        }
+        return shown;
+      };
+      const seen = new Map<boolean, [number, ShownState][]>();
+      for (const admin of [false, true]) {
+        // Compared until both reads agree: a late run of the in-process worker may land between them.
+        await eventually(async () => {
+          const one = await oneByOne(admin);
+          seen.set(admin, one);
+          const batched = [...(await service.shownStates(ids, admin))].sort(([a], [b]) => a - b);
+          return JSON.stringify(batched) === JSON.stringify(one);
+        });
+      }
+      const publicShown = new Map(seen.get(false));
+      const adminShown = new Map(seen.get(true));
+      expect(adminShown.size).toBeGreaterThan(publicShown.size);
+      expect([...adminShown.values()]).toEqual(expect.arrayContaining([{ shownAs: 'DRAFT', stale: false }, { shownAs: 'PROVISIONAL', stale: true }, { shownAs: 'PROVISIONAL', stale: false }]));
+      // A revision of approved standings: the public the approved set, admins the DRAFT.
+      expect([...adminShown].some(([id, state]) => state.shownAs === 'DRAFT' && publicShown.get(id)?.shownAs === 'APPROVED')).toBe(true);
     });
   });
 });

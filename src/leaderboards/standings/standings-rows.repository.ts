@@ -10,6 +10,7 @@ import { entryFingerprint, sameBreakdown } from '../../calculators/fingerprint';
 import { OneStatement } from '../../common/database/one-statement';
 import { rawClient } from '../../common/database/raw-client';
 import { WeightedLru } from '../../common/weighted-lru';
+import type { SetVisibility } from '../../common/audience';
 import { PUBLIC_STATES_SQL, ResultSetState, stateFromCode, stateSql } from '../../common/result-set-state';
 import { StandingsEntryView, tieKey } from './standings.dto';
 
@@ -25,6 +26,16 @@ export const STANDINGS_ROW = (row: string): string => `${row}.group_key IS NOT N
  * enforces it). `board` is the SQL for the board's id (a parameter).
  */
 export const LIVE_STANDINGS_SET = (set: string, board: string): string => `${set}.leaderboard_id = ${board} AND ${set}.state <> ${stateSql('REPLACED')}`;
+
+/** A standings set as far as who may see it (shownSets). */
+export interface ShownSetOf extends SetVisibility {
+  resultSetId: number;
+}
+
+/** A board's live standings set, and the published set it replaced while it is a DRAFT revision. */
+export interface ShownSet extends ShownSetOf {
+  publishedPredecessor: ShownSetOf | null;
+}
 
 /** What a query runs on: the pooled DataSource for reads, a transaction's EntityManager for writes. */
 type Queryable = Pick<EntityManager, 'query'>;
@@ -117,6 +128,31 @@ export class StandingsRowsRepository {
    */
   publishedPredecessor(on: Queryable, resultSetId: number): Promise<StandingsHead | null> {
     return this.headWhere(on, `s.id = $1 AND s.state = ${stateSql('REPLACED')} AND s.replaced_from IN ${PUBLIC_STATES_SQL}`, resultSetId, `replaced:${resultSetId}`);
+  }
+
+  /**
+   * Each board's live standings set as far as who may see it, with the published set a live
+   * DRAFT revision replaced (publishedPredecessor's condition), by board id: what the boards'
+   * visibility is decided on, for many boards in one statement (no versions, no counts).
+   */
+  async shownSets(on: Queryable, leaderboardIds: number[]): Promise<Map<number, ShownSet>> {
+    if (leaderboardIds.length === 0) return new Map();
+    const rows: { board: number; id: number; state: string; state_before_failure: string | null; replaced_from: string | null; p_id: number | null; p_replaced_from: string | null }[] =
+      await on.query(
+        `SELECT s.leaderboard_id AS board, s.id, s.state, s.state_before_failure, s.replaced_from, p.id AS p_id, p.replaced_from AS p_replaced_from
+           FROM result_set s
+           LEFT JOIN result_set p ON p.id = s.replaces_id AND p.state = ${stateSql('REPLACED')} AND p.replaced_from IN ${PUBLIC_STATES_SQL}
+          WHERE ${LIVE_STANDINGS_SET('s', 'ANY($1::int[])')}`,
+        [leaderboardIds],
+      );
+    const code = (c: string | null) => (c === null ? null : stateFromCode(c));
+    return new Map(rows.map((row) => [row.board, {
+      resultSetId: row.id,
+      state: stateFromCode(row.state),
+      stateBeforeFailure: code(row.state_before_failure),
+      replacedFrom: code(row.replaced_from),
+      publishedPredecessor: row.p_id === null ? null : { resultSetId: row.p_id, state: 'REPLACED', stateBeforeFailure: null, replacedFrom: code(row.p_replaced_from) },
+    }]));
   }
 
   /** The head `where` finds; its entries are counted unless `lookup` last found the same set at the same version (CountedHeads). */

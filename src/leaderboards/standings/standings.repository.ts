@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StandingsEntryView } from './standings.dto';
-import { StandingsHead, StandingsRowsRepository } from './standings-rows.repository';
+import { ShownSet, StandingsHead, StandingsRowsRepository } from './standings-rows.repository';
 
 export type { StandingsHead } from './standings-rows.repository';
 
@@ -30,6 +30,11 @@ export class StandingsRepository {
    * The set a live DRAFT revision replaced, when it was published (PROVISIONAL or APPROVED)
    * then: the public keeps seeing it until the revision is published.
    */
+  /** Each board's live set and the published set it replaced, as far as who may see them, by board id (boards without standings are absent). */
+  shownSets(leaderboardIds: number[]): Promise<Map<number, ShownSet>> {
+    return this.rows.shownSets(this.dataSource, leaderboardIds);
+  }
+
   publishedPredecessor(resultSetId: number): Promise<StandingsHead | null> {
     return this.rows.publishedPredecessor(this.dataSource, resultSetId);
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../../common/errors/domain-errors';
-import { isPublicSet } from '../../common/audience';
+import { isPublicSet, SetVisibility } from '../../common/audience';
 import { ResultSetState } from '../../common/result-set-state';
 import { StandingsEntryLookupView, StandingsView } from './standings.dto';
 import { StandingsHead, StandingsRepository } from './standings.repository';
@@ -16,6 +16,12 @@ export interface Visible {
   etag: string;
   /** Admins only: a DRAFT revision of published standings is being worked on (the public sees the published set). */
   revisionPending: boolean;
+}
+
+/** What a reader is shown of a board's standings (StandingsService.shownStates). */
+export interface ShownState {
+  shownAs: ResultSetState;
+  stale: boolean;
 }
 
 /** What each audience is shown of a board's standings, by version (StandingsService.shownVersions). */
@@ -47,11 +53,22 @@ export class StandingsService {
       if (!(await this.standings.boardExists(leaderboardId))) throw new NotFoundError('Leaderboard', leaderboardId);
       throw new NotFoundError('Standings of leaderboard', `${leaderboardId} (not computed yet)`);
     }
-    if (isPublicSet(head)) return visibleAs(head, head.state === 'FAILED' ? head.stateBeforeFailure! : head.state, variant, false);
-    const previous = head.replacesId === null ? null : await this.standings.publishedPredecessor(head.replacesId);
-    if (admin) return visibleAs(head, head.state === 'FAILED' ? head.stateBeforeFailure! : head.state, variant, previous !== null);
-    if (!previous) throw new NotFoundError('Standings of leaderboard', leaderboardId);
-    return visibleAs(previous, previous.replacedFrom!, variant, false);
+    const chosen = choose(head, await this.predecessorOf(head), admin);
+    if (!chosen) throw new NotFoundError('Standings of leaderboard', leaderboardId);
+    return visibleAs(chosen.set, chosen.shownAs, variant, chosen.revisionPending);
+  }
+
+  /**
+   * What readers of each of these boards are shown of its standings, as visible() decides, for
+   * many boards in one statement (the pages that list boards); absent: nothing to show.
+   */
+  async shownStates(leaderboardIds: number[], admin: boolean): Promise<Map<number, ShownState>> {
+    const shown = new Map<number, ShownState>();
+    for (const [board, head] of await this.standings.shownSets(leaderboardIds)) {
+      const chosen = choose(head, head.publishedPredecessor, admin);
+      if (chosen) shown.set(board, { shownAs: chosen.shownAs, stale: chosen.set.state === 'FAILED' });
+    }
+    return shown;
   }
 
   /**
@@ -62,10 +79,13 @@ export class StandingsService {
   async shownVersions(leaderboardId: number): Promise<ShownVersions> {
     const head = await this.standings.head(leaderboardId);
     if (!head) return { admin: NO_VERSION, public: NO_VERSION };
-    const admin = versionId(head);
-    if (isPublicSet(head)) return { admin, public: admin };
-    const previous = head.replacesId === null ? null : await this.standings.publishedPredecessor(head.replacesId);
-    return { admin, public: previous ? versionId(previous) : NO_VERSION };
+    const toPublic = choose(head, await this.predecessorOf(head), false);
+    return { admin: versionId(head), public: toPublic ? versionId(toPublic.set) : NO_VERSION };
+  }
+
+  /** The published set a live DRAFT revision replaced; only looked up when the live set is not public itself. */
+  private predecessorOf(head: StandingsHead): Promise<StandingsHead | null> {
+    return isPublicSet(head) || head.replacesId === null ? Promise.resolve(null) : this.standings.publishedPredecessor(head.replacesId);
   }
 
   async page(leaderboardId: number, visible: Visible, offset: number, limit: number): Promise<StandingsView> {
@@ -90,6 +110,19 @@ export class StandingsService {
     if (!entry) throw new NotFoundError(`Entry of leaderboard ${leaderboardId} with key`, key);
     return { leaderboardId, state: visible.shownState, stale: visible.stale, total: visible.head.total, entry };
   }
+}
+
+/**
+ * Public when PROVISIONAL or APPROVED (a FAILED set as the state it failed from); a DRAFT
+ * revision of published standings shows the public the published set it replaced, admins the
+ * revision (flagged); anything else is for admins only (null: nothing for this reader).
+ */
+function choose<S extends SetVisibility>(head: S, publishedPredecessor: S | null, admin: boolean): { set: S; shownAs: ResultSetState; revisionPending: boolean } | null {
+  const ownState = head.state === 'FAILED' ? head.stateBeforeFailure! : head.state;
+  if (isPublicSet(head)) return { set: head, shownAs: ownState, revisionPending: false };
+  if (admin) return { set: head, shownAs: ownState, revisionPending: publishedPredecessor !== null };
+  if (!publishedPredecessor) return null;
+  return { set: publishedPredecessor, shownAs: publishedPredecessor.replacedFrom!, revisionPending: false };
 }
 
 function visibleAs(head: StandingsHead, shownAs: ResultSetState, variant: string, revisionPending: boolean): Visible {
