@@ -614,7 +614,7 @@ export interface paths {
         };
         /**
          * Live updates of the standings (Server-Sent Events)
-         * @description An event `standings` (id: the standings version) whenever the board's standings are written, in whichever process wrote them; a heartbeat comment every SSE_HEARTBEAT_MS. Reconnect with Last-Event-ID to hear at once of a change missed meanwhile. Public when the board's standings are. 503 with Retry-After past SSE_MAX_CONNECTIONS streams per process.
+         * @description An event `standings` (id: the standings version) whenever the board's standings are written, in whichever process wrote them; a heartbeat comment every SSE_HEARTBEAT_MS. Reconnect with Last-Event-ID to hear at once of a change missed meanwhile. Public when the board's standings are; the public hears only of changes to the standings it is shown (not of a DRAFT revision's runs while the published standings are shown). 503 with Retry-After past SSE_MAX_CONNECTIONS streams per process.
          */
         get: operations["StandingsController_stream"];
         put?: never;
