@@ -3,12 +3,11 @@ import { EntityManager } from 'typeorm';
 import type { RegisteredCodes } from '../calculators';
 import { OneStatement } from '../common/database/one-statement';
 import { NotFoundError } from '../common/errors/domain-errors';
-import { PUBLIC_STATES_SQL } from '../common/result-set-state';
 import { ResultSet } from '../results/result-set.entity';
 import { Leaderboard, LeaderboardCategory, LeaderboardEvent } from './leaderboard.entity';
 import { PointsScale } from './points-scale.entity';
 import { RecalcRun } from './recalc.entities';
-import { LIVE_STANDINGS_SET } from './standings/standings-rows.repository';
+import { LIVE_STANDINGS_SET, PUBLISHED_PREDECESSOR } from './standings/standings-rows.repository';
 
 /** A board with everything that configures it. */
 export interface BoardDefinition {
@@ -164,7 +163,6 @@ export class LeaderboardsRepository {
     return rows.map((r) => r.id);
   }
 
-  /** The board's live standings set (at most one is not REPLACED; the database enforces it). */
   /** Each board's live standings set (the one not REPLACED), by board id; a board without one is absent. */
   async currentStandings(manager: EntityManager, leaderboardIds: number[]): Promise<Map<number, ResultSet>> {
     if (leaderboardIds.length === 0) return new Map();
@@ -184,7 +182,7 @@ export class LeaderboardsRepository {
     const revisions = sets.filter((set) => set.replacesId !== null);
     if (revisions.length === 0) return new Set();
     const rows: { id: number }[] = await manager.query(
-      `SELECT id FROM result_set WHERE id = ANY($1::int[]) AND replaced_from IN ${PUBLIC_STATES_SQL}`,
+      `SELECT id FROM result_set s WHERE s.id = ANY($1::int[]) AND ${PUBLISHED_PREDECESSOR('s')}`,
       [revisions.map((set) => set.replacesId)],
     );
     const published = new Set(rows.map((row) => row.id));

@@ -27,6 +27,12 @@ export const STANDINGS_ROW = (row: string): string => `${row}.group_key IS NOT N
  */
 export const LIVE_STANDINGS_SET = (set: string, board: string): string => `${set}.leaderboard_id = ${board} AND ${set}.state <> ${stateSql('REPLACED')}`;
 
+/**
+ * A standings set a DRAFT revision replaced while it was published (PROVISIONAL or APPROVED):
+ * the public keeps seeing it until the revision is published. `set` is the set's alias.
+ */
+export const PUBLISHED_PREDECESSOR = (set: string): string => `${set}.state = ${stateSql('REPLACED')} AND ${set}.replaced_from IN ${PUBLIC_STATES_SQL}`;
+
 /** A standings set as far as who may see it (shownSets). */
 export interface ShownSetOf extends SetVisibility {
   resultSetId: number;
@@ -127,7 +133,7 @@ export class StandingsRowsRepository {
    * then: the public keeps seeing it until the revision is published.
    */
   publishedPredecessor(on: Queryable, resultSetId: number): Promise<StandingsHead | null> {
-    return this.headWhere(on, `s.id = $1 AND s.state = ${stateSql('REPLACED')} AND s.replaced_from IN ${PUBLIC_STATES_SQL}`, resultSetId, `replaced:${resultSetId}`);
+    return this.headWhere(on, `s.id = $1 AND ${PUBLISHED_PREDECESSOR('s')}`, resultSetId, `replaced:${resultSetId}`);
   }
 
   /**
@@ -141,7 +147,7 @@ export class StandingsRowsRepository {
       await on.query(
         `SELECT s.leaderboard_id AS board, s.id, s.state, s.state_before_failure, s.replaced_from, p.id AS p_id, p.replaced_from AS p_replaced_from
            FROM result_set s
-           LEFT JOIN result_set p ON p.id = s.replaces_id AND p.state = ${stateSql('REPLACED')} AND p.replaced_from IN ${PUBLIC_STATES_SQL}
+           LEFT JOIN result_set p ON p.id = s.replaces_id AND ${PUBLISHED_PREDECESSOR('p')}
           WHERE ${LIVE_STANDINGS_SET('s', 'ANY($1::int[])')}`,
         [leaderboardIds],
       );

@@ -26,15 +26,15 @@ export class StandingsRepository {
     return this.rows.head(this.dataSource, leaderboardId);
   }
 
-  /**
-   * The set a live DRAFT revision replaced, when it was published (PROVISIONAL or APPROVED)
-   * then: the public keeps seeing it until the revision is published.
-   */
   /** Each board's live set and the published set it replaced, as far as who may see them, by board id (boards without standings are absent). */
   shownSets(leaderboardIds: number[]): Promise<Map<number, ShownSet>> {
     return this.rows.shownSets(this.dataSource, leaderboardIds);
   }
 
+  /**
+   * The set a live DRAFT revision replaced, when it was published (PROVISIONAL or APPROVED)
+   * then: the public keeps seeing it until the revision is published.
+   */
   publishedPredecessor(resultSetId: number): Promise<StandingsHead | null> {
     return this.rows.publishedPredecessor(this.dataSource, resultSetId);
   }
