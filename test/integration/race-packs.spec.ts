@@ -177,6 +177,34 @@ describe('race packs: the cached packed results of each race', () => {
     await packedAsRows(oneConnection);
   });
 
+  it('a pack lists its rows in participant order, not in the order they were written, read off an index with no sort', async () => {
+    const { boardId } = await boardWithRace('Order');
+    // The same riders in a second race, written last first: their rows' ids run against their participant ids.
+    const setId = await fx.resultSet(await fx.event(seriesId, { name: 'Race Order 2' }), 'Order');
+    await fx.replaceRows(setId, [rider('Cy', 'Diaz', { position: 1 }), rider('Bo', 'Chen', { position: 2 }), rider('Ann', 'Lee', { position: 3 })]);
+    const written: { participant_id: number }[] = await t.db.query('SELECT participant_id FROM race_result WHERE result_set_id = $1 ORDER BY id', [setId]);
+    const riders = written.map((r) => r.participant_id);
+    const inOrder = [...riders].sort((a, b) => a - b);
+    expect(riders).toEqual([...inOrder].reverse());
+
+    await recalculate(boardId);
+    const packed = (await pack(setId)).packed!;
+    expect(Array.from({ length: packed.length / 32 }, (_, i) => packed.readInt32BE(i * 32 + 4))).toEqual(inOrder);
+    expect(unpack(packed)).toEqual(await rowsOf(setId));
+    expect(await pointsByName(boardId)).toEqual({ 'Ann Lee': 13, 'Bo Chen': 12, 'Cy Diaz': 10 });
+
+    // The plan: the set's rider index gives the order. With sorting and the other scans priced
+    // out, PostgreSQL would still sort (and say so) if no index could give it.
+    const { text, values } = t.app.get(RacePacksRepository).cacheStatement([setId]);
+    const plan = await t.db.transaction(async (m) => {
+      await m.query('SET LOCAL enable_sort = off; SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off');
+      const lines: { 'QUERY PLAN': string }[] = await m.query(`EXPLAIN ${text}`, values);
+      return lines.map((l) => l['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain('race_result_set_rider_uq');
+    expect(plan).not.toMatch(/\bSort\b/);
+  });
+
   it('a set a writer holds is not cached, and the run does not wait for it', async () => {
     const { boardId, setId } = await boardWithRace('D');
     const writer = t.db.createQueryRunner();

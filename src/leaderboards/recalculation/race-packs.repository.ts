@@ -21,13 +21,25 @@ const PACK_LANES = 2;
 
 /**
  * Set s's results packed from its rows in the calculators' format (NULL when it has none), in
- * the rows' id order: the same rows make the same bytes, and so the same digest, whoever packs
+ * participant order: the same rows make the same bytes, and so the same digest, whoever packs
  * them and whatever the rows' places in the table (a run packing an edited race from the rows
- * in its read, then caching it in its closing pipeline, keeps it under the digest the cache gets). In the
- * table's order, rows updated and updated back could pack in another order after their tuples
- * moved (seen in incremental-runs.spec once the caching ran beside the run).
+ * in its read, then caching it in its closing pipeline, keeps it under the digest the cache gets).
+ * In the table's order, rows updated and updated back could pack in another order after their
+ * tuples moved (seen in incremental-runs.spec once the caching ran beside the run).
+ *
+ * **Packs in index order**: a race set has one row per participant (race_result_set_rider_uq,
+ * result_set_id then participant_id), so that index gives a set's rows in an order that is
+ * total, and a subquery ordered by it is read off the index with no sort. The aggregate takes
+ * the subquery's rows in its order (PostgreSQL never flattens a subquery with an ORDER BY: the
+ * documented way to order an aggregate's input). `string_agg(… ORDER BY …)` sorts its input in
+ * the aggregate whatever order it arrives in: packing a 1M-result series' 400 sets in id order
+ * that way took 1.4–1.5 s of PostgreSQL's CPU, 1.0–1.1 s this way (BENCHMARKS.md, issue 16,
+ * packs in index order). Packs cached in the id order of before stay valid: every comparison
+ * of packs is by the digest of their bytes, and the calculators give the same standings for
+ * any order of a race's results (standings.property.spec).
  */
-const PACK_OF_SET = `(SELECT string_agg(${packedResultSql('r')}, ''::bytea ORDER BY r.id) FROM race_result r WHERE r.result_set_id = s.id)`;
+const PACK_OF_SET = `(SELECT string_agg(q.packed, ''::bytea) FROM (
+    SELECT ${packedResultSql('r')} AS packed FROM race_result r WHERE r.result_set_id = s.id ORDER BY r.participant_id) q)`;
 
 /**
  * Caches the packs of the sets `candidates` lists (SQL selecting ids of race sets without a
