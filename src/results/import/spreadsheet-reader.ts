@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { parse as csvParser } from 'csv-parse';
+import { Parser as CsvParser } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { DomainError } from '../../common/errors/domain-errors';
 import type { SheetRow } from './cell-values';
@@ -194,7 +194,21 @@ function countLines(body: Buffer): number {
   return lines;
 }
 
-type CsvRecord = { record: string[]; info: { lines: number } };
+type CsvRecord = { record: string[]; line: number };
+
+/**
+ * csv-parse's parser, each record pushed with the number of the line it ends on (a quoted line
+ * break makes a record span lines). Not csv-parse's `info` option, which gives the same number:
+ * it builds an object of a dozen fields per record (spreading its counters twice), about half
+ * of the parser's time on a 50,000-row file and most of its garbage (CPU profile, BENCHMARKS.md,
+ * issue 16, CSV records without info objects). The count is read off the parser's own counters
+ * as it pushes the record, where `info` reads it.
+ */
+class LineNumberedCsvParser extends CsvParser {
+  override push(record: string[] | null, encoding?: BufferEncoding): boolean {
+    return super.push(record === null ? null : { record, line: this.info.lines }, encoding);
+  }
+}
 
 async function* csvSheets(body: Buffer, delimiter: string): AsyncGenerator<{ start: SheetStart; rows: AsyncIterable<SheetRow[]> }> {
   yield { start: { sheet: null, hidden: false }, rows: csvRows(body, delimiter) };
@@ -206,12 +220,12 @@ async function* csvSheets(body: Buffer, delimiter: string): AsyncGenerator<{ sta
  * while the rest of the file is still to be parsed.
  */
 async function* csvRows(body: Buffer, delimiter: string): AsyncGenerator<SheetRow[]> {
-  const parser = csvParser({ delimiter, relax_column_count: true, skip_empty_lines: true, info: true });
+  const parser = new LineNumberedCsvParser({ delimiter, relax_column_count: true, skip_empty_lines: true });
   let failure: Error | null = null;
   parser.on('error', (err: Error) => (failure = failure ?? err));
   const take = (): SheetRow[] => {
     const rows: SheetRow[] = [];
-    for (let r: CsvRecord | null = parser.read(); r !== null; r = parser.read()) rows.push({ sheet: null, row: r.info.lines, cells: r.record });
+    for (let r: CsvRecord | null = parser.read(); r !== null; r = parser.read()) rows.push({ sheet: null, row: r.line, cells: r.record });
     return rows;
   };
   const failed = (): never => {
