@@ -274,7 +274,7 @@ describe('the console manages a season in a browser', () => {
     const setA = (await post(`/api/events/${ids.round1}/result-sets`, { category: 'U16 Boys', state: 'PROVISIONAL' })).id;
     const setB = (await post(`/api/events/${round3}/result-sets`, { category: 'U16 Boys', state: 'PROVISIONAL' })).id;
     await post(`/api/result-sets/${setA}/results`, { participant: { firstName: 'John', lastName: 'Smith' }, position: 1, status: 'FIN' });
-    const jonInA = (await post(`/api/result-sets/${setA}/results`, { participant: { firstName: 'Jon', lastName: 'Smith' }, position: 2, status: 'FIN' })).id;
+    await post(`/api/result-sets/${setA}/results`, { participant: { firstName: 'Jon', lastName: 'Smith' }, position: 2, status: 'FIN' });
     await post(`/api/result-sets/${setB}/results`, { participant: { firstName: 'Jon', lastName: 'Smith' }, position: 1, status: 'FIN' });
     const riders = (await get('/api/participants?q=smith')).items as { id: number; firstName: string; results: number }[];
     const john = riders.find((r) => r.firstName === 'John')!;
@@ -306,12 +306,17 @@ describe('the console manages a season in a browser', () => {
     await screenshot(page, 'console-manage-merge-409');
     expect((await get(`/api/participants/${jon.id}`)).results).toHaveLength(2);
 
-    // The organiser fixes that race (Jon's row there was the typo of John's), then merges.
-    await app.http().delete(`/api/results/${jonInA}`).set(auth).expect(204);
+    // The organiser fixes that race by a revision without Jon's row (the typo of John's), published,
+    // then merges: the superseded version of the race, which still has both, does not stand in the way.
+    const revision = (await post(`/api/result-sets/${setA}/revisions`, {})).id;
+    await app.http().put(`/api/result-sets/${revision}/results`).set(auth)
+      .send([{ participant: { firstName: 'John', lastName: 'Smith' }, position: 1, status: 'FIN' }]).expect(200);
+    await app.http().post(`/api/result-sets/${revision}/transitions`).set(auth).send({ to: 'PROVISIONAL' }).expect(200);
     await page.getByLabel('Reason for the merge').fill('Same rider, name misspelt at Round 3');
     await page.getByRole('button', { name: mergeLabel }).click();
     await page.getByRole('button', { name: `Yes, merge rider ${jon.id} into John Smith` }).click();
-    await page.getByRole('status').filter({ hasText: `Merged rider ${jon.id}: 1 result moved` }).waitFor();
+    await page.getByRole('status').filter({ hasText: `Merged rider ${jon.id}: 1 result moved` })
+      .filter({ hasText: '1 result dropped from superseded versions of races both riders were in (listed in the audit log)' }).waitFor();
     await eventually(async () => (await page.locator('#rider-results ~ div tbody tr').count()) === 2);
     await app.http().get(`/api/participants/${jon.id}`).set(auth).expect(404);
     const aliases = page.locator('#aliases ~ ul li');

@@ -321,7 +321,7 @@ describe('riders: search, edit, merge, aliases', () => {
         changes: {
           before: { id: hillsideAnn, firstName: 'Ann', lastName: 'Lee', externalId: 'HL-1' },
           after: { mergedInto: riversideAnn, firstName: 'Ann', lastName: 'Lee', externalId: null },
-          moved: { results: 1, resultSetIds: [expect.any(Number)], standingsRows: 2, aliasesMoved: 0, aliasId: res.body.alias.id },
+          moved: { results: 1, resultSetIds: [expect.any(Number)], standingsRows: 2, aliasesMoved: 0, supersededResultsDropped: 0, aliasId: res.body.alias.id },
           leaderboardIds: [boardG, allStars],
         },
       }]);
@@ -429,6 +429,41 @@ describe('riders: search, edit, merge, aliases', () => {
       await t.http().get(`/api/participants/${bo}`).set(AUTH).expect(200);
       expect((await snapshot()).aliases).toEqual(aliases);
       expect(await auditOf('participant.merge')).toHaveLength(2);
+    });
+
+    it('merges two riders of an approved race once a revision fixed it: the superseded version keeps the kept rider\'s result, the audit the other', async () => {
+      // Category X: no board reads it, so the other tests' standings are unchanged.
+      const setId = await fx.resultSet(events[3].id, 'X');
+      await fx.replaceRows(setId, [
+        rider('Kai', 'Moana', { position: 1, bib: '7', timeMs: 1_862_000 }),
+        rider('Kai', 'Mohana', { position: 2, bib: '7b', timeMs: 1_900_000 }),
+      ]);
+      await fx.transition(setId, 'APPROVED');
+      const kai = await idOf('Kai', 'Moana');
+      const typo = await idOf('Kai', 'Mohana');
+
+      const before = await snapshot();
+      const refused = await t.http().post(`/api/participants/${typo}/merge`).set(AUTH).send({ intoId: kai }).expect(409);
+      expect(refused.body.message).toMatch(/Both riders have a result in "Round 4" \(event \d+\), category "X" \(result set \d+, APPROVED\)/);
+      expect(refused.body.message).toMatch(/make a revision, fix it there and publish it/);
+      expect(await snapshot()).toEqual(before);
+
+      // The fix the answer asks for: a revision without the second row, published.
+      const revision = (await t.http().post(`/api/result-sets/${setId}/revisions`).set(AUTH).send({}).expect(201)).body.id;
+      await fx.replaceRows(revision, [rider('Kai', 'Moana', { position: 1, bib: '7', timeMs: 1_862_000 })]);
+      await fx.transition(revision, 'APPROVED');
+      expect((await t.db.query('SELECT state FROM result_set WHERE id = $1', [setId]))[0].state).toBe('R');
+
+      const merged = await t.http().post(`/api/participants/${typo}/merge`).set(AUTH).send({ intoId: kai, reason: 'Typo' }).expect(200);
+      expect(merged.body.moved).toMatchObject({ results: 0, supersededResultsDropped: 1 });
+      // The superseded version keeps its first row, the kept rider's, as it was.
+      expect(await t.db.query('SELECT participant_id, bib, position FROM race_result WHERE result_set_id = $1', [setId])).toEqual([{ participant_id: kai, bib: '7', position: 1 }]);
+      const [audit] = (await auditOf('participant.merge')).filter((a: { entity_id: string }) => a.entity_id === String(typo));
+      expect(audit.changes.moved).toMatchObject({ results: 0, supersededResultsDropped: 1 });
+      expect(audit.changes.droppedFromSuperseded).toEqual([
+        { resultSetId: setId, eventId: events[3].id, category: 'X', bib: '7b', position: 2, status: 'FIN', timeMs: 1_900_000 },
+      ]);
+      await t.http().get(`/api/participants/${typo}`).set(AUTH).expect(404);
     });
   });
 });

@@ -61,13 +61,14 @@ export class RidersController {
     description: 'One transaction: every result moves to intoId, this rider\'s name and licence (and its aliases) become aliases of '
       + 'intoId so later imports of the old spelling find the merged rider, this rider is deleted, the affected boards are marked '
       + 'pending; one change event, one audit row (participant.merge). Final: there is no unmerge, but the audit row keeps '
-      + 'the old name, licence and what moved.',
+      + 'the old name, licence and what moved. In a superseded (REPLACED) version of a race both riders are in, this rider\'s '
+      + 'result is deleted (listed in the audit row): such history is never edited, and it would otherwise block the merge for good.',
   })
   @ApiOkResponse({ type: MergeView })
   @ApiNotFoundResponse({ description: 'No rider :id (already merged, or never existed)' })
   @ApiConflictResponse({
-    description: 'Into itself; into a rider that does not exist; both riders have a result in one race (the answer names the '
-      + 'event and category: fix that race first); an import of an event of either rider is running, or another transaction '
+    description: 'Into itself; into a rider that does not exist; both riders have a result in one race that is not superseded '
+      + '(the answer names the event and category: fix that race first, by a revision if it is APPROVED or DELETED); an import of an event of either rider is running, or another transaction '
       + 'is writing their results (try again when it has finished). Nothing is changed.',
   })
   merge(@Param('id', IdPipe) id: number, @Body() body: MergeRiderDto): Promise<MergeView> {

@@ -109,6 +109,11 @@ export class MergeMovesView {
   @ApiProperty({ type: [Number], example: [4, 9, 15], description: 'The result sets they are in' }) resultSetIds: number[];
   @ApiProperty({ example: 2, description: 'Standings rows moved (history, and entries the next run replaces)' }) standingsRows: number;
   @ApiProperty({ example: 0, description: 'Aliases of the merged rider now the kept rider\'s' }) aliasesMoved: number;
+  @ApiProperty({
+    example: 0,
+    description: 'Results of the merged rider deleted from superseded (REPLACED) versions of races the kept rider is also in: '
+      + 'a race cannot hold one rider twice, and nobody edits a superseded version. Each one is listed in the merge\'s audit record (droppedFromSuperseded)',
+  }) supersededResultsDropped: number;
 }
 
 export class MergeView {

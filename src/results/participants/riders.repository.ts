@@ -67,11 +67,28 @@ export interface SharedRace {
 }
 
 /** What a merge moved, for its answer and its audit row. */
-export interface MergeMoves {
+/** What moveResults moved. */
+export interface RowsMoved {
   results: number;
   resultSetIds: number[];
   standingsRows: number;
   aliasesMoved: number;
+}
+
+/** What a merge moved, and what it dropped from superseded races (dropSupersededDuplicates). */
+export interface MergeMoves extends RowsMoved {
+  supersededResultsDropped: number;
+}
+
+/** A result of the rider merged away, dropped from a superseded version of a race the kept rider is in too. */
+export interface DroppedResult {
+  resultSetId: number;
+  eventId: number;
+  category: string;
+  bib: string | null;
+  position: number | null;
+  status: string;
+  timeMs: number | null;
 }
 
 /** "a_b" → "a\_b": a search word matched literally inside LIKE. */
@@ -251,10 +268,31 @@ export class RidersRepository {
   }
 
   /**
+   * Deletes `from`'s results in superseded race sets (REPLACED) that hold a result of `into` too,
+   * and answers them. A REPLACED set is history that nobody edits, so a merge could never go
+   * through once the race was fixed by a revision (its replaced original still holds both
+   * riders), and one set cannot hold one rider twice. The kept rider's result stays; the
+   * dropped ones go in the merge's audit record.
+   */
+  async dropSupersededDuplicates(manager: EntityManager, from: number, into: number): Promise<DroppedResult[]> {
+    const rows = await returning<{ result_set_id: number; event_id: number; category: string; bib: string | null; position: number | null; status: string; time_ms: number | null }>(manager,
+      `DELETE FROM race_result x USING result_set s
+        WHERE s.id = x.result_set_id AND s.event_id IS NOT NULL AND s.state = ${stateSql('REPLACED')}
+          AND x.participant_id = $1 AND ${RACE_ROW('x')}
+          AND EXISTS (SELECT 1 FROM race_result y WHERE y.result_set_id = x.result_set_id AND y.participant_id = $2 AND ${RACE_ROW('y')})
+        RETURNING x.result_set_id, s.event_id, x.category, x.bib, x.position, x.status, x.time_ms`,
+      [from, into],
+    );
+    return rows
+      .map((r) => ({ resultSetId: r.result_set_id, eventId: r.event_id, category: r.category, bib: r.bib, position: r.position, status: r.status, timeMs: r.time_ms }))
+      .sort((a, b) => a.resultSetId - b.resultSetId);
+  }
+
+  /**
    * Moves every row of `from` to `into`: race rows, and standings rows (history and the live
    * set alike; the live set's old entry goes on the next run, its key being `from`'s).
    */
-  async moveResults(manager: EntityManager, from: number, into: number): Promise<MergeMoves> {
+  async moveResults(manager: EntityManager, from: number, into: number): Promise<RowsMoved> {
     const moved = await returning<{ result_set_id: number; standings: boolean }>(manager,
       `UPDATE race_result SET participant_id = $2 WHERE participant_id = $1 RETURNING result_set_id, group_key IS NOT NULL AS standings`,
       [from, into],

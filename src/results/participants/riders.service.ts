@@ -134,15 +134,18 @@ export class RidersService {
       // Rows committed between the first reads and the locks, in events or boards not locked: refused.
       await this.lockLateComers(manager, [id, intoId], events, boards);
 
-      const shared = await this.riders.sharedRaces(manager, id, intoId);
+      // Superseded versions (REPLACED) do not count: the merged rider's result goes from them (dropSupersededDuplicates).
+      const shared = (await this.riders.sharedRaces(manager, id, intoId)).filter((s) => s.state !== 'REPLACED');
       if (shared.length > 0) {
         const races = shared.map((s) => `"${s.eventName}" (event ${s.eventId}), category "${s.category}" (result set ${s.resultSetId}, ${s.state})`);
         throw new ConflictError(
           `Both riders have a result in ${races.join('; ')}: one race cannot hold one rider twice. `
-          + `Fix ${shared.length === 1 ? 'that race' : 'those races'} first (remove or re-assign one of the two rows), then merge`,
+          + `Fix ${shared.length === 1 ? 'that race' : 'those races'} first (in a DRAFT or PROVISIONAL set, remove or re-assign one of the two rows; `
+          + 'in an APPROVED or DELETED one, make a revision, fix it there and publish it), then merge',
         );
       }
-      const moved = await this.riders.moveResults(manager, id, intoId);
+      const dropped = await this.riders.dropSupersededDuplicates(manager, id, intoId);
+      const moved: MergeMoves = { ...(await this.riders.moveResults(manager, id, intoId)), supersededResultsDropped: dropped.length };
       const alias = await this.riders.addAlias(manager, intoId, from);
       await this.riders.delete(manager, id);
       await this.pending.mark(manager, boards);
@@ -155,6 +158,7 @@ export class RidersService {
           before: { id: from.id, firstName: from.firstName, lastName: from.lastName, externalId: from.externalId },
           after: { mergedInto: into.id, firstName: into.firstName, lastName: into.lastName, externalId: into.externalId },
           moved: { ...moved, aliasId: alias.id },
+          ...(dropped.length > 0 ? { droppedFromSuperseded: dropped } : {}),
           leaderboardIds: boards,
         },
       });

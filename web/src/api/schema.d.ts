@@ -338,7 +338,7 @@ export interface paths {
         put?: never;
         /**
          * Merge this rider into another (admin)
-         * @description One transaction: every result moves to intoId, this rider's name and licence (and its aliases) become aliases of intoId so later imports of the old spelling find the merged rider, this rider is deleted, the affected boards are marked pending; one change event, one audit row (participant.merge). Final: there is no unmerge, but the audit row keeps the old name, licence and what moved.
+         * @description One transaction: every result moves to intoId, this rider's name and licence (and its aliases) become aliases of intoId so later imports of the old spelling find the merged rider, this rider is deleted, the affected boards are marked pending; one change event, one audit row (participant.merge). Final: there is no unmerge, but the audit row keeps the old name, licence and what moved. In a superseded (REPLACED) version of a race both riders are in, this rider's result is deleted (listed in the audit row): such history is never edited, and it would otherwise block the merge for good.
          */
         post: operations["RidersController_merge"];
         delete?: never;
@@ -1387,6 +1387,11 @@ export interface components {
              * @example 0
              */
             aliasesMoved: number;
+            /**
+             * @description Results of the merged rider deleted from superseded (REPLACED) versions of races the kept rider is also in: a race cannot hold one rider twice, and nobody edits a superseded version. Each one is listed in the merge's audit record (droppedFromSuperseded)
+             * @example 0
+             */
+            supersededResultsDropped: number;
         };
         MergeView: {
             /**
@@ -3177,7 +3182,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Into itself; into a rider that does not exist; both riders have a result in one race (the answer names the event and category: fix that race first); an import of an event of either rider is running, or another transaction is writing their results (try again when it has finished). Nothing is changed. */
+            /** @description Into itself; into a rider that does not exist; both riders have a result in one race that is not superseded (the answer names the event and category: fix that race first, by a revision if it is APPROVED or DELETED); an import of an event of either rider is running, or another transaction is writing their results (try again when it has finished). Nothing is changed. */
             409: {
                 headers: {
                     [name: string]: unknown;

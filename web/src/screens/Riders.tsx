@@ -251,6 +251,7 @@ function MergeIn({ rider }: { rider: Rider }) {
       {merge.data && (
         <p role="status">
           Merged rider {merge.data.mergedId}: {merge.data.moved.results} result{merge.data.moved.results === 1 ? '' : 's'} moved; {merge.data.leaderboardIds.length} board{merge.data.leaderboardIds.length === 1 ? '' : 's'} to recalculate.
+          {merge.data.moved.supersededResultsDropped > 0 && ` ${merge.data.moved.supersededResultsDropped} result${merge.data.moved.supersededResultsDropped === 1 ? '' : 's'} dropped from superseded versions of races both riders were in (listed in the audit log).`}
         </p>
       )}
       {searched && others.length === 0 && <p>No other rider matches “{q}”.</p>}
