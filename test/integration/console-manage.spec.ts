@@ -268,6 +268,54 @@ describe('the console manages a season in a browser', () => {
     expect(audit.items[0]).toMatchObject({ actor: 'ann', reason: 'Winners get more' });
   });
 
+  it('keeps the status codes: adds one, refuses a built-in in words, changes a meaning, deletes a code only once no result carries it', async () => {
+    await page.getByRole('link', { name: 'Status codes' }).click();
+    const builtIn = page.getByRole('table', { name: 'Built-in status codes' });
+    await builtIn.getByText('DNF', { exact: true }).waitFor();
+    expect(await builtIn.locator('tbody tr').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/^DNF\s+did not finish$/)]));
+    await page.getByText('No codes of your own yet.').waitFor();
+
+    // Typed in lower case: the console sends it in capitals.
+    await page.getByLabel('Code', { exact: true }).fill('otl');
+    await page.getByLabel('Meaning', { exact: true }).fill('over the time limit');
+    await page.getByRole('button', { name: 'Add code' }).click();
+    await page.getByRole('status').filter({ hasText: 'Added OTL (over the time limit).' }).waitFor();
+    const own = page.getByRole('table', { name: 'Organiser-defined status codes' });
+    await own.getByLabel('Meaning of OTL').waitFor();
+    expect(await get('/api/status-codes/OTL')).toMatchObject({ code: 'OTL', builtIn: false, label: 'over the time limit' });
+
+    await page.getByLabel('Code', { exact: true }).fill('DNF');
+    await page.getByLabel('Meaning', { exact: true }).fill('mine now');
+    await page.getByRole('button', { name: 'Add code' }).click();
+    expect(await page.getByRole('alert').filter({ hasText: 'code' }).innerText()).toMatch(/DNF/);
+    expect((await get('/api/status-codes/DNF')).label).toBe('did not finish');
+
+    await own.getByLabel('Meaning of OTL').fill('outside the time limit');
+    await own.getByRole('button', { name: 'Save' }).click();
+    await eventually(async () => (await get('/api/status-codes/OTL')).label === 'outside the time limit');
+
+    // A result carries it: the delete is refused, saying why.
+    const set = (await app.http().post(`/api/events/${ids.round1}/result-sets`).set(auth).send({ category: 'U12 Girls', state: 'DRAFT' }).expect(201)).body.id;
+    const carried = (await app.http().post(`/api/result-sets/${set}/results`).set(auth)
+      .send({ participant: { firstName: 'Cy', lastName: 'Diaz' }, status: 'OTL' }).expect(201)).body.id;
+    await own.getByRole('button', { name: 'Delete OTL' }).click();
+    await own.getByRole('button', { name: 'Yes, delete OTL' }).click();
+    const refused = own.getByRole('alert');
+    await refused.waitFor();
+    expect(await refused.innerText()).toMatch(/OTL/);
+    await screenshot(page, 'console-manage-status-codes');
+    await noSeriousAxeViolations();
+    await get('/api/status-codes/OTL');
+
+    await app.http().delete(`/api/results/${carried}`).set(auth).expect(204);
+    await own.getByRole('button', { name: 'Delete OTL' }).click();
+    await own.getByRole('button', { name: 'Yes, delete OTL' }).click();
+    await page.getByText('No codes of your own yet.').waitFor();
+    await app.http().get('/api/status-codes/OTL').expect(404);
+    const audit = await get('/api/audit?entity=status_code&entityId=OTL');
+    expect(audit.items.map((r: { action: string; actor: string }) => `${r.actor} ${r.action}`)).toEqual(['ann status_code.delete', 'ann status_code.update', 'ann status_code.create']);
+  });
+
   it('finds riders, opens one with every result, and merges a duplicate: refused in words while both rode one race, then done, the old spelling kept as an alias', async () => {
     const post = async (path: string, body: object) => (await app.http().post(path).set(auth).send(body).expect(201)).body;
     const round3 = (await post(`/api/series/${ids.series}/events`, { name: 'Round 3 — Lakeside', date: '2026-04-04' })).id;
@@ -333,7 +381,7 @@ describe('the console manages a season in a browser', () => {
     expect((await get(`/api/participants/${john.id}`)).aliases).toEqual([]);
   });
 
-  it('works at 375 px wide: the series list, an event, the audit log and a rider', async () => {
+  it('works at 375 px wide: the series list, an event, the audit log, the status codes and a rider', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto(`${base}/admin/`);
     await page.getByRole('link', { name: 'Coast League' }).waitFor();
@@ -347,6 +395,11 @@ describe('the console manages a season in a browser', () => {
     await page.locator('table.audit tbody tr').first().waitFor();
     await fitsIn375();
     await screenshot(page, 'console-manage-audit-375');
+    await app.http().post('/api/status-codes').set(auth).send({ code: 'LAP', label: 'lapped, finished a lap down' }).expect(201);
+    await page.goto(`${base}/admin/status-codes`);
+    await page.getByLabel('Meaning of LAP').waitFor();
+    await fitsIn375();
+    await screenshot(page, 'console-manage-status-codes-375');
     await page.goto(`${base}/admin/riders`);
     await page.getByRole('link', { name: 'John Smith' }).waitFor();
     await fitsIn375();

@@ -12,6 +12,7 @@ import { ResultSetScreen } from './screens/ResultSet';
 import { RiderScreen, RidersScreen } from './screens/Riders';
 import { ScaleScreen, ScalesScreen } from './screens/Scales';
 import { SeriesScreen } from './screens/Series';
+import { StatusCodesScreen } from './screens/StatusCodes';
 import { SignIn } from './screens/SignIn';
 import { currentSession, onSessionChange, signOut } from './session';
 import { useWhoami } from './whoami';
@@ -40,6 +41,7 @@ function Console() {
         <nav aria-label="Main">
           <Link to="/">Series</Link>
           <Link to="/scales">Points scales</Link>
+          <Link to="/status-codes">Status codes</Link>
           <Link to="/riders">Riders</Link>
           <Link to="/audit">Audit log</Link>
           <Notifications />
@@ -60,6 +62,7 @@ function route(path: string, search: string): ReactNode {
   let p;
   if (path === '/' || path === '') return <HomeScreen />;
   if (path === '/scales') return <ScalesScreen />;
+  if (path === '/status-codes') return <StatusCodesScreen />;
   if (path === '/failures') return <FailuresScreen />;
   if (path === '/riders') return <RidersScreen />;
   if ((p = match('/riders/:id', path))) return <RiderScreen key={p.id} id={p.id} />;
