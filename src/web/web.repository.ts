@@ -49,6 +49,13 @@ export class WebRepository {
     return rows.length ? toSeries(rows[0]) : null;
   }
 
+  /** These series, by id, in one statement. */
+  async seriesByIds(ids: number[]): Promise<Map<number, SeriesRow>> {
+    if (ids.length === 0) return new Map();
+    const rows: RawSeries[] = await this.dataSource.query('SELECT * FROM series WHERE id = ANY($1::int[])', [ids]);
+    return new Map(rows.map((row) => [row.id, toSeries(row)]));
+  }
+
   async events(seriesId: number): Promise<EventRow[]> {
     return this.dataSource.query(
       `SELECT id, name, date::text AS date, starred, points_multiplier AS "pointsMultiplier" FROM event WHERE series_id = $1 ORDER BY date, id`,
@@ -90,14 +97,16 @@ export class WebRepository {
     return rows[0]?.name ?? null;
   }
 
-  /** Boards that have (or had) standings rows for the rider; which of them may be shown is the standings service's call. */
-  async riderBoards(participantId: number): Promise<number[]> {
-    const rows: { id: number }[] = await this.dataSource.query(
-      `SELECT DISTINCT s.leaderboard_id AS id FROM race_result r JOIN result_set s ON s.id = r.result_set_id
-        WHERE r.participant_id = $1 AND r.group_key IS NOT NULL AND s.leaderboard_id IS NOT NULL ORDER BY 1`,
+  /** Boards that have (or had) standings rows for the rider, by id; which of them may be shown is the standings service's call. */
+  async riderBoards(participantId: number): Promise<BoardRow[]> {
+    return this.dataSource.query(
+      `SELECT l.id, l.series_id AS "seriesId", l.name, l.type, l.group_by AS "groupBy", l.min_events AS "minEvents", l.active
+         FROM leaderboard l
+        WHERE l.id IN (SELECT s.leaderboard_id FROM race_result r JOIN result_set s ON s.id = r.result_set_id
+                        WHERE r.participant_id = $1 AND r.group_key IS NOT NULL AND s.leaderboard_id IS NOT NULL)
+        ORDER BY l.id`,
       [participantId],
     );
-    return rows.map((r) => r.id);
   }
 }
 

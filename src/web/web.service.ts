@@ -61,18 +61,23 @@ export class WebService {
     return entryPage(ctx, (await this.pages.series(board.seriesId))!, board, entry, total);
   }
 
+  /**
+   * A rider's entry on each board that shows one, in a fixed number of statements whatever the
+   * number of boards: the boards, what each shows (the same rule as its own standings), the
+   * rider's entry in each set shown, their series.
+   */
   async rider(ctx: PageContext, participantId: number, admin: boolean): Promise<Html> {
     const name = await this.pages.riderName(participantId);
     if (name === null) throw new NotFoundError('Rider', participantId);
+    const boards = (await this.pages.riderBoards(participantId)).filter((board) => board.active || admin);
+    const shown = await this.standings.shownStates(boards.map((board) => board.id), admin);
+    const entries = await this.standingsRows.byKeyIn([...shown.values()].map((state) => state.resultSetId), `p:${participantId}`);
+    const series = await this.pages.seriesByIds([...new Set(boards.map((board) => board.seriesId))]);
     const lines: RiderLine[] = [];
-    const key = `p:${participantId}`;
-    for (const boardId of await this.pages.riderBoards(participantId)) {
-      const board = await this.pages.board(boardId);
-      if (!board || (!board.active && !admin)) continue;
-      const visible = await this.shown(boardId, admin);
-      const entry = visible && (await this.standingsRows.byKey(visible.head.resultSetId, key));
-      if (!visible || !entry) continue;
-      lines.push({ series: (await this.pages.series(board.seriesId))!, board, entry, state: ctx.t.states[visible.shownAs] ?? visible.shownAs });
+    for (const board of boards) {
+      const state = shown.get(board.id);
+      const entry = state && entries.get(state.resultSetId);
+      if (state && entry) lines.push({ series: series.get(board.seriesId)!, board, entry, state: ctx.t.states[state.shownAs] ?? state.shownAs });
     }
     return riderPage(ctx, name, lines);
   }
@@ -112,16 +117,6 @@ export class WebService {
       const state = shown.get(board.id);
       return { board, state: state ? (ctx.t.states[state.shownAs] ?? state.shownAs) : null, stale: state?.stale ?? false };
     });
-  }
-
-  /** The standings this reader may see, or null when there are none (yet). */
-  private async shown(boardId: number, admin: boolean): Promise<Visible | null> {
-    try {
-      return await this.standings.visible(boardId, admin, 'summary');
-    } catch (err) {
-      if (err instanceof NotFoundError) return null;
-      throw err;
-    }
   }
 
   private async requireSeries(id: number): Promise<SeriesRow> {

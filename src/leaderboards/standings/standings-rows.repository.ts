@@ -239,6 +239,17 @@ export class StandingsRowsRepository {
     return rows.length ? toEntry(rows[0]) : null;
   }
 
+  /** The entry of `key` in each of these sets that has one, by set, in one statement. */
+  async byKeyIn(on: Queryable, resultSetIds: number[], key: string): Promise<Map<number, StandingsEntryView>> {
+    if (resultSetIds.length === 0) return new Map();
+    const rows: (EntryRow & { result_set_id: number })[] = await on.query(
+      `SELECT result_set_id, ${ENTRY_COLUMNS} FROM race_result
+        WHERE result_set_id = ANY($1::int[]) AND group_key = $2`,
+      [resultSetIds, key],
+    );
+    return new Map(rows.map((row) => [row.result_set_id, toEntry(row)]));
+  }
+
   /** Locks the board's live set for the rest of the transaction: writers of one board queue up here. */
   async lockLive(manager: EntityManager, leaderboardId: number): Promise<LockedLiveSet | null> {
     const rows: LockedLiveSet[] = await manager.query(

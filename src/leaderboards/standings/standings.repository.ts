@@ -56,4 +56,8 @@ export class StandingsRepository {
   byKey(resultSetId: number, key: string): Promise<StandingsEntryView | null> {
     return this.rows.byKey(this.dataSource, resultSetId, key);
   }
+
+  byKeyIn(resultSetIds: number[], key: string): Promise<Map<number, StandingsEntryView>> {
+    return this.rows.byKeyIn(this.dataSource, resultSetIds, key);
+  }
 }

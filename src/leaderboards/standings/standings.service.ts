@@ -20,6 +20,8 @@ export interface Visible {
 
 /** What a reader is shown of a board's standings (StandingsService.shownStates). */
 export interface ShownState {
+  /** The standings set shown (the published one while a DRAFT revision is worked on, to the public). */
+  resultSetId: number;
   shownAs: ResultSetState;
   stale: boolean;
 }
@@ -66,7 +68,7 @@ export class StandingsService {
     const shown = new Map<number, ShownState>();
     for (const [board, head] of await this.standings.shownSets(leaderboardIds)) {
       const chosen = choose(head, head.publishedPredecessor, admin);
-      if (chosen) shown.set(board, { shownAs: chosen.shownAs, stale: chosen.set.state === 'FAILED' });
+      if (chosen) shown.set(board, { resultSetId: chosen.set.resultSetId, shownAs: chosen.shownAs, stale: chosen.set.state === 'FAILED' });
     }
     return shown;
   }
