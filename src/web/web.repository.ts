@@ -71,10 +71,12 @@ export class WebRepository {
     return rows[0] ?? null;
   }
 
-  async boardsOf(seriesId: number): Promise<BoardRow[]> {
+  /** The boards of these series, by id, in one statement. */
+  async boardsOf(seriesIds: number[]): Promise<BoardRow[]> {
+    if (seriesIds.length === 0) return [];
     return this.dataSource.query(
-      `SELECT id, series_id AS "seriesId", name, type, group_by AS "groupBy", min_events AS "minEvents", active FROM leaderboard WHERE series_id = $1 ORDER BY id`,
-      [seriesId],
+      `SELECT id, series_id AS "seriesId", name, type, group_by AS "groupBy", min_events AS "minEvents", active FROM leaderboard WHERE series_id = ANY($1::int[]) ORDER BY id`,
+      [seriesIds],
     );
   }
 

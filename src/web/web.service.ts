@@ -30,14 +30,14 @@ export class WebService {
 
   async home(ctx: PageContext, admin: boolean): Promise<Html> {
     const all = await this.pages.allSeries();
-    const series = [];
-    for (const s of all) series.push({ series: s, latestEvent: s.latestEvent, boards: await this.summaries(ctx, s.id, admin) });
-    return homePage(ctx, series);
+    const boards = new Map<number, BoardSummary[]>(all.map((s) => [s.id, []]));
+    for (const summary of await this.summaries(ctx, all.map((s) => s.id), admin)) boards.get(summary.board.seriesId)!.push(summary);
+    return homePage(ctx, all.map((s) => ({ series: s, latestEvent: s.latestEvent, boards: boards.get(s.id)! })));
   }
 
   async series(ctx: PageContext, id: number, admin: boolean): Promise<Html> {
     const series = await this.requireSeries(id);
-    return seriesPage(ctx, series, await this.pages.events(id), await this.summaries(ctx, id, admin));
+    return seriesPage(ctx, series, await this.pages.events(id), await this.summaries(ctx, [id], admin));
   }
 
   /**
@@ -109,9 +109,9 @@ export class WebService {
     });
   }
 
-  /** Each board of a series with the state this reader may see (null: nothing to show), in a fixed number of statements. */
-  private async summaries(ctx: PageContext, seriesId: number, admin: boolean): Promise<BoardSummary[]> {
-    const boards = (await this.pages.boardsOf(seriesId)).filter((board) => board.active || admin);
+  /** Each board of these series with the state this reader may see (null: nothing to show), in a fixed number of statements. */
+  private async summaries(ctx: PageContext, seriesIds: number[], admin: boolean): Promise<BoardSummary[]> {
+    const boards = (await this.pages.boardsOf(seriesIds)).filter((board) => board.active || admin);
     const shown = await this.standings.shownStates(boards.map((board) => board.id), admin);
     return boards.map((board) => {
       const state = shown.get(board.id);

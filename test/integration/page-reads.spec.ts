@@ -4,12 +4,13 @@ import { Fixtures, rider } from '../support/fixtures';
 import { AUTH, startTestApp, TestApp } from '../support/test-app';
 
 /**
- * The public rider page (/riders/:id): the rider's entry on each board that shows one, as that
- * board's own standings show it to the reader, in a fixed number of statements whatever the
- * number of boards. An API-only app (no worker): each test decides when a board is computed, and
- * the statements sent while a page is read are the page's own.
+ * Public pages that read many boards, each in a fixed number of statements whatever the number of
+ * boards: the rider page (/riders/:id: the rider's entry on each board that shows one, as that
+ * board's own standings show it to the reader) and the home page (every series with its boards).
+ * An API-only app (no worker): each test decides when a board is computed, and the statements
+ * sent while a page is read are the page's own.
  */
-describe('the rider page', () => {
+describe('pages that read many boards', () => {
   let t: TestApp;
   let fx: Fixtures;
   let runs = 0;
@@ -47,21 +48,25 @@ describe('the rider page', () => {
   });
   afterAll(() => t?.close());
 
-  /** The page's table rows as [board, rank, points, state], and the statements sent while it was read. */
-  async function read(participantId: number, admin: boolean): Promise<{ rows: string[][]; statements: number }> {
+  /** A page's HTML, and the statements sent while it was read. */
+  async function page(path: string, admin: boolean): Promise<{ text: string; statements: number }> {
     let statements = 0;
     const original = Client.prototype.query;
     const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
       statements += 1;
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     } as never);
-    let text: string;
     try {
-      const request = t.http().get(`/riders/${participantId}`);
-      text = (await (admin ? request.set(AUTH) : request).expect(200)).text;
+      const request = t.http().get(path);
+      return { text: (await (admin ? request.set(AUTH) : request).expect(200)).text, statements };
     } finally {
       spy.mockRestore();
     }
+  }
+
+  /** The rider page's table rows as [board, rank, points, state], and the statements sent while it was read. */
+  async function read(participantId: number, admin: boolean): Promise<{ rows: string[][]; statements: number }> {
+    const { text, statements } = await page(`/riders/${participantId}`, admin);
     const rows = [...text.matchAll(/<tr>\s*<td><a[^>]*>[^<]*<\/a><\/td>\s*<th scope="row"><a[^>]*>([^<]*)<\/a><\/th>\s*<td class="num">([^<]*)<\/td>\s*<td class="num">([^<]*)<\/td>\s*<td>([^<]*)<\/td>/g)]
       .map((m) => m.slice(1));
     return { rows, statements };
@@ -98,6 +103,35 @@ describe('the rider page', () => {
       expect(one.rows).toHaveLength(1);
       expect(six.rows.length).toBeGreaterThan(4);
       expect(six.statements).toBe(one.statements);
+    }
+  });
+
+  it('reads the home page of four series in as many statements as of one, each series listing the boards its own page lists', async () => {
+    const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM series');
+    expect(n).toBe(1);
+    const forOne = { public: await page('/', false), admin: await page('/', true) };
+    for (let s = 0; s < 3; s++) {
+      const seriesId = await fx.series({ name: `Home Cup ${s}` });
+      const scaleId = await fx.scale({ name: `Home scale ${s}`, kind: 'TABLE', table: [5, 3, 1] });
+      const event = await fx.event(seriesId, { name: `Home round ${s}` });
+      for (let b = 0; b < 2; b++) {
+        const category = `Home ${s}.${b}`;
+        const board = await fx.leaderboard({ seriesId, name: `Home board ${s}.${b}`, type: 'INDIVIDUAL', pointsScaleId: scaleId, categories: [category], ...(b === 1 ? { initialState: 'DRAFT' } : {}) });
+        await fx.replaceRows(await fx.resultSet(event, category), [rider('Ann', 'Lee', { position: 1 })]);
+        await recalculate(board);
+      }
+    }
+    for (const admin of [false, true]) {
+      const home = await page('/', admin);
+      expect(home.statements).toBe(admin ? forOne.admin.statements : forOne.public.statements);
+      const lists = [...home.text.matchAll(/<li>\s*<h2><a href="\/series\/(\d+)">[^<]*<\/a><\/h2>([\s\S]*?)<\/li>\s*(?=<li>\s*<h2>|<\/ul>\s*$|<\/ul>)/g)];
+      expect(lists).toHaveLength(4);
+      for (const [, seriesId, section] of lists) {
+        const boardsOnHome = [...section.matchAll(/href="\/leaderboards\/(\d+)"/g)].map((m) => m[1]);
+        const boardsOnSeries = [...(await page(`/series/${seriesId}`, admin)).text.matchAll(/href="\/leaderboards\/(\d+)"/g)].map((m) => m[1]);
+        expect(boardsOnHome).toEqual(boardsOnSeries);
+        expect(boardsOnHome.length).toBeGreaterThan(0);
+      }
     }
   });
 });
