@@ -6,7 +6,8 @@ import { Public } from '../common/auth/public.decorator';
 import { notModified } from '../common/http/conditional-get';
 import { IdPipe } from '../common/id.pipe';
 import { Html } from './html';
-import { ASSETS, PageContext } from './pages/layout';
+import { ICON_SVG } from './assets/icon';
+import { ASSETS, PAGE_ICON, PageContext } from './pages/layout';
 import { en } from './strings';
 import { PageQuery, StandingsPageQuery } from './web.dto';
 import { WebService } from './web.service';
@@ -24,9 +25,11 @@ export const PAGE_ROUTES = {
   entry: 'leaderboards/:boardPage/entries/:entryKey',
   rider: 'riders/:riderPage',
   asset: 'assets/:assetName',
+  icon: PAGE_ICON,
 } as const;
 
-const YEAR_S = 365 * 24 * 3600;
+const DAY_S = 24 * 3600;
+const YEAR_S = 365 * DAY_S;
 
 /** The server-rendered public pages (no key needed; an admin key shows what admins see). */
 @ApiExcludeController()
@@ -70,6 +73,13 @@ export class WebController {
   @Get(PAGE_ROUTES.rider)
   async rider(@Param('riderPage', IdPipe) id: number, @Query() query: PageQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     send(res, await this.web.rider(context(query), id, isAdminRequest(req)));
+  }
+
+  /** The icon the pages and the console link (not content-hashed: the console's index.html names it too), cached for a day. */
+  @Get(PAGE_ROUTES.icon)
+  @Header('Cache-Control', `public, max-age=${DAY_S}`)
+  icon(@Res() res: Response): void {
+    res.type('image/svg+xml').send(ICON_SVG);
   }
 
   /** The stylesheet and the live-update script, under content-hashed names: cached for a year. */

@@ -71,6 +71,9 @@ describe('the console manages a season in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByLabel('Signed in as').waitFor();
     expect(await page.getByLabel('Signed in as').innerText()).toBe('ann');
+    // Podium's icon, the one the public pages link.
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toBe('/favicon.svg');
+    expect((await page.request.get(`${base}/favicon.svg`)).headers()['content-type']).toMatch(/^image\/svg\+xml/);
   });
 
   it('lists every series, newest season first, as the home screen, and filters it', async () => {

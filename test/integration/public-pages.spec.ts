@@ -39,6 +39,12 @@ describe('public pages (HTTP)', () => {
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(asset.headers['content-type']).toMatch(/^text\/css/);
     await t.http().get('/assets/nothing.css').expect(404);
+    // The icon every page links, so browsers do not ask for a /favicon.ico that is not there.
+    expect((await t.http().get('/').expect(200)).text).toContain('<link rel="icon" type="image/svg+xml" href="/favicon.svg">');
+    const icon = await t.http().get('/favicon.svg').buffer(true).expect(200);
+    expect(icon.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(icon.headers['cache-control']).toBe('public, max-age=86400');
+    expect(Buffer.from(icon.body).toString()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>$/);
     // A browser gets errors of the pages as HTML; the API stays JSON whatever it asks.
     const missing = await t.http().get('/leaderboards/999999').set('Accept', 'text/html').expect(404).expect('Content-Type', /^text\/html/);
     expect(missing.text).toContain('<title>404 Not Found · Podium</title>');

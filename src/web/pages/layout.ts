@@ -5,6 +5,9 @@ import { STYLES } from '../assets/styles';
 import { Strings } from '../strings';
 
 /** Static assets under content-hashed names, so they can be cached for a year. */
+/** The icon's path (without the leading slash: a route path), linked by every page and by the console's index.html. */
+export const PAGE_ICON = 'favicon.svg';
+
 export const ASSETS = {
   css: { path: `/assets/podium.${hash(STYLES)}.css`, body: STYLES, type: 'text/css; charset=utf-8' },
   js: { path: `/assets/live.${hash(LIVE_SCRIPT)}.js`, body: LIVE_SCRIPT, type: 'text/javascript; charset=utf-8' },
@@ -39,6 +42,7 @@ export function layout(ctx: PageContext, page: { title: string; crumbs: Crumb[];
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${page.title} · ${t.appName}</title>
+<link rel="icon" type="image/svg+xml" href="/${PAGE_ICON}">
 <link rel="stylesheet" href="${ASSETS.css.path}">
 ${page.live ? html`<script src="${ASSETS.js.path}" defer></script>` : ''}
 </head>
