@@ -30,6 +30,9 @@ export interface BoardRow {
 }
 
 /** Read-only SQL of the public pages: plain rows, no entity hydration. */
+/** A leaderboard row as the pages read it (BoardRow). */
+const BOARD_COLUMNS = `id, series_id AS "seriesId", name, type, group_by AS "groupBy", min_events AS "minEvents", active`;
+
 @Injectable()
 export class WebRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -45,8 +48,7 @@ export class WebRepository {
   }
 
   async series(id: number): Promise<SeriesRow | null> {
-    const rows: RawSeries[] = await this.dataSource.query('SELECT * FROM series WHERE id = $1', [id]);
-    return rows.length ? toSeries(rows[0]) : null;
+    return (await this.seriesByIds([id])).get(id) ?? null;
   }
 
   /** These series, by id, in one statement. */
@@ -65,7 +67,7 @@ export class WebRepository {
 
   async board(id: number): Promise<BoardRow | null> {
     const rows: BoardRow[] = await this.dataSource.query(
-      `SELECT id, series_id AS "seriesId", name, type, group_by AS "groupBy", min_events AS "minEvents", active FROM leaderboard WHERE id = $1`,
+      `SELECT ${BOARD_COLUMNS} FROM leaderboard WHERE id = $1`,
       [id],
     );
     return rows[0] ?? null;
@@ -75,7 +77,7 @@ export class WebRepository {
   async boardsOf(seriesIds: number[]): Promise<BoardRow[]> {
     if (seriesIds.length === 0) return [];
     return this.dataSource.query(
-      `SELECT id, series_id AS "seriesId", name, type, group_by AS "groupBy", min_events AS "minEvents", active FROM leaderboard WHERE series_id = ANY($1::int[]) ORDER BY id`,
+      `SELECT ${BOARD_COLUMNS} FROM leaderboard WHERE series_id = ANY($1::int[]) ORDER BY id`,
       [seriesIds],
     );
   }
@@ -102,11 +104,10 @@ export class WebRepository {
   /** Boards that have (or had) standings rows for the rider, by id; which of them may be shown is the standings service's call. */
   async riderBoards(participantId: number): Promise<BoardRow[]> {
     return this.dataSource.query(
-      `SELECT l.id, l.series_id AS "seriesId", l.name, l.type, l.group_by AS "groupBy", l.min_events AS "minEvents", l.active
-         FROM leaderboard l
-        WHERE l.id IN (SELECT s.leaderboard_id FROM race_result r JOIN result_set s ON s.id = r.result_set_id
+      `SELECT ${BOARD_COLUMNS} FROM leaderboard
+        WHERE id IN (SELECT s.leaderboard_id FROM race_result r JOIN result_set s ON s.id = r.result_set_id
                         WHERE r.participant_id = $1 AND r.group_key IS NOT NULL AND s.leaderboard_id IS NOT NULL)
-        ORDER BY l.id`,
+        ORDER BY id`,
       [participantId],
     );
   }

@@ -66,7 +66,6 @@ export interface SharedRace {
   category: string;
 }
 
-/** What a merge moved, for its answer and its audit row. */
 /** What moveResults moved. */
 export interface RowsMoved {
   results: number;
@@ -75,7 +74,7 @@ export interface RowsMoved {
   aliasesMoved: number;
 }
 
-/** What a merge moved, and what it dropped from superseded races (dropSupersededDuplicates). */
+/** What a merge moved, and what it dropped from superseded races (dropSupersededDuplicates), for its answer and its audit row. */
 export interface MergeMoves extends RowsMoved {
   supersededResultsDropped: number;
 }
