@@ -231,12 +231,7 @@ export class StandingsRowsRepository {
   }
 
   async byKey(on: Queryable, resultSetId: number, key: string): Promise<StandingsEntryView | null> {
-    const rows: EntryRow[] = await on.query(
-      `SELECT ${ENTRY_COLUMNS} FROM race_result
-        WHERE result_set_id = $1 AND group_key = $2`,
-      [resultSetId, key],
-    );
-    return rows.length ? toEntry(rows[0]) : null;
+    return (await this.byKeyIn(on, [resultSetId], key)).get(resultSetId) ?? null;
   }
 
   /** The entry of `key` in each of these sets that has one, by set, in one statement. */

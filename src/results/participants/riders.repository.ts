@@ -74,7 +74,7 @@ export interface RowsMoved {
   aliasesMoved: number;
 }
 
-/** What a merge moved, and what it dropped from superseded races (dropSupersededDuplicates), for its answer and its audit row. */
+/** What a merge moved, and what it dropped from superseded races (dropFromSuperseded), for its answer and its audit row. */
 export interface MergeMoves extends RowsMoved {
   supersededResultsDropped: number;
 }
@@ -267,20 +267,20 @@ export class RidersRepository {
   }
 
   /**
-   * Deletes `from`'s results in superseded race sets (REPLACED) that hold a result of `into` too,
-   * and answers them. A REPLACED set is history that nobody edits, so a merge could never go
-   * through once the race was fixed by a revision (its replaced original still holds both
-   * riders), and one set cannot hold one rider twice. The kept rider's result stays; the
-   * dropped ones go in the merge's audit record.
+   * Deletes `from`'s results in the superseded race sets `setIds` (REPLACED sets that sharedRaces
+   * found holding a result of the kept rider too), and answers them. A REPLACED set is history
+   * that nobody edits, so a merge could never go through once the race was fixed by a revision
+   * (its replaced original still holds both riders), and one set cannot hold one rider twice.
+   * The kept rider's result stays; the dropped ones go in the merge's audit record.
    */
-  async dropSupersededDuplicates(manager: EntityManager, from: number, into: number): Promise<DroppedResult[]> {
+  async dropFromSuperseded(manager: EntityManager, from: number, setIds: number[]): Promise<DroppedResult[]> {
+    if (setIds.length === 0) return [];
     const rows = await returning<{ result_set_id: number; event_id: number; category: string; bib: string | null; position: number | null; status: string; time_ms: number | null }>(manager,
       `DELETE FROM race_result x USING result_set s
-        WHERE s.id = x.result_set_id AND s.event_id IS NOT NULL AND s.state = ${stateSql('REPLACED')}
+        WHERE s.id = x.result_set_id AND s.id = ANY($2::int[]) AND s.state = ${stateSql('REPLACED')}
           AND x.participant_id = $1 AND ${RACE_ROW('x')}
-          AND EXISTS (SELECT 1 FROM race_result y WHERE y.result_set_id = x.result_set_id AND y.participant_id = $2 AND ${RACE_ROW('y')})
         RETURNING x.result_set_id, s.event_id, x.category, x.bib, x.position, x.status, x.time_ms`,
-      [from, into],
+      [from, setIds],
     );
     return rows
       .map((r) => ({ resultSetId: r.result_set_id, eventId: r.event_id, category: r.category, bib: r.bib, position: r.position, status: r.status, timeMs: r.time_ms }))

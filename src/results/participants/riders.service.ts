@@ -134,8 +134,10 @@ export class RidersService {
       // Rows committed between the first reads and the locks, in events or boards not locked: refused.
       await this.lockLateComers(manager, [id, intoId], events, boards);
 
-      // Superseded versions (REPLACED) do not count: the merged rider's result goes from them (dropSupersededDuplicates).
-      const shared = (await this.riders.sharedRaces(manager, id, intoId)).filter((s) => s.state !== 'REPLACED');
+      // Superseded versions (REPLACED) do not count: the merged rider's result goes from them (dropFromSuperseded).
+      const races = await this.riders.sharedRaces(manager, id, intoId);
+      const superseded = races.filter((s) => s.state === 'REPLACED');
+      const shared = races.filter((s) => s.state !== 'REPLACED');
       if (shared.length > 0) {
         const races = shared.map((s) => `"${s.eventName}" (event ${s.eventId}), category "${s.category}" (result set ${s.resultSetId}, ${s.state})`);
         throw new ConflictError(
@@ -144,7 +146,7 @@ export class RidersService {
           + 'in an APPROVED or DELETED one, make a revision, fix it there and publish it), then merge',
         );
       }
-      const dropped = await this.riders.dropSupersededDuplicates(manager, id, intoId);
+      const dropped = await this.riders.dropFromSuperseded(manager, id, superseded.map((s) => s.resultSetId));
       const moved: MergeMoves = { ...(await this.riders.moveResults(manager, id, intoId)), supersededResultsDropped: dropped.length };
       const alias = await this.riders.addAlias(manager, intoId, from);
       await this.riders.delete(manager, id);
