@@ -58,6 +58,12 @@ describe('breakdown-form: the stored text of a breakdown', () => {
     );
   });
 
+  it('keeps a key named __proto__ as a key, as jsonb did (fast-check found it at seed 1522175220)', () => {
+    const b = JSON.parse('{"":{"":{"__proto__":false}}}') as Breakdown;
+    expect(compact(b)).toBe('{"":{"":{"__proto__":false}}}');
+    expect(JSON.stringify(expand(compact(b)))).toBe('{"":{"":{"__proto__":false}}}');
+  });
+
   it('gives the cells (event, category, status, points) of counted and dropped lines', () => {
     fc.assert(
       fc.property(breakdownArb, (b) => {

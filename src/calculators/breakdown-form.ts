@@ -154,9 +154,8 @@ function jsonbOrdered(value: unknown): unknown {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
     if (v === null || typeof v !== 'object') return v;
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort(jsonbKeyOrder)) out[k] = sort((v as Record<string, unknown>)[k]);
-    return out;
+    // fromEntries defines own properties: an assignment would make a key named __proto__ the prototype, and lose it.
+    return Object.fromEntries(Object.keys(v).sort(jsonbKeyOrder).map((k) => [k, sort((v as Record<string, unknown>)[k])]));
   };
   return sort(plain);
 }
