@@ -66,8 +66,9 @@ export class FailureEpisodesRepository {
   /**
    * Closes the board's open episode, if any, with a recovery notification, as parts of a run's
    * closing statement; its column `recovered` is the episode's id (null: none was open).
+   * Returns an SQL condition, for the same statement, that is true when it closed one.
    */
-  addRecovery(statement: OneStatement, leaderboardId: number): void {
+  addRecovery(statement: OneStatement, leaderboardId: number): string {
     statement.with('recovered',
       `UPDATE failure_episode SET closed_at = now() WHERE leaderboard_id = ${statement.param(leaderboardId)} AND closed_at IS NULL RETURNING id, leaderboard_id`);
     statement.with('recovery_notice',
@@ -75,6 +76,7 @@ export class FailureEpisodesRepository {
        SELECT id, leaderboard_id, 'RECOVERY', ${statement.param(RECOVERY_MESSAGE)}, now() FROM recovered ORDER BY id LIMIT 1
        ON CONFLICT (episode_id, kind) DO NOTHING`);
     statement.select('recovered', '(SELECT min(id) FROM recovered)');
+    return 'EXISTS (SELECT FROM recovered)';
   }
 
   private async notify(manager: EntityManager, episodeId: number, leaderboardId: number, kind: 'FAILURE' | 'RECOVERY', message: string): Promise<void> {

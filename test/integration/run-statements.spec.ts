@@ -27,8 +27,31 @@ describe('recalculation: row writes in the closing statement', () => {
     const outcome = await t.app.get(RecalculationRunner).run({ jobId, leaderboardId: board.leaderboardId, trigger: 'MANUAL', queuedAt: new Date(), attempt: 1, maxAttempts: 1 });
     if (outcome.kind !== 'completed') throw new Error(`run ${outcome.kind}: ${outcome.error}`);
     const [recorded] = await t.db.query('SELECT rows_inserted, rows_updated, rows_deleted, status FROM recalc_run WHERE job_id = $1', [jobId]);
-    return { write: outcome.write!, recorded };
+    return { write: outcome.write!, recorded, waitedForDisk: outcome.waitedForDisk };
   }
+
+  /** Runs the board while recording each pipeline (common/database/pipeline.ts) it sends, as its statements' full texts. */
+  async function runRecordingPipelines() {
+    const sent: string[][] = [];
+    const query = Client.prototype.query;
+    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+      // A pipeline's `text` is the trace's label (each statement cut short); its statements are its own.
+      const q = args[0] as { submit?: unknown; statements?: { text: string }[] };
+      if (typeof q === 'object' && typeof q.submit === 'function' && q.statements) sent.push(q.statements.map((s) => s.text.trim()));
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as never);
+    try {
+      return { ...(await run()), sent };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  /** Swaps the first two of the board's first race: a change that moves standings rows. */
+  const editOneRace = () => t.db.query(
+    `WITH race AS (SELECT id FROM result_set WHERE event_id IS NOT NULL ORDER BY id LIMIT 1)
+     UPDATE race_result SET position = 3 - position WHERE result_set_id = (SELECT id FROM race) AND position IN (1, 2)`,
+  );
 
   /** Each standings row's values by key. */
   async function snapshot(): Promise<Map<string, string>> {
@@ -70,10 +93,7 @@ describe('recalculation: row writes in the closing statement', () => {
 
     // One edit: the first two of one race swap places.
     let before = await snapshot();
-    await t.db.query(
-      `WITH race AS (SELECT id FROM result_set WHERE event_id IS NOT NULL ORDER BY id LIMIT 1)
-       UPDATE race_result SET position = 3 - position WHERE result_set_id = (SELECT id FROM race) AND position IN (1, 2)`,
-    );
+    await editOneRace();
     const edit = await run();
     let diff = changedBetween(before, await snapshot());
     expect(diff.changed).toBeGreaterThan(0);
@@ -101,21 +121,12 @@ describe('recalculation: row writes in the closing statement', () => {
     await expectTheSqlStandings();
   });
 
-  it('the "running" mark commits on its own without waiting for the disk; the run\'s own commit waits', async () => {
-    // Each pipeline (common/database/pipeline.ts) the run sends, as its statements' beginnings.
-    const sent: string[][] = [];
-    const query = Client.prototype.query;
-    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
-      const q = args[0] as { submit?: unknown; text?: string };
-      if (typeof q === 'object' && typeof q.submit === 'function' && q.text) sent.push(q.text.split(' ‖ ').map((s) => s.trim()));
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as never);
-    try {
-      const { recorded } = await run();
-      expect(recorded.status).toBe('completed');
-    } finally {
-      spy.mockRestore();
-    }
+  it('the "running" mark commits on its own without waiting for the disk; a run that changes rows waits for its own commit', async () => {
+    await editOneRace();
+    const { recorded, write, waitedForDisk, sent } = await runRecordingPipelines();
+    expect(recorded.status).toBe('completed');
+    expect(write.updated).toBeGreaterThan(0);
+    expect(waitedForDisk).toBe(true);
     const [opening, closing] = [sent[0], sent.at(-1)!];
     // SET LOCAL holds until its transaction ends: the mark's, committed before the run's BEGIN.
     expect(opening.slice(0, 5).map((s) => s.slice(0, 22))).toEqual(['BEGIN', MARK_COMMITS_ASYNC.text.slice(0, 22), 'INSERT INTO recalc_run', 'COMMIT', 'BEGIN']);
@@ -126,5 +137,28 @@ describe('recalculation: row writes in the closing statement', () => {
     // answered, is on disk, and with it every WAL record before its commit, the mark's included.
     const [{ synchronous_commit }] = await t.db.query('SHOW synchronous_commit');
     expect(synchronous_commit).toBe('on');
+  });
+
+  it('a quiet run (no row, state or episode changed) commits without waiting for the disk; one that closes a failure episode waits', async () => {
+    await run();
+    const quiet = await runRecordingPipelines();
+    expect(quiet.write).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
+    expect(quiet.recorded.status).toBe('completed');
+    expect(quiet.waitedForDisk).toBe(false);
+    // Decided in the closing statement (set_config is SET LOCAL), sent before COMMIT in one pipeline.
+    const closing = quiet.sent.at(-1)!;
+    expect(closing.at(-1)).toBe('COMMIT');
+    expect(closing.filter((s) => s.includes("set_config('synchronous_commit'"))).toHaveLength(1);
+    // An open failure episode (its set not FAILED, so the write is still quiet): closing it sends
+    // a recovery email, which must not be lost, so that commit waits.
+    await t.db.query(`INSERT INTO failure_episode (leaderboard_id, error_message) VALUES ($1, 'an earlier failure')`, [board.leaderboardId]);
+    const recovering = await run();
+    expect(recovering.write).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
+    expect(recovering.waitedForDisk).toBe(true);
+    const notices = await t.db.query(`SELECT kind FROM notification WHERE leaderboard_id = $1`, [board.leaderboardId]);
+    expect(notices).toEqual([{ kind: 'RECOVERY' }]);
+    // SET LOCAL ended with its transaction: the pool's sessions are back on the database's setting.
+    const settings = await Promise.all(Array.from({ length: 4 }, () => t.db.query('SHOW synchronous_commit')));
+    expect(settings.map(([row]) => row.synchronous_commit)).toEqual(['on', 'on', 'on', 'on']);
   });
 });

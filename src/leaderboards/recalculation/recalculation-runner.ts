@@ -14,7 +14,7 @@ import { toLeaderboardConfig, toPointsScaleConfig } from '../board-config';
 import { BoardDefinition, LeaderboardsRepository } from '../leaderboards.repository';
 import { RUN_TRIGGERS, RunTrigger } from '../recalc.entities';
 import { describeFailure, isTransient } from './failure-kind';
-import { RunsRepository } from './runs.repository';
+import { addQuietCommit, RunsRepository } from './runs.repository';
 import { Prefetched, RaceSet, StandingsInputsRepository } from './standings-inputs.repository';
 import type { RowCountsSql } from '../standings/standings-rows.repository';
 import { PlannedWrite, StandingsWriterRepository, WriteOutcome } from './standings-writer.repository';
@@ -30,7 +30,8 @@ export interface RunRequest {
 }
 
 export type RunOutcome =
-  | { kind: 'completed'; write: WriteOutcome | null; resultsVersion: number }
+  /** `waitedForDisk`: false when the run committed quietly (addQuietCommit). */
+  | { kind: 'completed'; write: WriteOutcome | null; resultsVersion: number; waitedForDisk: boolean }
   | { kind: 'retry'; error: string }
   | { kind: 'failed'; error: string };
 
@@ -118,14 +119,16 @@ export class RecalculationRunner {
    * the run's completion, the failure episode's close), then queues what to announce.
    */
   private async close(uow: PipelinedUnitOfWork, leaderboardId: number, computed: ComputedRun, closing: OneStatement): Promise<RunOutcome> {
-    this.episodes.addRecovery(closing, leaderboardId);
+    const recovering = this.episodes.addRecovery(closing, leaderboardId);
+    // An inactive board's run (no write) is as quiet as one that changed nothing.
+    if (computed.write === null || computed.write.quiet) addQuietCommit(closing, recovering);
     for (const [kind, sql] of Object.entries(computed.write?.rows ?? NO_ROWS)) closing.select(`rows_${kind}`, sql);
     const sent = performance.now();
     // Pipelined COMMIT: the closing statement, the caching of an edited race's pack (packs
     // cached in the closing pipeline, missingPacks) and COMMIT in one round trip.
     const packs = computed.packsToCache.length > 0 ? [this.inputs.cacheStatement(computed.packsToCache)] : [];
     const [[row]] = await uow.commit([closing.piped(), ...packs]);
-    const closed = row as { recovered: number | null; rows_inserted: string; rows_updated: string; rows_deleted: string };
+    const closed = row as { recovered: number | null; rows_inserted: string; rows_updated: string; rows_deleted: string; synchronous_commit?: string };
     const { recovered } = closed;
     computed.write?.closed(closed);
     // The run record's writeMs cannot hold the closing statement's time (that statement writes
@@ -145,7 +148,7 @@ export class RecalculationRunner {
     if (write && (write.inserted + write.updated + write.deleted > 0 || recovered !== null)) {
       uow.publishAfterCommit(new StandingsChangedEvent(leaderboardId, write.resultSetId));
     }
-    return { kind: 'completed', write, resultsVersion: computed.resultsVersion };
+    return { kind: 'completed', write, resultsVersion: computed.resultsVersion, waitedForDisk: closed.synchronous_commit !== 'off' };
   }
 
   /**

@@ -24,7 +24,8 @@ const SERVED_BY = (from: string): string => `
  * see the mark at once either way; only a PostgreSQL crash in the next few hundred milliseconds
  * (3 × wal_writer_delay at most) can lose it, and then it is lost together with the run that
  * followed it: the run commits synchronously, which flushes the WAL up to its commit, the mark's
- * records included (WAL is written in order), so a completed run never loses its mark. A run
+ * records included (WAL is written in order), so a completed run never loses its mark (a quiet
+ * run commits asynchronously too, addQuietCommit: a crash then loses both, as if neither ran). A run
  * cut short by the crash rolls back anyway; its row is back to what it was before the mark
  * (queued by its request, back to queued by a failed attempt, running since an earlier attempt
  * of a worker that died, or absent when nothing recorded the job): states the worker's retry,
@@ -33,6 +34,24 @@ const SERVED_BY = (from: string): string => `
  * restarts are immediate-mode stops, crashes).
  */
 export const MARK_COMMITS_ASYNC: PipedStatement = { name: 'podium_mark_async', text: 'SET LOCAL synchronous_commit = off' };
+
+/**
+ * Quiet runs commit without waiting for the disk: a run that changed no standings row, no
+ * set's state and closed no failure episode (a repeated run, most of a recalculate-all)
+ * commits only bookkeeping: the run's completion (and the open rows it served), the board's
+ * computed mark, the set's computed_at and cached packs. A PostgreSQL crash in the next few
+ * hundred milliseconds can lose that and nothing else, leaving what the sweeper already
+ * handles: a board whose pending mark is due and has no job gets one, an open run row whose job
+ * is gone gets a run of its board, a pack missing is packed again. Standings a client has seen
+ * cannot un-happen: a run that changed any commits with the database's setting, and with it
+ * every WAL record before its commit. The setting is decided in the closing statement itself
+ * (set_config is SET LOCAL), because only it knows whether an episode was closed; its column
+ * `synchronous_commit` is the setting the COMMIT used.
+ */
+export function addQuietCommit(statement: OneStatement, durableIf: string): void {
+  statement.select('synchronous_commit',
+    `set_config('synchronous_commit', CASE WHEN ${durableIf} THEN current_setting('synchronous_commit') ELSE 'off' END, true)`);
+}
 
 /** The run history: one row per job, from queued (RecalcQueue.enqueueNow) or started (worker) to its end. */
 @Injectable()

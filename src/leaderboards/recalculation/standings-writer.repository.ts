@@ -24,7 +24,12 @@ export interface WriteOutcome {
  * A write whose row changes are parts of the run's closing statement: `rows` counts them there;
  * `closed` is told that statement's answer row once it has run (the rows' ids are kept then).
  */
-export type PlannedWrite = Omit<WriteOutcome, 'inserted' | 'updated' | 'deleted'> & { rows: RowCountsSql; closed(row: Record<string, unknown>): void };
+export type PlannedWrite = Omit<WriteOutcome, 'inserted' | 'updated' | 'deleted'> & {
+  rows: RowCountsSql;
+  closed(row: Record<string, unknown>): void;
+  /** The write changes no row and no state (the rows' fingerprints were known and equal): see addQuietCommit. */
+  quiet: boolean;
+};
 
 /**
  * Writes standings into the board's live result set under the state machine, in the caller's
@@ -95,7 +100,8 @@ export class StandingsWriterRepository {
     const closed = (row: Record<string, unknown>) => {
       if (token !== null) this.memo.keep(leaderboardId, resultSetId, token, rowsAfter(row));
     };
-    return { resultSetId, state, replacedId, rows, closed };
+    const quiet = plan.kind === 'IN_PLACE' && !plan.restoreTo && token === null;
+    return { resultSetId, state, replacedId, rows, closed, quiet };
   }
 
   /** The run failed: the live set goes FAILED with the message; its rows stay as they were. */
