@@ -290,6 +290,27 @@ describe('incremental runs: the same standings as a full computation, after any 
     expect(fingerprints.get(boardId, filled.id, filled.token)).toEqual(filled.rows);
   });
 
+  it('a worker that kept nothing reads the rows and keeps them under the set\'s token, which stays: what other workers keep stays good', async () => {
+    const fingerprints = t.app.get(FingerprintMemo);
+    await recalculate();
+    const live = await liveSet();
+    // What this worker keeps is what any other worker that ran the board keeps under this token.
+    expect(fingerprints.get(boardId, live.id, live.token)).toEqual(live.rows);
+    // A worker that never ran the board (one just started): it keeps nothing.
+    fingerprints.clear();
+    const outcome = await t.app.get(RecalculationRunner).run({
+      jobId: `incremental-${process.pid}-${++runs}`, leaderboardId: boardId, trigger: 'MANUAL', queuedAt: new Date(), attempt: 1, maxAttempts: 1,
+    });
+    expect(outcome).toMatchObject({ kind: 'completed', write: { inserted: 0, updated: 0, deleted: 0 } });
+    const after = await liveSet();
+    expect(after.token).toBe(live.token);
+    expect(after.rows).toEqual(live.rows);
+    expect(fingerprints.get(boardId, after.id, after.token)).toEqual(after.rows);
+    // Nothing changed and the token stayed: a quiet run (addQuietCommit).
+    expect(outcome.kind === 'completed' && outcome.waitedForDisk).toBe(false);
+    await expectFullComputation();
+  });
+
   it('a run that rolls back leaves no kept fingerprints that look current', async () => {
     const fingerprints = t.app.get(FingerprintMemo);
     await recalculate();

@@ -90,15 +90,21 @@ export class StandingsWriterRepository {
         break;
     }
     const { rows, changed, rowsAfter } = await this.rows.upsert(manager, resultSetId, standings, stored, closing);
-    // A new token whenever the rows may differ from what any worker keeps for the set: they
-    // changed, or this worker kept nothing (another one may keep older ones under the old token).
-    const token = changed || stored === null ? randomUUID() : null;
+    // A new token whenever the rows change, or the set has none yet (written before tokens).
+    // **Cold reads keep the token**: rows this worker did not keep, read now under the board's
+    // lock and unchanged, are the rows of the set's token (every run that changes rows draws a
+    // new one), so they are kept under it, and what other workers keep under it stays good. A new
+    // token there made two workers take turns invalidating each other's fingerprints (BENCHMARKS.md,
+    // issue 16, the two-worker fleet).
+    const current = plan.kind === 'IN_PLACE' ? live!.fingerprints_token : null;
+    const token = changed || (stored === null && current === null) ? randomUUID() : null;
+    const keptUnder = token ?? (stored === null ? current : null);
     closing.with('standings_computed',
       `UPDATE result_set SET computed_at = now(), error_message = NULL, updated_at = now(),
               standings_fingerprints_token = COALESCE(${closing.param(token)}::uuid, standings_fingerprints_token)
         WHERE id = ${closing.param(resultSetId)}`);
     const closed = (row: Record<string, unknown>) => {
-      if (token !== null) this.memo.keep(leaderboardId, resultSetId, token, rowsAfter(row));
+      if (keptUnder !== null) this.memo.keep(leaderboardId, resultSetId, keptUnder, rowsAfter(row));
     };
     const quiet = plan.kind === 'IN_PLACE' && !plan.restoreTo && token === null;
     return { resultSetId, state, replacedId, rows, closed, quiet };
