@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { Client } from 'pg';
 import { computeStandings, computeStandingsTable } from '../../src/calculators';
 import { expand } from '../../src/calculators/breakdown-form';
 import { toPackedInput } from '../../src/calculators/packed';
@@ -290,25 +291,65 @@ describe('incremental runs: the same standings as a full computation, after any 
     expect(fingerprints.get(boardId, filled.id, filled.token)).toEqual(filled.rows);
   });
 
-  it('a worker that kept nothing reads the rows and keeps them under the set\'s token, which stays: what other workers keep stays good', async () => {
+  it('a worker that kept nothing reads the rows in its opening statement and keeps them under the set\'s token, which stays', async () => {
     const fingerprints = t.app.get(FingerprintMemo);
+    const rows = t.app.get(StandingsRowsRepository);
+    /** A run of a worker that never ran the board (one just started), with the texts of the queries it sent. */
+    const coldRun = async () => {
+      fingerprints.clear();
+      const sent: string[] = [];
+      const query = Client.prototype.query;
+      const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+        const q = args[0] as string | { text?: string };
+        sent.push(typeof q === 'string' ? q : q?.text ?? '');
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as never);
+      try {
+        const outcome = await t.app.get(RecalculationRunner).run({
+          jobId: `incremental-${process.pid}-${++runs}`, leaderboardId: boardId, trigger: 'MANUAL', queuedAt: new Date(), attempt: 1, maxAttempts: 1,
+        });
+        return { outcome, fingerprintReads: sent.filter((text) => text.startsWith('SELECT group_key, id, fingerprint')).length };
+      } finally {
+        spy.mockRestore();
+      }
+    };
     await recalculate();
     const live = await liveSet();
     // What this worker keeps is what any other worker that ran the board keeps under this token.
     expect(fingerprints.get(boardId, live.id, live.token)).toEqual(live.rows);
-    // A worker that never ran the board (one just started): it keeps nothing.
-    fingerprints.clear();
-    const outcome = await t.app.get(RecalculationRunner).run({
-      jobId: `incremental-${process.pid}-${++runs}`, leaderboardId: boardId, trigger: 'MANUAL', queuedAt: new Date(), attempt: 1, maxAttempts: 1,
-    });
-    expect(outcome).toMatchObject({ kind: 'completed', write: { inserted: 0, updated: 0, deleted: 0 } });
+
+    // The rows' fingerprints come with the opening statement: no statement of their own.
+    const cold = await coldRun();
+    expect(cold.outcome).toMatchObject({ kind: 'completed', write: { inserted: 0, updated: 0, deleted: 0 } });
+    expect(cold.fingerprintReads).toBe(0);
     const after = await liveSet();
     expect(after.token).toBe(live.token);
     expect(after.rows).toEqual(live.rows);
     expect(fingerprints.get(boardId, after.id, after.token)).toEqual(after.rows);
     // Nothing changed and the token stayed: a quiet run (addQuietCommit).
-    expect(outcome.kind === 'completed' && outcome.waitedForDisk).toBe(false);
+    expect(cold.outcome.kind === 'completed' && cold.outcome.waitedForDisk).toBe(false);
+
+    // A set past the folding limit: its fingerprints are read by a statement of their own, to the same effect.
+    rows.foldedFingerprints = live.rows.size - 1;
+    try {
+      const large = await coldRun();
+      expect(large.outcome).toMatchObject({ kind: 'completed', write: { inserted: 0, updated: 0, deleted: 0 } });
+      expect(large.fingerprintReads).toBe(1);
+      expect((await liveSet()).token).toBe(live.token);
+      expect(fingerprints.get(boardId, live.id, live.token)).toEqual(live.rows);
+    } finally {
+      rows.foldedFingerprints = new StandingsRowsRepository().foldedFingerprints;
+    }
+
+    // A cold run after an edit: the changed rows are found from the folded fingerprints, and updated by id.
+    await fx.replaceRows(setIds[1], [riderNamed('Bo Chen', 1), riderNamed('Ann Lee', 2), riderNamed('Cy Diaz', 3)]);
+    const edited = await coldRun();
+    expect(edited.outcome.kind).toBe('completed');
+    expect(edited.fingerprintReads).toBe(0);
     await expectFullComputation();
+    const changed = await liveSet();
+    expect(changed.token).not.toBe(live.token);
+    expect(fingerprints.get(boardId, changed.id, changed.token)).toEqual(changed.rows);
   });
 
   it('a run that rolls back leaves no kept fingerprints that look current', async () => {

@@ -50,6 +50,12 @@ export class FingerprintMemo {
     return kept.rows;
   }
 
+  /** The set and token of what the board's entry holds, if any; not a use of it. */
+  keptFor(leaderboardId: number): { setId: number; token: string } | null {
+    const kept = this.boards.peek(leaderboardId);
+    return kept === undefined ? null : { setId: kept.setId, token: kept.token };
+  }
+
   /** Keeps the rows (ids and fingerprints by key) set `setId` holds under `token`. */
   keep(leaderboardId: number, setId: number, token: string, rows: StoredRows): void {
     this.boards.set(leaderboardId, { setId, token, rows });

@@ -6,7 +6,7 @@ import { execute } from '../../common/database/execute';
 import { OneStatement } from '../../common/database/one-statement';
 import { ConflictError } from '../../common/errors/domain-errors';
 import { ResultSetState, stateCode, stateFromCode, stateSql } from '../../common/result-set-state';
-import { LockedLiveSet, RowCountsSql, StandingsRowsRepository, StoredRows } from '../standings/standings-rows.repository';
+import { LiveSetRead, LockedLiveSet, RowCountsSql, StandingsRowsRepository, StoredRows } from '../standings/standings-rows.repository';
 import { FingerprintMemo } from './fingerprint-memo';
 import { failedStateOf, LiveStandings, planStandingsWrite } from './standings-state';
 
@@ -48,10 +48,10 @@ export class StandingsWriterRepository {
    * (liveOf reads it back).
    */
   addLockLive(opening: OneStatement, leaderboardId: number): void {
-    this.rows.addLockLive(opening, leaderboardId);
+    this.rows.addLockLive(opening, leaderboardId, this.memo.keptFor(leaderboardId));
   }
 
-  liveOf(row: Record<string, unknown>): LockedLiveSet | null {
+  liveOf(row: Record<string, unknown>): LiveSetRead | null {
     return this.rows.liveOf(row);
   }
 
@@ -62,7 +62,7 @@ export class StandingsWriterRepository {
    * caller sends. The fingerprints this worker kept for the set (FingerprintMemo) are used when
    * `live` has their token, read in the opening statement under the board's lock.
    */
-  async write(manager: EntityManager, leaderboardId: number, live: LockedLiveSet | null, initialState: ResultSetState, standings: StandingsTable, closing: OneStatement): Promise<PlannedWrite> {
+  async write(manager: EntityManager, leaderboardId: number, live: LiveSetRead | null, initialState: ResultSetState, standings: StandingsTable, closing: OneStatement): Promise<PlannedWrite> {
     const plan = planStandingsWrite(live && toLive(live), initialState);
     let resultSetId: number;
     let state: ResultSetState;
@@ -70,6 +70,8 @@ export class StandingsWriterRepository {
 
     // The fingerprints of the rows the set holds now: none in a new set.
     let stored: StoredRows | null = new Map();
+    // Whether this worker kept none for the live set (its rows are read: cold).
+    let cold = false;
     switch (plan.kind) {
       case 'CREATE':
         resultSetId = await this.createSet(manager, leaderboardId, plan.state, null);
@@ -78,8 +80,11 @@ export class StandingsWriterRepository {
       case 'IN_PLACE':
         resultSetId = live!.id;
         state = plan.restoreTo ?? stateFromCode(live!.state);
-        // Kept by this worker while the set has their token; null: the rows' own are read.
+        // Kept by this worker while the set has their token; else the rows' own, read by the
+        // opening statement (cold fingerprints) or, for a large set, by upsert.
         stored = this.memo.get(leaderboardId, live!.id, live!.fingerprints_token);
+        cold = stored === null;
+        stored ??= live!.stored;
         if (plan.restoreTo) await this.restore(manager, live!, plan.restoreTo);
         break;
       case 'CLONE':
@@ -97,8 +102,8 @@ export class StandingsWriterRepository {
     // token there made two workers take turns invalidating each other's fingerprints (BENCHMARKS.md,
     // issue 16, the two-worker fleet).
     const current = plan.kind === 'IN_PLACE' ? live!.fingerprints_token : null;
-    const token = changed || (stored === null && current === null) ? randomUUID() : null;
-    const keptUnder = token ?? (stored === null ? current : null);
+    const token = changed || (cold && current === null) ? randomUUID() : null;
+    const keptUnder = token ?? (cold ? current : null);
     closing.with('standings_computed',
       `UPDATE result_set SET computed_at = now(), error_message = NULL, updated_at = now(),
               standings_fingerprints_token = COALESCE(${closing.param(token)}::uuid, standings_fingerprints_token)

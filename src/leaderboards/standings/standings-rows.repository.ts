@@ -77,6 +77,19 @@ export interface StoredRow {
 /** A set's standings rows by key. */
 export type StoredRows = ReadonlyMap<string, StoredRow>;
 
+/**
+ * The live set as a run's opening statement locked it, with its rows' ids and fingerprints when
+ * that statement read them (addLockLive's cold fingerprints; null: it did not).
+ */
+export type LiveSetRead = LockedLiveSet & { stored: StoredRows | null };
+
+/**
+ * Cold fingerprints are folded into the opening statement for sets of at most this many
+ * entries (about 60 bytes of JSON each); a larger set's are read by their own statement, in
+ * array rows, as before (StandingsRowsRepository.foldedFingerprints, which tests lower).
+ */
+const FOLDED_FINGERPRINTS = 5_000;
+
 const LIVE_COLUMNS = ['id', 'state', 'state_before_failure', 'fingerprints_token'] as const;
 
 /**
@@ -122,6 +135,9 @@ const ENTRY_COLUMNS = 'position, points, seq, group_key, name, group_name, categ
 @Injectable()
 export class StandingsRowsRepository {
   private readonly counted = new CountedHeads();
+
+  /** Cold fingerprints folded into the opening statement up to this many entries (FOLDED_FINGERPRINTS). */
+  foldedFingerprints = FOLDED_FINGERPRINTS;
 
   /** The board's live standings set. */
   head(on: Queryable, leaderboardId: number): Promise<StandingsHead | null> {
@@ -261,23 +277,34 @@ export class StandingsRowsRepository {
    * FOR UPDATE reads the set's newest row version, token included); liveOf reads it back from
    * the statement's row.
    */
-  addLockLive(statement: OneStatement, leaderboardId: number): void {
+  addLockLive(statement: OneStatement, leaderboardId: number, kept: { setId: number; token: string } | null): void {
     statement.with('live',
       `SELECT id, state, state_before_failure, standings_fingerprints_token AS fingerprints_token
          FROM result_set s WHERE ${LIVE_STANDINGS_SET('s', statement.param(leaderboardId))} FOR UPDATE`);
     for (const column of LIVE_COLUMNS) statement.select(`live.${column}`, `(SELECT ${column} FROM live)`);
+    // Cold fingerprints: the rows' own, read here (no statement of their own) when the worker
+    // keeps none for this set and token (`kept`); decided in SQL, against the token just locked.
+    statement.select('live.stored',
+      `CASE WHEN (SELECT id FROM live) IS DISTINCT FROM ${statement.param(kept?.setId ?? null)}::int
+              OR (SELECT fingerprints_token FROM live) IS DISTINCT FROM ${statement.param(kept?.token ?? null)}::uuid
+            THEN COALESCE((SELECT json_agg(json_build_array(q.group_key, q.id, q.fingerprint)) FROM (
+                    SELECT r.group_key, r.id, r.fingerprint FROM race_result r
+                     WHERE r.result_set_id = (SELECT id FROM live) AND ${STANDINGS_ROW('r')} LIMIT ${this.foldedFingerprints + 1}) q), '[]') END`);
     // Breakdowns staged inline are compressed by the closing statement: lz4 is set before it.
     statement.select('compression', LZ4_FOR_THIS_TRANSACTION);
   }
 
   /** The set addLockLive locked, from the statement's row (null: the board has none). */
-  liveOf(row: Record<string, unknown>): LockedLiveSet | null {
+  liveOf(row: Record<string, unknown>): LiveSetRead | null {
     if (row['live.id'] === null) return null;
+    const folded = row['live.stored'] as [string, number, string | null][] | null;
     return {
       id: row['live.id'] as number,
       state: row['live.state'] as string,
       state_before_failure: row['live.state_before_failure'] as string | null,
       fingerprints_token: row['live.fingerprints_token'] as string | null,
+      // Null when the worker keeps this set's (the statement did not read them), or past the limit (upsert reads them).
+      stored: folded !== null && folded.length <= this.foldedFingerprints ? new Map(folded.map(([key, id, fingerprint]) => [key, { id, fingerprint }])) : null,
     };
   }
 
