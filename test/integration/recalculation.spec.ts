@@ -77,7 +77,13 @@ describe('synchronization: debounced recalculation on BullMQ', () => {
       ['Ann Lee', 10, 1],
       ['Bo Chen', 6, 2],
     ]);
-    expect((await runsOf(t, boardId)).every((r) => r.trigger === 'AUTO' && r.status === 'completed')).toBe(true);
+    // Automatic runs, all completed: AUTO (the change's own job), or SWEEP: the sweeper's catch-up
+    // when the queue first connects (after app.init, which does not wait for it) can find the
+    // board pending before the listener has enqueued its job. CI failed here once under load,
+    // with a message that did not name the run; the pairs below name it if it happens again.
+    const runs = await runsOf(t, boardId);
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.map((r) => [r.trigger === 'SWEEP' ? 'AUTO' : r.trigger, r.status])).toEqual(runs.map(() => ['AUTO', 'completed']));
   });
 
   it('collapses a burst of changes inside the quiet period into exactly one run', async () => {
