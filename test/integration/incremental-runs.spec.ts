@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { Client } from 'pg';
 import { computeStandings, computeStandingsTable } from '../../src/calculators';
 import { expand } from '../../src/calculators/breakdown-form';
 import { toPackedInput } from '../../src/calculators/packed';
@@ -12,6 +11,7 @@ import { RacePackMemo } from '../../src/leaderboards/recalculation/race-pack-mem
 import { RecalculationRunner } from '../../src/leaderboards/recalculation/recalculation-runner';
 import { StandingsRowsRepository } from '../../src/leaderboards/standings/standings-rows.repository';
 import { Fixtures, rider } from '../support/fixtures';
+import { recordingQueries, sqlOf } from '../support/queries';
 import { AUTH, startTestApp, TestApp } from '../support/test-app';
 import { oracle } from '../unit/calculators/oracle';
 
@@ -297,21 +297,10 @@ describe('incremental runs: the same standings as a full computation, after any 
     /** A run of a worker that never ran the board (one just started), with the texts of the queries it sent. */
     const coldRun = async () => {
       fingerprints.clear();
-      const sent: string[] = [];
-      const query = Client.prototype.query;
-      const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
-        const q = args[0] as string | { text?: string };
-        sent.push(typeof q === 'string' ? q : q?.text ?? '');
-        return (query as (...a: unknown[]) => unknown).apply(this, args);
-      } as never);
-      try {
-        const outcome = await t.app.get(RecalculationRunner).run({
-          jobId: `incremental-${process.pid}-${++runs}`, leaderboardId: boardId, trigger: 'MANUAL', queuedAt: new Date(), attempt: 1, maxAttempts: 1,
-        });
-        return { outcome, fingerprintReads: sent.filter((text) => text.startsWith('SELECT group_key, id, fingerprint')).length };
-      } finally {
-        spy.mockRestore();
-      }
+      const { result: outcome, sent } = await recordingQueries(() => t.app.get(RecalculationRunner).run({
+        jobId: `incremental-${process.pid}-${++runs}`, leaderboardId: boardId, trigger: 'MANUAL', queuedAt: new Date(), attempt: 1, maxAttempts: 1,
+      }));
+      return { outcome, fingerprintReads: sent.filter((q) => sqlOf(q.query).startsWith('SELECT group_key, id, fingerprint')).length };
     };
     await recalculate();
     const live = await liveSet();

@@ -1,6 +1,6 @@
-import { Client } from 'pg';
 import { RecalculationRunner } from '../../src/leaderboards/recalculation/recalculation-runner';
 import { Fixtures, rider } from '../support/fixtures';
+import { recordingQueries } from '../support/queries';
 import { AUTH, startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -50,18 +50,11 @@ describe('pages that read many boards', () => {
 
   /** A page's HTML, and the statements sent while it was read. */
   async function page(path: string, admin: boolean): Promise<{ text: string; statements: number }> {
-    let statements = 0;
-    const original = Client.prototype.query;
-    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
-      statements += 1;
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as never);
-    try {
+    const { result, sent } = await recordingQueries(async () => {
       const request = t.http().get(path);
-      return { text: (await (admin ? request.set(AUTH) : request).expect(200)).text, statements };
-    } finally {
-      spy.mockRestore();
-    }
+      return (await (admin ? request.set(AUTH) : request).expect(200)).text;
+    });
+    return { text: result, statements: sent.length };
   }
 
   /** The rider page's table rows as [board, rank, points, state], and the statements sent while it was read. */

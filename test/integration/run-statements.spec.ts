@@ -1,7 +1,7 @@
 import { seedSeason, SeededBoard, sqlStandings } from '../../bench/seed';
-import { Client } from 'pg';
 import { MARK_COMMITS_ASYNC } from '../../src/leaderboards/recalculation/runs.repository';
 import { RecalculationRunner } from '../../src/leaderboards/recalculation/recalculation-runner';
+import { recordingQueries, statementsOf } from '../support/queries';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -32,19 +32,9 @@ describe('recalculation: row writes in the closing statement', () => {
 
   /** Runs the board while recording each pipeline (common/database/pipeline.ts) it sends, as its statements' full texts. */
   async function runRecordingPipelines() {
-    const sent: string[][] = [];
-    const query = Client.prototype.query;
-    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
-      // A pipeline's `text` is the trace's label (each statement cut short); its statements are its own.
-      const q = args[0] as { submit?: unknown; statements?: { text: string }[] };
-      if (typeof q === 'object' && typeof q.submit === 'function' && q.statements) sent.push(q.statements.map((s) => s.text.trim()));
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as never);
-    try {
-      return { ...(await run()), sent };
-    } finally {
-      spy.mockRestore();
-    }
+    const { result, sent } = await recordingQueries(run);
+    // A pipeline's `text` is the trace's label (each statement cut short); its statements are its own.
+    return { ...result, sent: sent.map((q) => statementsOf(q.query)).filter((s): s is string[] => s !== null) };
   }
 
   /** Swaps the first two of the board's first race: a change that moves standings rows. */

@@ -1,7 +1,7 @@
-import { Client } from 'pg';
 import { NotFoundError } from '../../src/common/errors/domain-errors';
 import { ShownState, StandingsService } from '../../src/leaderboards/standings/standings.service';
 import { Fixtures, rider } from '../support/fixtures';
+import { recordingQueries, sqlOf } from '../support/queries';
 import { settled, standingsState } from '../support/sync';
 import { AUTH, eventually, startTestApp, TestApp } from '../support/test-app';
 
@@ -192,18 +192,8 @@ describe('public visibility of results, standings and boards', () => {
       };
       // The statements of the list's transaction: the connection that read the boards' pending changes, from its START TRANSACTION to its COMMIT.
       const statementsOfList = async (): Promise<number> => {
-        const sent: { client: object; sql: string }[] = [];
-        const original = Client.prototype.query;
-        const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
-          const first = args[0] as string | { text?: string };
-          sent.push({ client: this, sql: typeof first === 'string' ? first : first?.text ?? '' });
-          return (original as (...a: unknown[]) => unknown).apply(this, args);
-        } as never);
-        try {
-          await t.http().get(`/api/leaderboards?seriesId=${own}`).set(AUTH).expect(200);
-        } finally {
-          spy.mockRestore();
-        }
+        const sent = (await recordingQueries(() => t.http().get(`/api/leaderboards?seriesId=${own}`).set(AUTH).expect(200)))
+          .sent.map((q) => ({ client: q.client, sql: sqlOf(q.query) }));
         const at = sent.findIndex((s) => s.sql.includes('FROM recalc_outbox') && s.sql.includes('results_version > standings_version'));
         expect(at).toBeGreaterThan(-1);
         const ofList = sent.filter((s) => s.client === sent[at].client).map((s) => s.sql);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { WeightedLru } from '../../common/weighted-lru';
-import type { StoredRows } from '../standings/standings-rows.repository';
+import type { KeptFingerprintsOf, StoredRows } from '../standings/standings-rows.repository';
 
 /**
  * Standings rows whose fingerprints a worker keeps, over all its boards (a 25,000-entry board's
@@ -11,10 +11,8 @@ import type { StoredRows } from '../standings/standings-rows.repository';
  */
 export const FINGERPRINT_MEMO_ROWS = 200_000;
 
-export interface KeptFingerprints {
-  setId: number;
-  /** The set's standings_fingerprints_token when these fingerprints were written or read. */
-  token: string;
+/** `token`: the set's standings_fingerprints_token when these fingerprints were written or read. */
+export interface KeptFingerprints extends KeptFingerprintsOf {
   rows: StoredRows;
 }
 
@@ -51,7 +49,7 @@ export class FingerprintMemo {
   }
 
   /** The set and token of what the board's entry holds, if any; not a use of it. */
-  keptFor(leaderboardId: number): { setId: number; token: string } | null {
+  keptFor(leaderboardId: number): KeptFingerprintsOf | null {
     const kept = this.boards.peek(leaderboardId);
     return kept === undefined ? null : { setId: kept.setId, token: kept.token };
   }

@@ -101,9 +101,9 @@ export class StandingsWriterRepository {
     // new one), so they are kept under it, and what other workers keep under it stays good. A new
     // token there made two workers take turns invalidating each other's fingerprints (BENCHMARKS.md,
     // issue 16, the two-worker fleet).
-    const current = plan.kind === 'IN_PLACE' ? live!.fingerprints_token : null;
-    const token = changed || (cold && current === null) ? randomUUID() : null;
-    const keptUnder = token ?? (cold ? current : null);
+    const coldToken = cold ? live!.fingerprints_token : null;
+    const token = changed || (cold && coldToken === null) ? randomUUID() : null;
+    const keptUnder = token ?? coldToken;
     closing.with('standings_computed',
       `UPDATE result_set SET computed_at = now(), error_message = NULL, updated_at = now(),
               standings_fingerprints_token = COALESCE(${closing.param(token)}::uuid, standings_fingerprints_token)

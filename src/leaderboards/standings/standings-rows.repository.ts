@@ -77,6 +77,17 @@ export interface StoredRow {
 /** A set's standings rows by key. */
 export type StoredRows = ReadonlyMap<string, StoredRow>;
 
+/** The set and token a worker's kept fingerprints are of (FingerprintMemo). */
+export interface KeptFingerprintsOf {
+  setId: number;
+  token: string;
+}
+
+/** Rows read as [group_key, id, fingerprint], by key. */
+function storedRowsOf(rows: [string, number, string | null][]): StoredRows {
+  return new Map(rows.map(([key, id, fingerprint]) => [key, { id, fingerprint }]));
+}
+
 /**
  * The live set as a run's opening statement locked it, with its rows' ids and fingerprints when
  * that statement read them (addLockLive's cold fingerprints; null: it did not).
@@ -86,7 +97,9 @@ export type LiveSetRead = LockedLiveSet & { stored: StoredRows | null };
 /**
  * Cold fingerprints are folded into the opening statement for sets of at most this many
  * entries (about 60 bytes of JSON each); a larger set's are read by their own statement, in
- * array rows, as before (StandingsRowsRepository.foldedFingerprints, which tests lower).
+ * array rows, as before (StandingsRowsRepository.foldedFingerprints, which tests lower). The
+ * opening statement cannot know the size first: for a larger set it reads one row past the
+ * limit and those rows are dropped, a cost only a cold run of a board that large pays.
  */
 const FOLDED_FINGERPRINTS = 5_000;
 
@@ -277,7 +290,7 @@ export class StandingsRowsRepository {
    * FOR UPDATE reads the set's newest row version, token included); liveOf reads it back from
    * the statement's row.
    */
-  addLockLive(statement: OneStatement, leaderboardId: number, kept: { setId: number; token: string } | null): void {
+  addLockLive(statement: OneStatement, leaderboardId: number, kept: KeptFingerprintsOf | null): void {
     statement.with('live',
       `SELECT id, state, state_before_failure, standings_fingerprints_token AS fingerprints_token
          FROM result_set s WHERE ${LIVE_STANDINGS_SET('s', statement.param(leaderboardId))} FOR UPDATE`);
@@ -304,7 +317,7 @@ export class StandingsRowsRepository {
       state_before_failure: row['live.state_before_failure'] as string | null,
       fingerprints_token: row['live.fingerprints_token'] as string | null,
       // Null when the worker keeps this set's (the statement did not read them), or past the limit (upsert reads them).
-      stored: folded !== null && folded.length <= this.foldedFingerprints ? new Map(folded.map(([key, id, fingerprint]) => [key, { id, fingerprint }])) : null,
+      stored: folded !== null && folded.length <= this.foldedFingerprints ? storedRowsOf(folded) : null,
     };
   }
 
@@ -333,7 +346,7 @@ export class StandingsRowsRepository {
         values: [resultSetId],
         rowMode: 'array',
       });
-      stored = new Map(rows.map(([key, id, fingerprint]) => [key, { id, fingerprint }]));
+      stored = storedRowsOf(rows);
     }
     const { changed, counts, kept, fingerprints } = planRows(standings, stored);
     const rows: RowCountsSql = { inserted: '0', updated: '0', deleted: '0' };
